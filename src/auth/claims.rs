@@ -88,6 +88,7 @@ pub struct ClaimsCheck<'a> {
 
 /// The claims of a validated ID token. Construct with [`validate_id_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IdTokenClaims {
     /// Issuer.
     pub iss: String,
@@ -119,7 +120,6 @@ pub struct IdTokenClaims {
     pub org_id: Option<String>,
     /// Every other claim, as sent.
     pub other: Map<String, Value>,
-    _validated: (),
 }
 
 impl IdTokenClaims {
@@ -250,7 +250,6 @@ fn claims_from_payload(mut payload: Map<String, Value>) -> Result<IdTokenClaims,
         },
         org_id: take_string(p, "org_id")?,
         other: payload,
-        _validated: (),
     })
 }
 
