@@ -13,5 +13,11 @@ pub mod pkce;
 pub mod provider_error;
 pub mod return_to;
 pub mod secret;
+pub mod session;
 pub mod token;
 pub mod transaction;
+
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod context;

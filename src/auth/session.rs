@@ -1,0 +1,108 @@
+//! A signed-in session: validated claims and the tokens, held in memory only.
+
+use super::claims::IdTokenClaims;
+use super::secret::{AccessToken, IdToken, RefreshToken};
+use super::token::TokenResponse;
+
+/// Seconds before the access token's expiry at which it is treated as stale, so a
+/// request never leaves with a token that dies on the way.
+pub const EXPIRY_MARGIN_SECS: u64 = 30;
+
+/// Who is signed in, and with what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// The validated ID token claims: the user's profile.
+    pub claims: IdTokenClaims,
+    /// For `/userinfo` and APIs.
+    pub access_token: AccessToken,
+    /// Kept for `id_token_hint` at logout.
+    pub id_token: IdToken,
+    /// Present only with `offline_access`.
+    pub refresh_token: Option<RefreshToken>,
+    /// When the access token expires, milliseconds since the Unix epoch.
+    pub expires_at_ms: u64,
+    /// The scope granted.
+    pub scope: Option<String>,
+}
+
+impl Session {
+    /// A session from a token response whose ID token gave `claims`, received at `now_ms`.
+    pub fn new(tokens: TokenResponse, claims: IdTokenClaims, now_ms: u64) -> Self {
+        Self {
+            claims,
+            access_token: tokens.access_token,
+            id_token: tokens.id_token,
+            refresh_token: tokens.refresh_token,
+            expires_at_ms: now_ms.saturating_add(tokens.expires_in.saturating_mul(1000)),
+            scope: tokens.scope,
+        }
+    }
+
+    /// The access token, if it is still good for at least [`EXPIRY_MARGIN_SECS`].
+    pub fn fresh_access_token(&self, now_ms: u64) -> Option<&AccessToken> {
+        let margin_ms = EXPIRY_MARGIN_SECS * 1000;
+        (now_ms.saturating_add(margin_ms) < self.expires_at_ms).then_some(&self.access_token)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::auth::claims::{validate_id_token, ClaimsCheck};
+    use crate::auth::jwt::tests::token;
+    use crate::auth::secret::Nonce;
+
+    pub(crate) fn session(expires_in: u64, now_ms: u64) -> Session {
+        let nonce = Nonce::new("n".into());
+        let raw = token(
+            r#"{"alg":"RS256"}"#,
+            r#"{"iss":"https://i/","sub":"s","aud":"c","exp":2000000000,"iat":1,"nonce":"n"}"#,
+        );
+        let tokens = TokenResponse::parse(
+            200,
+            &format!(
+                r#"{{"access_token":"at","id_token":"{raw}","token_type":"Bearer","expires_in":{expires_in}}}"#
+            ),
+        )
+        .unwrap();
+        let check = ClaimsCheck {
+            issuer: "https://i/",
+            client_id: "c",
+            nonce: &nonce,
+            now_secs: 1_000,
+            max_age: None,
+            organization: None,
+        };
+        let claims = validate_id_token(&tokens.id_token, &check).unwrap();
+        Session::new(tokens, claims, now_ms)
+    }
+
+    #[test]
+    fn expiry_is_counted_from_receipt() {
+        assert_eq!(session(3600, 5_000).expires_at_ms, 5_000 + 3_600_000);
+    }
+
+    #[test]
+    fn access_token_goes_stale_before_it_expires() {
+        let s = session(120, 0);
+        assert!(s.fresh_access_token(0).is_some());
+        assert!(s.fresh_access_token(89_999).is_some());
+        assert!(s.fresh_access_token(90_000).is_none());
+        assert!(s.fresh_access_token(200_000).is_none());
+        assert!(
+            session(10, 0).fresh_access_token(0).is_none(),
+            "shorter than the margin"
+        );
+    }
+
+    #[test]
+    fn huge_lifetimes_do_not_overflow() {
+        assert_eq!(session(u64::MAX, 1).expires_at_ms, u64::MAX);
+    }
+
+    #[test]
+    fn debug_hides_tokens() {
+        let debug = format!("{:?}", session(60, 0));
+        assert!(!debug.contains("\"at\""), "{debug}");
+    }
+}

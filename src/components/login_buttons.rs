@@ -1,0 +1,62 @@
+//! The sign-in buttons: the provider's own login page, and one button per configured
+//! direct connection ("Sign in with GitHub").
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::auth::authorize::LoginOptions;
+use crate::auth::context::use_auth;
+use crate::auth::return_to::ReturnTo;
+
+/// "Sign In", plus a button per connection in `config.json` unless
+/// `connections=false`. After sign-in the user lands on `return_to`, or back on the
+/// current page when it is not given.
+#[component]
+pub fn LoginButtons(
+    #[prop(optional)] return_to: Option<ReturnTo>,
+    #[prop(default = true)] connections: bool,
+) -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    let busy = auth.is_loading();
+    let login = move |connection: Option<String>| {
+        let return_to = return_to.clone().unwrap_or_else(|| {
+            let here = location.pathname.get_untracked() + &location.search.get_untracked();
+            ReturnTo::parse(&here).unwrap_or_else(|_| ReturnTo::home())
+        });
+        auth.login(LoginOptions {
+            return_to: Some(return_to),
+            connection,
+            ..LoginOptions::default()
+        });
+    };
+    let connection_buttons = connections.then(|| {
+        auth.config()
+            .connections
+            .into_iter()
+            .map(|connection| {
+                let login = login.clone();
+                let name = connection.name.clone();
+                view! {
+                    <button
+                        class="button connection"
+                        data-connection=connection.name
+                        disabled=busy
+                        on:click=move |_| login(Some(name.clone()))
+                    >
+                        "Sign in with "
+                        {connection.label}
+                    </button>
+                }
+            })
+            .collect_view()
+    });
+    view! {
+        <div class="login-buttons">
+            <button class="button primary" disabled=busy on:click=move |_| login(None)>
+                "Sign In"
+            </button>
+            {connection_buttons}
+        </div>
+    }
+}

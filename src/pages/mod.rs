@@ -1,0 +1,8 @@
+//! One module per route.
+
+pub mod callback;
+pub mod config_error;
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod profile;

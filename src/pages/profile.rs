@@ -1,0 +1,98 @@
+//! `/profile`: who is signed in, from the validated ID token claims.
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::auth::claims::IdTokenClaims;
+use crate::auth::context::use_auth;
+use crate::components::login_buttons::LoginButtons;
+use crate::components::user_card::Avatar;
+
+/// The profile page; signed out it offers to sign in and come back here.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let auth = use_auth();
+    move || match auth.user().get() {
+        Some(user) => view! { <Profile user/> }.into_any(),
+        None => view! {
+            <section class="card">
+                <h1>"Profile"</h1>
+                <p data-testid="signed-out">"You are not signed in."</p>
+                <LoginButtons/>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn Profile(user: IdTokenClaims) -> impl IntoView {
+    let name = user.display_name().to_owned();
+    let verified = match user.email_verified {
+        Some(true) => " (verified)",
+        Some(false) => " (not verified)",
+        None => "",
+    };
+    let rows = claim_rows(&user);
+    view! {
+        <section class="card profile" data-testid="profile">
+            <div class="profile-head">
+                <Avatar picture=user.picture.clone() name=name.clone() size=96/>
+                <div>
+                    <h1 data-testid="profile-name">{name}</h1>
+                    {user.email.clone().map(|email| view! {
+                        <p class="email"><span data-testid="profile-email">{email}</span>{verified}</p>
+                    })}
+                </div>
+            </div>
+            <h2>"ID token claims"</h2>
+            <table class="claims">
+                <thead>
+                    <tr><th scope="col">"Claim"</th><th scope="col">"Value"</th></tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|(claim, value)| view! {
+                            <tr><th scope="row"><code>{claim}</code></th><td>{value}</td></tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// Every claim as text, the standard ones first. The spent `nonce` is left out.
+fn claim_rows(user: &IdTokenClaims) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = vec![
+        ("sub".into(), user.sub.clone()),
+        ("iss".into(), user.iss.clone()),
+        ("aud".into(), user.aud.join(", ")),
+    ];
+    let optional = [
+        ("name", user.name.clone()),
+        ("nickname", user.nickname.clone()),
+        ("email", user.email.clone()),
+        ("email_verified", user.email_verified.map(|v| v.to_string())),
+        ("picture", user.picture.clone()),
+        ("azp", user.azp.clone()),
+        ("org_id", user.org_id.clone()),
+        ("auth_time", user.auth_time.map(|t| t.to_string())),
+    ];
+    rows.extend(
+        optional
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.into(), v?))),
+    );
+    rows.push(("iat".into(), user.iat.to_string()));
+    rows.push(("exp".into(), user.exp.to_string()));
+    rows.extend(user.other.iter().map(|(k, v)| {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        (k.clone(), text)
+    }));
+    rows
+}
