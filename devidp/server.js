@@ -1,0 +1,253 @@
+// Local OpenID Connect provider for development and end-to-end tests, built on
+// node-oidc-provider and shaped like an Auth0 tenant: issuer with a trailing slash,
+// Auth0's endpoint paths, profile claims in the ID token, `connection`,
+// `organization` and `invitation` parameters, and `/v2/logout`.
+//
+// Environment (all optional):
+//   DEVIDP_PORT                 port on 127.0.0.1 (4000)
+//   DEVIDP_APP_ORIGINS          comma-separated app origins allowed as redirect targets
+//                               (http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090)
+//   DEVIDP_ACCESS_TOKEN_TTL     seconds (3600)
+//   DEVIDP_ID_TOKEN_TTL         seconds (3600)
+//   DEVIDP_REFRESH_TOKEN_TTL    seconds (86400)
+
+import { createServer } from 'node:http';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { Provider, errors } from 'oidc-provider';
+
+import { CONNECTIONS, findBySub, findUser } from './users.js';
+import { consentPage, loginPage, logoutPage } from './pages.js';
+
+const env = process.env;
+const PORT = Number(env.DEVIDP_PORT || 4000);
+const HOST = '127.0.0.1';
+const ISSUER = `http://${HOST}:${PORT}/`;
+const APP_ORIGINS = (env.DEVIDP_APP_ORIGINS
+  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090')
+  .split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
+const seconds = (name, fallback) => Number(env[name] || fallback);
+
+// Organization asked for per grant, so the ID token can carry `org_id` as Auth0's does.
+const organizationByGrant = new Map();
+
+function organizationClaims(organization) {
+  if (!organization) return {};
+  return organization.startsWith('org_')
+    ? { org_id: organization }
+    : { org_id: `org_${organization.toLowerCase()}`, org_name: organization.toLowerCase() };
+}
+
+const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ format: 'jwk' });
+
+const configuration = {
+  clients: [{
+    client_id: 'spa-dev',
+    client_name: 'leptos-pkce (development)',
+    application_type: 'web',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: APP_ORIGINS.map((o) => `${o}/callback`),
+    post_logout_redirect_uris: APP_ORIGINS.flatMap((o) => [`${o}/`, o]),
+  }],
+  jwks: { keys: [{ ...jwk, kid: `dev-${randomBytes(4).toString('hex')}`, alg: 'RS256', use: 'sig' }] },
+  cookies: { keys: [randomBytes(32).toString('hex')] },
+  routes: {
+    authorization: '/authorize',
+    token: '/oauth/token',
+    userinfo: '/userinfo',
+    jwks: '/.well-known/jwks.json',
+    end_session: '/oidc/logout',
+    revocation: '/oauth/revoke',
+  },
+  scopes: ['openid', 'offline_access', 'profile', 'email'],
+  claims: {
+    openid: ['sub', 'org_id', 'org_name'],
+    profile: ['name', 'nickname', 'picture', 'updated_at'],
+    email: ['email', 'email_verified'],
+  },
+  // Auth0 puts the profile claims in the ID token even when an access token is issued.
+  conformIdTokenClaims: false,
+  pkce: { required: () => true },
+  extraParams: {
+    audience: undefined,
+    invitation: undefined,
+    organization: undefined,
+    screen_hint: undefined,
+    connection(ctx, value) {
+      if (value && !CONNECTIONS.includes(value)) {
+        throw new errors.InvalidRequest(`the connection ${value} is not enabled for this client`);
+      }
+    },
+  },
+  clientBasedCORS(ctx, origin) {
+    return APP_ORIGINS.includes(origin);
+  },
+  async findAccount(ctx, sub, token) {
+    const user = findBySub(sub);
+    if (!user) return undefined;
+    return {
+      accountId: sub,
+      async claims() {
+        return {
+          ...user.claims,
+          updated_at: 1700000000,
+          ...organizationClaims(token?.grantId && organizationByGrant.get(token.grantId)),
+        };
+      },
+    };
+  },
+  async loadExistingGrant(ctx) {
+    const grantId = ctx.oidc.result?.consent?.grantId
+      || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+    if (!grantId) return undefined;
+    organizationByGrant.set(grantId, ctx.oidc.params.organization);
+    return ctx.oidc.provider.Grant.find(grantId);
+  },
+  issueRefreshToken: async (ctx, client, code) => client.grantTypeAllowed('refresh_token')
+    && code.scopes.has('offline_access'),
+  rotateRefreshToken: true,
+  ttl: {
+    AccessToken: seconds('DEVIDP_ACCESS_TOKEN_TTL', 3600),
+    IdToken: seconds('DEVIDP_ID_TOKEN_TTL', 3600),
+    RefreshToken: seconds('DEVIDP_REFRESH_TOKEN_TTL', 86400),
+    AuthorizationCode: 60,
+    Interaction: 600,
+    Session: 86400,
+    Grant: 86400,
+  },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) { ctx.body = logoutPage(form); },
+    },
+    revocation: { enabled: true },
+  },
+  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  renderError(ctx, out) {
+    ctx.type = 'html';
+    ctx.body = `<!doctype html><title>Error</title><h1>${out.error}</h1><p>${
+      String(out.error_description || '').replace(/[<>&]/g, '')}</p>`;
+  },
+};
+
+const provider = new Provider(ISSUER, configuration);
+const oidc = provider.callback();
+
+async function readForm(req) {
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > 10000) throw new Error('form too large');
+  }
+  return new URLSearchParams(body);
+}
+
+function html(res, status, body) {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+async function interaction(req, res, uid, action) {
+  const details = await provider.interactionDetails(req, res);
+  if (details.uid !== uid) return html(res, 400, 'interaction mismatch');
+  const { prompt, params } = details;
+  const connection = params.connection || 'Username-Password-Authentication';
+
+  if (action === 'abort') {
+    return provider.interactionFinished(req, res, {
+      error: 'access_denied', error_description: 'The user cancelled the sign-in',
+    }, { mergeWithLastSubmission: false });
+  }
+
+  if (prompt.name === 'login') {
+    if (req.method === 'POST' && action === 'login') {
+      const form = await readForm(req);
+      const user = findUser(form.get('login'), form.get('password'), connection);
+      if (!user) {
+        return html(res, 200, loginPage({
+          uid, clientId: params.client_id, connection, login: form.get('login') || '',
+          error: 'Wrong username or password.',
+        }));
+      }
+      return provider.interactionFinished(req, res, {
+        login: { accountId: user.claims.sub },
+      }, { mergeWithLastSubmission: false });
+    }
+    return html(res, 200, loginPage({ uid, clientId: params.client_id, connection }));
+  }
+
+  if (prompt.name === 'consent') {
+    const { details: missing } = prompt;
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: details.session.accountId, clientId: params.client_id });
+    const nothingNew = !missing.missingOIDCScope && !missing.missingOIDCClaims
+      && !missing.missingResourceScopes;
+    const decide = async (allow) => {
+      if (!allow) {
+        return provider.interactionFinished(req, res, {
+          error: 'access_denied', error_description: 'The user denied consent',
+        }, { mergeWithLastSubmission: true });
+      }
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      const grantId = await grant.save();
+      organizationByGrant.set(grantId, params.organization);
+      return provider.interactionFinished(req, res, { consent: { grantId } }, {
+        mergeWithLastSubmission: true,
+      });
+    };
+    if (req.method === 'POST' && action === 'consent') {
+      return decide((await readForm(req)).get('decision') === 'allow');
+    }
+    if (nothingNew) return decide(true);
+    const scopes = (missing.missingOIDCScope || []).filter((s) => s !== 'openid');
+    return html(res, 200, consentPage({
+      uid, clientId: params.client_id, scopes: scopes.length ? scopes : ['sign-in'],
+    }));
+  }
+  return html(res, 501, 'unsupported prompt');
+}
+
+const server = createServer(async (req, res) => {
+  try {
+    const url = new URL(req.url, ISSUER);
+    const match = url.pathname.match(/^\/interaction\/([\w-]+)(?:\/(login|consent|abort))?$/);
+    if (match) return await interaction(req, res, match[1], match[2]);
+
+    // Auth0's logout endpoint, mapped onto RP-initiated logout.
+    if (url.pathname === '/v2/logout') {
+      const target = new URL('/oidc/logout', ISSUER);
+      const clientId = url.searchParams.get('client_id');
+      if (clientId) target.searchParams.set('client_id', clientId);
+      const returnTo = url.searchParams.get('returnTo');
+      if (returnTo) target.searchParams.set('post_logout_redirect_uri', returnTo);
+      res.writeHead(302, { Location: target.href });
+      return res.end();
+    }
+
+    // Auth0 keeps `offline_access` without `prompt=consent`; oidc-provider drops it
+    // unless consent is asked for. The consent step is skipped when nothing is new.
+    if (url.pathname === '/authorize' && !url.searchParams.has('prompt')
+      && (url.searchParams.get('scope') || '').split(' ').includes('offline_access')) {
+      url.searchParams.set('prompt', 'consent');
+      req.url = url.pathname + url.search;
+    }
+    return oidc(req, res);
+  } catch (error) {
+    console.error(error);
+    if (!res.headersSent) html(res, 500, 'internal error');
+    else res.end();
+  }
+});
+
+server.listen(PORT, HOST, () => {
+  console.log(`local OpenID Connect provider: ${ISSUER} (client spa-dev)`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}
