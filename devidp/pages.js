@@ -21,13 +21,17 @@ button.primary{background:#4338ca;color:#fff;border-color:#4338ca}
 </style></head><body><main>${body}</main></body></html>`;
 }
 
-export function loginPage({ uid, clientId, connection, error, login = '' }) {
+export function loginPage({
+  uid, clientId, connection, error, login = '', organization, invitation,
+}) {
   const github = connection === 'github';
   const title = github ? 'Sign in with GitHub' : 'Sign in';
   return layout(title, `
 <h1>${escape(title)}</h1>
 <p class="note">to <strong>${escape(clientId)}</strong> on the local development provider${
   github ? ' (the <code>github</code> connection, simulated locally)' : ''}.</p>
+${invitation ? `<p class="note" data-testid="invitation">Invitation ${escape(invitation)} to join ${
+  escape(organization || 'an organization')}.</p>` : ''}
 ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 <form method="post" action="/interaction/${escape(uid)}/login" autocomplete="off">
   <label for="login">${github ? 'GitHub username' : 'Username'}</label>

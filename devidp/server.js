@@ -162,21 +162,27 @@ async function interaction(req, res, uid, action) {
     }, { mergeWithLastSubmission: false });
   }
 
+  const pageParams = {
+    uid,
+    clientId: params.client_id,
+    connection,
+    organization: params.organization,
+    invitation: params.invitation,
+  };
   if (prompt.name === 'login') {
     if (req.method === 'POST' && action === 'login') {
       const form = await readForm(req);
       const user = findUser(form.get('login'), form.get('password'), connection);
       if (!user) {
         return html(res, 200, loginPage({
-          uid, clientId: params.client_id, connection, login: form.get('login') || '',
-          error: 'Wrong username or password.',
+          ...pageParams, login: form.get('login') || '', error: 'Wrong username or password.',
         }));
       }
       return provider.interactionFinished(req, res, {
         login: { accountId: user.claims.sub },
       }, { mergeWithLastSubmission: false });
     }
-    return html(res, 200, loginPage({ uid, clientId: params.client_id, connection }));
+    return html(res, 200, loginPage(pageParams));
   }
 
   if (prompt.name === 'consent') {

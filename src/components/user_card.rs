@@ -1,19 +1,21 @@
-//! The user's picture and name, as the header and the profile page show them.
+//! The user's picture, as the header and the profile page show it.
 
 use leptos::prelude::*;
 
 /// A round avatar: the picture when there is one, else the name's initial.
+/// `large` is the profile page's size. Sizes are CSS classes, not inline styles,
+/// which the strict CSP of `deploy/` would block.
 #[component]
 pub fn Avatar(
     picture: Option<String>,
     name: String,
-    #[prop(default = 32)] size: u32,
+    #[prop(optional)] large: bool,
 ) -> impl IntoView {
+    let class = if large { "avatar large" } else { "avatar" };
     match picture.filter(|p| !p.is_empty()) {
-        Some(src) => view! {
-            <img class="avatar" src=src alt="" width=size height=size referrerpolicy="no-referrer"/>
+        Some(src) => {
+            view! { <img class=class src=src alt="" referrerpolicy="no-referrer"/> }.into_any()
         }
-        .into_any(),
         None => {
             let initial = name
                 .chars()
@@ -21,12 +23,8 @@ pub fn Avatar(
                 .unwrap_or('?')
                 .to_uppercase()
                 .to_string();
-            view! {
-                <span class="avatar avatar-initial" aria-hidden="true" style=format!("--size:{size}px")>
-                    {initial}
-                </span>
-            }
-            .into_any()
+            view! { <span class=format!("{class} avatar-initial") aria-hidden="true">{initial}</span> }
+                .into_any()
         }
     }
 }

@@ -37,7 +37,7 @@ fn Profile(user: IdTokenClaims) -> impl IntoView {
     view! {
         <section class="card profile" data-testid="profile">
             <div class="profile-head">
-                <Avatar picture=user.picture.clone() name=name.clone() size=96/>
+                <Avatar picture=user.picture.clone() name=name.clone() large=true/>
                 <div>
                     <h1 data-testid="profile-name">{name}</h1>
                     {user.email.clone().map(|email| view! {

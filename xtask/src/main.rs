@@ -1,1 +1,36 @@
-fn main() {}
+//! The project's commands (the cargo-xtask convention):
+//!
+//! - `cargo xtask dev`: set up, then run the local provider and `trunk serve`.
+//! - `cargo xtask test`: set up, then run every suite (native, browser, end-to-end).
+//! - `cargo xtask build`: set up, then build the release `dist/`.
+//! - `cargo xtask setup [--all]`: only install what is missing.
+
+mod dev;
+mod paths;
+mod service;
+mod setup;
+mod suites;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev::run(),
+        Some("test") => suites::run(),
+        Some("build") => setup::for_build().and_then(|()| suites::build_release()),
+        Some("setup") if args.get(1).map(String::as_str) == Some("--all") => setup::for_tests(),
+        Some("setup") => setup::for_build(),
+        _ => {
+            eprintln!("usage: cargo xtask <dev | test | build | setup [--all]>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The app's pages, as a user meets them.
+
+use crate::browser::Browser;
+use crate::Env;
+
+/// The app under test.
+pub struct App<'a> {
+    browser: &'a Browser,
+    env: &'a Env,
+}
+
+impl<'a> App<'a> {
+    /// Page object over `browser`.
+    pub fn new(browser: &'a Browser, env: &'a Env) -> Self {
+        Self { browser, env }
+    }
+
+    /// An absolute URL of the app.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.env.app)
+    }
+
+    /// Opens `path` and waits for the app to start (the header appears).
+    pub async fn open(&self, path: &str) {
+        self.browser.goto(&self.url(path)).await;
+        self.browser.wait_for("header.site-header").await;
+    }
+
+    /// Clicks the home page's "Sign In".
+    pub async fn click_sign_in(&self) {
+        self.browser
+            .click(".hero .login-buttons .button.primary")
+            .await;
+    }
+
+    /// Clicks "Sign in with …" for `connection`.
+    pub async fn click_connection(&self, connection: &str) {
+        self.browser
+            .click(&format!(".hero button[data-connection='{connection}']"))
+            .await;
+    }
+
+    /// Waits for the profile page and returns (name, email).
+    pub async fn profile(&self) -> (String, String) {
+        self.browser.wait_for_url(&self.url("/profile")).await;
+        let name = self.browser.text_of("[data-testid=profile-name]").await;
+        let email = self.browser.text_of("[data-testid=profile-email]").await;
+        (name, email)
+    }
+
+    /// The text of the profile's claims table.
+    pub async fn claims_text(&self) -> String {
+        self.browser.text_of("table.claims").await
+    }
+
+    /// Waits for the header to show a signed-in user and returns the name.
+    pub async fn header_user(&self) -> String {
+        self.browser.text_of("[data-testid=header-user]").await
+    }
+
+    /// True when the header offers "Sign In" (nobody signed in).
+    pub async fn header_offers_sign_in(&self) -> bool {
+        self.browser
+            .wait_for_text(".site-header .session", "Sign In")
+            .await
+            .contains("Sign In")
+    }
+
+    /// Waits for the callback page's error and returns it.
+    pub async fn callback_error(&self) -> String {
+        self.browser.text_of("[data-testid=callback-error]").await
+    }
+
+    /// Clicks "Sign Out" in the header.
+    pub async fn sign_out(&self) {
+        self.browser.click(".site-header .session button").await;
+    }
+}

@@ -1,0 +1,162 @@
+//! A fresh headless Chromium per test, with the flags this machine needs.
+
+use std::time::Duration;
+
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+use crate::Env;
+
+/// How long a test waits for something to appear.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A browser session; closed with [`Browser::close`].
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+}
+
+impl Browser {
+    /// Starts a new Chromium with an empty profile.
+    ///
+    /// # Panics
+    /// When chromedriver cannot be reached: the suite cannot run.
+    pub async fn start(env: &Env) -> Self {
+        let mut caps = Capabilities::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": env.chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1100,900",
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&env.webdriver)
+            .await
+            .unwrap_or_else(|e| panic!("cannot reach chromedriver at {}: {e}", env.webdriver));
+        Self { client }
+    }
+
+    /// Opens `url`.
+    pub async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("goto {url}: {e}"));
+    }
+
+    /// The address bar.
+    pub async fn url(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .expect("current url")
+            .to_string()
+    }
+
+    /// Waits for a CSS selector and returns its text.
+    pub async fn text_of(&self, css: &str) -> String {
+        let element = self.wait_for(css).await;
+        element.text().await.expect("element text")
+    }
+
+    /// Waits until `css` matches an element.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => element,
+            Err(e) => panic!("`{css}` did not appear at {}: {e}", self.url_now().await),
+        }
+    }
+
+    /// Waits until the element at `css` has text containing `needle`.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                }
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!(
+                    "`{css}` never contained {needle:?} at {}",
+                    self.url_now().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the address bar starts with `prefix`.
+    pub async fn wait_for_url(&self, prefix: &str) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let url = self.url_now().await;
+            if url.starts_with(prefix) {
+                return url;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("never reached {prefix}; at {url}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the element at `css` once it appears.
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Types into the field at `css`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.wait_for(css).await;
+        field.clear().await.expect("clear field");
+        field.send_keys(text).await.expect("type into field");
+    }
+
+    /// Runs a script and returns its JSON result.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.expect("script")
+    }
+
+    /// Saves a PNG screenshot.
+    pub async fn screenshot(&self, path: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            std::fs::create_dir_all(dir).expect("screenshot directory");
+        }
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// Ends the session and its Chromium.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+
+    async fn url_now(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,63 @@
+//! Page objects and set-up for the end-to-end tests: a real headless Chromium,
+//! driven through chromedriver, against the release build and a real provider.
+//!
+//! Everything comes from environment variables with the local defaults, so the same
+//! suite runs against another deployment and provider:
+//! `E2E_APP_URL` (http://127.0.0.1:8090), `E2E_IDP_URL` (http://127.0.0.1:4000),
+//! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_CHROMIUM` (/usr/bin/chromium),
+//! `E2E_USER`/`E2E_PASSWORD`/`E2E_USER_NAME`/`E2E_USER_EMAIL` (the local user ada),
+//! `E2E_ARTIFACTS` (target/e2e).
+
+pub mod app;
+pub mod browser;
+pub mod provider;
+
+use std::env;
+
+/// The test environment.
+#[derive(Debug, Clone)]
+pub struct Env {
+    /// The app's origin.
+    pub app: String,
+    /// The provider's origin.
+    pub idp: String,
+    /// The chromedriver URL.
+    pub webdriver: String,
+    /// The Chromium binary.
+    pub chromium: String,
+    /// The test user's login.
+    pub user: String,
+    /// The test user's password.
+    pub password: String,
+    /// The test user's name, as the profile shows it.
+    pub user_name: String,
+    /// The test user's email.
+    pub user_email: String,
+    /// Where screenshots go.
+    pub artifacts: String,
+}
+
+impl Env {
+    /// Reads the environment, with the local defaults.
+    pub fn from_env() -> Self {
+        let var = |name: &str, default: &str| env::var(name).unwrap_or_else(|_| default.into());
+        Self {
+            app: var("E2E_APP_URL", "http://127.0.0.1:8090")
+                .trim_end_matches('/')
+                .into(),
+            idp: var("E2E_IDP_URL", "http://127.0.0.1:4000")
+                .trim_end_matches('/')
+                .into(),
+            webdriver: var("E2E_WEBDRIVER", "http://127.0.0.1:9515"),
+            chromium: var("E2E_CHROMIUM", "/usr/bin/chromium"),
+            user: var("E2E_USER", "ada"),
+            password: var("E2E_PASSWORD", "ada-password"),
+            user_name: var("E2E_USER_NAME", "Ada Lovelace"),
+            user_email: var("E2E_USER_EMAIL", "ada@example.com"),
+            artifacts: var(
+                "E2E_ARTIFACTS",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../target/e2e"),
+            ),
+        }
+    }
+}

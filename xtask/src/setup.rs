@@ -1,0 +1,136 @@
+//! Installs what is missing, and nothing else: every step checks first.
+
+use std::path::Path;
+
+use crate::paths::{command, output_line, root, run};
+
+/// The Trunk release that builds with this machine's Rust (0.22 needs a newer rustc).
+const TRUNK_VERSION: &str = "0.21.14";
+
+/// What `cargo xtask dev` and `build` need: the wasm target, Trunk, wasm-bindgen-cli,
+/// wasm-opt from npm, and the local provider's packages.
+pub fn for_build() -> Result<(), String> {
+    wasm_target()?;
+    trunk()?;
+    wasm_bindgen_cli()?;
+    npm_packages("tools")?;
+    npm_packages("devidp")
+}
+
+/// Everything `cargo xtask test` needs: the above, plus Chromium, chromedriver and nginx.
+pub fn for_tests() -> Result<(), String> {
+    for_build()?;
+    debian_packages(&[
+        ("/usr/bin/chromium", "chromium"),
+        ("/usr/bin/chromedriver", "chromium-driver"),
+        ("/usr/sbin/nginx", "nginx"),
+    ])
+}
+
+fn step(what: &str) {
+    println!("\n==> xtask setup: {what}");
+}
+
+fn wasm_target() -> Result<(), String> {
+    let installed = command("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
+    if installed {
+        return Ok(());
+    }
+    step("rustup target add wasm32-unknown-unknown");
+    run(command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn trunk() -> Result<(), String> {
+    if output_line("trunk", &["--version"]).as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
+        return Ok(());
+    }
+    step(&format!(
+        "cargo install trunk {TRUNK_VERSION} (about 10 minutes)"
+    ));
+    run(command("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
+}
+
+/// The `wasm-bindgen` version in Cargo.lock: the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen".into())
+}
+
+fn wasm_bindgen_cli() -> Result<(), String> {
+    let version = locked_wasm_bindgen_version()?;
+    let wanted = format!("wasm-bindgen {version}");
+    let have =
+        |program| output_line(program, &["--version"]).is_some_and(|v| v.starts_with(&wanted));
+    if have("wasm-bindgen") && output_line("wasm-bindgen-test-runner", &["--version"]).is_some() {
+        return Ok(());
+    }
+    step(&format!(
+        "cargo install wasm-bindgen-cli {version} (about 3 minutes)"
+    ));
+    // Without --locked: that release's lockfile names a crate version the registry lacks.
+    run(command("cargo").args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+        "--force",
+    ]))
+}
+
+fn npm_packages(dir: &str) -> Result<(), String> {
+    let folder = root().join(dir);
+    let marker = folder.join("node_modules/.package-lock.json");
+    if is_newer_or_same(&marker, &folder.join("package-lock.json")) {
+        return Ok(());
+    }
+    step(&format!("npm ci in {dir}/"));
+    run(command("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(folder))
+}
+
+fn is_newer_or_same(file: &Path, than: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    matches!((modified(file), modified(than)), (Some(a), Some(b)) if a >= b)
+}
+
+fn debian_packages(wanted: &[(&str, &str)]) -> Result<(), String> {
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(binary, _)| !Path::new(binary).exists())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(&format!("apt-get install {}", missing.join(" ")));
+    let as_root = output_line("id", &["-u"]).as_deref() == Some("0");
+    let apt = |args: &[&str]| {
+        let mut cmd = if as_root {
+            command("apt-get")
+        } else {
+            command("sudo")
+        };
+        if !as_root {
+            cmd.arg("apt-get");
+        }
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut cmd)
+    };
+    apt(&["update"])?;
+    let mut args = vec!["install", "-y"];
+    args.extend(&missing);
+    apt(&args)
+}

@@ -1,0 +1,220 @@
+//! `cargo xtask test`: every suite, each one's counts, and a summary at the end.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use crate::paths::{self, command, root};
+use crate::service::Service;
+use crate::setup;
+
+/// Ports of the end-to-end set-up (dev uses 8080, so both can run at once).
+const PROVIDER_PORT: u16 = 4000;
+const APP_PORT: u16 = 8090;
+const CHROMEDRIVER_PORT: u16 = 9515;
+
+/// Passed and failed tests of one suite.
+struct Counts {
+    suite: &'static str,
+    passed: u32,
+    failed: u32,
+}
+
+/// Sets up, then runs the native, browser and end-to-end suites.
+pub fn run() -> Result<(), String> {
+    setup::for_tests()?;
+    let mut results = Vec::new();
+
+    banner("native tests (cargo test)");
+    results.push(cargo_test(
+        "native",
+        command("cargo").args(["test", "--workspace", "--exclude", "e2e"]),
+    ));
+
+    banner("browser tests (wasm-bindgen-test in headless Chromium)");
+    results.push(cargo_test(
+        "browser",
+        command("cargo")
+            .args([
+                "test",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--tests",
+                "-p",
+                "leptos-pkce",
+            ])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+    ));
+
+    banner("release build (trunk build --release)");
+    build_release()?;
+
+    banner("end-to-end tests (headless Chromium, nginx, local provider)");
+    let e2e = {
+        let _servers = start_e2e_servers()?;
+        cargo_test(
+            "e2e",
+            command("cargo")
+                .args([
+                    "test",
+                    "-p",
+                    "e2e",
+                    "--test",
+                    "e2e",
+                    "--",
+                    "--test-threads=2",
+                ])
+                .env("E2E_APP_URL", format!("http://127.0.0.1:{APP_PORT}"))
+                .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
+                .env(
+                    "E2E_WEBDRIVER",
+                    format!("http://127.0.0.1:{CHROMEDRIVER_PORT}"),
+                ),
+        )
+    };
+    results.push(e2e);
+    summary(&results)
+}
+
+/// Builds the release `dist/` with Trunk, offline.
+pub fn build_release() -> Result<(), String> {
+    paths::run(command("trunk").args(["build", "--release", "--offline"]))
+}
+
+fn banner(title: &str) {
+    println!("\n==> {title}");
+}
+
+/// Runs a `cargo test` command, echoing its output and adding up its counts. A suite
+/// that fails to build counts as one failure.
+fn cargo_test(suite: &'static str, command: &mut Command) -> Result<Counts, String> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run the {suite} tests: {e}"))?;
+    let mut counts = Counts {
+        suite,
+        passed: 0,
+        failed: 0,
+    };
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            counts.passed += number_before(rest, " passed");
+            counts.failed += number_before(rest, " failed");
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() && counts.failed == 0 {
+        counts.failed = 1;
+    }
+    Ok(counts)
+}
+
+fn number_before(text: &str, label: &str) -> u32 {
+    text.split(';')
+        .find_map(|part| {
+            part.trim()
+                .trim_start_matches("ok. ")
+                .trim_start_matches("FAILED. ")
+                .strip_suffix(label)
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn summary(results: &[Result<Counts, String>]) -> Result<(), String> {
+    println!("\n==> summary");
+    let mut ok = true;
+    for result in results {
+        match result {
+            Ok(c) => {
+                let verdict = if c.failed == 0 && c.passed > 0 {
+                    "ok"
+                } else {
+                    "FAILED"
+                };
+                ok &= verdict == "ok";
+                println!(
+                    "{:<8} {:>4} passed {:>4} failed   {verdict}",
+                    c.suite, c.passed, c.failed
+                );
+            }
+            Err(error) => {
+                ok = false;
+                println!("error    {error}");
+            }
+        }
+    }
+    if ok {
+        Ok(())
+    } else {
+        Err("some tests failed (or a suite ran none)".into())
+    }
+}
+
+/// The provider, nginx serving `dist/` with the `deploy/` configuration, and
+/// chromedriver; all stopped when the returned guards drop.
+fn start_e2e_servers() -> Result<Vec<Service>, String> {
+    let work = root().join("target/e2e");
+    std::fs::create_dir_all(work.join("nginx-temp")).map_err(|e| e.to_string())?;
+    let provider = Service::start(
+        "identity provider",
+        command("node")
+            .arg("server.js")
+            .current_dir(root().join("devidp"))
+            .env("DEVIDP_PORT", PROVIDER_PORT.to_string()),
+        PROVIDER_PORT,
+        Some(&work.join("provider.log")),
+    )?;
+    let config = nginx_config(&work)?;
+    let nginx = Service::start(
+        "nginx",
+        command("/usr/sbin/nginx")
+            .args(["-p", &work.display().to_string(), "-c"])
+            .arg(&config),
+        APP_PORT,
+        Some(&work.join("nginx.out")),
+    )?;
+    let chromedriver = Service::start(
+        "chromedriver",
+        command("/usr/bin/chromedriver").arg(format!("--port={CHROMEDRIVER_PORT}")),
+        CHROMEDRIVER_PORT,
+        Some(&work.join("chromedriver.log")),
+    )?;
+    Ok(vec![chromedriver, nginx, provider])
+}
+
+/// A throwaway nginx.conf around `deploy/leptos-pkce.conf`, with only the port and
+/// the root changed, so the tests run under the deployed headers and routing.
+fn nginx_config(work: &std::path::Path) -> Result<PathBuf, String> {
+    let site = std::fs::read_to_string(root().join("deploy/leptos-pkce.conf"))
+        .map_err(|e| format!("deploy/leptos-pkce.conf: {e}"))?;
+    let site = site
+        .replace("listen 80;", &format!("listen 127.0.0.1:{APP_PORT};"))
+        .replace(
+            "root /var/www/leptos-pkce;",
+            &format!("root {};", root().join("dist").display()),
+        );
+    if !site.contains(&format!("listen 127.0.0.1:{APP_PORT};")) || !site.contains("/dist;") {
+        return Err("deploy/leptos-pkce.conf no longer has `listen 80;` and its root line".into());
+    }
+    let temp = work.join("nginx-temp").display().to_string();
+    let user = if paths::output_line("id", &["-u"]).as_deref() == Some("0") {
+        "user root;\n"
+    } else {
+        ""
+    };
+    let config = format!(
+        "{user}worker_processes 1;\ndaemon off;\nerror_log {w}/nginx-error.log;\npid {w}/nginx.pid;\n\
+         events {{}}\nhttp {{\n  access_log {w}/nginx-access.log;\n  client_body_temp_path {temp};\n  \
+         proxy_temp_path {temp};\n  fastcgi_temp_path {temp};\n  uwsgi_temp_path {temp};\n  \
+         scgi_temp_path {temp};\n{site}\n}}\n",
+        w = work.display()
+    );
+    let path = work.join("nginx.conf");
+    std::fs::write(&path, config).map_err(|e| e.to_string())?;
+    Ok(path)
+}
