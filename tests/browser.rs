@@ -6,6 +6,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use leptos::prelude::*;
+use leptos_pkce::app::App;
 use leptos_pkce::auth::browser::storage::{
     save_transaction, sweep_transactions, take_transaction, TakeError, TRANSACTION_KEY_PREFIX,
 };
@@ -307,4 +308,18 @@ async fn callback_with_a_forged_state_shows_an_error_and_signs_nobody_in() {
         "code and state are scrubbed"
     );
     assert_eq!(location.pathname().unwrap(), "/callback");
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_config_shows_an_error_page_not_a_blank_one() {
+    // The test server has no /config.json.
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    leptos::mount::mount_to(container.clone(), App).forget();
+    let text = text_eventually(&container, "The app is not configured").await;
+    assert!(
+        text.contains("/config.json could not be loaded (HTTP 404)"),
+        "{text}"
+    );
 }

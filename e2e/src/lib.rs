@@ -5,6 +5,7 @@
 //! suite runs against another deployment and provider:
 //! `E2E_APP_URL` (http://127.0.0.1:8090), `E2E_IDP_URL` (http://127.0.0.1:4000),
 //! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_CHROMIUM` (/usr/bin/chromium),
+//! `E2E_CLIENT_ID` (spa-dev, the app's client at the provider),
 //! `E2E_USER`/`E2E_PASSWORD`/`E2E_USER_NAME`/`E2E_USER_EMAIL` (the local user ada),
 //! `E2E_ARTIFACTS` (target/e2e).
 
@@ -21,6 +22,8 @@ pub struct Env {
     pub app: String,
     /// The provider's origin.
     pub idp: String,
+    /// The app's `client_id` at the provider.
+    pub client_id: String,
     /// The chromedriver URL.
     pub webdriver: String,
     /// The Chromium binary.
@@ -48,6 +51,7 @@ impl Env {
             idp: var("E2E_IDP_URL", "http://127.0.0.1:4000")
                 .trim_end_matches('/')
                 .into(),
+            client_id: var("E2E_CLIENT_ID", "spa-dev"),
             webdriver: var("E2E_WEBDRIVER", "http://127.0.0.1:9515"),
             chromium: var("E2E_CHROMIUM", "/usr/bin/chromium"),
             user: var("E2E_USER", "ada"),

@@ -135,7 +135,13 @@ async fn denying_consent_shows_a_clear_error_and_a_way_to_retry() {
             "the error query is scrubbed"
         );
         browser.click("section.card button.primary").await; // "Try again"
-        assert_eq!(provider.login_heading().await, "Sign in");
+                                                            // Still signed in at the provider, so only the consent question comes back.
+        assert_eq!(
+            provider.login_heading().await,
+            format!("Authorize {}", env.client_id)
+        );
+        provider.consent(true).await;
+        assert_eq!(app.header_user().await, "Grace Hopper");
     })
     .await;
 }

@@ -94,5 +94,18 @@ fn claim_rows(user: &IdTokenClaims) -> Vec<(String, String)> {
         };
         (k.clone(), text)
     }));
-    rows
+    rows.into_iter()
+        .map(|(claim, value)| (claim, shortened(value)))
+        .collect()
+}
+
+/// Long values (a picture sent as a data URI) cut to a readable length.
+fn shortened(value: String) -> String {
+    const MAX_CHARS: usize = 96;
+    if value.chars().count() <= MAX_CHARS {
+        return value;
+    }
+    let mut short: String = value.chars().take(MAX_CHARS).collect();
+    short.push('…');
+    short
 }
