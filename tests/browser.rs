@@ -7,12 +7,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use leptos::prelude::*;
 use leptos_pkce::app::App;
+use leptos_pkce::auth::browser::crypto::verify_signature;
 use leptos_pkce::auth::browser::storage::{
     save_transaction, sweep_transactions, take_transaction, TakeError, TRANSACTION_KEY_PREFIX,
 };
+use leptos_pkce::auth::claims::IdTokenError;
 use leptos_pkce::auth::claims::{validate_id_token, ClaimsCheck};
 use leptos_pkce::auth::config::AuthConfig;
 use leptos_pkce::auth::context::{Auth, AuthState};
+use leptos_pkce::auth::jwks::Jwks;
+use leptos_pkce::auth::jwt::DecodedJwt;
 use leptos_pkce::auth::return_to::ReturnTo;
 use leptos_pkce::auth::secret::{CodeVerifier, Nonce, State};
 use leptos_pkce::auth::session::Session;
@@ -88,13 +92,17 @@ fn session() -> Session {
     let check = ClaimsCheck {
         issuer: ISSUER,
         client_id: "spa-dev",
-        nonce: &nonce,
+        nonce: Some(&nonce),
         now_secs: now,
         max_age: None,
         organization: None,
     };
-    let claims = validate_id_token(&tokens.id_token, &check).unwrap();
-    Session::new(tokens, claims, now_ms())
+    let id_token = tokens.require_id_token().unwrap().clone();
+    let jwt = DecodedJwt::decode(id_token.secret())
+        .unwrap()
+        .insecure_assume_signature_verified();
+    let claims = validate_id_token(jwt, &check).unwrap();
+    Session::new(tokens, id_token, claims, now_ms())
 }
 
 /// Mounts `view` in a fresh container with an auth context in `state`.
@@ -321,5 +329,160 @@ async fn a_missing_config_shows_an_error_page_not_a_blank_one() {
     assert!(
         text.contains("/config.json could not be loaded (HTTP 404)"),
         "{text}"
+    );
+}
+
+// ---- WebCrypto signature verification, with keys generated here ----
+
+/// A key pair made by WebCrypto: the private key to sign, the public one as a JWK Set.
+struct TestKey {
+    private: web_sys::CryptoKey,
+    jwks: Jwks,
+    alg: &'static str,
+}
+
+fn js_object(json: &str) -> js_sys::Object {
+    js_sys::JSON::parse(json).unwrap().unchecked_into()
+}
+
+fn subtle() -> web_sys::SubtleCrypto {
+    web_sys::window().unwrap().crypto().unwrap().subtle()
+}
+
+async fn generate_key(alg: &'static str, kid: &str) -> TestKey {
+    let params = match alg {
+        "RS256" => {
+            let params =
+                js_object(r#"{"name":"RSASSA-PKCS1-v1_5","modulusLength":2048,"hash":"SHA-256"}"#);
+            let exponent = js_sys::Uint8Array::from(&[1u8, 0, 1][..]);
+            js_sys::Reflect::set(&params, &"publicExponent".into(), &exponent).unwrap();
+            params
+        }
+        _ => js_object(r#"{"name":"ECDSA","namedCurve":"P-256"}"#),
+    };
+    let usages = js_sys::Array::of2(&"sign".into(), &"verify".into());
+    let pair = JsFuture::from(
+        subtle()
+            .generate_key_with_object(&params, true, &usages)
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let private = js_sys::Reflect::get(&pair, &"privateKey".into())
+        .unwrap()
+        .unchecked_into();
+    let public: web_sys::CryptoKey = js_sys::Reflect::get(&pair, &"publicKey".into())
+        .unwrap()
+        .unchecked_into();
+    let jwk = JsFuture::from(subtle().export_key("jwk", &public).unwrap())
+        .await
+        .unwrap();
+    js_sys::Reflect::set(&jwk, &"kid".into(), &kid.into()).unwrap();
+    let json = js_sys::JSON::stringify(&jwk).unwrap().as_string().unwrap();
+    let jwks = Jwks::parse(&format!(r#"{{"keys":[{json}]}}"#)).unwrap();
+    assert_eq!(jwks.keys.len(), 1, "the generated key is usable: {json}");
+    TestKey { private, jwks, alg }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+async fn sign(key: &TestKey, header: &str, payload: &str) -> String {
+    let input = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
+    let params = match key.alg {
+        "RS256" => js_object(r#"{"name":"RSASSA-PKCS1-v1_5"}"#),
+        _ => js_object(r#"{"name":"ECDSA","hash":"SHA-256"}"#),
+    };
+    let signature = JsFuture::from(
+        subtle()
+            .sign_with_object_and_u8_array(&params, &key.private, input.as_bytes())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let signature = js_sys::Uint8Array::new(&signature).to_vec();
+    format!("{input}.{}", b64(&signature))
+}
+
+const PAYLOAD: &str = r#"{"iss":"http://127.0.0.1:4000/","sub":"auth0|ada","aud":"spa-dev"}"#;
+
+async fn verify(token: &str, keys: &Jwks) -> Result<(), IdTokenError> {
+    let jwt = DecodedJwt::decode(token)?;
+    let key = keys.find(&jwt.header).ok_or(IdTokenError::UnknownKey)?;
+    verify_signature(jwt, key).await.map(|_| ())
+}
+
+async fn check_algorithm(alg: &'static str) {
+    let key = generate_key(alg, "k1").await;
+    let header = format!(r#"{{"alg":"{alg}","kid":"k1"}}"#);
+    let good = sign(&key, &header, PAYLOAD).await;
+    assert_eq!(
+        verify(&good, &key.jwks).await,
+        Ok(()),
+        "{alg}: a good token verifies"
+    );
+
+    let (head, rest) = good.split_once('.').unwrap();
+    let signature = rest.split_once('.').unwrap().1;
+    let tampered = format!(
+        "{head}.{}.{signature}",
+        b64(PAYLOAD.replace("ada", "eve").as_bytes())
+    );
+    assert_eq!(
+        verify(&tampered, &key.jwks).await,
+        Err(IdTokenError::BadSignature),
+        "{alg}: tampered"
+    );
+
+    let other = generate_key(alg, "k1").await;
+    assert_eq!(
+        verify(&good, &other.jwks).await,
+        Err(IdTokenError::BadSignature),
+        "{alg}: wrong key"
+    );
+
+    let unknown_kid = sign(&key, &format!(r#"{{"alg":"{alg}","kid":"k2"}}"#), PAYLOAD).await;
+    assert_eq!(
+        verify(&unknown_kid, &key.jwks).await,
+        Err(IdTokenError::UnknownKey),
+        "{alg}: kid"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn rs256_signatures_are_verified_with_webcrypto() {
+    check_algorithm("RS256").await;
+}
+
+#[wasm_bindgen_test]
+async fn es256_signatures_are_verified_with_webcrypto() {
+    check_algorithm("ES256").await;
+}
+
+#[wasm_bindgen_test]
+async fn alg_none_and_hmac_are_rejected_before_any_key_is_used() {
+    let key = generate_key("RS256", "k1").await;
+    let none = format!("{}.{}.", b64(br#"{"alg":"none"}"#), b64(PAYLOAD.as_bytes()));
+    assert!(matches!(
+        verify(&none, &key.jwks).await,
+        Err(IdTokenError::UnsupportedAlg(_))
+    ));
+    // The classic key-confusion attack: HMAC keyed with the RSA public key.
+    let hs256 = format!(
+        "{}.{}.{}",
+        b64(br#"{"alg":"HS256","kid":"k1"}"#),
+        b64(PAYLOAD.as_bytes()),
+        b64(b"mac-with-the-public-key")
+    );
+    assert!(matches!(
+        verify(&hs256, &key.jwks).await,
+        Err(IdTokenError::UnsupportedAlg(_))
+    ));
+    // A token claiming ES256 against an RSA key set finds no key.
+    let es_header = sign(&key, r#"{"alg":"ES256","kid":"k1"}"#, PAYLOAD).await;
+    assert_eq!(
+        verify(&es_header, &key.jwks).await,
+        Err(IdTokenError::UnknownKey)
     );
 }

@@ -54,10 +54,12 @@ pub struct AuthorizeRequest {
     pub url: String,
 }
 
-/// Builds a login from the configuration, the caller's options, fresh randomness and
-/// the current time (milliseconds since the Unix epoch).
+/// Builds a login from the configuration, the provider's `authorization_endpoint`, the
+/// caller's options, fresh randomness and the current time (milliseconds since the
+/// Unix epoch).
 pub fn begin_login(
     config: &AuthConfig,
+    authorization_endpoint: &str,
     options: LoginOptions,
     randomness: &LoginRandomness,
     now_ms: u64,
@@ -74,6 +76,7 @@ pub fn begin_login(
     };
     let url = authorize_url(
         config,
+        authorization_endpoint,
         &options,
         &transaction,
         &transaction.code_verifier.code_challenge(),
@@ -83,6 +86,7 @@ pub fn begin_login(
 
 fn authorize_url(
     config: &AuthConfig,
+    endpoint: &str,
     options: &LoginOptions,
     transaction: &Transaction,
     challenge: &CodeChallenge,
@@ -125,7 +129,6 @@ fn authorize_url(
             Some((name, value?.as_str())).filter(|(_, v)| !v.is_empty())
         }),
     );
-    let endpoint = &config.endpoints.authorization;
     let separator = if endpoint.contains('?') { '&' } else { '?' };
     format!("{endpoint}{separator}{}", form::encode_pairs(pairs))
 }
@@ -143,6 +146,8 @@ mod tests {
         .unwrap()
     }
 
+    const ENDPOINT: &str = "https://tenant.auth0.com/authorize";
+
     const RANDOMNESS: LoginRandomness = LoginRandomness {
         verifier: [1; 32],
         state: [2; 32],
@@ -155,7 +160,13 @@ mod tests {
 
     #[test]
     fn basic_login_url() {
-        let request = begin_login(&config(), LoginOptions::default(), &RANDOMNESS, 1_000);
+        let request = begin_login(
+            &config(),
+            ENDPOINT,
+            LoginOptions::default(),
+            &RANDOMNESS,
+            1_000,
+        );
         assert!(request
             .url
             .starts_with("https://tenant.auth0.com/authorize?response_type=code&"));
@@ -207,7 +218,7 @@ mod tests {
             screen_hint: Some("signup".into()),
             ui_locales: Some("fr-CA en".into()),
         };
-        let request = begin_login(&config(), options, &RANDOMNESS, 0);
+        let request = begin_login(&config(), ENDPOINT, options, &RANDOMNESS, 0);
         let q = query_of(&request.url);
         assert_eq!(q.get("scope"), Some("openid profile offline_access"));
         assert_eq!(q.get("audience"), Some("https://api.example/v1?x=1&y=2"));
@@ -233,7 +244,7 @@ mod tests {
             connection: Some(String::new()),
             ..LoginOptions::default()
         };
-        let q = query_of(&begin_login(&config, options, &RANDOMNESS, 0).url);
+        let q = query_of(&begin_login(&config, ENDPOINT, options, &RANDOMNESS, 0).url);
         assert_eq!(q.get("audience"), Some("https://api.example"));
         assert_eq!(q.get("connection"), None);
     }
@@ -244,7 +255,7 @@ mod tests {
             connection: Some("x&redirect_uri=https://evil.example".into()),
             ..LoginOptions::default()
         };
-        let request = begin_login(&config(), options, &RANDOMNESS, 0);
+        let request = begin_login(&config(), ENDPOINT, options, &RANDOMNESS, 0);
         assert!(request
             .url
             .starts_with("https://tenant.auth0.com/authorize?"));

@@ -33,16 +33,28 @@ pub enum ConfigError {
     },
 }
 
-/// Where the provider is reached. Without discovery these default to the paths an
-/// Auth0 tenant (and the local development provider shaped like one) serves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoints {
+/// Endpoints set in `config.json`, which win over discovery (a provider behind a
+/// proxy, say). Usually all `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointOverrides {
     /// `authorization_endpoint`.
-    pub authorization: String,
+    pub authorization: Option<String>,
     /// `token_endpoint`.
-    pub token: String,
+    pub token: Option<String>,
     /// `userinfo_endpoint`.
-    pub userinfo: String,
+    pub userinfo: Option<String>,
+}
+
+/// Where the refresh token is kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RefreshTokenStorage {
+    /// In memory only (the default): a reload signs the user out, but script injected
+    /// into the page later cannot read a stored token.
+    #[default]
+    Memory,
+    /// In localStorage: a reload and other tabs stay signed in, at the price of a
+    /// long-lived token readable by any script that runs on this origin.
+    LocalStorage,
 }
 
 /// A button offering a direct sign-in through one of the provider's connections
@@ -60,8 +72,11 @@ pub struct Connection {
 pub struct AuthConfig {
     /// The expected `iss`, exactly as the provider writes it (Auth0's ends in `/`).
     pub issuer: String,
-    /// The provider's endpoints.
-    pub endpoints: Endpoints,
+    /// True for an Auth0 `domain`: its documented endpoint paths are known without
+    /// discovery, and logout falls back to `/v2/logout`.
+    pub is_auth0: bool,
+    /// Endpoints set in the file.
+    pub endpoint_overrides: EndpointOverrides,
     /// The public client's `client_id`.
     pub client_id: String,
     /// Where the provider sends the browser back with the code.
@@ -72,6 +87,14 @@ pub struct AuthConfig {
     pub audience: Option<String>,
     /// Direct sign-in buttons.
     pub connections: Vec<Connection>,
+    /// Where the provider sends the browser after logout.
+    pub post_logout_redirect_uri: String,
+    /// Auth0: also sign out of the social identity provider (`federated`).
+    pub federated_logout: bool,
+    /// Where the refresh token is kept (with `offline_access`).
+    pub refresh_token_storage: RefreshTokenStorage,
+    /// The user's own API, called with the access token on the API page.
+    pub api_url: Option<String>,
 }
 
 impl AuthConfig {
@@ -86,10 +109,9 @@ impl AuthConfig {
         let Value::Object(fields) = value else {
             return Err(ConfigError::NotJson("expected an object".into()));
         };
-        let issuer = match (
-            optional_string(&fields, "domain")?,
-            optional_string(&fields, "issuer")?,
-        ) {
+        let domain = optional_string(&fields, "domain")?;
+        let is_auth0 = domain.is_some();
+        let issuer = match (domain, optional_string(&fields, "issuer")?) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError::Invalid {
                     field: "issuer",
@@ -103,23 +125,23 @@ impl AuthConfig {
             }
             (None, None) => return Err(ConfigError::Missing("domain")),
         };
-        let base = issuer.trim_end_matches('/');
-        let endpoint = |field, path: &str| -> Result<String, ConfigError> {
+        let url = |field| -> Result<Option<String>, ConfigError> {
             match optional_string(&fields, field)? {
-                Some(url) => check_provider_url(field, &url).map(|()| url),
-                None => Ok(format!("{base}{path}")),
+                Some(url) => check_provider_url(field, &url).map(|()| Some(url)),
+                None => Ok(None),
             }
         };
-        let endpoints = Endpoints {
-            authorization: endpoint("authorization_endpoint", "/authorize")?,
-            token: endpoint("token_endpoint", "/oauth/token")?,
-            userinfo: endpoint("userinfo_endpoint", "/userinfo")?,
+        let endpoint_overrides = EndpointOverrides {
+            authorization: url("authorization_endpoint")?,
+            token: url("token_endpoint")?,
+            userinfo: url("userinfo_endpoint")?,
         };
+        let origin = origin.trim_end_matches('/');
         let client_id =
             optional_string(&fields, "client_id")?.ok_or(ConfigError::Missing("client_id"))?;
         let redirect_uri = match optional_string(&fields, "redirect_uri")? {
             Some(uri) => uri,
-            None => format!("{}/callback", origin.trim_end_matches('/')),
+            None => format!("{origin}/callback"),
         };
         if !(redirect_uri.starts_with("https://") || redirect_uri.starts_with("http://")) {
             return Err(ConfigError::Invalid {
@@ -130,14 +152,41 @@ impl AuthConfig {
         let scope = with_openid(
             &optional_string(&fields, "scope")?.unwrap_or_else(|| DEFAULT_SCOPE.into()),
         );
+        let refresh_token_storage =
+            match optional_string(&fields, "refresh_token_storage")?.as_deref() {
+                None | Some("memory") => RefreshTokenStorage::Memory,
+                Some("local_storage") => RefreshTokenStorage::LocalStorage,
+                Some(_) => {
+                    return Err(ConfigError::Invalid {
+                        field: "refresh_token_storage",
+                        reason: "must be \"memory\" or \"local_storage\"",
+                    })
+                }
+            };
+        let federated_logout = match fields.get("federated_logout") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(ConfigError::WrongType {
+                    field: "federated_logout",
+                    expected: "true or false",
+                })
+            }
+        };
         Ok(Self {
             issuer,
-            endpoints,
+            is_auth0,
+            endpoint_overrides,
             client_id,
             redirect_uri,
             scope,
             audience: optional_string(&fields, "audience")?,
             connections: connections(&fields)?,
+            post_logout_redirect_uri: optional_string(&fields, "post_logout_redirect_uri")?
+                .unwrap_or_else(|| format!("{origin}/")),
+            federated_logout,
+            refresh_token_storage,
+            api_url: url("api_url")?,
         })
     }
 }
@@ -167,7 +216,7 @@ fn auth0_issuer(domain: &str) -> Result<String, ConfigError> {
 
 /// Provider URLs must be `https://`, except on loopback where development providers
 /// run: plain HTTP anywhere else would expose codes and tokens on the network.
-fn check_provider_url(field: &'static str, url: &str) -> Result<(), ConfigError> {
+pub(crate) fn check_provider_url(field: &'static str, url: &str) -> Result<(), ConfigError> {
     let Some(rest) = url.strip_prefix("https://").or_else(|| {
         url.strip_prefix("http://").filter(|rest| {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -255,19 +304,13 @@ mod tests {
     fn auth0_domain_gives_issuer_with_slash_and_auth0_paths() {
         let config = parse(r#"{"domain":"tenant.eu.auth0.com","client_id":"abc"}"#).unwrap();
         assert_eq!(config.issuer, "https://tenant.eu.auth0.com/");
-        assert_eq!(
-            config.endpoints.authorization,
-            "https://tenant.eu.auth0.com/authorize"
-        );
-        assert_eq!(
-            config.endpoints.token,
-            "https://tenant.eu.auth0.com/oauth/token"
-        );
-        assert_eq!(
-            config.endpoints.userinfo,
-            "https://tenant.eu.auth0.com/userinfo"
-        );
+        assert!(config.is_auth0);
+        assert_eq!(config.endpoint_overrides, EndpointOverrides::default());
         assert_eq!(config.redirect_uri, "http://127.0.0.1:8080/callback");
+        assert_eq!(config.post_logout_redirect_uri, "http://127.0.0.1:8080/");
+        assert_eq!(config.refresh_token_storage, RefreshTokenStorage::Memory);
+        assert!(!config.federated_logout);
+        assert_eq!(config.api_url, None);
         assert_eq!(config.scope, "openid profile email");
         assert_eq!(config.audience, None);
     }
@@ -283,15 +326,57 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.issuer, "https://id.example/realms/x");
-        assert_eq!(config.endpoints.token, "https://id.example/realms/x/token");
+        assert!(!config.is_auth0);
         assert_eq!(
-            config.endpoints.authorization,
-            "https://id.example/realms/x/authorize"
+            config.endpoint_overrides.token.as_deref(),
+            Some("https://id.example/realms/x/token")
         );
+        assert_eq!(config.endpoint_overrides.authorization, None);
         assert_eq!(config.redirect_uri, "https://app.example/cb");
         assert_eq!(config.scope, "openid profile");
         assert_eq!(config.audience.as_deref(), Some("https://api.example"));
         assert_eq!(config.connections[1].label, "google-oauth2");
+    }
+
+    #[test]
+    fn session_options() {
+        let config = parse(
+            r#"{"domain":"t.auth0.com","client_id":"c","refresh_token_storage":"local_storage",
+                "federated_logout":true,"api_url":"https://api.example/private",
+                "post_logout_redirect_uri":"https://app.example/bye"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.refresh_token_storage,
+            RefreshTokenStorage::LocalStorage
+        );
+        assert!(config.federated_logout);
+        assert_eq!(
+            config.api_url.as_deref(),
+            Some("https://api.example/private")
+        );
+        assert_eq!(config.post_logout_redirect_uri, "https://app.example/bye");
+        assert!(matches!(
+            parse(r#"{"domain":"t.auth0.com","client_id":"c","refresh_token_storage":"cookie"}"#),
+            Err(ConfigError::Invalid {
+                field: "refresh_token_storage",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(r#"{"domain":"t.auth0.com","client_id":"c","federated_logout":"yes"}"#),
+            Err(ConfigError::WrongType {
+                field: "federated_logout",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(r#"{"domain":"t.auth0.com","client_id":"c","api_url":"http://api.example/"}"#),
+            Err(ConfigError::Invalid {
+                field: "api_url",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The auth context for Leptos: provided once at the root, read with [`use_auth`].
-//! Pages and components see the user only through it.
+//! Pages and components see the user and the tokens only through it.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::authorize::LoginOptions;
 use super::browser::flow::{self, LoginError};
-use super::browser::{clock, storage};
+use super::browser::http::{self, HttpResponse};
+use super::browser::{broadcast, clock, navigation, provider, refresh_store, storage};
 use super::claims::IdTokenClaims;
-use super::config::AuthConfig;
+use super::config::{AuthConfig, RefreshTokenStorage};
 use super::return_to::ReturnTo;
 use super::secret::AccessToken;
 use super::session::Session;
@@ -17,11 +19,11 @@ use super::session::Session;
 pub enum AuthState {
     /// Nobody is signed in.
     SignedOut,
-    /// A login is being finished (at the callback) or started.
+    /// A login is being started or finished, or a session restored.
     Authenticating,
     /// A user is signed in.
     SignedIn(Box<Session>),
-    /// The last login failed; nobody is signed in.
+    /// The last login failed, or the session ended; nobody is signed in.
     Failed(LoginError),
 }
 
@@ -31,6 +33,7 @@ pub struct Auth {
     config: StoredValue<AuthConfig>,
     state: RwSignal<AuthState>,
     user: Memo<Option<IdTokenClaims>>,
+    renewal: StoredValue<Option<TimeoutHandle>>,
 }
 
 impl Auth {
@@ -48,6 +51,7 @@ impl Auth {
             config: StoredValue::new(config),
             state,
             user,
+            renewal: StoredValue::new(None),
         }
     }
 
@@ -61,7 +65,7 @@ impl Auth {
         self.state.read_only()
     }
 
-    /// True while a login is being finished.
+    /// True while a login is being started or finished.
     pub fn is_loading(&self) -> Signal<bool> {
         let state = self.state;
         Signal::derive(move || state.with(|s| matches!(s, AuthState::Authenticating)))
@@ -73,12 +77,23 @@ impl Auth {
         Signal::derive(move || user.with(Option::is_some))
     }
 
-    /// The signed-in user's validated ID token claims.
+    /// The signed-in user's verified ID token claims.
     pub fn user(&self) -> Memo<Option<IdTokenClaims>> {
         self.user
     }
 
-    /// The last login's error, if it failed.
+    /// When the current access token expires (ms since the epoch), if signed in.
+    pub fn access_token_expires_at(&self) -> Signal<Option<u64>> {
+        let state = self.state;
+        Signal::derive(move || {
+            state.with(|s| match s {
+                AuthState::SignedIn(session) => Some(session.expires_at_ms),
+                _ => None,
+            })
+        })
+    }
+
+    /// The last error: a failed login, or why the session ended.
     pub fn error(&self) -> Signal<Option<LoginError>> {
         let state = self.state;
         Signal::derive(move || {
@@ -92,24 +107,109 @@ impl Auth {
     /// Starts a login: the browser leaves for the provider. On failure the error is
     /// shown through [`Auth::error`].
     pub fn login(&self, options: LoginOptions) {
+        let auth = *self;
         self.state.set(AuthState::Authenticating);
-        if let Err(error) = flow::start_login(&self.config.get_value(), options) {
-            self.state.set(AuthState::Failed(error));
+        spawn_local(async move {
+            if let Err(error) = flow::start_login(&auth.config.get_value(), options).await {
+                auth.state.set(AuthState::Failed(error));
+            }
+        });
+    }
+
+    /// Signs out: forgets every token and pending login here and in the app's other
+    /// tabs, then ends the provider's session (its logout endpoint, which comes back
+    /// to `post_logout_redirect_uri`).
+    pub fn logout(&self) {
+        let auth = *self;
+        let id_token = self.session().map(|s| s.id_token);
+        self.sign_out_locally(None);
+        broadcast::announce_sign_out();
+        spawn_local(async move {
+            match flow::provider_logout_url(&auth.config.get_value(), id_token.as_ref()).await {
+                Ok(url) => {
+                    if let Err(error) = navigation::assign(&url) {
+                        auth.state.set(AuthState::Failed(error.into()));
+                    }
+                }
+                Err(error) => auth.state.set(AuthState::Failed(error)),
+            }
+        });
+    }
+
+    /// Forgets everything in this tab; `reason` is shown when given.
+    fn sign_out_locally(&self, reason: Option<LoginError>) {
+        self.cancel_renewal();
+        storage::clear_transactions();
+        flow::keep_refresh_token(&self.config.get_value(), None);
+        self.state
+            .set(reason.map_or(AuthState::SignedOut, AuthState::Failed));
+    }
+
+    fn session(&self) -> Option<Session> {
+        self.state.with_untracked(|s| match s {
+            AuthState::SignedIn(session) => Some((**session).clone()),
+            _ => None,
+        })
+    }
+
+    /// A valid access token: the current one while fresh, else a renewed one when a
+    /// refresh token allows. `None` when signed out or the session cannot be renewed.
+    pub async fn access_token(&self) -> Option<AccessToken> {
+        let session = self.session()?;
+        if let Some(token) = session.fresh_access_token(clock::now_ms()) {
+            return Some(token.clone());
+        }
+        session.refresh_token.as_ref()?;
+        self.renew().await.ok()?;
+        self.session().map(|s| s.access_token)
+    }
+
+    /// Renews the tokens with the refresh token now. A refused refresh token signs
+    /// the user out with a message; a network failure keeps the session and retries.
+    ///
+    /// # Errors
+    /// The [`LoginError`] of the failed refresh.
+    pub async fn renew(&self) -> Result<(), LoginError> {
+        let current = self.session();
+        match flow::refresh(&self.config.get_value(), current).await {
+            Ok(session) => {
+                self.signed_in(session);
+                Ok(())
+            }
+            Err(error) if error.ends_session() => {
+                self.sign_out_locally(Some(error.clone()));
+                Err(error)
+            }
+            Err(error) => {
+                self.schedule_retry();
+                Err(error)
+            }
         }
     }
 
-    /// Signs out locally: forgets every token and pending login.
-    pub fn logout(&self) {
-        storage::clear_transactions();
-        self.state.set(AuthState::SignedOut);
-    }
-
-    /// The access token, if signed in and not about to expire.
-    pub fn access_token(&self) -> Option<AccessToken> {
-        self.state.with_untracked(|s| match s {
-            AuthState::SignedIn(session) => session.fresh_access_token(clock::now_ms()).cloned(),
-            _ => None,
-        })
+    /// GETs `url` with the access token. On 401 the tokens are renewed once and the
+    /// request repeated; a second 401 (or no way to renew) signs the user out with a
+    /// clear message.
+    ///
+    /// # Errors
+    /// [`LoginError::Unauthorized`] after a second 401; the request's own failure.
+    pub async fn get_with_token(&self, url: &str) -> Result<HttpResponse, LoginError> {
+        let token = self.access_token().await.ok_or(LoginError::SessionEnded)?;
+        let response = http::get(url, Some(&token)).await?;
+        if response.status != 401 {
+            return Ok(response);
+        }
+        let can_renew = self.session().is_some_and(|s| s.refresh_token.is_some());
+        if can_renew && self.renew().await.is_ok() {
+            if let Some(token) = self.session().map(|s| s.access_token) {
+                let retried = http::get(url, Some(&token)).await?;
+                if retried.status != 401 {
+                    return Ok(retried);
+                }
+            }
+        }
+        self.sign_out_locally(Some(LoginError::Unauthorized));
+        Err(LoginError::Unauthorized)
     }
 
     /// Finishes a login from the callback `query`. Call once per page load: the
@@ -118,7 +218,7 @@ impl Auth {
         self.state.set(AuthState::Authenticating);
         match flow::complete_login(&self.config.get_value(), query).await {
             Ok((session, return_to)) => {
-                self.state.set(AuthState::SignedIn(Box::new(session)));
+                self.signed_in(session);
                 Some(return_to)
             }
             Err(error) => {
@@ -127,14 +227,77 @@ impl Auth {
             }
         }
     }
+
+    /// After a reload, signs back in with a refresh token kept in localStorage.
+    async fn restore(&self) {
+        self.state.set(AuthState::Authenticating);
+        match flow::refresh(&self.config.get_value(), None).await {
+            Ok(session) => self.signed_in(session),
+            Err(LoginError::SessionEnded) => self.sign_out_locally(Some(LoginError::SessionEnded)),
+            Err(error) => self.state.set(AuthState::Failed(error)),
+        }
+    }
+
+    fn signed_in(&self, session: Session) {
+        let renew_in = session.renew_at_ms().saturating_sub(clock::now_ms());
+        let renewable = session.refresh_token.is_some();
+        self.state.set(AuthState::SignedIn(Box::new(session)));
+        if renewable {
+            self.schedule_renewal(renew_in);
+        }
+    }
+
+    /// Renews shortly before the access token expires, so the user never notices.
+    fn schedule_renewal(&self, delay_ms: u64) {
+        self.cancel_renewal();
+        let auth = *self;
+        let delay = std::time::Duration::from_millis(delay_ms.min(i32::MAX as u64));
+        let handle = set_timeout_with_handle(
+            move || {
+                spawn_local(async move {
+                    let _ = auth.renew().await;
+                })
+            },
+            delay,
+        );
+        self.renewal.set_value(handle.ok());
+    }
+
+    fn schedule_retry(&self) {
+        const RETRY_MS: u64 = 15_000;
+        let still_valid = self
+            .session()
+            .is_some_and(|s| s.expires_at_ms > clock::now_ms() + RETRY_MS);
+        if still_valid {
+            self.schedule_renewal(RETRY_MS);
+        }
+    }
+
+    fn cancel_renewal(&self) {
+        if let Some(handle) = self.renewal.get_value() {
+            handle.clear();
+            self.renewal.set_value(None);
+        }
+    }
 }
 
-/// Creates the auth context for `config` and provides it to every descendant.
-/// Sweeps abandoned login transactions on the way.
+/// Creates the auth context for `config` and provides it to every descendant: sweeps
+/// abandoned logins, starts discovery, follows sign-outs in other tabs, and restores
+/// a session from a stored refresh token when so configured.
 pub fn provide_auth(config: AuthConfig) -> Auth {
     storage::sweep_transactions(clock::now_ms());
-    let auth = Auth::new(config, AuthState::SignedOut);
+    let restore = config.refresh_token_storage == RefreshTokenStorage::LocalStorage
+        && refresh_store::load().is_some()
+        && navigation::current_path() != "/callback";
+    let auth = Auth::new(config.clone(), AuthState::SignedOut);
     provide_context(auth);
+    spawn_local(async move {
+        let _ = provider::metadata(&config).await;
+    });
+    broadcast::on_sign_out_elsewhere(move || auth.sign_out_locally(None));
+    if restore {
+        spawn_local(async move { auth.restore().await });
+    }
     auth
 }
 

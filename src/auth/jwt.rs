@@ -84,6 +84,38 @@ impl DecodedJwt {
     }
 }
 
+impl DecodedJwt {
+    /// Marks the token as verified. The browser's WebCrypto check calls this after
+    /// the signature verified against the provider's key.
+    pub(crate) fn signature_verified(self) -> VerifiedJwt {
+        VerifiedJwt(self)
+    }
+
+    /// Marks the token as verified **without checking anything**.
+    ///
+    /// # Security
+    /// Only for tests that build tokens of their own; never for a token from outside.
+    pub fn insecure_assume_signature_verified(self) -> VerifiedJwt {
+        VerifiedJwt(self)
+    }
+}
+
+/// A JWT whose signature verified against the provider's key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedJwt(DecodedJwt);
+
+impl VerifiedJwt {
+    /// The verified header.
+    pub fn header(&self) -> &JwtHeader {
+        &self.0.header
+    }
+
+    /// The verified claims, for validation.
+    pub fn into_payload(self) -> Map<String, Value> {
+        self.0.payload
+    }
+}
+
 fn json_object(segment: &str, part: &'static str) -> Result<Map<String, Value>, IdTokenError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(segment)

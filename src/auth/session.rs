@@ -4,6 +4,10 @@ use super::claims::IdTokenClaims;
 use super::secret::{AccessToken, IdToken, RefreshToken};
 use super::token::TokenResponse;
 
+fn expiry(now_ms: u64, expires_in: u64) -> u64 {
+    now_ms.saturating_add(expires_in.saturating_mul(1000))
+}
+
 /// Seconds before the access token's expiry at which it is treated as stale, so a
 /// request never leaves with a token that dies on the way.
 pub const EXPIRY_MARGIN_SECS: u64 = 30;
@@ -26,16 +30,51 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session from a token response whose ID token gave `claims`, received at `now_ms`.
-    pub fn new(tokens: TokenResponse, claims: IdTokenClaims, now_ms: u64) -> Self {
+    /// A session from a token response whose `id_token` gave `claims`, received at
+    /// `now_ms`.
+    pub fn new(
+        tokens: TokenResponse,
+        id_token: IdToken,
+        claims: IdTokenClaims,
+        now_ms: u64,
+    ) -> Self {
         Self {
             claims,
             access_token: tokens.access_token,
-            id_token: tokens.id_token,
+            id_token,
             refresh_token: tokens.refresh_token,
-            expires_at_ms: now_ms.saturating_add(tokens.expires_in.saturating_mul(1000)),
+            expires_at_ms: expiry(now_ms, tokens.expires_in),
             scope: tokens.scope,
         }
+    }
+
+    /// Takes the answer to a refresh: the new access token, the rotated refresh token
+    /// (the old one is spent; kept only if the provider does not rotate), and the new
+    /// ID token's claims when one came.
+    pub fn refreshed(
+        mut self,
+        tokens: TokenResponse,
+        id_token: Option<(IdToken, IdTokenClaims)>,
+        now_ms: u64,
+    ) -> Self {
+        self.access_token = tokens.access_token;
+        self.expires_at_ms = expiry(now_ms, tokens.expires_in);
+        if tokens.refresh_token.is_some() {
+            self.refresh_token = tokens.refresh_token;
+        }
+        if let Some((token, claims)) = id_token {
+            self.id_token = token;
+            self.claims = claims;
+        }
+        if tokens.scope.is_some() {
+            self.scope = tokens.scope;
+        }
+        self
+    }
+
+    /// When to renew the access token: [`EXPIRY_MARGIN_SECS`] before it expires.
+    pub fn renew_at_ms(&self) -> u64 {
+        self.expires_at_ms.saturating_sub(EXPIRY_MARGIN_SECS * 1000)
     }
 
     /// The access token, if it is still good for at least [`EXPIRY_MARGIN_SECS`].
@@ -50,7 +89,23 @@ pub(crate) mod tests {
     use super::*;
     use crate::auth::claims::{validate_id_token, ClaimsCheck};
     use crate::auth::jwt::tests::token;
+    use crate::auth::jwt::DecodedJwt;
     use crate::auth::secret::Nonce;
+
+    fn claims(raw: &str, nonce: Option<&Nonce>) -> IdTokenClaims {
+        let check = ClaimsCheck {
+            issuer: "https://i/",
+            client_id: "c",
+            nonce,
+            now_secs: 1_000,
+            max_age: None,
+            organization: None,
+        };
+        let jwt = DecodedJwt::decode(raw)
+            .unwrap()
+            .insecure_assume_signature_verified();
+        validate_id_token(jwt, &check).unwrap()
+    }
 
     pub(crate) fn session(expires_in: u64, now_ms: u64) -> Session {
         let nonce = Nonce::new("n".into());
@@ -65,16 +120,38 @@ pub(crate) mod tests {
             ),
         )
         .unwrap();
-        let check = ClaimsCheck {
-            issuer: "https://i/",
-            client_id: "c",
-            nonce: &nonce,
-            now_secs: 1_000,
-            max_age: None,
-            organization: None,
-        };
-        let claims = validate_id_token(&tokens.id_token, &check).unwrap();
-        Session::new(tokens, claims, now_ms)
+        let id_token = tokens.require_id_token().unwrap().clone();
+        Session::new(tokens, id_token, claims(&raw, Some(&nonce)), now_ms)
+    }
+
+    #[test]
+    fn refresh_takes_the_rotated_token_and_new_claims() {
+        let mut old = session(60, 0);
+        old.refresh_token = Some(RefreshToken::new("rt-1".into()));
+        let answer = |body: &str| TokenResponse::parse(200, body).unwrap();
+        let rotated = old.clone().refreshed(
+            answer(r#"{"access_token":"at-2","refresh_token":"rt-2","token_type":"Bearer","expires_in":120}"#),
+            None,
+            10_000,
+        );
+        assert_eq!(rotated.access_token.secret(), "at-2");
+        assert_eq!(rotated.refresh_token.as_ref().unwrap().secret(), "rt-2");
+        assert_eq!(rotated.expires_at_ms, 130_000);
+        assert_eq!(rotated.renew_at_ms(), 100_000);
+        assert_eq!(rotated.claims, old.claims);
+
+        let raw = token(
+            r#"{"alg":"RS256"}"#,
+            r#"{"iss":"https://i/","sub":"s","aud":"c","exp":2000000000,"iat":2,"name":"New"}"#,
+        );
+        let not_rotated = old.clone().refreshed(
+            answer(r#"{"access_token":"at-3","token_type":"Bearer"}"#),
+            Some((IdToken::new(raw.clone()), claims(&raw, None))),
+            0,
+        );
+        assert_eq!(not_rotated.refresh_token.unwrap().secret(), "rt-1");
+        assert_eq!(not_rotated.claims.name.as_deref(), Some("New"));
+        assert_eq!(not_rotated.id_token.secret(), raw);
     }
 
     #[test]

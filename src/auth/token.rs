@@ -27,13 +27,24 @@ pub fn authorization_code_body(
     ])
 }
 
+/// The form-encoded body that spends a refresh token for new tokens (RFC 6749
+/// section 6). With rotation the answer carries the next refresh token.
+pub fn refresh_token_body(client_id: &str, refresh_token: &RefreshToken) -> String {
+    form::encode_pairs([
+        ("grant_type", "refresh_token"),
+        ("client_id", client_id),
+        ("refresh_token", refresh_token.secret()),
+    ])
+}
+
 /// A successful token response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenResponse {
     /// For `/userinfo` and the user's APIs.
     pub access_token: AccessToken,
-    /// The ID token, still to be validated.
-    pub id_token: IdToken,
+    /// The ID token, still to be validated. Always present after a code exchange
+    /// with `openid` ([`TokenResponse::require_id_token`]); optional on refresh.
+    pub id_token: Option<IdToken>,
     /// Present only when `offline_access` was granted.
     pub refresh_token: Option<RefreshToken>,
     /// Always `Bearer` (checked).
@@ -116,13 +127,9 @@ impl TokenResponse {
         if raw.access_token.is_empty() {
             return Err(TokenError::Malformed("empty access_token".into()));
         }
-        let id_token = raw
-            .id_token
-            .filter(|t| !t.is_empty())
-            .ok_or(TokenError::MissingIdToken)?;
         Ok(Self {
             access_token: AccessToken::new(raw.access_token),
-            id_token: IdToken::new(id_token),
+            id_token: raw.id_token.filter(|t| !t.is_empty()).map(IdToken::new),
             refresh_token: raw
                 .refresh_token
                 .filter(|t| !t.is_empty())
@@ -131,6 +138,16 @@ impl TokenResponse {
             expires_in: raw.expires_in.unwrap_or(DEFAULT_EXPIRES_IN),
             scope: raw.scope,
         })
+    }
+}
+
+impl TokenResponse {
+    /// The ID token, which a code exchange with `openid` must return.
+    ///
+    /// # Errors
+    /// [`TokenError::MissingIdToken`] when there is none.
+    pub fn require_id_token(&self) -> Result<&IdToken, TokenError> {
+        self.id_token.as_ref().ok_or(TokenError::MissingIdToken)
     }
 }
 
@@ -169,12 +186,20 @@ mod tests {
     }
 
     #[test]
+    fn refresh_body_is_form_encoded() {
+        assert_eq!(
+            refresh_token_body("spa-dev", &RefreshToken::new("r/t+1".into())),
+            "grant_type=refresh_token&client_id=spa-dev&refresh_token=r%2Ft%2B1"
+        );
+    }
+
+    #[test]
     fn parses_a_full_response() {
         let body = r#"{"access_token":"at","id_token":"a.b.c","refresh_token":"rt",
             "token_type":"bearer","expires_in":86400,"scope":"openid profile"}"#;
         let response = TokenResponse::parse(200, body).unwrap();
         assert_eq!(response.access_token.secret(), "at");
-        assert_eq!(response.id_token.secret(), "a.b.c");
+        assert_eq!(response.require_id_token().unwrap().secret(), "a.b.c");
         assert_eq!(response.refresh_token.unwrap().secret(), "rt");
         assert_eq!(response.token_type, "Bearer");
         assert_eq!(response.expires_in, 86400);
@@ -223,8 +248,10 @@ mod tests {
             ),
             Err(TokenError::Malformed(_))
         ));
+        let without_id_token =
+            TokenResponse::parse(200, r#"{"access_token":"at","token_type":"Bearer"}"#).unwrap();
         assert_eq!(
-            TokenResponse::parse(200, r#"{"access_token":"at","token_type":"Bearer"}"#),
+            without_id_token.require_id_token(),
             Err(TokenError::MissingIdToken)
         );
         assert_eq!(

@@ -1,10 +1,11 @@
 //! HTTP with fetch (gloo-net): the configuration file and the token endpoint.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder};
 use web_sys::{AbortSignal, RequestCredentials};
 
 use super::error::BrowserError;
 use crate::auth::config::{AuthConfig, ConfigError};
+use crate::auth::secret::AccessToken;
 
 /// How long a request may take before the app gives up and says so.
 pub const REQUEST_TIMEOUT_MS: u32 = 20_000;
@@ -31,18 +32,48 @@ pub struct HttpResponse {
     pub body: String,
 }
 
-fn timeout_signal() -> Option<AbortSignal> {
-    Some(AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS))
-}
-
-fn failure(url: &str, error: &gloo_net::Error, signal: Option<&AbortSignal>) -> BrowserError {
-    let _ = error; // the message adds nothing a user can act on
+fn failure(url: &str, signal: &AbortSignal) -> BrowserError {
+    // gloo's message adds nothing a user can act on; the origin says where.
     let origin = url.split('/').take(3).collect::<Vec<_>>().join("/");
-    if signal.is_some_and(AbortSignal::aborted) {
+    if signal.aborted() {
         BrowserError::Timeout(origin)
     } else {
         BrowserError::Network(origin)
     }
+}
+
+/// Sends a request without cookies, giving up after [`REQUEST_TIMEOUT_MS`], and reads
+/// the whole answer.
+async fn send(
+    url: &str,
+    request: RequestBuilder,
+    body: Option<String>,
+) -> Result<HttpResponse, BrowserError> {
+    let signal = AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS);
+    let request = request
+        .credentials(RequestCredentials::Omit)
+        .abort_signal(Some(&signal));
+    let request = match body {
+        Some(body) => request.body(body),
+        None => request.build(),
+    }
+    .map_err(|_| failure(url, &signal))?;
+    let response = request.send().await.map_err(|_| failure(url, &signal))?;
+    let status = response.status();
+    let body = response.text().await.map_err(|_| failure(url, &signal))?;
+    Ok(HttpResponse { status, body })
+}
+
+/// GETs `url`, with `Authorization: Bearer` when a token is given.
+///
+/// # Errors
+/// [`BrowserError::Network`] or [`BrowserError::Timeout`] when no answer arrives.
+pub async fn get(url: &str, bearer: Option<&AccessToken>) -> Result<HttpResponse, BrowserError> {
+    let mut request = Request::get(url);
+    if let Some(token) = bearer {
+        request = request.header("Authorization", &format!("Bearer {}", token.secret()));
+    }
+    send(url, request, None).await
 }
 
 /// Loads and parses `/config.json` from the app's own origin.
@@ -51,42 +82,23 @@ fn failure(url: &str, error: &gloo_net::Error, signal: Option<&AbortSignal>) -> 
 /// A [`ConfigLoadError`] naming what is wrong.
 pub async fn load_config(origin: &str) -> Result<AuthConfig, ConfigLoadError> {
     let url = format!("{origin}/config.json");
-    let signal = timeout_signal();
-    let response = Request::get(&url)
-        .cache(web_sys::RequestCache::NoCache)
-        .abort_signal(signal.as_ref())
-        .send()
-        .await
-        .map_err(|e| failure(&url, &e, signal.as_ref()))?;
-    if !response.ok() {
-        return Err(ConfigLoadError::Status(response.status()));
+    let response = send(
+        &url,
+        Request::get(&url).cache(web_sys::RequestCache::NoCache),
+        None,
+    )
+    .await?;
+    if !(200..300).contains(&response.status) {
+        return Err(ConfigLoadError::Status(response.status));
     }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| failure(&url, &e, signal.as_ref()))?;
-    Ok(AuthConfig::from_json(&text, origin)?)
+    Ok(AuthConfig::from_json(&response.body, origin)?)
 }
 
-/// POSTs a form-encoded body (a token request), without cookies.
+/// POSTs a form-encoded body (a token request).
 ///
 /// # Errors
 /// [`BrowserError::Network`] or [`BrowserError::Timeout`] when no answer arrives.
 pub async fn post_form(url: &str, body: String) -> Result<HttpResponse, BrowserError> {
-    let signal = timeout_signal();
-    let response = Request::post(url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .credentials(RequestCredentials::Omit)
-        .abort_signal(signal.as_ref())
-        .body(body)
-        .map_err(|e| failure(url, &e, None))?
-        .send()
-        .await
-        .map_err(|e| failure(url, &e, signal.as_ref()))?;
-    let status = response.status();
-    let body = response
-        .text()
-        .await
-        .map_err(|e| failure(url, &e, signal.as_ref()))?;
-    Ok(HttpResponse { status, body })
+    let request = Request::post(url).header("Content-Type", "application/x-www-form-urlencoded");
+    send(url, request, Some(body)).await
 }

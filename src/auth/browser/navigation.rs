@@ -37,3 +37,10 @@ pub fn assign(url: &str) -> Result<(), BrowserError> {
         .assign(url)
         .map_err(|_| BrowserError::Navigation)
 }
+
+/// The current path, such as `/callback`.
+pub fn current_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,127 @@
+//! The provider's metadata and signing keys, fetched once per page load and kept.
+
+use std::cell::RefCell;
+
+use js_sys::Promise;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::error::BrowserError;
+use super::http;
+use crate::auth::config::AuthConfig;
+use crate::auth::discovery::{discovery_url, DiscoveryError, ProviderMetadata};
+use crate::auth::jwks::{Jwks, JwksError};
+
+/// Why the provider's metadata or keys are unavailable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetadataError {
+    /// The request failed.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    /// Discovery answered with an error status.
+    #[error("the provider's discovery document could not be loaded (HTTP {0})")]
+    Status(u16),
+    /// The discovery document is unusable.
+    #[error(transparent)]
+    Discovery(#[from] DiscoveryError),
+    /// The key set is unusable.
+    #[error(transparent)]
+    Jwks(#[from] JwksError),
+}
+
+thread_local! {
+    static METADATA: RefCell<Option<ProviderMetadata>> = const { RefCell::new(None) };
+    static DISCOVERY: RefCell<Option<(Promise, RefCell<Option<MetadataError>>)>> = const { RefCell::new(None) };
+    static JWKS: RefCell<Option<(String, Jwks)>> = const { RefCell::new(None) };
+}
+
+/// The metadata if already known: discovered earlier on this page, or Auth0's
+/// documented paths for an Auth0 `domain` (known without asking).
+pub fn known_metadata(config: &AuthConfig) -> Option<ProviderMetadata> {
+    METADATA.with(|m| m.borrow().clone()).or_else(|| {
+        config
+            .is_auth0
+            .then(|| ProviderMetadata::auth0_paths(config))
+    })
+}
+
+/// The provider's metadata, discovered once per page load; concurrent callers share
+/// one request. An Auth0 `domain` whose discovery fails falls back to Auth0's paths.
+///
+/// # Errors
+/// A [`MetadataError`] when discovery fails for a non-Auth0 issuer; the next call
+/// tries again.
+pub async fn metadata(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
+    if let Some(metadata) = METADATA.with(|m| m.borrow().clone()) {
+        return Ok(metadata);
+    }
+    let promise = DISCOVERY.with(|d| {
+        d.borrow_mut()
+            .get_or_insert_with(|| {
+                let config = config.clone();
+                let promise = future_to_promise(async move {
+                    let outcome = discover(&config).await;
+                    match outcome {
+                        Ok(metadata) => METADATA.with(|m| *m.borrow_mut() = Some(metadata)),
+                        Err(error) => DISCOVERY.with(|d| {
+                            if let Some((_, slot)) = d.borrow().as_ref() {
+                                *slot.borrow_mut() = Some(error);
+                            }
+                        }),
+                    }
+                    Ok(JsValue::UNDEFINED)
+                });
+                (promise, RefCell::new(None))
+            })
+            .0
+            .clone()
+    });
+    let _ = JsFuture::from(promise).await;
+    if let Some(metadata) = METADATA.with(|m| m.borrow().clone()) {
+        return Ok(metadata);
+    }
+    let error = DISCOVERY.with(|d| d.borrow_mut().take().and_then(|(_, slot)| slot.take()));
+    Err(error.unwrap_or(MetadataError::Status(0)))
+}
+
+async fn discover(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
+    let discovered = async {
+        let response = http::get(&discovery_url(&config.issuer), None).await?;
+        if !(200..300).contains(&response.status) {
+            return Err(MetadataError::Status(response.status));
+        }
+        Ok(ProviderMetadata::from_discovery(&response.body, config)?)
+    };
+    match discovered.await {
+        Ok(metadata) => Ok(metadata),
+        // Auth0 tenants always serve these paths; discovery is only a refinement.
+        Err(_) if config.is_auth0 => Ok(ProviderMetadata::auth0_paths(config)),
+        Err(error) => Err(error),
+    }
+}
+
+/// The key set at `jwks_uri`: the cached one unless `refresh` (an unknown `kid`
+/// means the provider may have rotated its keys).
+///
+/// # Errors
+/// A [`MetadataError`] when it cannot be fetched or parsed.
+pub async fn jwks(jwks_uri: &str, refresh: bool) -> Result<Jwks, MetadataError> {
+    if !refresh {
+        let cached = JWKS.with(|j| {
+            j.borrow()
+                .as_ref()
+                .filter(|(uri, _)| uri == jwks_uri)
+                .map(|(_, keys)| keys.clone())
+        });
+        if let Some(keys) = cached {
+            return Ok(keys);
+        }
+    }
+    let response = http::get(jwks_uri, None).await?;
+    if !(200..300).contains(&response.status) {
+        return Err(MetadataError::Status(response.status));
+    }
+    let keys = Jwks::parse(&response.body)?;
+    JWKS.with(|j| *j.borrow_mut() = Some((jwks_uri.to_owned(), keys.clone())));
+    Ok(keys)
+}

@@ -1,0 +1,38 @@
+//! Starting a future now and collecting its result later, so independent requests
+//! (token exchange, discovery, JWKS) run side by side instead of one after another.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+/// A future already running on the browser's event loop.
+pub struct Task<T> {
+    done: Promise,
+    slot: Rc<RefCell<Option<T>>>,
+}
+
+impl<T: 'static> Task<T> {
+    /// Starts `future` at once.
+    pub fn spawn(future: impl Future<Output = T> + 'static) -> Self {
+        let slot = Rc::new(RefCell::new(None));
+        let writer = slot.clone();
+        let done = future_to_promise(async move {
+            *writer.borrow_mut() = Some(future.await);
+            Ok(JsValue::UNDEFINED)
+        });
+        Self { done, slot }
+    }
+
+    /// Waits for the result.
+    pub async fn join(self) -> T {
+        let _ = JsFuture::from(self.done).await;
+        self.slot
+            .borrow_mut()
+            .take()
+            .expect("a finished task has stored its result")
+    }
+}
