@@ -6,10 +6,16 @@
 // Environment (all optional):
 //   DEVIDP_PORT                 port on 127.0.0.1 (4000)
 //   DEVIDP_APP_ORIGINS          comma-separated app origins allowed as redirect targets
-//                               (http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090)
+//                               (127.0.0.1:8080 and localhost:8080 for development,
+//                               127.0.0.1:8090 and 127.0.0.1:8091 for the end-to-end tests)
 //   DEVIDP_ACCESS_TOKEN_TTL     seconds (3600)
 //   DEVIDP_ID_TOKEN_TTL         seconds (3600)
 //   DEVIDP_REFRESH_TOKEN_TTL    seconds (86400)
+//   DEVIDP_TOKEN_DELAY_MS       delay every token endpoint answer (0), so tests can make
+//                               two tabs' refreshes overlap
+//
+// Besides the provider it serves a tiny protected API at /api/private, which answers
+// 200 for a valid access token and 401 otherwise.
 
 import { createServer } from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -23,9 +29,10 @@ const PORT = Number(env.DEVIDP_PORT || 4000);
 const HOST = '127.0.0.1';
 const ISSUER = `http://${HOST}:${PORT}/`;
 const APP_ORIGINS = (env.DEVIDP_APP_ORIGINS
-  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090')
+  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091')
   .split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
 const seconds = (name, fallback) => Number(env[name] || fallback);
+const TOKEN_DELAY_MS = Number(env.DEVIDP_TOKEN_DELAY_MS || 0);
 
 // Organization asked for per grant, so the ID token can carry `org_id` as Auth0's does.
 const organizationByGrant = new Map();
@@ -218,9 +225,50 @@ async function interaction(req, res, uid, action) {
   return html(res, 501, 'unsupported prompt');
 }
 
+function corsHeaders(req) {
+  const origin = req.headers.origin;
+  return APP_ORIGINS.includes(origin) ? {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Headers': 'Authorization',
+    'Access-Control-Allow-Methods': 'GET',
+    Vary: 'Origin',
+  } : {};
+}
+
+// The user's own API, as a resource server would be: it accepts this provider's
+// access tokens and nothing else.
+async function privateApi(req, res) {
+  const cors = corsHeaders(req);
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, cors);
+    return res.end();
+  }
+  const token = (req.headers.authorization || '').match(/^Bearer (\S+)$/)?.[1];
+  const accessToken = token && await provider.AccessToken.find(token);
+  if (!accessToken) {
+    res.writeHead(401, {
+      ...cors,
+      'Content-Type': 'application/json',
+      'WWW-Authenticate': 'Bearer error="invalid_token"',
+    });
+    return res.end(JSON.stringify({ error: 'invalid_token' }));
+  }
+  res.writeHead(200, { ...cors, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  return res.end(JSON.stringify({
+    message: 'Hello from the private API',
+    sub: accessToken.accountId,
+    client_id: accessToken.clientId,
+    scope: accessToken.scope,
+  }));
+}
+
 const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url, ISSUER);
+    if (url.pathname === '/api/private') return await privateApi(req, res);
+    if (TOKEN_DELAY_MS && url.pathname === '/oauth/token' && req.method === 'POST') {
+      await new Promise((resolve) => { setTimeout(resolve, TOKEN_DELAY_MS); });
+    }
     const match = url.pathname.match(/^\/interaction\/([\w-]+)(?:\/(login|consent|abort))?$/);
     if (match) return await interaction(req, res, match[1], match[2]);
 

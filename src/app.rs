@@ -9,8 +9,8 @@ use crate::auth::config::AuthConfig;
 use crate::auth::context::provide_auth;
 use crate::components::header::Header;
 use crate::pages::{
-    callback::CallbackPage, config_error::ConfigErrorPage, home::HomePage, login::LoginPage,
-    not_found::NotFoundPage, profile::ProfilePage,
+    api::ApiPage, callback::CallbackPage, config_error::ConfigErrorPage, home::HomePage,
+    login::LoginPage, not_found::NotFoundPage, profile::ProfilePage, userinfo::UserInfoPage,
 };
 
 /// The whole app: the configuration first, then the signed-in shell.
@@ -40,6 +40,8 @@ pub fn Shell(config: AuthConfig) -> impl IntoView {
                     <Route path=path!("/profile") view=ProfilePage/>
                     <Route path=path!("/callback") view=CallbackPage/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/userinfo") view=UserInfoPage/>
+                    <Route path=path!("/api") view=ApiPage/>
                 </Routes>
             </main>
         </Router>

@@ -6,18 +6,29 @@ use crate::Env;
 /// The app under test.
 pub struct App<'a> {
     browser: &'a Browser,
-    env: &'a Env,
+    origin: &'a str,
 }
 
 impl<'a> App<'a> {
-    /// Page object over `browser`.
+    /// Page object over `browser`, for the app that keeps tokens in memory.
     pub fn new(browser: &'a Browser, env: &'a Env) -> Self {
-        Self { browser, env }
+        Self {
+            browser,
+            origin: &env.app,
+        }
+    }
+
+    /// Page object for the app that keeps its refresh token in localStorage.
+    pub fn persistent(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.persistent_app,
+        }
     }
 
     /// An absolute URL of the app.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.env.app)
+        format!("{}{path}", self.origin)
     }
 
     /// Opens `path` and waits for the app to start (the header appears).
@@ -69,6 +80,40 @@ impl<'a> App<'a> {
     /// Waits for the callback page's error and returns it.
     pub async fn callback_error(&self) -> String {
         self.browser.text_of("[data-testid=callback-error]").await
+    }
+
+    /// The access token's expiry as the profile shows it.
+    pub async fn token_expiry(&self) -> String {
+        self.browser.text_of("[data-testid=token-expiry]").await
+    }
+
+    /// Clicks "Renew tokens now" on the profile.
+    pub async fn renew(&self) {
+        self.browser.click("[data-testid=renew]").await;
+    }
+
+    /// Follows a header navigation link (client-side, the session stays in memory).
+    pub async fn nav(&self, label: &str) {
+        let links = self
+            .browser
+            .client
+            .find_all(fantoccini::Locator::Css("nav a"))
+            .await
+            .expect("nav links");
+        for link in links {
+            if link.text().await.unwrap_or_default() == label {
+                link.click().await.expect("click nav link");
+                return;
+            }
+        }
+        panic!("no nav link {label:?}");
+    }
+
+    /// Waits for a call's answer (user info or API page) and returns (status, body).
+    pub async fn http_result(&self) -> (String, String) {
+        let status = self.browser.text_of("[data-testid=http-status]").await;
+        let body = self.browser.text_of("[data-testid=http-body]").await;
+        (status, body)
     }
 
     /// Clicks "Sign Out" in the header.

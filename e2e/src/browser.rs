@@ -102,6 +102,21 @@ impl Browser {
         }
     }
 
+    /// Waits until the text at `css` differs from `before`, and returns it.
+    pub async fn wait_for_text_change(&self, css: &str, before: &str) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let now = self.text_of(css).await;
+            if now != before {
+                return now;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("`{css}` stayed {before:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until the address bar starts with `prefix`.
     pub async fn wait_for_url(&self, prefix: &str) -> String {
         let deadline = tokio::time::Instant::now() + WAIT;
@@ -145,6 +160,40 @@ impl Browser {
             std::fs::create_dir_all(dir).expect("screenshot directory");
         }
         std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// Opens a new tab and switches to it; returns the handle of the tab left.
+    pub async fn open_tab(&self) -> fantoccini::wd::WindowHandle {
+        let previous = self.client.window().await.expect("current window");
+        let tab = self.client.new_window(true).await.expect("new tab");
+        self.client
+            .switch_to_window(tab.handle)
+            .await
+            .expect("switch to the new tab");
+        previous
+    }
+
+    /// Switches to the tab `handle`, returning the one left.
+    pub async fn switch_to(
+        &self,
+        handle: fantoccini::wd::WindowHandle,
+    ) -> fantoccini::wd::WindowHandle {
+        let previous = self.client.window().await.expect("current window");
+        self.client
+            .switch_to_window(handle)
+            .await
+            .expect("switch tab");
+        previous
+    }
+
+    /// Reloads the page.
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("reload");
+    }
+
+    /// True when `css` matches an element right now.
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
     }
 
     /// Ends the session and its Chromium.

@@ -93,6 +93,16 @@ impl Auth {
         })
     }
 
+    /// True when the session holds a refresh token (`offline_access` was granted).
+    pub fn can_renew(&self) -> Signal<bool> {
+        let state = self.state;
+        Signal::derive(move || {
+            state.with(
+                |s| matches!(s, AuthState::SignedIn(session) if session.refresh_token.is_some()),
+            )
+        })
+    }
+
     /// The last error: a failed login, or why the session ended.
     pub fn error(&self) -> Signal<Option<LoginError>> {
         let state = self.state;
@@ -210,6 +220,18 @@ impl Auth {
         }
         self.sign_out_locally(Some(LoginError::Unauthorized));
         Err(LoginError::Unauthorized)
+    }
+
+    /// The provider's `/userinfo` answer for the signed-in user.
+    ///
+    /// # Errors
+    /// As [`Auth::get_with_token`], or when the provider has no userinfo endpoint.
+    pub async fn userinfo(&self) -> Result<HttpResponse, LoginError> {
+        let metadata = provider::metadata(&self.config.get_value()).await?;
+        let url = metadata
+            .userinfo_endpoint
+            .ok_or(provider::MetadataError::NoUserinfo)?;
+        self.get_with_token(&url).await
     }
 
     /// Finishes a login from the callback `query`. Call once per page load: the

@@ -24,6 +24,8 @@ pub fn Header() -> impl IntoView {
             <nav aria-label="Main">
                 <A href="/" exact=true>"Home"</A>
                 <A href="/profile">"Profile"</A>
+                <A href="/userinfo">"User info"</A>
+                <A href="/api">"API"</A>
             </nav>
             <div class="session" aria-live="polite">
                 {move || match auth.user().get() {

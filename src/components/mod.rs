@@ -1,5 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod header;
+pub mod http_result;
 pub mod login_buttons;
+pub mod require_auth;
 pub mod user_card;

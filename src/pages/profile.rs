@@ -12,16 +12,47 @@ use crate::components::user_card::Avatar;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
-    move || match auth.user().get() {
+    move || {
+        match auth.user().get() {
         Some(user) => view! { <Profile user/> }.into_any(),
         None => view! {
             <section class="card">
                 <h1>"Profile"</h1>
                 <p data-testid="signed-out">"You are not signed in."</p>
+                {move || auth.error().get().map(|error| view! {
+                    <p class="error" role="alert" data-testid="session-error">{error.to_string()}</p>
+                })}
                 <LoginButtons/>
             </section>
         }
         .into_any(),
+    }
+    }
+}
+
+/// When the access token expires, and a button to renew it now.
+#[component]
+fn TokenStatus() -> impl IntoView {
+    let auth = use_auth();
+    let renew = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = auth.renew().await;
+        })
+    };
+    view! {
+        {move || auth.access_token_expires_at().get().map(|ms| {
+            let at = js_sys::Date::new(&(ms as f64).into()).to_iso_string().as_string();
+            view! {
+                <p class="token-status">
+                    "Access token valid until "
+                    <time data-testid="token-expiry">{at}</time>
+                    {move || auth.can_renew().get().then_some(" (renewed automatically)")}
+                </p>
+            }
+        })}
+        <Show when=move || auth.can_renew().get()>
+            <button class="button" data-testid="renew" on:click=renew>"Renew tokens now"</button>
+        </Show>
     }
 }
 
@@ -45,6 +76,7 @@ fn Profile(user: IdTokenClaims) -> impl IntoView {
                     })}
                 </div>
             </div>
+            <TokenStatus/>
             <h2>"ID token claims"</h2>
             <table class="claims">
                 <thead>

@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask dev`: set up, then run the local provider and `trunk serve`.
 //! - `cargo xtask test`: set up, then run every suite (native, browser, end-to-end).
+//! - `cargo xtask e2e [FILTER…]`: only the end-to-end suite (after a release build).
 //! - `cargo xtask build`: set up, then build the release `dist/`.
 //! - `cargo xtask setup [--all]`: only install what is missing.
 
@@ -18,11 +19,12 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run(),
         Some("test") => suites::run(),
+        Some("e2e") => suites::run_e2e(&args[1..]),
         Some("build") => setup::for_build().and_then(|()| suites::build_release()),
         Some("setup") if args.get(1).map(String::as_str) == Some("--all") => setup::for_tests(),
         Some("setup") => setup::for_build(),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | build | setup [--all]>");
+            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | build | setup [--all]>");
             return ExitCode::from(2);
         }
     };

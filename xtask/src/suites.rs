@@ -11,6 +11,8 @@ use crate::setup;
 /// Ports of the end-to-end set-up (dev uses 8080, so both can run at once).
 const PROVIDER_PORT: u16 = 4000;
 const APP_PORT: u16 = 8090;
+/// The same build, configured to keep the refresh token in localStorage.
+const PERSISTENT_APP_PORT: u16 = 8091;
 const CHROMEDRIVER_PORT: u16 = 9515;
 
 /// Passed and failed tests of one suite.
@@ -51,30 +53,43 @@ pub fn run() -> Result<(), String> {
     build_release()?;
 
     banner("end-to-end tests (headless Chromium, nginx, local provider)");
-    let e2e = {
-        let _servers = start_e2e_servers()?;
-        cargo_test(
-            "e2e",
-            command("cargo")
-                .args([
-                    "test",
-                    "-p",
-                    "e2e",
-                    "--test",
-                    "e2e",
-                    "--",
-                    "--test-threads=2",
-                ])
-                .env("E2E_APP_URL", format!("http://127.0.0.1:{APP_PORT}"))
-                .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
-                .env(
-                    "E2E_WEBDRIVER",
-                    format!("http://127.0.0.1:{CHROMEDRIVER_PORT}"),
-                ),
-        )
-    };
-    results.push(e2e);
+    results.push(end_to_end(&[]));
     summary(&results)
+}
+
+/// `cargo xtask e2e [FILTER…]`: only the end-to-end suite, after a release build.
+pub fn run_e2e(filters: &[String]) -> Result<(), String> {
+    setup::for_tests()?;
+    build_release()?;
+    summary(&[end_to_end(filters)])
+}
+
+fn end_to_end(filters: &[String]) -> Result<Counts, String> {
+    let _servers = start_e2e_servers()?;
+    cargo_test(
+        "e2e",
+        command("cargo")
+            .args([
+                "test",
+                "-p",
+                "e2e",
+                "--test",
+                "e2e",
+                "--",
+                "--test-threads=2",
+            ])
+            .args(filters)
+            .env("E2E_APP_URL", format!("http://127.0.0.1:{APP_PORT}"))
+            .env(
+                "E2E_PERSISTENT_APP_URL",
+                format!("http://127.0.0.1:{PERSISTENT_APP_PORT}"),
+            )
+            .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
+            .env(
+                "E2E_WEBDRIVER",
+                format!("http://127.0.0.1:{CHROMEDRIVER_PORT}"),
+            ),
+    )
 }
 
 /// Builds the release `dist/` with Trunk, offline.
@@ -165,7 +180,11 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
         command("node")
             .arg("server.js")
             .current_dir(root().join("devidp"))
-            .env("DEVIDP_PORT", PROVIDER_PORT.to_string()),
+            .env("DEVIDP_PORT", PROVIDER_PORT.to_string())
+            // Short-lived access tokens, so renewal happens within a test; slow token
+            // answers, so two tabs' refreshes overlap.
+            .env("DEVIDP_ACCESS_TOKEN_TTL", "45")
+            .env("DEVIDP_TOKEN_DELAY_MS", "300"),
         PROVIDER_PORT,
         Some(&work.join("provider.log")),
     )?;
@@ -187,20 +206,53 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
     Ok(vec![chromedriver, nginx, provider])
 }
 
-/// A throwaway nginx.conf around `deploy/leptos-pkce.conf`, with only the port and
-/// the root changed, so the tests run under the deployed headers and routing.
-fn nginx_config(work: &std::path::Path) -> Result<PathBuf, String> {
-    let site = std::fs::read_to_string(root().join("deploy/leptos-pkce.conf"))
-        .map_err(|e| format!("deploy/leptos-pkce.conf: {e}"))?;
-    let site = site
-        .replace("listen 80;", &format!("listen 127.0.0.1:{APP_PORT};"))
-        .replace(
-            "root /var/www/leptos-pkce;",
-            &format!("root {};", root().join("dist").display()),
-        );
-    if !site.contains(&format!("listen 127.0.0.1:{APP_PORT};")) || !site.contains("/dist;") {
-        return Err("deploy/leptos-pkce.conf no longer has `listen 80;` and its root line".into());
+/// A copy of `dist/` whose config.json sets `refresh_token_storage` to
+/// `local_storage`.
+fn persistent_dist(work: &std::path::Path) -> Result<PathBuf, String> {
+    let target = work.join("dist-persistent");
+    let _ = std::fs::remove_dir_all(&target);
+    std::fs::create_dir_all(&target).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(root().join("dist")).map_err(|e| format!("dist/: {e}"))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_file() {
+            std::fs::copy(&path, target.join(path.file_name().expect("a file name")))
+                .map_err(|e| e.to_string())?;
+        }
     }
+    let config_path = target.join("config.json");
+    let config = std::fs::read_to_string(&config_path).map_err(|e| e.to_string())?;
+    let persistent = config.replace(
+        r#""refresh_token_storage": "memory""#,
+        r#""refresh_token_storage": "local_storage""#,
+    );
+    if persistent == config {
+        return Err("public/config.json must set \"refresh_token_storage\": \"memory\"".into());
+    }
+    std::fs::write(&config_path, persistent).map_err(|e| e.to_string())?;
+    Ok(target)
+}
+
+/// A throwaway nginx.conf around `deploy/leptos-pkce.conf`, with only the port and
+/// the root changed, so the tests run under the deployed headers and routing. A
+/// second server serves a copy of `dist/` whose config.json keeps the refresh token
+/// in localStorage.
+fn nginx_config(work: &std::path::Path) -> Result<PathBuf, String> {
+    let template = std::fs::read_to_string(root().join("deploy/leptos-pkce.conf"))
+        .map_err(|e| format!("deploy/leptos-pkce.conf: {e}"))?;
+    let persistent = persistent_dist(work)?;
+    let site = |port: u16, dist: &std::path::Path| -> Result<String, String> {
+        let listen = format!("listen 127.0.0.1:{port};");
+        let root_line = format!("root {};", dist.display());
+        let site = template
+            .replace("listen 80;", &listen)
+            .replace("root /var/www/leptos-pkce;", &root_line);
+        if site.contains(&listen) && site.contains(&root_line) {
+            Ok(site)
+        } else {
+            Err("deploy/leptos-pkce.conf no longer has `listen 80;` and its root line".into())
+        }
+    };
+    let site = site(APP_PORT, &root().join("dist"))? + &site(PERSISTENT_APP_PORT, &persistent)?;
     let temp = work.join("nginx-temp").display().to_string();
     let user = if paths::output_line("id", &["-u"]).as_deref() == Some("0") {
         "user root;\n"

@@ -24,7 +24,9 @@ pub enum ConfigLoadError {
     Invalid(#[from] ConfigError),
 }
 
-/// An HTTP answer: status and body text.
+/// An HTTP answer: status and body text. No `Debug`: a token endpoint's body holds
+/// tokens.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,

@@ -24,6 +24,9 @@ pub enum MetadataError {
     /// The discovery document is unusable.
     #[error(transparent)]
     Discovery(#[from] DiscoveryError),
+    /// The provider offers no `userinfo_endpoint`.
+    #[error("the provider has no userinfo endpoint")]
+    NoUserinfo,
     /// The key set is unusable.
     #[error(transparent)]
     Jwks(#[from] JwksError),

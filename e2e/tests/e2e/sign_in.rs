@@ -1,39 +1,9 @@
-//! End-to-end scenarios: what a user sees, in a real browser, through a real login.
-//! `cargo xtask test` starts the provider, nginx (deploy/ config, release dist/) and
-//! chromedriver, then runs these.
-
-use std::future::Future;
+//! Signing in: the happy path, connections, invitations, and every way it must fail.
 
 use e2e::app::App;
-use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
-use e2e::Env;
 
-/// Runs `test` with a fresh browser, which is closed even when the test fails.
-async fn with_browser<F, Fut>(test: F)
-where
-    F: FnOnce(Browser, Env) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let env = Env::from_env();
-    let browser = Browser::start(&env).await;
-    let client = browser.client.clone();
-    let outcome = tokio::spawn(test(browser, env)).await;
-    let _ = client.close().await;
-    if let Err(error) = outcome {
-        std::panic::resume_unwind(error.into_panic());
-    }
-}
-
-/// Signs the configured user in from the home page and waits for the profile.
-async fn sign_in(browser: &Browser, env: &Env) {
-    let app = App::new(browser, env);
-    app.open("/").await;
-    app.click_sign_in().await;
-    ProviderPages::new(browser, env).sign_in().await;
-    ProviderPages::new(browser, env).consent(true).await;
-    app.profile().await;
-}
+use crate::{sign_in, with_browser};
 
 #[tokio::test]
 async fn sign_in_lands_on_the_profile_with_a_clean_address_bar() {

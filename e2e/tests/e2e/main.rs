@@ -1,0 +1,43 @@
+//! End-to-end scenarios: what a user sees, in a real browser, through a real login.
+//! `cargo xtask test` starts the provider, nginx (deploy/ config, release dist/) and
+//! chromedriver, then runs these.
+
+mod session;
+mod sign_in;
+
+use std::future::Future;
+
+use e2e::app::App;
+use e2e::browser::Browser;
+use e2e::provider::ProviderPages;
+use e2e::Env;
+
+/// Runs `test` with a fresh browser, which is closed even when the test fails.
+pub async fn with_browser<F, Fut>(test: F)
+where
+    F: FnOnce(Browser, Env) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let env = Env::from_env();
+    let browser = Browser::start(&env).await;
+    let client = browser.client.clone();
+    let outcome = tokio::spawn(test(browser, env)).await;
+    let _ = client.close().await;
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+/// Signs the configured user in from the home page and waits for the profile.
+pub async fn sign_in(browser: &Browser, env: &Env) {
+    sign_in_to(&App::new(browser, env), browser, env).await;
+}
+
+/// Signs the configured user in to `app` from its home page and waits for the profile.
+pub async fn sign_in_to(app: &App<'_>, browser: &Browser, env: &Env) {
+    app.open("/").await;
+    app.click_sign_in().await;
+    ProviderPages::new(browser, env).sign_in().await;
+    ProviderPages::new(browser, env).consent(true).await;
+    app.profile().await;
+}

@@ -1,0 +1,49 @@
+//! `/api`: calls the API configured as `api_url` with `Authorization: Bearer`.
+
+use leptos::prelude::*;
+
+use crate::auth::context::use_auth;
+use crate::components::http_result::HttpResult;
+use crate::components::require_auth::RequireAuth;
+
+/// The API page (signed in only).
+#[component]
+pub fn ApiPage() -> impl IntoView {
+    view! {
+        <RequireAuth>
+            <ApiCall/>
+        </RequireAuth>
+    }
+}
+
+#[component]
+fn ApiCall() -> impl IntoView {
+    let auth = use_auth();
+    let Some(url) = auth.config().api_url else {
+        return view! {
+            <section class="card">
+                <h1>"Call an API"</h1>
+                <p>"Set " <code>"api_url"</code> " (and " <code>"audience"</code> ") in "
+                   <code>"config.json"</code> " to call your API with the access token."</p>
+            </section>
+        }
+        .into_any();
+    };
+    let shown = url.clone();
+    let answer = LocalResource::new(move || {
+        let url = url.clone();
+        async move { auth.get_with_token(&url).await }
+    });
+    view! {
+        <section class="card">
+            <h1>"Call an API"</h1>
+            <p>"GET " <code>{shown}</code> " with your access token."</p>
+            {move || match answer.get() {
+                None => view! { <div class="spinner" role="status" aria-label="Loading"></div> }.into_any(),
+                Some(result) => view! { <HttpResult result/> }.into_any(),
+            }}
+            <button class="button" on:click=move |_| answer.refetch()>"Call again"</button>
+        </section>
+    }
+    .into_any()
+}
