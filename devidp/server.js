@@ -143,6 +143,16 @@ const configuration = {
 const provider = new Provider(ISSUER, configuration);
 const oidc = provider.callback();
 
+// A line per failed token request and per revoked grant, to follow sessions in the log.
+provider.on('grant.error', (ctx, error) => {
+  console.log(`token endpoint: ${error.error} (${error.error_description}) grant_type=${ctx.oidc.params?.grant_type}`);
+});
+provider.on('grant.revoked', (ctx, grantId) => console.log(`grant revoked: ${grantId}`));
+provider.on('grant.success', (ctx) => {
+  const grantId = ctx.oidc.entities.RefreshToken?.grantId || ctx.oidc.entities.AuthorizationCode?.grantId;
+  console.log(`token endpoint: ok grant_type=${ctx.oidc.params?.grant_type} grant=${grantId}`);
+});
+
 async function readForm(req) {
   let body = '';
   for await (const chunk of req) {

@@ -77,7 +77,11 @@ impl Browser {
             .await
         {
             Ok(element) => element,
-            Err(e) => panic!("`{css}` did not appear at {}: {e}", self.url_now().await),
+            Err(e) => panic!(
+                "`{css}` did not appear at {}: {e}\npage text: {}",
+                self.url_now().await,
+                self.page_text().await
+            ),
         }
     }
 
@@ -199,6 +203,18 @@ impl Browser {
     /// Ends the session and its Chromium.
     pub async fn close(self) {
         let _ = self.client.close().await;
+    }
+
+    /// The page's visible text, for failure messages.
+    pub async fn page_text(&self) -> String {
+        match self
+            .client
+            .execute("return document.body.innerText", vec![])
+            .await
+        {
+            Ok(serde_json::Value::String(text)) => text,
+            _ => String::new(),
+        }
     }
 
     async fn url_now(&self) -> String {

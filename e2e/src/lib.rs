@@ -4,7 +4,7 @@
 //! Everything comes from environment variables with the local defaults, so the same
 //! suite runs against another deployment and provider:
 //! `E2E_APP_URL` (http://127.0.0.1:8090), `E2E_PERSISTENT_APP_URL` (the same app
-//! configured with `refresh_token_storage: local_storage`, http://127.0.0.1:8091),
+//! configured with `refresh_token_storage: indexed_db`, http://127.0.0.1:8091),
 //! `E2E_IDP_URL` (http://127.0.0.1:4000),
 //! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_CHROMIUM` (/usr/bin/chromium),
 //! `E2E_CLIENT_ID` (spa-dev, the app's client at the provider),

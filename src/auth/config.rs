@@ -52,9 +52,9 @@ pub enum RefreshTokenStorage {
     /// into the page later cannot read a stored token.
     #[default]
     Memory,
-    /// In localStorage: a reload and other tabs stay signed in, at the price of a
-    /// long-lived token readable by any script that runs on this origin.
-    LocalStorage,
+    /// In the browser's IndexedDB: a reload and other tabs stay signed in, at the
+    /// price of a long-lived token readable by any script that runs on this origin.
+    IndexedDb,
 }
 
 /// A button offering a direct sign-in through one of the provider's connections
@@ -155,11 +155,11 @@ impl AuthConfig {
         let refresh_token_storage =
             match optional_string(&fields, "refresh_token_storage")?.as_deref() {
                 None | Some("memory") => RefreshTokenStorage::Memory,
-                Some("local_storage") => RefreshTokenStorage::LocalStorage,
+                Some("indexed_db") => RefreshTokenStorage::IndexedDb,
                 Some(_) => {
                     return Err(ConfigError::Invalid {
                         field: "refresh_token_storage",
-                        reason: "must be \"memory\" or \"local_storage\"",
+                        reason: "must be \"memory\" or \"indexed_db\"",
                     })
                 }
             };
@@ -341,15 +341,12 @@ mod tests {
     #[test]
     fn session_options() {
         let config = parse(
-            r#"{"domain":"t.auth0.com","client_id":"c","refresh_token_storage":"local_storage",
+            r#"{"domain":"t.auth0.com","client_id":"c","refresh_token_storage":"indexed_db",
                 "federated_logout":true,"api_url":"https://api.example/private",
                 "post_logout_redirect_uri":"https://app.example/bye"}"#,
         )
         .unwrap();
-        assert_eq!(
-            config.refresh_token_storage,
-            RefreshTokenStorage::LocalStorage
-        );
+        assert_eq!(config.refresh_token_storage, RefreshTokenStorage::IndexedDb);
         assert!(config.federated_logout);
         assert_eq!(
             config.api_url.as_deref(),

@@ -133,8 +133,10 @@ impl Auth {
         let auth = *self;
         let id_token = self.session().map(|s| s.id_token);
         self.sign_out_locally(None);
-        broadcast::announce_sign_out();
         spawn_local(async move {
+            // The stored refresh token must be gone before the page leaves.
+            flow::keep_refresh_token(&auth.config.get_value(), None).await;
+            broadcast::announce_sign_out();
             match flow::provider_logout_url(&auth.config.get_value(), id_token.as_ref()).await {
                 Ok(url) => {
                     if let Err(error) = navigation::assign(&url) {
@@ -150,7 +152,8 @@ impl Auth {
     fn sign_out_locally(&self, reason: Option<LoginError>) {
         self.cancel_renewal();
         storage::clear_transactions();
-        flow::keep_refresh_token(&self.config.get_value(), None);
+        let config = self.config.get_value();
+        spawn_local(async move { flow::keep_refresh_token(&config, None).await });
         self.state
             .set(reason.map_or(AuthState::SignedOut, AuthState::Failed));
     }
@@ -250,9 +253,13 @@ impl Auth {
         }
     }
 
-    /// After a reload, signs back in with a refresh token kept in localStorage.
+    /// After a reload, signs back in with a refresh token kept in IndexedDB; with none
+    /// stored, simply signed out.
     async fn restore(&self) {
-        self.state.set(AuthState::Authenticating);
+        if refresh_store::load().await.is_none() {
+            self.state.set(AuthState::SignedOut);
+            return;
+        }
         match flow::refresh(&self.config.get_value(), None).await {
             Ok(session) => self.signed_in(session),
             Err(LoginError::SessionEnded) => self.sign_out_locally(Some(LoginError::SessionEnded)),
@@ -308,10 +315,16 @@ impl Auth {
 /// a session from a stored refresh token when so configured.
 pub fn provide_auth(config: AuthConfig) -> Auth {
     storage::sweep_transactions(clock::now_ms());
-    let restore = config.refresh_token_storage == RefreshTokenStorage::LocalStorage
-        && refresh_store::load().is_some()
+    // With a stored refresh token the app starts "authenticating", so guards wait for
+    // the restore instead of starting a login.
+    let restore = config.refresh_token_storage == RefreshTokenStorage::IndexedDb
         && navigation::current_path() != "/callback";
-    let auth = Auth::new(config.clone(), AuthState::SignedOut);
+    let initial = if restore {
+        AuthState::Authenticating
+    } else {
+        AuthState::SignedOut
+    };
+    let auth = Auth::new(config.clone(), initial);
     provide_context(auth);
     spawn_local(async move {
         let _ = provider::metadata(&config).await;

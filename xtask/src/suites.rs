@@ -207,7 +207,7 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
 }
 
 /// A copy of `dist/` whose config.json sets `refresh_token_storage` to
-/// `local_storage`.
+/// `indexed_db`.
 fn persistent_dist(work: &std::path::Path) -> Result<PathBuf, String> {
     let target = work.join("dist-persistent");
     let _ = std::fs::remove_dir_all(&target);
@@ -223,7 +223,7 @@ fn persistent_dist(work: &std::path::Path) -> Result<PathBuf, String> {
     let config = std::fs::read_to_string(&config_path).map_err(|e| e.to_string())?;
     let persistent = config.replace(
         r#""refresh_token_storage": "memory""#,
-        r#""refresh_token_storage": "local_storage""#,
+        r#""refresh_token_storage": "indexed_db""#,
     );
     if persistent == config {
         return Err("public/config.json must set \"refresh_token_storage\": \"memory\"".into());

@@ -156,16 +156,17 @@ async fn a_revoked_refresh_token_signs_the_user_out_cleanly() {
     with_browser(|browser, env| async move {
         let app = App::persistent(&browser, &env);
         sign_in_to(&app, &browser, &env).await;
+        let token = stored_refresh_token(&browser).await;
+        let token = token.as_str().expect("a stored refresh token").to_owned();
         let revoke = format!(
-            "const token = localStorage.getItem('leptos-pkce.refresh_token');
-             const body = new URLSearchParams({{ token, client_id: '{}' }});
-             const done = arguments[arguments.length - 1];
+            "const done = arguments[arguments.length - 1];
+             const body = new URLSearchParams({{ token: arguments[0], client_id: '{}' }});
              fetch('{}/oauth/revoke', {{ method: 'POST', body }}).then(r => done(r.status));",
             env.client_id, env.idp
         );
         let status = browser
             .client
-            .execute_async(&revoke, vec![])
+            .execute_async(&revoke, vec![serde_json::json!(token)])
             .await
             .expect("revoke");
         assert_eq!(
@@ -208,4 +209,23 @@ async fn signing_out_in_one_tab_signs_the_other_out() {
         browser.wait_for("[data-testid=signed-out]").await;
     })
     .await;
+}
+
+/// The refresh token the app keeps in IndexedDB (`null` when there is none).
+async fn stored_refresh_token(browser: &e2e::browser::Browser) -> serde_json::Value {
+    let script = "const done = arguments[arguments.length - 1];
+        const open = indexedDB.open('leptos-pkce', 1);
+        open.onupgradeneeded = () => open.result.createObjectStore('tokens');
+        open.onsuccess = () => {
+          const db = open.result;
+          const get = db.transaction('tokens').objectStore('tokens').get('refresh_token');
+          get.onsuccess = () => { db.close(); done(get.result === undefined ? null : get.result); };
+          get.onerror = () => done(null);
+        };
+        open.onerror = () => done(null);";
+    browser
+        .client
+        .execute_async(script, vec![])
+        .await
+        .expect("read IndexedDB")
 }

@@ -164,7 +164,7 @@ pub async fn complete_login(
     )
     .await?;
     let session = Session::new(tokens, id_token, claims, clock::now_ms());
-    keep_refresh_token(config, session.refresh_token.as_ref());
+    keep_refresh_token(config, session.refresh_token.as_ref()).await;
     Ok((session, transaction.return_to))
 }
 
@@ -187,7 +187,7 @@ async fn verify_id_token(
 }
 
 /// Spends the refresh token for new tokens, holding the cross-tab lock. With
-/// `local_storage`, the token is re-read inside the lock: another tab may have rotated
+/// `indexed_db`, the token is re-read inside the lock: another tab may have rotated
 /// it a moment ago. `current` is the session being renewed (`None` when restoring
 /// after a reload).
 ///
@@ -207,7 +207,7 @@ async fn refresh_locked(
     current: Option<Session>,
 ) -> Result<Session, LoginError> {
     let stored = match config.refresh_token_storage {
-        RefreshTokenStorage::LocalStorage => refresh_store::load(),
+        RefreshTokenStorage::IndexedDb => refresh_store::load().await,
         RefreshTokenStorage::Memory => None,
     };
     let refresh_token = stored
@@ -226,14 +226,14 @@ async fn refresh_locked(
     let tokens = match TokenResponse::parse(answer.status, &answer.body) {
         Ok(tokens) => tokens,
         Err(TokenError::Server(error)) if error.error == "invalid_grant" => {
-            keep_refresh_token(config, None);
+            keep_refresh_token(config, None).await;
             return Err(LoginError::SessionEnded);
         }
         Err(error) => return Err(error.into()),
     };
     // The old token is spent: keep the rotated one before anything else can fail.
     let next_refresh_token = tokens.refresh_token.clone().or(Some(refresh_token));
-    keep_refresh_token(config, next_refresh_token.as_ref());
+    keep_refresh_token(config, next_refresh_token.as_ref()).await;
     let no_nonce: Option<&Nonce> = None;
     let id_token = match &tokens.id_token {
         Some(raw) => {
@@ -264,10 +264,10 @@ async fn refresh_locked(
 }
 
 /// Stores (or with `None` removes) the refresh token when the configuration keeps it
-/// in localStorage.
-pub fn keep_refresh_token(config: &AuthConfig, token: Option<&RefreshToken>) {
-    if config.refresh_token_storage == RefreshTokenStorage::LocalStorage {
-        refresh_store::store(token);
+/// in IndexedDB; returns once the write has committed.
+pub async fn keep_refresh_token(config: &AuthConfig, token: Option<&RefreshToken>) {
+    if config.refresh_token_storage == RefreshTokenStorage::IndexedDb {
+        refresh_store::store(token).await;
     }
 }
 
