@@ -87,6 +87,7 @@ impl DecodedJwt {
 impl DecodedJwt {
     /// Marks the token as verified. The browser's WebCrypto check calls this after
     /// the signature verified against the provider's key.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn signature_verified(self) -> VerifiedJwt {
         VerifiedJwt(self)
     }
