@@ -23,6 +23,9 @@ pub enum AuthState {
     Authenticating,
     /// A user is signed in.
     SignedIn(Box<Session>),
+    /// Signed out here; the browser is on its way to the provider's logout. Guards do
+    /// not start a login in this state.
+    SigningOut,
     /// The last login failed, or the session ended; nobody is signed in.
     Failed(LoginError),
 }
@@ -133,6 +136,7 @@ impl Auth {
         let auth = *self;
         let id_token = self.session().map(|s| s.id_token);
         self.sign_out_locally(None);
+        self.state.set(AuthState::SigningOut);
         spawn_local(async move {
             // The stored refresh token must be gone before the page leaves.
             flow::keep_refresh_token(&auth.config.get_value(), None).await;
@@ -329,7 +333,9 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     spawn_local(async move {
         let _ = provider::metadata(&config).await;
     });
-    broadcast::on_sign_out_elsewhere(move || auth.sign_out_locally(None));
+    broadcast::on_sign_out_elsewhere(move || {
+        auth.sign_out_locally(Some(LoginError::SignedOutElsewhere))
+    });
     if restore {
         spawn_local(async move { auth.restore().await });
     }

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod busy;
 pub mod header;
 pub mod http_result;
 pub mod login_buttons;

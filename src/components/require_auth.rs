@@ -7,6 +7,7 @@ use leptos_router::hooks::use_location;
 use crate::auth::authorize::LoginOptions;
 use crate::auth::context::{use_auth, AuthState};
 use crate::auth::return_to::ReturnTo;
+use crate::components::busy::Busy;
 use crate::components::login_buttons::LoginButtons;
 
 /// Shows `children` to a signed-in user. Signed out, it sends the browser to sign in
@@ -34,12 +35,6 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
             </section>
         }
         .into_any(),
-        _ => view! {
-            <section class="card" aria-busy="true">
-                <div class="spinner" role="status" aria-label="Redirecting to sign in"></div>
-                <p>"Redirecting to sign in…"</p>
-            </section>
-        }
-        .into_any(),
+        _ => view! { <Busy message="Redirecting to sign in…"/> }.into_any(),
     }
 }

@@ -9,6 +9,7 @@ use leptos_router::NavigateOptions;
 use crate::auth::authorize::LoginOptions;
 use crate::auth::browser::navigation;
 use crate::auth::context::{use_auth, AuthState};
+use crate::components::busy::Busy;
 
 /// The callback page: a progress indicator, then the destination or a clear error.
 #[component]
@@ -44,12 +45,7 @@ pub fn CallbackPage() -> impl IntoView {
             </section>
         }
         .into_any(),
-        _ => view! {
-            <section class="card" aria-busy="true">
-                <div class="spinner" role="status" aria-label="Signing you in"></div>
-                <p>"Signing you in…"</p>
-            </section>
-        }
+        _ => view! { <Busy message="Signing you in…"/> }
         .into_any(),
     }
     }

@@ -79,6 +79,9 @@ async fn logout_ends_the_provider_session_too() {
     with_browser(|browser, env| async move {
         sign_in(&browser, &env).await;
         let app = App::new(&browser, &env);
+        // From a guarded page: signing out must not make the guard start a new login.
+        app.nav("API").await;
+        app.http_result().await;
         app.sign_out().await;
         browser.wait_for_url(&app.url("/")).await;
         assert!(app.header_offers_sign_in().await);

@@ -60,6 +60,9 @@ pub enum LoginError {
     /// The refresh token was refused: the session is over.
     #[error("your session has ended; please sign in again")]
     SessionEnded,
+    /// The user signed out in another tab of this app.
+    #[error("you signed out in another tab")]
+    SignedOutElsewhere,
     /// An API refused the access token even after a renewal.
     #[error("the service no longer accepts your sign-in (HTTP 401); please sign in again")]
     Unauthorized,
