@@ -1,6 +1,7 @@
 //! `/profile`: who is signed in, from the validated ID token claims.
 
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::custom::CustomAttribute;
 use serde_json::Value;
 
 use crate::auth::claims::IdTokenClaims;
@@ -70,7 +71,7 @@ fn Profile(user: IdTokenClaims) -> impl IntoView {
             <div class="profile-head">
                 <Avatar picture=user.picture.clone() name=name.clone() large=true/>
                 <div>
-                    <h1 data-testid="profile-name">{name}</h1>
+                    {view! { <h1 data-testid="profile-name">{name}</h1> }.attr("elementtiming", "profile")}
                     {user.email.clone().map(|email| view! {
                         <p class="email"><span data-testid="profile-email">{email}</span>{verified}</p>
                     })}

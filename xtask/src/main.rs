@@ -3,9 +3,11 @@
 //! - `cargo xtask dev`: set up, then run the local provider and `trunk serve`.
 //! - `cargo xtask test`: set up, then run every suite (native, browser, end-to-end).
 //! - `cargo xtask e2e [FILTER…]`: only the end-to-end suite (after a release build).
+//! - `cargo xtask bench [--runs N]`: sizes and sign-in timings beside auth0-react.
 //! - `cargo xtask build`: set up, then build the release `dist/`.
 //! - `cargo xtask setup [--all]`: only install what is missing.
 
+mod bench;
 mod dev;
 mod paths;
 mod service;
@@ -20,11 +22,12 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(),
         Some("test") => suites::run(),
         Some("e2e") => suites::run_e2e(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("build") => setup::for_build().and_then(|()| suites::build_release()),
         Some("setup") if args.get(1).map(String::as_str) == Some("--all") => setup::for_tests(),
         Some("setup") => setup::for_build(),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | build | setup [--all]>");
+            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | bench [--runs N] | build | setup [--all]>");
             return ExitCode::from(2);
         }
     };

@@ -17,6 +17,19 @@ pub fn for_build() -> Result<(), String> {
     npm_packages("devidp")
 }
 
+/// What `cargo xtask bench` adds to the test tools: brotli, twiggy and the
+/// baseline's npm packages.
+pub fn for_bench() -> Result<(), String> {
+    for_tests()?;
+    debian_packages(&[("/usr/bin/brotli", "brotli")])?;
+    npm_packages("bench/baseline")?;
+    if output_line("twiggy", &["--version"]).is_none() {
+        step("cargo install twiggy (about 3 minutes)");
+        run(command("cargo").args(["install", "twiggy", "--locked"]))?;
+    }
+    Ok(())
+}
+
 /// Everything `cargo xtask test` needs: the above, plus Chromium, chromedriver and nginx.
 pub fn for_tests() -> Result<(), String> {
     for_build()?;

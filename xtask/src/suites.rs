@@ -188,7 +188,14 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
         PROVIDER_PORT,
         Some(&work.join("provider.log")),
     )?;
-    let config = nginx_config(&work)?;
+    let config = nginx_config(
+        &work,
+        &[
+            (APP_PORT, root().join("dist")),
+            (PERSISTENT_APP_PORT, persistent_dist(&work)?),
+        ],
+        "",
+    )?;
     let nginx = Service::start(
         "nginx",
         command("/usr/sbin/nginx")
@@ -232,27 +239,32 @@ fn persistent_dist(work: &std::path::Path) -> Result<PathBuf, String> {
     Ok(target)
 }
 
-/// A throwaway nginx.conf around `deploy/leptos-pkce.conf`, with only the port and
-/// the root changed, so the tests run under the deployed headers and routing. A
-/// second server serves a copy of `dist/` whose config.json keeps the refresh token
-/// in localStorage.
-fn nginx_config(work: &std::path::Path) -> Result<PathBuf, String> {
+/// A throwaway nginx.conf: for each `(port, dist)` the `deploy/leptos-pkce.conf`
+/// server with only the port and the root changed, so the tests run under the
+/// deployed headers and routing; then any `extra` server blocks.
+pub fn nginx_config(
+    work: &std::path::Path,
+    sites: &[(u16, PathBuf)],
+    extra: &str,
+) -> Result<PathBuf, String> {
     let template = std::fs::read_to_string(root().join("deploy/leptos-pkce.conf"))
         .map_err(|e| format!("deploy/leptos-pkce.conf: {e}"))?;
-    let persistent = persistent_dist(work)?;
-    let site = |port: u16, dist: &std::path::Path| -> Result<String, String> {
+    let mut site = String::new();
+    for (port, dist) in sites {
         let listen = format!("listen 127.0.0.1:{port};");
         let root_line = format!("root {};", dist.display());
-        let site = template
+        let server = template
             .replace("listen 80;", &listen)
             .replace("root /var/www/leptos-pkce;", &root_line);
-        if site.contains(&listen) && site.contains(&root_line) {
-            Ok(site)
-        } else {
-            Err("deploy/leptos-pkce.conf no longer has `listen 80;` and its root line".into())
+        if !(server.contains(&listen) && server.contains(&root_line)) {
+            return Err(
+                "deploy/leptos-pkce.conf no longer has `listen 80;` and its root line".into(),
+            );
         }
-    };
-    let site = site(APP_PORT, &root().join("dist"))? + &site(PERSISTENT_APP_PORT, &persistent)?;
+        site.push_str(&server);
+    }
+    site.push_str(extra);
+    std::fs::create_dir_all(work.join("nginx-temp")).map_err(|e| e.to_string())?;
     let temp = work.join("nginx-temp").display().to_string();
     let user = if paths::output_line("id", &["-u"]).as_deref() == Some("0") {
         "user root;\n"

@@ -44,17 +44,14 @@ fn failure(url: &str, signal: &AbortSignal) -> BrowserError {
     }
 }
 
-/// Sends a request without cookies, giving up after [`REQUEST_TIMEOUT_MS`], and reads
-/// the whole answer.
+/// Sends a request, giving up after [`REQUEST_TIMEOUT_MS`], and reads the whole answer.
 async fn send(
     url: &str,
     request: RequestBuilder,
     body: Option<String>,
 ) -> Result<HttpResponse, BrowserError> {
     let signal = AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS);
-    let request = request
-        .credentials(RequestCredentials::Omit)
-        .abort_signal(Some(&signal));
+    let request = request.abort_signal(Some(&signal));
     let request = match body {
         Some(body) => request.body(body),
         None => request.build(),
@@ -66,12 +63,12 @@ async fn send(
     Ok(HttpResponse { status, body })
 }
 
-/// GETs `url`, with `Authorization: Bearer` when a token is given.
+/// GETs `url` without cookies, with `Authorization: Bearer` when a token is given.
 ///
 /// # Errors
 /// [`BrowserError::Network`] or [`BrowserError::Timeout`] when no answer arrives.
 pub async fn get(url: &str, bearer: Option<&AccessToken>) -> Result<HttpResponse, BrowserError> {
-    let mut request = Request::get(url);
+    let mut request = Request::get(url).credentials(RequestCredentials::Omit);
     if let Some(token) = bearer {
         request = request.header("Authorization", &format!("Bearer {}", token.secret()));
     }
@@ -83,24 +80,23 @@ pub async fn get(url: &str, bearer: Option<&AccessToken>) -> Result<HttpResponse
 /// # Errors
 /// A [`ConfigLoadError`] naming what is wrong.
 pub async fn load_config(origin: &str) -> Result<AuthConfig, ConfigLoadError> {
+    // Same mode and credentials as index.html's <link rel="preload">, so the browser
+    // hands over the preloaded answer; nginx marks the file no-cache.
     let url = format!("{origin}/config.json");
-    let response = send(
-        &url,
-        Request::get(&url).cache(web_sys::RequestCache::NoCache),
-        None,
-    )
-    .await?;
+    let response = send(&url, Request::get(&url), None).await?;
     if !(200..300).contains(&response.status) {
         return Err(ConfigLoadError::Status(response.status));
     }
     Ok(AuthConfig::from_json(&response.body, origin)?)
 }
 
-/// POSTs a form-encoded body (a token request).
+/// POSTs a form-encoded body (a token request), without cookies.
 ///
 /// # Errors
 /// [`BrowserError::Network`] or [`BrowserError::Timeout`] when no answer arrives.
 pub async fn post_form(url: &str, body: String) -> Result<HttpResponse, BrowserError> {
-    let request = Request::post(url).header("Content-Type", "application/x-www-form-urlencoded");
+    let request = Request::post(url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .credentials(RequestCredentials::Omit);
     send(url, request, Some(body)).await
 }

@@ -1,0 +1,466 @@
+//! `cargo xtask bench` measures here: sizes of both builds, then N sign-ins in fresh
+//! headless Chromium sessions for this app and for the auth0-react baseline, and
+//! prints the side-by-side table (also written as JSON).
+//!
+//! Timings come from the page itself (Element Timing API, `elementtiming` on the
+//! Sign In button and on the profile name), so WebDriver's polling adds nothing.
+//! Environment: `BENCH_RUNS` (20), `BENCH_OURS_URL`, `BENCH_BASELINE_URL`,
+//! `BENCH_OURS_DIST`, `BENCH_BASELINE_DIST`, `BENCH_SPA_JS`, `BENCH_TWIGGY_CSV`,
+//! `BENCH_WASM`, `BENCH_OUT`, and the `E2E_*` variables of the test suite.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use e2e::browser::Browser;
+use e2e::provider::ProviderPages;
+use e2e::Env;
+use serde_json::{json, Value};
+
+struct Target {
+    name: &'static str,
+    url: String,
+    sign_in: &'static str,
+}
+
+#[derive(Default)]
+struct Runs {
+    interactive_ms: Vec<f64>,
+    callback_ms: Vec<f64>,
+    serial_round_trips: Vec<usize>,
+    requests: Vec<String>,
+}
+
+fn var(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.into())
+}
+
+#[tokio::main]
+async fn main() {
+    let runs: usize = var("BENCH_RUNS", "20")
+        .parse()
+        .expect("BENCH_RUNS is a number");
+    let env = Env::from_env();
+    let targets = [
+        Target {
+            name: "leptos-pkce",
+            url: var("BENCH_OURS_URL", "http://127.0.0.1:8090"),
+            sign_in: ".hero .login-buttons .button.primary",
+        },
+        Target {
+            name: "auth0-react",
+            url: var("BENCH_BASELINE_URL", "http://127.0.0.1:8092"),
+            sign_in: "button.sign-in",
+        },
+    ];
+    let sizes_ours = sizes(Path::new(&var("BENCH_OURS_DIST", "dist")));
+    let sizes_baseline = sizes(Path::new(&var(
+        "BENCH_BASELINE_DIST",
+        "bench/baseline/dist",
+    )));
+    let spa_js = sizes_of_file(Path::new(&var(
+        "BENCH_SPA_JS",
+        "bench/baseline/dist-spa-js/auth0-spa-js.min.js",
+    )));
+
+    let mut results = Vec::new();
+    for target in &targets {
+        let mut measured = Runs::default();
+        for run in 1..=runs {
+            eprint!("\r{}: run {run}/{runs}   ", target.name);
+            measure(&env, target, &mut measured).await;
+        }
+        eprintln!();
+        results.push(measured);
+    }
+
+    let split = std::env::var("BENCH_TWIGGY_CSV")
+        .ok()
+        .and_then(|csv| wasm_split(Path::new(&csv)));
+    print_report(
+        &sizes_ours,
+        &sizes_baseline,
+        spa_js,
+        &results,
+        split.as_ref(),
+        runs,
+    );
+    let json = json!({
+        "runs": runs,
+        "sizes": { "leptos-pkce": files_json(&sizes_ours), "auth0-react": files_json(&sizes_baseline),
+                   "auth0-spa-js bundle": { "raw": spa_js.0, "gzip": spa_js.1, "brotli": spa_js.2 } },
+        "timings": targets.iter().zip(&results).map(|(t, r)| (t.name.to_string(), json!({
+            "interactive_ms": r.interactive_ms, "callback_to_profile_ms": r.callback_ms,
+            "serial_round_trips": r.serial_round_trips, "callback_requests": r.requests,
+        }))).collect::<serde_json::Map<_, _>>(),
+        "wasm_split": split.map(|s| s.into_iter().map(|(k, v)| (k, json!(v))).collect::<serde_json::Map<_, _>>()),
+    });
+    let out = var("BENCH_OUT", "target/bench/results.json");
+    if let Some(dir) = Path::new(&out).parent() {
+        std::fs::create_dir_all(dir).expect("output directory");
+    }
+    std::fs::write(&out, serde_json::to_string_pretty(&json).expect("json"))
+        .expect("write results");
+    println!("\nresults: {out}");
+}
+
+/// One sign-in: home page to first interactive paint, then the callback to the
+/// profile, in a fresh browser (cold cache, no provider session).
+async fn measure(env: &Env, target: &Target, runs: &mut Runs) {
+    let browser = Browser::start(env).await;
+    browser.goto(&format!("{}/", target.url)).await;
+    browser.wait_for(target.sign_in).await;
+    let interactive = element_time(&browser, "sign-in").await;
+    browser.click(target.sign_in).await;
+    let provider = ProviderPages::new(&browser, env);
+    provider.sign_in().await;
+    provider.consent(true).await;
+    browser.wait_for_url(&target.url).await;
+    browser.wait_for("[data-testid=profile-name]").await;
+    let callback = element_time(&browser, "profile").await;
+    let requests = browser
+        .eval(
+            "return performance.getEntriesByType('resource').map(e => ({
+               name: e.name.split('?')[0], type: e.initiatorType,
+               start: e.startTime, end: e.responseEnd }))",
+        )
+        .await;
+    browser.close().await;
+
+    runs.interactive_ms.push(interactive);
+    runs.callback_ms.push(callback);
+    let requests = requests.as_array().cloned().unwrap_or_default();
+    runs.serial_round_trips.push(serial_round_trips(&requests));
+    if runs.requests.is_empty() {
+        runs.requests = requests
+            .iter()
+            .map(|r| {
+                format!(
+                    "{:>6.0}–{:<6.0} ms  {:<14} {}",
+                    r["start"].as_f64().unwrap_or(0.0),
+                    r["end"].as_f64().unwrap_or(0.0),
+                    r["type"].as_str().unwrap_or(""),
+                    r["name"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+    }
+}
+
+/// When the element marked `elementtiming=identifier` was first painted, in ms since
+/// the document's navigation started.
+async fn element_time(browser: &Browser, identifier: &str) -> f64 {
+    let script = "const id = arguments[0], done = arguments[arguments.length - 1];
+        let best = null;
+        const observer = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            const t = e.renderTime || e.loadTime;
+            if (e.identifier === id && (best === null || t < best)) best = t;
+          }
+        });
+        observer.observe({ type: 'element', buffered: true });
+        setTimeout(() => { observer.disconnect(); done(best); }, 300);";
+    let value = browser
+        .client
+        .execute_async(script, vec![json!(identifier)])
+        .await
+        .expect("element timing");
+    value
+        .as_f64()
+        .unwrap_or_else(|| panic!("no element timing for {identifier}"))
+}
+
+/// The longest chain of fetches where each starts after the previous one ended: the
+/// network round trips the user waits for one after another.
+fn serial_round_trips(requests: &[Value]) -> usize {
+    let mut fetches: Vec<(f64, f64)> = requests
+        .iter()
+        .filter(|r| matches!(r["type"].as_str(), Some("fetch" | "xmlhttprequest")))
+        .filter_map(|r| Some((r["start"].as_f64()?, r["end"].as_f64()?)))
+        .collect();
+    fetches.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut depth = vec![1usize; fetches.len()];
+    for i in 0..fetches.len() {
+        for j in 0..i {
+            if fetches[j].1 <= fetches[i].0 {
+                depth[i] = depth[i].max(depth[j] + 1);
+            }
+        }
+    }
+    depth.into_iter().max().unwrap_or(0)
+}
+
+type FileSizes = BTreeMap<String, (u64, u64, u64)>;
+
+fn sizes(dir: &Path) -> FileSizes {
+    let mut files = FileSizes::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("dir entry").path();
+        if path.is_file() {
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            files.insert(name, sizes_of_file(&path));
+        }
+    }
+    files
+}
+
+/// Raw, `gzip -9` and `brotli -q 11` bytes.
+fn sizes_of_file(path: &Path) -> (u64, u64, u64) {
+    let compressed = |program: &str, args: &[&str]| -> u64 {
+        let output = Command::new(program)
+            .args(args)
+            .arg(path)
+            .output()
+            .unwrap_or_else(|e| panic!("{program}: {e}"));
+        assert!(
+            output.status.success(),
+            "{program} failed on {}",
+            path.display()
+        );
+        output.stdout.len() as u64
+    };
+    let raw = std::fs::metadata(path).expect("file size").len();
+    (
+        raw,
+        compressed("gzip", &["-9", "-c"]),
+        compressed("brotli", &["-q", "11", "-c"]),
+    )
+}
+
+fn files_json(files: &FileSizes) -> Value {
+    files
+        .iter()
+        .map(|(name, (raw, gzip, brotli))| {
+            (
+                name.clone(),
+                json!({"raw": raw, "gzip": gzip, "brotli": brotli}),
+            )
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+/// How the wasm's code and data split, from `twiggy top --format csv` of the module
+/// with names (before wasm-opt): bytes per group.
+fn wasm_split(csv: &Path) -> Option<BTreeMap<String, u64>> {
+    let text = std::fs::read_to_string(csv).ok()?;
+    let mut split = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        // Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent; only
+        // the name may hold commas.
+        let parts: Vec<&str> = line.rsplitn(5, ',').collect();
+        let (Some(name), Some(Ok(size))) = (parts.get(4), parts.get(3).map(|s| s.parse::<u64>()))
+        else {
+            continue;
+        };
+        let name = name.trim_matches('"');
+        if name.starts_with("custom section") || name.contains("function names") {
+            continue;
+        }
+        *split.entry(group(name).to_owned()).or_insert(0) += size;
+    }
+    Some(split)
+}
+
+fn group(symbol: &str) -> &'static str {
+    if symbol.starts_with("data segment") {
+        return "data (strings, tables)";
+    }
+    let s = symbol.trim_start_matches(['<', '&', '*', ' ']);
+    let s = s.strip_prefix("dyn ").unwrap_or(s);
+    let crate_name = s.split("::").next().unwrap_or("");
+    if s.starts_with("leptos_pkce::auth") {
+        "auth module (src/auth)"
+    } else if s.starts_with("leptos_pkce") {
+        "app UI (pages, components)"
+    } else if matches!(
+        crate_name,
+        "leptos"
+            | "leptos_router"
+            | "leptos_dom"
+            | "tachys"
+            | "reactive_graph"
+            | "either_of"
+            | "any_spawner"
+            | "hydration_context"
+            | "leptos_macro"
+            | "oco_ref"
+            | "or_poisoned"
+            | "throw_error"
+            | "send_wrapper"
+            | "slotmap"
+            | "indexmap"
+            | "hashbrown"
+            | "futures_util"
+            | "futures_channel"
+            | "futures_executor"
+            | "guardian"
+            | "pin_project_lite"
+            | "next_tuple"
+    ) {
+        "Leptos (leptos, tachys, reactive_graph, router)"
+    } else if matches!(
+        crate_name,
+        "serde_json"
+            | "serde"
+            | "serde_core"
+            | "sha2"
+            | "base64"
+            | "digest"
+            | "block_buffer"
+            | "thiserror"
+            | "getrandom"
+            | "gloo_net"
+            | "gloo_storage"
+            | "gloo_utils"
+    ) {
+        "auth dependencies (serde_json, sha2, base64, gloo)"
+    } else if matches!(
+        crate_name,
+        "js_sys" | "web_sys" | "wasm_bindgen" | "wasm_bindgen_futures" | "import" | "export"
+    ) {
+        "wasm-bindgen, js-sys, web-sys"
+    } else if matches!(
+        crate_name,
+        "core" | "alloc" | "std" | "dlmalloc" | "compiler_builtins"
+    ) {
+        "Rust std (core, alloc)"
+    } else {
+        "other (generic instantiations, unnamed)"
+    }
+}
+
+fn median_and_spread(values: &[f64]) -> (f64, f64, f64) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.25), at(0.75))
+}
+
+fn total(files: &FileSizes) -> (u64, u64, u64) {
+    files
+        .values()
+        .fold((0, 0, 0), |a, f| (a.0 + f.0, a.1 + f.1, a.2 + f.2))
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+fn print_report(
+    ours: &FileSizes,
+    baseline: &FileSizes,
+    spa_js: (u64, u64, u64),
+    timings: &[Runs],
+    split: Option<&BTreeMap<String, u64>>,
+    runs: usize,
+) {
+    for (title, files) in [
+        ("leptos-pkce dist/", ours),
+        ("auth0-react baseline", baseline),
+    ] {
+        println!("\n{title}");
+        println!(
+            "  {:<44} {:>10} {:>10} {:>10}",
+            "file", "raw", "gzip", "brotli"
+        );
+        for (name, (raw, gzip, brotli)) in files {
+            println!(
+                "  {name:<44} {:>10} {:>10} {:>10}",
+                kb(*raw),
+                kb(*gzip),
+                kb(*brotli)
+            );
+        }
+        let (raw, gzip, brotli) = total(files);
+        println!(
+            "  {:<44} {:>10} {:>10} {:>10}",
+            "total a browser downloads",
+            kb(raw),
+            kb(gzip),
+            kb(brotli)
+        );
+    }
+    println!(
+        "\nreference: bare auth0-spa-js bundle {} raw, {} gzip, {} brotli",
+        kb(spa_js.0),
+        kb(spa_js.1),
+        kb(spa_js.2)
+    );
+
+    let (ours_total, base_total) = (total(ours).2 as f64, total(baseline).2 as f64);
+    println!("\nside by side ({runs} runs each; timings: median, p25–p75)");
+    println!(
+        "  {:<40} {:>22} {:>22} {:>7}",
+        "", "leptos-pkce", "auth0-react", "ratio"
+    );
+    println!(
+        "  {:<40} {:>22} {:>22} {:>7.2}",
+        "transfer, brotli, all files",
+        kb(ours_total as u64),
+        kb(base_total as u64),
+        ours_total / base_total
+    );
+    let row = |label: &str, pick: &dyn Fn(&Runs) -> Vec<f64>| {
+        let (a, a1, a3) = median_and_spread(&pick(&timings[0]));
+        let (b, b1, b3) = median_and_spread(&pick(&timings[1]));
+        println!(
+            "  {label:<40} {:>22} {:>22} {:>7.2}",
+            format!("{a:.0} ms ({a1:.0}–{a3:.0})"),
+            format!("{b:.0} ms ({b1:.0}–{b3:.0})"),
+            a / b
+        );
+    };
+    row("navigation to first interactive paint", &|r| {
+        r.interactive_ms.clone()
+    });
+    row("callback URL to profile visible", &|r| {
+        r.callback_ms.clone()
+    });
+    let trips = |r: &Runs| {
+        median_and_spread(
+            &r.serial_round_trips
+                .iter()
+                .map(|&n| n as f64)
+                .collect::<Vec<_>>(),
+        )
+        .0
+    };
+    let (a, b) = (trips(&timings[0]), trips(&timings[1]));
+    println!(
+        "  {:<40} {:>22} {:>22} {:>7.2}",
+        "serial fetch round trips, callback",
+        format!("{a:.0}"),
+        format!("{b:.0}"),
+        a / b
+    );
+    for (name, runs) in ["leptos-pkce", "auth0-react"].iter().zip(timings) {
+        println!("\n{name}: requests on the callback path, in order");
+        for request in &runs.requests {
+            println!("  {request}");
+        }
+    }
+    if let Some(split) = split {
+        let sum: u64 = split.values().sum();
+        let wasm_brotli = ours
+            .iter()
+            .find(|(name, _)| name.ends_with(".wasm"))
+            .map(|(_, s)| s.2)
+            .unwrap_or(0);
+        println!("\nwasm split (twiggy, before wasm-opt; brotli share estimated pro rata)");
+        let mut groups: Vec<_> = split.iter().collect();
+        groups.sort_by(|a, b| b.1.cmp(a.1));
+        for (group, bytes) in groups {
+            let share = *bytes as f64 / sum as f64;
+            println!(
+                "  {group:<50} {:>6.1}%  ~{}",
+                share * 100.0,
+                kb((share * wasm_brotli as f64) as u64)
+            );
+        }
+    }
+}

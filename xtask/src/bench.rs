@@ -1,0 +1,108 @@
+//! `cargo xtask bench`: sizes and sign-in timings of this app and of the auth0-react
+//! baseline (bench/baseline), measured in the same run, side by side.
+
+use crate::paths::{self, command, root};
+use crate::service::Service;
+use crate::{setup, suites};
+
+const PROVIDER_PORT: u16 = 4000;
+const OURS_PORT: u16 = 8090;
+const BASELINE_PORT: u16 = 8092;
+const CHROMEDRIVER_PORT: u16 = 9515;
+
+/// Builds both apps, serves them with nginx, and runs the measuring binary.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let runs = match args {
+        [] => "20".to_owned(),
+        [flag, n] if flag == "--runs" && n.parse::<u32>().is_ok_and(|n| n > 0) => n.clone(),
+        _ => return Err("usage: cargo xtask bench [--runs N]".into()),
+    };
+    setup::for_bench()?;
+    suites::build_release()?;
+    let baseline = root().join("bench/baseline");
+    paths::run(command("npm").args(["run", "build"]).current_dir(&baseline))?;
+    let work = root().join("target/bench");
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let twiggy_csv = wasm_twiggy_csv(&work);
+
+    let _provider = Service::start(
+        "identity provider",
+        command("node")
+            .arg("server.js")
+            .current_dir(root().join("devidp"))
+            .env("DEVIDP_PORT", PROVIDER_PORT.to_string())
+            .env(
+                "DEVIDP_APP_ORIGINS",
+                format!("http://127.0.0.1:{OURS_PORT},http://127.0.0.1:{BASELINE_PORT}"),
+            ),
+        PROVIDER_PORT,
+        Some(&work.join("provider.log")),
+    )?;
+    let baseline_site = format!(
+        "server {{\n  listen 127.0.0.1:{BASELINE_PORT};\n  root {};\n  include /etc/nginx/mime.types;\n  \
+         gzip on;\n  gzip_types application/javascript;\n  location / {{ try_files $uri /index.html; }}\n}}\n",
+        baseline.join("dist").display()
+    );
+    let config = suites::nginx_config(&work, &[(OURS_PORT, root().join("dist"))], &baseline_site)?;
+    let _nginx = Service::start(
+        "nginx",
+        command("/usr/sbin/nginx")
+            .args(["-p", &work.display().to_string(), "-c"])
+            .arg(&config),
+        BASELINE_PORT,
+        Some(&work.join("nginx.out")),
+    )?;
+    let _chromedriver = Service::start(
+        "chromedriver",
+        command("/usr/bin/chromedriver").arg(format!("--port={CHROMEDRIVER_PORT}")),
+        CHROMEDRIVER_PORT,
+        Some(&work.join("chromedriver.log")),
+    )?;
+    let mut bench = command("cargo");
+    bench
+        .args(["run", "--quiet", "--release", "-p", "e2e", "--bin", "bench"])
+        .env("BENCH_RUNS", runs)
+        .env("BENCH_OURS_URL", format!("http://127.0.0.1:{OURS_PORT}"))
+        .env(
+            "BENCH_BASELINE_URL",
+            format!("http://127.0.0.1:{BASELINE_PORT}"),
+        )
+        .env("BENCH_OURS_DIST", root().join("dist"))
+        .env("BENCH_BASELINE_DIST", baseline.join("dist"))
+        .env(
+            "BENCH_SPA_JS",
+            baseline.join("dist-spa-js/auth0-spa-js.min.js"),
+        )
+        .env("BENCH_OUT", work.join("results.json"))
+        .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
+        .env(
+            "E2E_WEBDRIVER",
+            format!("http://127.0.0.1:{CHROMEDRIVER_PORT}"),
+        );
+    if let Some(csv) = twiggy_csv {
+        bench.env("BENCH_TWIGGY_CSV", csv);
+    }
+    paths::run(&mut bench)
+}
+
+/// twiggy's size listing of the release module with its names (wasm-bindgen output
+/// before wasm-opt strips them), or `None` when twiggy is missing.
+fn wasm_twiggy_csv(work: &std::path::Path) -> Option<std::path::PathBuf> {
+    let wasm = root().join("target/wasm32-unknown-unknown/release/leptos-pkce.wasm");
+    let named = work.join("named");
+    paths::run(
+        command("wasm-bindgen")
+            .args(["--target", "web", "--out-dir"])
+            .arg(&named)
+            .arg(&wasm),
+    )
+    .ok()?;
+    let output = command("twiggy")
+        .args(["top", "-n", "1000000", "--format", "csv"])
+        .arg(named.join("leptos-pkce_bg.wasm"))
+        .output()
+        .ok()?;
+    let csv = work.join("twiggy.csv");
+    std::fs::write(&csv, output.stdout).ok()?;
+    Some(csv)
+}
