@@ -7,12 +7,14 @@
 //   DEVIDP_PORT                 port on 127.0.0.1 (4000)
 //   DEVIDP_APP_ORIGINS          comma-separated app origins allowed as redirect targets
 //                               (127.0.0.1:8080 and localhost:8080 for development,
-//                               127.0.0.1:8090 and 127.0.0.1:8091 for the end-to-end tests)
+//                               127.0.0.1:8090, 8091 and 8093 for the end-to-end tests)
 //   DEVIDP_ACCESS_TOKEN_TTL     seconds (3600)
 //   DEVIDP_ID_TOKEN_TTL         seconds (3600)
 //   DEVIDP_REFRESH_TOKEN_TTL    seconds (86400)
 //   DEVIDP_TOKEN_DELAY_MS       delay every token endpoint answer (0), so tests can make
 //                               two tabs' refreshes overlap
+//   DEVIDP_FAULTS               1 switches on the fault-injection routes of faults.js
+//                               (tests only)
 //
 // Besides the provider it serves a tiny protected API at /api/private, which answers
 // 200 for a valid access token and 401 otherwise.
@@ -23,13 +25,14 @@ import { Provider, errors } from 'oidc-provider';
 
 import { CONNECTIONS, findBySub, findUser } from './users.js';
 import { consentPage, loginPage, logoutPage } from './pages.js';
+import { createFaults } from './faults.js';
 
 const env = process.env;
 const PORT = Number(env.DEVIDP_PORT || 4000);
 const HOST = '127.0.0.1';
 const ISSUER = `http://${HOST}:${PORT}/`;
 const APP_ORIGINS = (env.DEVIDP_APP_ORIGINS
-  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091')
+  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091,http://127.0.0.1:8093')
   .split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
 const seconds = (name, fallback) => Number(env[name] || fallback);
 const TOKEN_DELAY_MS = Number(env.DEVIDP_TOKEN_DELAY_MS || 0);
@@ -46,6 +49,7 @@ function organizationClaims(organization) {
 
 const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 })
   .privateKey.export({ format: 'jwk' });
+const KID = `dev-${randomBytes(4).toString('hex')}`;
 
 const configuration = {
   clients: [{
@@ -58,7 +62,7 @@ const configuration = {
     redirect_uris: APP_ORIGINS.map((o) => `${o}/callback`),
     post_logout_redirect_uris: APP_ORIGINS.flatMap((o) => [`${o}/`, o]),
   }],
-  jwks: { keys: [{ ...jwk, kid: `dev-${randomBytes(4).toString('hex')}`, alg: 'RS256', use: 'sig' }] },
+  jwks: { keys: [{ ...jwk, kid: KID, alg: 'RS256', use: 'sig' }] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
   routes: {
     authorization: '/authorize',
@@ -272,9 +276,12 @@ async function privateApi(req, res) {
   }));
 }
 
+const faults = env.DEVIDP_FAULTS === '1' ? createFaults({ issuer: ISSUER, jwk, kid: KID }) : null;
+
 const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url, ISSUER);
+    if (faults && await faults(req, res, url)) return undefined;
     if (url.pathname === '/api/private') return await privateApi(req, res);
     if (TOKEN_DELAY_MS && url.pathname === '/oauth/token' && req.method === 'POST') {
       await new Promise((resolve) => { setTimeout(resolve, TOKEN_DELAY_MS); });

@@ -26,6 +26,31 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Page object for the app whose token requests pass the fault-injection route.
+    pub fn faults(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.faults_app,
+        }
+    }
+
+    /// The pending login transactions' states, from this tab's sessionStorage.
+    pub async fn pending_states(&self) -> Vec<String> {
+        let keys = self
+            .browser
+            .eval("return Object.keys(sessionStorage).filter(k => k.startsWith('leptos-pkce.tx.'))")
+            .await;
+        keys.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|k| {
+                k.as_str()?
+                    .strip_prefix("leptos-pkce.tx.")
+                    .map(str::to_owned)
+            })
+            .collect()
+    }
+
     /// An absolute URL of the app.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.origin)

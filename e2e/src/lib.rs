@@ -5,7 +5,8 @@
 //! suite runs against another deployment and provider:
 //! `E2E_APP_URL` (http://127.0.0.1:8090), `E2E_PERSISTENT_APP_URL` (the same app
 //! configured with `refresh_token_storage: indexed_db`, http://127.0.0.1:8091),
-//! `E2E_IDP_URL` (http://127.0.0.1:4000),
+//! `E2E_FAULTS_APP_URL` (the same app redeeming codes through the provider's
+//! fault-injection route, http://127.0.0.1:8093), `E2E_IDP_URL` (http://127.0.0.1:4000),
 //! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_CHROMIUM` (/usr/bin/chromium),
 //! `E2E_CLIENT_ID` (spa-dev, the app's client at the provider),
 //! `E2E_USER`/`E2E_PASSWORD`/`E2E_USER_NAME`/`E2E_USER_EMAIL` (the local user ada),
@@ -22,8 +23,10 @@ use std::env;
 pub struct Env {
     /// The app's origin.
     pub app: String,
-    /// The app keeping its refresh token in localStorage.
+    /// The app keeping its refresh token in IndexedDB.
     pub persistent_app: String,
+    /// The app whose token requests pass the provider's fault-injection route.
+    pub faults_app: String,
     /// The provider's origin.
     pub idp: String,
     /// The app's `client_id` at the provider.
@@ -53,6 +56,9 @@ impl Env {
                 .trim_end_matches('/')
                 .into(),
             persistent_app: var("E2E_PERSISTENT_APP_URL", "http://127.0.0.1:8091")
+                .trim_end_matches('/')
+                .into(),
+            faults_app: var("E2E_FAULTS_APP_URL", "http://127.0.0.1:8093")
                 .trim_end_matches('/')
                 .into(),
             idp: var("E2E_IDP_URL", "http://127.0.0.1:4000")

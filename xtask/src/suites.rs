@@ -11,8 +11,10 @@ use crate::setup;
 /// Ports of the end-to-end set-up (dev uses 8080, so both can run at once).
 const PROVIDER_PORT: u16 = 4000;
 const APP_PORT: u16 = 8090;
-/// The same build, configured to keep the refresh token in localStorage.
+/// The same build, configured to keep the refresh token in IndexedDB.
 const PERSISTENT_APP_PORT: u16 = 8091;
+/// The same build, redeeming codes through the provider's fault-injection route.
+const FAULTS_APP_PORT: u16 = 8093;
 const CHROMEDRIVER_PORT: u16 = 9515;
 
 /// Passed and failed tests of one suite.
@@ -83,6 +85,10 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
             .env(
                 "E2E_PERSISTENT_APP_URL",
                 format!("http://127.0.0.1:{PERSISTENT_APP_PORT}"),
+            )
+            .env(
+                "E2E_FAULTS_APP_URL",
+                format!("http://127.0.0.1:{FAULTS_APP_PORT}"),
             )
             .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
             .env(
@@ -184,7 +190,8 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             // Short-lived access tokens, so renewal happens within a test; slow token
             // answers, so two tabs' refreshes overlap.
             .env("DEVIDP_ACCESS_TOKEN_TTL", "45")
-            .env("DEVIDP_TOKEN_DELAY_MS", "300"),
+            .env("DEVIDP_TOKEN_DELAY_MS", "300")
+            .env("DEVIDP_FAULTS", "1"),
         PROVIDER_PORT,
         Some(&work.join("provider.log")),
     )?;
@@ -192,7 +199,14 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
         &work,
         &[
             (APP_PORT, root().join("dist")),
-            (PERSISTENT_APP_PORT, persistent_dist(&work)?),
+            (
+                PERSISTENT_APP_PORT,
+                dist_variant(&work, "persistent", PERSISTENT_CONFIG)?,
+            ),
+            (
+                FAULTS_APP_PORT,
+                dist_variant(&work, "faults", FAULTS_CONFIG)?,
+            ),
         ],
         "",
     )?;
@@ -213,10 +227,24 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
     Ok(vec![chromedriver, nginx, provider])
 }
 
-/// A copy of `dist/` whose config.json sets `refresh_token_storage` to
-/// `indexed_db`.
-fn persistent_dist(work: &std::path::Path) -> Result<PathBuf, String> {
-    let target = work.join("dist-persistent");
+/// config.json edit for the app that keeps its refresh token in IndexedDB.
+const PERSISTENT_CONFIG: (&str, &str) = (
+    r#""refresh_token_storage": "memory""#,
+    r#""refresh_token_storage": "indexed_db""#,
+);
+/// config.json edit for the app whose token requests go through the fault route.
+const FAULTS_CONFIG: (&str, &str) = (
+    r#""refresh_token_storage": "memory""#,
+    r#""refresh_token_storage": "memory", "token_endpoint": "http://127.0.0.1:4000/faults/token""#,
+);
+
+/// A copy of `dist/` under `target/e2e/dist-NAME` with one edit to its config.json.
+fn dist_variant(
+    work: &std::path::Path,
+    name: &str,
+    (from, to): (&str, &str),
+) -> Result<PathBuf, String> {
+    let target = work.join(format!("dist-{name}"));
     let _ = std::fs::remove_dir_all(&target);
     std::fs::create_dir_all(&target).map_err(|e| e.to_string())?;
     for entry in std::fs::read_dir(root().join("dist")).map_err(|e| format!("dist/: {e}"))? {
@@ -228,14 +256,11 @@ fn persistent_dist(work: &std::path::Path) -> Result<PathBuf, String> {
     }
     let config_path = target.join("config.json");
     let config = std::fs::read_to_string(&config_path).map_err(|e| e.to_string())?;
-    let persistent = config.replace(
-        r#""refresh_token_storage": "memory""#,
-        r#""refresh_token_storage": "indexed_db""#,
-    );
-    if persistent == config {
-        return Err("public/config.json must set \"refresh_token_storage\": \"memory\"".into());
+    let edited = config.replace(from, to);
+    if edited == config {
+        return Err(format!("public/config.json must contain {from}"));
     }
-    std::fs::write(&config_path, persistent).map_err(|e| e.to_string())?;
+    std::fs::write(&config_path, edited).map_err(|e| e.to_string())?;
     Ok(target)
 }
 
@@ -255,7 +280,11 @@ pub fn nginx_config(
         let root_line = format!("root {};", dist.display());
         let server = template
             .replace("listen 80;", &listen)
-            .replace("root /var/www/leptos-pkce;", &root_line);
+            .replace("root /var/www/leptos-pkce;", &root_line)
+            .replace(
+                "object-src 'none'",
+                &format!("object-src 'none'; report-uri http://127.0.0.1:{PROVIDER_PORT}/faults/csp-report"),
+            );
         if !(server.contains(&listen) && server.contains(&root_line)) {
             return Err(
                 "deploy/leptos-pkce.conf no longer has `listen 80;` and its root line".into(),

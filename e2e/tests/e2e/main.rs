@@ -2,6 +2,7 @@
 //! `cargo xtask test` starts the provider, nginx (deploy/ config, release dist/) and
 //! chromedriver, then runs these.
 
+mod attacks;
 mod session;
 mod sign_in;
 

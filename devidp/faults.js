@@ -1,0 +1,159 @@
+// Fault injection for the end-to-end tests, switched on with DEVIDP_FAULTS=1 (never in
+// `cargo xtask dev`). A test app origin is configured with
+// token_endpoint = <issuer>faults/token; a test arms one fault with
+// POST /faults/next?kind=…, and the next token request through /faults/token gets it.
+// Unarmed, /faults/token forwards to the real token endpoint. Every forged ID token is
+// signed with the provider's real key unless the fault is about the signature, so
+// exactly one check is wrong at a time.
+//
+// Also collects Content-Security-Policy violation reports (POST /faults/csp-report,
+// GET /faults/csp-reports), so tests can prove the app runs under the policy cleanly.
+
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+
+const b64url = (data) => Buffer.from(data).toString('base64url');
+const decode = (segment) => JSON.parse(Buffer.from(segment, 'base64url').toString());
+
+export function createFaults({ issuer, jwk, kid }) {
+  const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
+  const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' });
+  const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  let armed = null;
+  const cspReports = [];
+
+  const signRs256 = (header, payloadSegment, key = privateKey) => {
+    const input = `${b64url(JSON.stringify(header))}.${payloadSegment}`;
+    return `${input}.${b64url(sign('sha256', Buffer.from(input), key))}`;
+  };
+  const withClaims = (token, change) => {
+    const [, payload] = token.split('.');
+    const claims = decode(payload);
+    change(claims);
+    return signRs256({ alg: 'RS256', kid }, b64url(JSON.stringify(claims)));
+  };
+  const now = () => Math.floor(Date.now() / 1000);
+
+  // Each forged ID token, from the real one.
+  const idTokenFaults = {
+    'alg-none': (t) => `${b64url('{"alg":"none"}')}.${t.split('.')[1]}.`,
+    'hs256-public-key': (t) => {
+      const input = `${b64url(JSON.stringify({ alg: 'HS256', kid }))}.${t.split('.')[1]}`;
+      return `${input}.${createHmac('sha256', publicPem).update(input).digest('base64url')}`;
+    },
+    'bad-signature': (t) => {
+      const [h, p, s] = t.split('.');
+      const bytes = Buffer.from(s, 'base64url');
+      bytes[0] ^= 0xff;
+      return `${h}.${p}.${b64url(bytes)}`;
+    },
+    'unknown-kid': (t) => signRs256({ alg: 'RS256', kid: 'not-published' }, t.split('.')[1], otherKey),
+    'wrong-iss': (t) => withClaims(t, (c) => { c.iss = 'https://evil.example/'; }),
+    'iss-without-slash': (t) => withClaims(t, (c) => { c.iss = issuer.replace(/\/$/, ''); }),
+    'wrong-aud': (t) => withClaims(t, (c) => { c.aud = 'another-client'; }),
+    'azp-mismatch': (t) => withClaims(t, (c) => { c.aud = [c.aud, 'https://api.example']; c.azp = 'another-client'; }),
+    'wrong-nonce': (t) => withClaims(t, (c) => { c.nonce = 'not-the-nonce'; }),
+    'missing-nonce': (t) => withClaims(t, (c) => { delete c.nonce; }),
+    expired: (t) => withClaims(t, (c) => { c.exp = now() - 3600; c.iat = now() - 7200; }),
+    'iat-in-future': (t) => withClaims(t, (c) => { c.iat = now() + 3600; c.exp = now() + 7200; }),
+    'malformed-json': () => signRs256({ alg: 'RS256', kid }, b64url('{"sub": "x", not json')),
+    huge: (t) => withClaims(t, (c) => { c.padding = 'x'.repeat(70 * 1024); }),
+  };
+
+  const cors = (req) => (req.headers.origin ? {
+    'Access-Control-Allow-Origin': req.headers.origin, Vary: 'Origin',
+  } : {});
+  const send = (req, res, status, body, { type = 'application/json', withCors = true } = {}) => {
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...(withCors ? cors(req) : {}) });
+    res.end(body);
+  };
+
+  async function readBody(req) {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    return Buffer.concat(chunks).toString();
+  }
+
+  async function forward(req, body) {
+    const answer = await fetch(new URL('oauth/token', issuer), {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: req.headers.origin || '' },
+    });
+    return { status: answer.status, json: await answer.json() };
+  }
+
+  async function token(req, res) {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...cors(req), 'Access-Control-Allow-Headers': 'Content-Type' });
+      return res.end();
+    }
+    const kind = armed;
+    // A dropped connection makes the browser retry on a fresh one, so "offline" stays
+    // armed until the next fault is armed; every other fault is used once.
+    if (kind !== 'offline') armed = null;
+    const body = await readBody(req);
+    switch (kind) {
+      case null: {
+        const { status, json } = await forward(req, body);
+        return send(req, res, status, JSON.stringify(json));
+      }
+      case 'invalid-grant':
+        return send(req, res, 400, '{"error":"invalid_grant","error_description":"grant request is invalid"}');
+      case 'status-401':
+        return send(req, res, 401, '{"error":"invalid_client","error_description":"client authentication failed"}');
+      case 'status-500':
+        return send(req, res, 500, '<html><body>Internal Server Error</body></html>', { type: 'text/html' });
+      case 'not-json':
+        return send(req, res, 200, '<html><body>surprise</body></html>', { type: 'text/html' });
+      case 'stall':
+        await new Promise((resolve) => { setTimeout(resolve, 30000); });
+        return send(req, res, 504, '{"error":"temporarily_unavailable"}');
+      case 'cors-refused': {
+        const { status, json } = await forward(req, body);
+        return send(req, res, status, JSON.stringify(json), { withCors: false });
+      }
+      case 'offline':
+        return req.socket.destroy();
+      case 'no-id-token': {
+        const { status, json } = await forward(req, body);
+        delete json.id_token;
+        return send(req, res, status, JSON.stringify(json));
+      }
+      default: {
+        const forge = idTokenFaults[kind];
+        const { status, json } = await forward(req, body);
+        if (forge && json.id_token) json.id_token = forge(json.id_token);
+        return send(req, res, status, JSON.stringify(json));
+      }
+    }
+  }
+
+  const known = new Set([null, 'invalid-grant', 'status-401', 'status-500', 'not-json', 'stall',
+    'cors-refused', 'offline', 'no-id-token', ...Object.keys(idTokenFaults)]);
+
+  // Handles /faults/…; returns false for any other path.
+  return async function handle(req, res, url) {
+    if (!url.pathname.startsWith('/faults/')) return false;
+    if (url.pathname === '/faults/token') {
+      await token(req, res);
+    } else if (url.pathname === '/faults/next' && req.method === 'POST') {
+      const kind = url.searchParams.get('kind');
+      if (!known.has(kind)) {
+        send(req, res, 400, JSON.stringify({ error: `unknown fault ${kind}` }));
+      } else {
+        armed = kind;
+        res.writeHead(204);
+        res.end();
+      }
+    } else if (url.pathname === '/faults/csp-report' && req.method === 'POST') {
+      cspReports.push(await readBody(req));
+      res.writeHead(204);
+      res.end();
+    } else if (url.pathname === '/faults/csp-reports') {
+      send(req, res, 200, JSON.stringify(cspReports));
+    } else {
+      send(req, res, 404, '{"error":"no such fault route"}');
+    }
+    return true;
+  };
+}

@@ -1,0 +1,321 @@
+//! Attacks and faults (RFC 9700, the IETF browser-based apps BCP): each ends in a
+//! clear message, with nobody signed in and no token kept. Token endpoint faults and
+//! forged ID tokens come from the provider's fault route (devidp/faults.js), which the
+//! app at `E2E_FAULTS_APP_URL` uses as its token endpoint.
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use e2e::app::App;
+use e2e::browser::Browser;
+use e2e::provider::ProviderPages;
+use e2e::Env;
+
+use crate::{sign_in, with_browser};
+
+/// Fault tests share the provider's single fault slot, so they take turns.
+static FAULT_SLOT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Arms the provider's next token answer on the fault route.
+fn arm(env: &Env, kind: &str) {
+    let host = env.idp.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("provider reachable");
+    write!(
+        stream,
+        "POST /faults/next?kind={kind} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("arm fault");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("fault answer");
+    assert!(
+        answer.starts_with("HTTP/1.1 204"),
+        "arming {kind}: {answer}"
+    );
+}
+
+/// Signs in on the fault app with `kind` armed; returns the callback's error after
+/// checking that nobody is signed in and nothing is kept.
+async fn login_with_fault(browser: &Browser, env: &Env, kind: &str) -> String {
+    let app = App::faults(browser, env);
+    app.open("/").await;
+    arm(env, kind);
+    app.click_sign_in().await;
+    let provider = ProviderPages::new(browser, env);
+    provider.sign_in_and_allow(&env.user, &env.password).await;
+    let error = app.callback_error().await;
+    assert!(
+        app.header_offers_sign_in().await,
+        "{kind}: nobody is signed in"
+    );
+    assert_eq!(
+        browser.url().await,
+        app.url("/callback"),
+        "{kind}: code and state scrubbed"
+    );
+    let stored = browser
+        .eval("return Object.keys(sessionStorage).concat(Object.keys(localStorage))")
+        .await;
+    assert_eq!(stored, serde_json::json!([]), "{kind}: nothing kept");
+    error
+}
+
+macro_rules! fault_cases {
+    ($($name:ident: $kind:literal => $expected:literal;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            let _turn = FAULT_SLOT.lock().await;
+            with_browser(|browser, env| async move {
+                let error = login_with_fault(&browser, &env, $kind).await;
+                assert!(error.contains($expected), "{}: {error}", $kind);
+            })
+            .await;
+        }
+    )*};
+}
+
+fault_cases! {
+    token_invalid_grant: "invalid-grant" => "The sign-in code was already used or has expired";
+    token_401: "status-401" => "not allowed to sign in with this provider";
+    token_500: "status-500" => "answered with HTTP status 500";
+    token_not_json: "not-json" => "unreadable token response";
+    token_without_id_token: "no-id-token" => "sent no ID token";
+    token_cors_refused: "cors-refused" => "network request to http://127.0.0.1:4000 failed";
+    token_network_offline: "offline" => "network request to http://127.0.0.1:4000 failed";
+    id_token_alg_none: "alg-none" => "uses the algorithm `none`, which is not accepted";
+    id_token_hs256_with_public_key: "hs256-public-key" => "uses the algorithm `HS256`";
+    id_token_bad_signature: "bad-signature" => "signature is invalid";
+    id_token_unknown_kid: "unknown-kid" => "signed with a key the provider does not publish";
+    id_token_wrong_iss: "wrong-iss" => "was issued by `https://evil.example/`";
+    id_token_iss_without_trailing_slash: "iss-without-slash" => "was issued by `http://127.0.0.1:4000`, not by `http://127.0.0.1:4000/`";
+    id_token_wrong_aud: "wrong-aud" => "not meant for this app (audience)";
+    id_token_azp_mismatch: "azp-mismatch" => "authorized party (azp) is not this app";
+    id_token_wrong_nonce: "wrong-nonce" => "does not belong to this sign-in (nonce)";
+    id_token_missing_nonce: "missing-nonce" => "has no `nonce` claim";
+    id_token_expired: "expired" => "has expired";
+    id_token_iat_in_future: "iat-in-future" => "issued in the future";
+    id_token_malformed_json: "malformed-json" => "payload is not a JSON object";
+    id_token_huge: "huge" => "the ID token is too large";
+}
+
+#[tokio::test]
+async fn a_stalled_token_endpoint_times_out_and_the_app_stays_usable() {
+    let _turn = FAULT_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        let app = App::faults(&browser, &env);
+        app.open("/").await;
+        arm(&env, "stall");
+        app.click_sign_in().await;
+        ProviderPages::new(&browser, &env)
+            .sign_in_and_allow(&env.user, &env.password)
+            .await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(35);
+        let error = loop {
+            if browser.exists("[data-testid=callback-error]").await {
+                break browser.text_of("[data-testid=callback-error]").await;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "no timeout message");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        assert!(error.contains("timed out"), "{error}");
+        // "Try again" works at once: still signed in at the provider, and the fault is
+        // spent, so this login completes.
+        browser.click("section.card button.primary").await;
+        assert_eq!(app.header_user().await, env.user_name);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_duplicated_state_in_the_callback_is_refused() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/callback?code=x&state=a&state=b").await;
+        let error = app.callback_error().await;
+        assert!(error.contains("`state` appears more than once"), "{error}");
+        assert!(app.header_offers_sign_in().await);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_tabs_state_is_refused() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        app.click_sign_in().await;
+        browser.wait_for_url(&env.idp).await;
+        browser.client.back().await.expect("back to the app");
+        browser.wait_for("header.site-header").await;
+        let states = app.pending_states().await;
+        assert_eq!(states.len(), 1, "{states:?}");
+        browser.open_tab().await;
+        app.open(&format!("/callback?code=x&state={}", states[0]))
+            .await;
+        let error = app.callback_error().await;
+        assert!(
+            error.contains("does not match a sign-in started in this browser tab"),
+            "{error}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_code_injected_from_another_session_is_useless_without_its_verifier() {
+    with_browser(|victim, env| async move {
+        // The attacker signs in with a PKCE pair of their own (RFC 7636 Appendix B)
+        // and stops at the app's callback, which refuses their state: the code is
+        // still unspent.
+        let attacker = Browser::start(&env).await;
+        let app_for_attacker = App::new(&attacker, &env);
+        let authorize = format!(
+            "{}/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid&state=attacker\
+             &nonce=n&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+            env.idp,
+            env.client_id,
+            app_for_attacker.url("/callback").replace(':', "%3A").replace('/', "%2F"),
+        );
+        attacker.goto(&authorize).await;
+        ProviderPages::new(&attacker, &env)
+            .sign_in_and_allow("grace", "grace-password")
+            .await;
+        app_for_attacker.callback_error().await;
+        let landed = attacker
+            .eval("return performance.getEntriesByType('navigation')[0].name")
+            .await;
+        let landed = landed.as_str().expect("callback URL").to_owned();
+        let code = landed
+            .split(['?', '&'])
+            .find_map(|p| p.strip_prefix("code="))
+            .expect("the attacker's code")
+            .to_owned();
+        attacker.close().await;
+
+        // The victim starts a login; the attacker's code arrives with the victim's state.
+        let app = App::new(&victim, &env);
+        app.open("/").await;
+        app.click_sign_in().await;
+        victim.wait_for_url(&env.idp).await;
+        victim.client.back().await.expect("back to the app");
+        victim.wait_for("header.site-header").await;
+        let state = app.pending_states().await.pop().expect("the victim's state");
+        app.open(&format!("/callback?code={code}&state={state}")).await;
+        let error = app.callback_error().await;
+        assert!(error.contains("already used or has expired"), "{error}");
+        assert!(app.header_offers_sign_in().await, "not signed in as the attacker");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_back_button_never_returns_to_the_callback_url() {
+    with_browser(|browser, env| async move {
+        sign_in(&browser, &env).await;
+        browser.client.back().await.expect("back");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let url = browser.url().await;
+        assert!(!url.contains("code="), "{url}");
+        browser.client.forward().await.expect("forward");
+        let app = App::new(&browser, &env);
+        browser.wait_for_url(&app.url("/profile")).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn callback_errors_are_explained_in_words() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        for (code, words) in [
+            (
+                "access_denied",
+                "Sign-in was cancelled or access was denied.",
+            ),
+            ("login_required", "You need to sign in again."),
+            (
+                "consent_required",
+                "The app needs your consent before you can sign in.",
+            ),
+            ("invalid_request", "The sign-in request was not accepted."),
+        ] {
+            app.open(&format!(
+                "/callback?error={code}&error_description=Details+here&state=s"
+            ))
+            .await;
+            let error = app.callback_error().await;
+            assert!(
+                error.contains(words) && error.contains("Details here"),
+                "{code}: {error}"
+            );
+            assert!(app.header_offers_sign_in().await);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_tabs_signing_in_at_the_same_time_both_succeed() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        app.click_sign_in().await;
+        browser.wait_for_url(&env.idp).await;
+        let first = browser.open_tab().await;
+        app.open("/").await;
+        app.click_sign_in().await;
+        let provider = ProviderPages::new(&browser, &env);
+        provider.sign_in_and_allow(&env.user, &env.password).await;
+        assert_eq!(app.profile().await.0, env.user_name);
+        browser.switch_to(first).await;
+        provider.sign_in_as(&env.user, &env.password).await;
+        if browser.url().await.starts_with(&env.idp) {
+            provider.consent(true).await;
+        }
+        assert_eq!(app.profile().await.0, env.user_name);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn nothing_leaks_to_urls_storage_console_or_referer_and_csp_holds() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        app.click_sign_in().await;
+        browser.wait_for_url(&env.idp).await;
+        let referrer = browser.eval("return document.referrer").await;
+        assert_eq!(referrer, serde_json::json!(""), "the provider learns nothing from a Referer");
+        let provider = ProviderPages::new(&browser, &env);
+        provider.sign_in_and_allow(&env.user, &env.password).await;
+        app.profile().await;
+        app.nav("API").await;
+        app.http_result().await;
+        let url = browser.url().await;
+        assert!(!url.contains("code=") && !url.contains("state="), "{url}");
+        let stored = browser
+            .eval("return Object.keys(sessionStorage).concat(Object.keys(localStorage))")
+            .await;
+        assert_eq!(stored, serde_json::json!([]));
+        let console = browser.console().await;
+        for line in &console {
+            for secret in ["code=", "state=", "eyJ", "verifier", "access_token", "refresh_token"] {
+                assert!(!line.contains(secret), "console shows {secret}: {line}");
+            }
+            assert!(!line.contains("Content Security Policy"), "CSP violation: {line}");
+        }
+        let reports = browser
+            .client
+            .execute_async(
+                &format!(
+                    "const done = arguments[arguments.length - 1];
+                     fetch('{}/faults/csp-reports').then(r => r.text()).then(done, e => done(String(e)));",
+                    env.idp
+                ),
+                vec![],
+            )
+            .await
+            .expect("CSP reports");
+        assert_eq!(reports, serde_json::json!("[]"), "no CSP violation was reported");
+    })
+    .await;
+}
