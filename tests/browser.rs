@@ -486,3 +486,46 @@ async fn alg_none_and_hmac_are_rejected_before_any_key_is_used() {
         Err(IdTokenError::UnknownKey)
     );
 }
+
+// ---- Storage that refuses ----
+
+fn run_js(code: &str) {
+    js_sys::Function::new_no_args(code).call0(&wasm_bindgen::JsValue::NULL).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_full_storage_stops_the_login_with_a_clear_error() {
+    use leptos_pkce::auth::authorize::LoginOptions;
+    use leptos_pkce::auth::browser::error::BrowserError;
+    use leptos_pkce::auth::browser::flow::{start_login, LoginError};
+    run_js(
+        "window.__setItem = Storage.prototype.setItem;
+         Storage.prototype.setItem = function () {
+           throw new DOMException('full', 'QuotaExceededError');
+         };",
+    );
+    let outcome = start_login(&config(), LoginOptions::default()).await;
+    run_js("Storage.prototype.setItem = window.__setItem;");
+    assert_eq!(outcome, Err(LoginError::Browser(BrowserError::StorageWrite)));
+    assert!(outcome.unwrap_err().to_string().contains("storage full"));
+}
+
+#[wasm_bindgen_test]
+async fn unavailable_storage_stops_the_login_with_a_clear_error() {
+    use leptos_pkce::auth::authorize::LoginOptions;
+    use leptos_pkce::auth::browser::error::BrowserError;
+    use leptos_pkce::auth::browser::flow::{start_login, LoginError};
+    run_js(
+        "window.__storage = Object.getOwnPropertyDescriptor(window, 'sessionStorage')
+           || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
+         Object.defineProperty(window, 'sessionStorage', {
+           configurable: true,
+           get() { throw new DOMException('blocked', 'SecurityError'); },
+         });",
+    );
+    let outcome = start_login(&config(), LoginOptions::default()).await;
+    run_js("Object.defineProperty(window, 'sessionStorage', window.__storage);");
+    assert_eq!(outcome, Err(LoginError::Browser(BrowserError::StorageUnavailable)));
+    assert!(outcome.unwrap_err().to_string().contains("sessionStorage is unavailable"));
+    assert!(session_storage().length().is_ok(), "storage is back for the other tests");
+}
