@@ -490,7 +490,9 @@ async fn alg_none_and_hmac_are_rejected_before_any_key_is_used() {
 // ---- Storage that refuses ----
 
 fn run_js(code: &str) {
-    js_sys::Function::new_no_args(code).call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    js_sys::Function::new_no_args(code)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -506,7 +508,10 @@ async fn a_full_storage_stops_the_login_with_a_clear_error() {
     );
     let outcome = start_login(&config(), LoginOptions::default()).await;
     run_js("Storage.prototype.setItem = window.__setItem;");
-    assert_eq!(outcome, Err(LoginError::Browser(BrowserError::StorageWrite)));
+    assert_eq!(
+        outcome,
+        Err(LoginError::Browser(BrowserError::StorageWrite))
+    );
     assert!(outcome.unwrap_err().to_string().contains("storage full"));
 }
 
@@ -525,7 +530,16 @@ async fn unavailable_storage_stops_the_login_with_a_clear_error() {
     );
     let outcome = start_login(&config(), LoginOptions::default()).await;
     run_js("Object.defineProperty(window, 'sessionStorage', window.__storage);");
-    assert_eq!(outcome, Err(LoginError::Browser(BrowserError::StorageUnavailable)));
-    assert!(outcome.unwrap_err().to_string().contains("sessionStorage is unavailable"));
-    assert!(session_storage().length().is_ok(), "storage is back for the other tests");
+    assert_eq!(
+        outcome,
+        Err(LoginError::Browser(BrowserError::StorageUnavailable))
+    );
+    assert!(outcome
+        .unwrap_err()
+        .to_string()
+        .contains("sessionStorage is unavailable"));
+    assert!(
+        session_storage().length().is_ok(),
+        "storage is back for the other tests"
+    );
 }

@@ -4,11 +4,13 @@
 //! - `cargo xtask test`: set up, then run every suite (native, browser, end-to-end).
 //! - `cargo xtask e2e [FILTER…]`: only the end-to-end suite (after a release build).
 //! - `cargo xtask bench [--runs N]`: sizes and sign-in timings beside auth0-react.
+//! - `cargo xtask fuzz [--seconds N]`: every fuzz target for N seconds (60).
 //! - `cargo xtask build`: set up, then build the release `dist/`.
 //! - `cargo xtask setup [--all]`: only install what is missing.
 
 mod bench;
 mod dev;
+mod fuzz;
 mod paths;
 mod service;
 mod setup;
@@ -23,11 +25,12 @@ fn main() -> ExitCode {
         Some("test") => suites::run(),
         Some("e2e") => suites::run_e2e(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run_all(&args[1..]),
         Some("build") => setup::for_build().and_then(|()| suites::build_release()),
         Some("setup") if args.get(1).map(String::as_str) == Some("--all") => setup::for_tests(),
         Some("setup") => setup::for_build(),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | bench [--runs N] | build | setup [--all]>");
+            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | bench [--runs N] | fuzz [--seconds N] | build | setup [--all]>");
             return ExitCode::from(2);
         }
     };

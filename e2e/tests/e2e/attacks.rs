@@ -160,6 +160,40 @@ async fn another_tabs_state_is_refused() {
     .await;
 }
 
+/// Starts a login, comes back from the provider's page, and returns its `state`: a
+/// transaction waiting in this tab, as when the provider is about to answer.
+async fn pending_state(browser: &Browser, env: &Env, app: &App<'_>) -> String {
+    app.open("/").await;
+    app.click_sign_in().await;
+    browser.wait_for_url(&env.idp).await;
+    browser.client.back().await.expect("back to the app");
+    browser.wait_for("header.site-header").await;
+    app.pending_states().await.pop().expect("a pending state")
+}
+
+#[tokio::test]
+async fn a_callback_from_another_issuer_or_without_the_promised_iss_is_refused() {
+    with_browser(|browser, env| async move {
+        // RFC 9207: the provider advertises authorization_response_iss_parameter_supported.
+        let app = App::new(&browser, &env);
+        let state = pending_state(&browser, &env, &app).await;
+        app.open(&format!(
+            "/callback?code=x&state={state}&iss=https%3A%2F%2Fevil.example%2F"
+        ))
+        .await;
+        let error = app.callback_error().await;
+        assert!(error.contains("came from another provider"), "{error}");
+        let state = pending_state(&browser, &env, &app).await;
+        app.open(&format!("/callback?code=x&state={state}")).await;
+        let error = app.callback_error().await;
+        assert!(
+            error.contains("does not say which provider sent it"),
+            "{error}"
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_code_injected_from_another_session_is_useless_without_its_verifier() {
     with_browser(|victim, env| async move {
@@ -193,12 +227,7 @@ async fn a_code_injected_from_another_session_is_useless_without_its_verifier() 
 
         // The victim starts a login; the attacker's code arrives with the victim's state.
         let app = App::new(&victim, &env);
-        app.open("/").await;
-        app.click_sign_in().await;
-        victim.wait_for_url(&env.idp).await;
-        victim.client.back().await.expect("back to the app");
-        victim.wait_for("header.site-header").await;
-        let state = app.pending_states().await.pop().expect("the victim's state");
+        let state = pending_state(&victim, &env, &app).await;
         app.open(&format!("/callback?code={code}&state={state}")).await;
         let error = app.callback_error().await;
         assert!(error.contains("already used or has expired"), "{error}");

@@ -131,9 +131,19 @@ pub async fn complete_login(
         let config = config.clone();
         Task::spawn(async move { provider::metadata(&config).await })
     };
+    // Endpoints known in advance (Auth0's paths, or discovery already done) let the
+    // exchange start at once, beside discovery. Without `iss`, discovery must answer
+    // first: a provider that promises `iss` (RFC 9207) and omits it is refused before
+    // its code is spent.
     let (known, discovery) = match provider::known_metadata(config) {
-        Some(known) => (known, Some(discovery)),
-        None => (discovery.join().await?, None),
+        Some(known) if iss.is_some() => (known, Some(discovery)),
+        _ => {
+            let metadata = discovery.join().await?;
+            if iss.is_none() && metadata.iss_parameter_supported {
+                return Err(LoginError::MissingIssuer);
+            }
+            (metadata, None)
+        }
     };
     let jwks = {
         let uri = known.jwks_uri.clone();
@@ -146,11 +156,6 @@ pub async fn complete_login(
         Some(task) => task.join().await?,
         None => known,
     };
-    // With a single configured provider a mix-up cannot redirect the code elsewhere,
-    // so this check may follow the exchange; the tokens are refused all the same.
-    if iss.is_none() && metadata.iss_parameter_supported {
-        return Err(LoginError::MissingIssuer);
-    }
     let id_token = tokens.require_id_token()?.clone();
     let claims = verify_id_token(
         &metadata,
