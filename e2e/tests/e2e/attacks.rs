@@ -218,17 +218,21 @@ async fn a_code_injected_from_another_session_is_useless_without_its_verifier() 
             .eval("return performance.getEntriesByType('navigation')[0].name")
             .await;
         let landed = landed.as_str().expect("callback URL").to_owned();
-        let code = landed
-            .split(['?', '&'])
-            .find_map(|p| p.strip_prefix("code="))
-            .expect("the attacker's code")
-            .to_owned();
+        let param = |name: &str| {
+            landed
+                .split(['?', '&'])
+                .find_map(|p| p.strip_prefix(name))
+                .unwrap_or_else(|| panic!("{name} in {landed}"))
+                .to_owned()
+        };
+        // The whole answer is copied, `iss` included, so only PKCE stands in the way.
+        let (code, iss) = (param("code="), param("iss="));
         attacker.close().await;
 
         // The victim starts a login; the attacker's code arrives with the victim's state.
         let app = App::new(&victim, &env);
         let state = pending_state(&victim, &env, &app).await;
-        app.open(&format!("/callback?code={code}&state={state}")).await;
+        app.open(&format!("/callback?code={code}&state={state}&iss={iss}")).await;
         let error = app.callback_error().await;
         assert!(error.contains("already used or has expired"), "{error}");
         assert!(app.header_offers_sign_in().await, "not signed in as the attacker");
