@@ -543,3 +543,49 @@ async fn unavailable_storage_stops_the_login_with_a_clear_error() {
         "storage is back for the other tests"
     );
 }
+
+// ---- The opt-in refresh token store ----
+
+async fn run_js_async(code: &str) {
+    let promise: js_sys::Promise = js_sys::Function::new_no_args(code)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap()
+        .unchecked_into();
+    JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
+    use leptos_pkce::auth::browser::refresh_store;
+    use leptos_pkce::auth::secret::RefreshToken;
+    let token = RefreshToken::new("rt-abc.def_123".into());
+    refresh_store::store(Some(&token)).await;
+    assert_eq!(refresh_store::load().await, Some(token));
+    refresh_store::store(None).await;
+    assert_eq!(refresh_store::load().await, None);
+
+    // Something else wrote a number under the app's key: ignored and removed.
+    run_js_async(
+        "return new Promise((resolve, reject) => {
+           const open = indexedDB.open('leptos-pkce', 1);
+           open.onupgradeneeded = () => open.result.createObjectStore('tokens');
+           open.onsuccess = () => {
+             const tx = open.result.transaction('tokens', 'readwrite');
+             tx.objectStore('tokens').put(42, 'refresh_token');
+             tx.oncomplete = () => { open.result.close(); resolve(); };
+             tx.onerror = reject;
+           };
+           open.onerror = reject;
+         });",
+    )
+    .await;
+    assert_eq!(refresh_store::load().await, None);
+    let spaced = RefreshToken::new("two words".into());
+    refresh_store::store(Some(&spaced)).await;
+    assert_eq!(
+        refresh_store::load().await,
+        None,
+        "a value with whitespace is no token"
+    );
+    assert_eq!(refresh_store::load().await, None, "and it was removed");
+}
