@@ -135,8 +135,7 @@ impl Auth {
     pub fn logout(&self) {
         let auth = *self;
         let id_token = self.session().map(|s| s.id_token);
-        self.sign_out_locally(None);
-        self.state.set(AuthState::SigningOut);
+        self.forget_tab_state(AuthState::SigningOut);
         spawn_local(async move {
             // The stored refresh token must be gone before the page leaves.
             flow::keep_refresh_token(&auth.config.get_value(), None).await;
@@ -152,14 +151,19 @@ impl Auth {
         });
     }
 
-    /// Forgets everything in this tab; `reason` is shown when given.
+    /// Forgets everything in this tab and the stored refresh token; `reason` is shown
+    /// when given.
     fn sign_out_locally(&self, reason: Option<LoginError>) {
-        self.cancel_renewal();
-        storage::clear_transactions();
+        self.forget_tab_state(reason.map_or(AuthState::SignedOut, AuthState::Failed));
         let config = self.config.get_value();
         spawn_local(async move { flow::keep_refresh_token(&config, None).await });
-        self.state
-            .set(reason.map_or(AuthState::SignedOut, AuthState::Failed));
+    }
+
+    /// Stops renewal, drops pending logins and the session, and moves to `next`.
+    fn forget_tab_state(&self, next: AuthState) {
+        self.cancel_renewal();
+        storage::clear_transactions();
+        self.state.set(next);
     }
 
     fn session(&self) -> Option<Session> {
