@@ -34,6 +34,13 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Every key this origin keeps in sessionStorage and localStorage.
+    pub async fn stored_keys(&self) -> serde_json::Value {
+        self.browser
+            .eval("return Object.keys(sessionStorage).concat(Object.keys(localStorage))")
+            .await
+    }
+
     /// The pending login transactions' states, from this tab's sessionStorage.
     pub async fn pending_states(&self) -> Vec<String> {
         let keys = self

@@ -52,9 +52,7 @@ async fn login_with_fault(browser: &Browser, env: &Env, kind: &str) -> String {
         app.url("/callback"),
         "{kind}: code and state scrubbed"
     );
-    let stored = browser
-        .eval("return Object.keys(sessionStorage).concat(Object.keys(localStorage))")
-        .await;
+    let stored = app.stored_keys().await;
     assert_eq!(stored, serde_json::json!([]), "{kind}: nothing kept");
     error
 }
@@ -339,9 +337,7 @@ async fn nothing_leaks_to_urls_storage_console_or_referer_and_csp_holds() {
         app.http_result().await;
         let url = browser.url().await;
         assert!(!url.contains("code=") && !url.contains("state="), "{url}");
-        let stored = browser
-            .eval("return Object.keys(sessionStorage).concat(Object.keys(localStorage))")
-            .await;
+        let stored = app.stored_keys().await;
         assert_eq!(stored, serde_json::json!([]));
         let console = browser.console().await;
         for line in &console {

@@ -26,9 +26,7 @@ async fn sign_in_lands_on_the_profile_with_a_clean_address_bar() {
             claims.contains(&format!("{}/", env.idp)),
             "issuer shown: {claims}"
         );
-        let leftovers = browser
-            .eval("return Object.keys(sessionStorage).concat(Object.keys(localStorage))")
-            .await;
+        let leftovers = app.stored_keys().await;
         assert_eq!(
             leftovers,
             serde_json::json!([]),
