@@ -1,6 +1,7 @@
 //! The provider's metadata and signing keys, fetched once per page load and kept.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::JsValue;
@@ -32,16 +33,27 @@ pub enum MetadataError {
     Jwks(#[from] JwksError),
 }
 
+/// One discovery request and, once it has answered, its outcome.
+struct Discovery {
+    done: Promise,
+    outcome: Rc<RefCell<Option<Result<ProviderMetadata, MetadataError>>>>,
+}
+
 thread_local! {
-    static METADATA: RefCell<Option<ProviderMetadata>> = const { RefCell::new(None) };
-    static DISCOVERY: RefCell<Option<(Promise, RefCell<Option<MetadataError>>)>> = const { RefCell::new(None) };
+    static DISCOVERY: RefCell<Option<Discovery>> = const { RefCell::new(None) };
     static JWKS: RefCell<Option<(String, Jwks)>> = const { RefCell::new(None) };
 }
 
 /// The metadata if already known: discovered earlier on this page, or Auth0's
 /// documented paths for an Auth0 `domain` (known without asking).
 pub fn known_metadata(config: &AuthConfig) -> Option<ProviderMetadata> {
-    METADATA.with(|m| m.borrow().clone()).or_else(|| {
+    let discovered = DISCOVERY.with(|d| {
+        d.borrow()
+            .as_ref()
+            .and_then(|d| d.outcome.borrow().clone())
+            .and_then(Result::ok)
+    });
+    discovered.or_else(|| {
         config
             .is_auth0
             .then(|| ProviderMetadata::auth0_paths(config))
@@ -49,42 +61,34 @@ pub fn known_metadata(config: &AuthConfig) -> Option<ProviderMetadata> {
 }
 
 /// The provider's metadata, discovered once per page load; concurrent callers share
-/// one request. An Auth0 `domain` whose discovery fails falls back to Auth0's paths.
+/// one request and its outcome. An Auth0 `domain` whose discovery fails falls back to
+/// Auth0's paths.
 ///
 /// # Errors
 /// A [`MetadataError`] when discovery fails for a non-Auth0 issuer; the next call
 /// tries again.
 pub async fn metadata(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
-    if let Some(metadata) = METADATA.with(|m| m.borrow().clone()) {
-        return Ok(metadata);
-    }
-    let promise = DISCOVERY.with(|d| {
-        d.borrow_mut()
-            .get_or_insert_with(|| {
-                let config = config.clone();
-                let promise = future_to_promise(async move {
-                    let outcome = discover(&config).await;
-                    match outcome {
-                        Ok(metadata) => METADATA.with(|m| *m.borrow_mut() = Some(metadata)),
-                        Err(error) => DISCOVERY.with(|d| {
-                            if let Some((_, slot)) = d.borrow().as_ref() {
-                                *slot.borrow_mut() = Some(error);
-                            }
-                        }),
-                    }
-                    Ok(JsValue::UNDEFINED)
-                });
-                (promise, RefCell::new(None))
-            })
-            .0
-            .clone()
+    let (done, outcome) = DISCOVERY.with(|d| {
+        let mut current = d.borrow_mut();
+        let failed = current
+            .as_ref()
+            .is_some_and(|d| matches!(*d.outcome.borrow(), Some(Err(_))));
+        if current.is_none() || failed {
+            let outcome = Rc::new(RefCell::new(None));
+            let writer = outcome.clone();
+            let config = config.clone();
+            let done = future_to_promise(async move {
+                *writer.borrow_mut() = Some(discover(&config).await);
+                Ok(JsValue::UNDEFINED)
+            });
+            *current = Some(Discovery { done, outcome });
+        }
+        let discovery = current.as_ref().expect("just set");
+        (discovery.done.clone(), discovery.outcome.clone())
     });
-    let _ = JsFuture::from(promise).await;
-    if let Some(metadata) = METADATA.with(|m| m.borrow().clone()) {
-        return Ok(metadata);
-    }
-    let error = DISCOVERY.with(|d| d.borrow_mut().take().and_then(|(_, slot)| slot.take()));
-    Err(error.unwrap_or(MetadataError::Status(0)))
+    let _ = JsFuture::from(done).await;
+    let result = outcome.borrow().clone();
+    result.expect("a finished discovery has an outcome")
 }
 
 async fn discover(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
