@@ -2,13 +2,11 @@
 //! baseline (bench/baseline), measured in the same run, side by side.
 
 use crate::paths::{self, command, root};
-use crate::service::Service;
-use crate::{setup, suites};
+use crate::setup;
+use crate::suites::{self, APP_PORT as OURS_PORT, CHROMEDRIVER_PORT, PROVIDER_PORT};
 
-const PROVIDER_PORT: u16 = 4000;
-const OURS_PORT: u16 = 8090;
+/// The baseline app's port, beside the test suite's.
 const BASELINE_PORT: u16 = 8092;
-const CHROMEDRIVER_PORT: u16 = 9515;
 
 /// Builds both apps, serves them with nginx, and runs the measuring binary.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -25,39 +23,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let twiggy_csv = wasm_twiggy_csv(&work);
 
-    let _provider = Service::start(
-        "identity provider",
-        command("node")
-            .arg("server.js")
-            .current_dir(root().join("devidp"))
-            .env("DEVIDP_PORT", PROVIDER_PORT.to_string())
-            .env(
-                "DEVIDP_APP_ORIGINS",
-                format!("http://127.0.0.1:{OURS_PORT},http://127.0.0.1:{BASELINE_PORT}"),
-            ),
-        PROVIDER_PORT,
-        Some(&work.join("provider.log")),
-    )?;
+    let origins = format!("http://127.0.0.1:{OURS_PORT},http://127.0.0.1:{BASELINE_PORT}");
+    let _provider = suites::start_provider(&work, &[("DEVIDP_APP_ORIGINS", &origins)])?;
     let baseline_site = format!(
         "server {{\n  listen 127.0.0.1:{BASELINE_PORT};\n  root {};\n  include /etc/nginx/mime.types;\n  \
          gzip on;\n  gzip_types application/javascript;\n  location / {{ try_files $uri /index.html; }}\n}}\n",
         baseline.join("dist").display()
     );
     let config = suites::nginx_config(&work, &[(OURS_PORT, root().join("dist"))], &baseline_site)?;
-    let _nginx = Service::start(
-        "nginx",
-        command("/usr/sbin/nginx")
-            .args(["-p", &work.display().to_string(), "-c"])
-            .arg(&config),
-        BASELINE_PORT,
-        Some(&work.join("nginx.out")),
-    )?;
-    let _chromedriver = Service::start(
-        "chromedriver",
-        command("/usr/bin/chromedriver").arg(format!("--port={CHROMEDRIVER_PORT}")),
-        CHROMEDRIVER_PORT,
-        Some(&work.join("chromedriver.log")),
-    )?;
+    let _nginx = suites::start_nginx(&work, &config, BASELINE_PORT)?;
+    let _chromedriver = suites::start_chromedriver(&work)?;
     let mut bench = command("cargo");
     bench
         .args(["run", "--quiet", "--release", "-p", "e2e", "--bin", "bench"])

@@ -9,13 +9,13 @@ use crate::service::Service;
 use crate::setup;
 
 /// Ports of the end-to-end set-up (dev uses 8080, so both can run at once).
-const PROVIDER_PORT: u16 = 4000;
-const APP_PORT: u16 = 8090;
+pub const PROVIDER_PORT: u16 = 4000;
+pub const APP_PORT: u16 = 8090;
 /// The same build, configured to keep the refresh token in IndexedDB.
 const PERSISTENT_APP_PORT: u16 = 8091;
 /// The same build, redeeming codes through the provider's fault-injection route.
 const FAULTS_APP_PORT: u16 = 8093;
-const CHROMEDRIVER_PORT: u16 = 9515;
+pub const CHROMEDRIVER_PORT: u16 = 9515;
 
 /// Passed and failed tests of one suite.
 struct Counts {
@@ -180,20 +180,15 @@ fn summary(results: &[Result<Counts, String>]) -> Result<(), String> {
 /// chromedriver; all stopped when the returned guards drop.
 fn start_e2e_servers() -> Result<Vec<Service>, String> {
     let work = root().join("target/e2e");
-    std::fs::create_dir_all(work.join("nginx-temp")).map_err(|e| e.to_string())?;
-    let provider = Service::start(
-        "identity provider",
-        command("node")
-            .arg("server.js")
-            .current_dir(root().join("devidp"))
-            .env("DEVIDP_PORT", PROVIDER_PORT.to_string())
+    let provider = start_provider(
+        &work,
+        &[
             // Short-lived access tokens, so renewal happens within a test; slow token
             // answers, so two tabs' refreshes overlap.
-            .env("DEVIDP_ACCESS_TOKEN_TTL", "45")
-            .env("DEVIDP_TOKEN_DELAY_MS", "300")
-            .env("DEVIDP_FAULTS", "1"),
-        PROVIDER_PORT,
-        Some(&work.join("provider.log")),
+            ("DEVIDP_ACCESS_TOKEN_TTL", "45"),
+            ("DEVIDP_TOKEN_DELAY_MS", "300"),
+            ("DEVIDP_FAULTS", "1"),
+        ],
     )?;
     let config = nginx_config(
         &work,
@@ -210,21 +205,51 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
         ],
         "",
     )?;
-    let nginx = Service::start(
+    let nginx = start_nginx(&work, &config, APP_PORT)?;
+    let chromedriver = start_chromedriver(&work)?;
+    Ok(vec![chromedriver, nginx, provider])
+}
+
+/// The local provider on [`PROVIDER_PORT`] with extra environment, logging to `work`.
+pub fn start_provider(work: &std::path::Path, env: &[(&str, &str)]) -> Result<Service, String> {
+    std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
+    let mut node = command("node");
+    node.arg("server.js")
+        .current_dir(root().join("devidp"))
+        .env("DEVIDP_PORT", PROVIDER_PORT.to_string())
+        .envs(env.iter().copied());
+    Service::start(
+        "identity provider",
+        &mut node,
+        PROVIDER_PORT,
+        Some(&work.join("provider.log")),
+    )
+}
+
+/// nginx with `config` (from [`nginx_config`]), ready once `port` answers.
+pub fn start_nginx(
+    work: &std::path::Path,
+    config: &std::path::Path,
+    port: u16,
+) -> Result<Service, String> {
+    Service::start(
         "nginx",
         command("/usr/sbin/nginx")
             .args(["-p", &work.display().to_string(), "-c"])
-            .arg(&config),
-        APP_PORT,
+            .arg(config),
+        port,
         Some(&work.join("nginx.out")),
-    )?;
-    let chromedriver = Service::start(
+    )
+}
+
+/// chromedriver on [`CHROMEDRIVER_PORT`], logging to `work`.
+pub fn start_chromedriver(work: &std::path::Path) -> Result<Service, String> {
+    Service::start(
         "chromedriver",
         command("/usr/bin/chromedriver").arg(format!("--port={CHROMEDRIVER_PORT}")),
         CHROMEDRIVER_PORT,
         Some(&work.join("chromedriver.log")),
-    )?;
-    Ok(vec![chromedriver, nginx, provider])
+    )
 }
 
 /// config.json edit for the app that keeps its refresh token in IndexedDB.
