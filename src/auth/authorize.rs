@@ -2,11 +2,12 @@
 //! (RFC 6749 section 4.1.1, RFC 7636 section 4.3, OpenID Connect Core 3.1.2.1).
 
 use super::config::AuthConfig;
+use super::discovery::ProviderMetadata;
 use super::form;
 use super::pkce::{CodeChallenge, CODE_CHALLENGE_METHOD, RANDOM_BYTES};
 use super::return_to::ReturnTo;
 use super::secret::{CodeVerifier, Nonce, State};
-use super::transaction::Transaction;
+use super::transaction::{CallbackEndpoints, Transaction};
 
 /// What a caller may add to one login. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,12 +55,11 @@ pub struct AuthorizeRequest {
     pub url: String,
 }
 
-/// Builds a login from the configuration, the provider's `authorization_endpoint`, the
-/// caller's options, fresh randomness and the current time (milliseconds since the
+/// Builds a login from the configuration, the provider's metadata, the caller's options, fresh randomness and the current time (milliseconds since the
 /// Unix epoch).
 pub fn begin_login(
     config: &AuthConfig,
-    authorization_endpoint: &str,
+    provider: &ProviderMetadata,
     options: LoginOptions,
     randomness: &LoginRandomness,
     now_ms: u64,
@@ -73,10 +73,11 @@ pub fn begin_login(
         created_at: now_ms,
         max_age: options.max_age,
         organization: options.organization.clone(),
+        provider: CallbackEndpoints::of(provider),
     };
     let url = authorize_url(
         config,
-        authorization_endpoint,
+        &provider.authorization_endpoint,
         &options,
         &transaction,
         &transaction.code_verifier.code_challenge(),
@@ -146,7 +147,9 @@ mod tests {
         .unwrap()
     }
 
-    const ENDPOINT: &str = "https://tenant.auth0.com/authorize";
+    fn provider() -> ProviderMetadata {
+        ProviderMetadata::auth0_paths(&config())
+    }
 
     const RANDOMNESS: LoginRandomness = LoginRandomness {
         verifier: [1; 32],
@@ -162,7 +165,7 @@ mod tests {
     fn basic_login_url() {
         let request = begin_login(
             &config(),
-            ENDPOINT,
+            &provider(),
             LoginOptions::default(),
             &RANDOMNESS,
             1_000,
@@ -201,6 +204,14 @@ mod tests {
         }
         assert_eq!(tx.created_at, 1_000);
         assert_eq!(tx.return_to, ReturnTo::home());
+        assert_eq!(
+            tx.provider.token_endpoint,
+            "https://tenant.auth0.com/oauth/token"
+        );
+        assert_eq!(
+            tx.provider.jwks_uri,
+            "https://tenant.auth0.com/.well-known/jwks.json"
+        );
     }
 
     #[test]
@@ -218,7 +229,7 @@ mod tests {
             screen_hint: Some("signup".into()),
             ui_locales: Some("fr-CA en".into()),
         };
-        let request = begin_login(&config(), ENDPOINT, options, &RANDOMNESS, 0);
+        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0);
         let q = query_of(&request.url);
         assert_eq!(q.get("scope"), Some("openid profile offline_access"));
         assert_eq!(q.get("audience"), Some("https://api.example/v1?x=1&y=2"));
@@ -244,7 +255,7 @@ mod tests {
             connection: Some(String::new()),
             ..LoginOptions::default()
         };
-        let q = query_of(&begin_login(&config, ENDPOINT, options, &RANDOMNESS, 0).url);
+        let q = query_of(&begin_login(&config, &provider(), options, &RANDOMNESS, 0).url);
         assert_eq!(q.get("audience"), Some("https://api.example"));
         assert_eq!(q.get("connection"), None);
     }
@@ -255,7 +266,7 @@ mod tests {
             connection: Some("x&redirect_uri=https://evil.example".into()),
             ..LoginOptions::default()
         };
-        let request = begin_login(&config(), ENDPOINT, options, &RANDOMNESS, 0);
+        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0);
         assert!(request
             .url
             .starts_with("https://tenant.auth0.com/authorize?"));

@@ -169,6 +169,11 @@ mod tests {
             created_at: 0,
             max_age: None,
             organization: None,
+            provider: crate::auth::transaction::CallbackEndpoints {
+                token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
+                jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
+                iss_parameter_supported: false,
+            },
         };
         let body = authorization_code_body("spa dev", &tx, &AuthorizationCode::new("a/b+c".into()));
         assert_eq!(

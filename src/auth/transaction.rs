@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::discovery::ProviderMetadata;
 use super::return_to::ReturnTo;
 use super::secret::{CodeVerifier, Nonce, State};
 
@@ -35,6 +36,32 @@ pub struct Transaction {
     /// The `organization` sent, if any (checked against `org_id`).
     #[serde(default)]
     pub organization: Option<String>,
+    /// The provider endpoints the callback needs, as known when the login started:
+    /// the callback redeems the code without waiting for discovery again.
+    pub provider: CallbackEndpoints,
+}
+
+/// What the callback needs of the provider's metadata, kept with the transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackEndpoints {
+    /// Where the code is redeemed.
+    pub token_endpoint: String,
+    /// The key set that signs the ID token.
+    pub jwks_uri: String,
+    /// RFC 9207: the provider promised `iss` in every authorization response.
+    pub iss_parameter_supported: bool,
+}
+
+impl CallbackEndpoints {
+    /// The endpoints of `metadata`.
+    pub fn of(metadata: &ProviderMetadata) -> Self {
+        Self {
+            token_endpoint: metadata.token_endpoint.clone(),
+            jwks_uri: metadata.jwks_uri.clone(),
+            iss_parameter_supported: metadata.iss_parameter_supported,
+        }
+    }
 }
 
 /// A stored value that is not a usable transaction.
@@ -89,6 +116,11 @@ mod tests {
             created_at: 1_000_000,
             max_age: None,
             organization: Some("org_1".into()),
+            provider: CallbackEndpoints {
+                token_endpoint: "https://idp.example/oauth/token".into(),
+                jwks_uri: "https://idp.example/.well-known/jwks.json".into(),
+                iss_parameter_supported: true,
+            },
         }
     }
 

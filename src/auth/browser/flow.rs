@@ -11,7 +11,6 @@ use crate::auth::authorize::{begin_login, LoginOptions};
 use crate::auth::callback::{CallbackError, CallbackResponse};
 use crate::auth::claims::{validate_id_token, ClaimsCheck, IdTokenClaims, IdTokenError};
 use crate::auth::config::{AuthConfig, RefreshTokenStorage};
-use crate::auth::discovery::ProviderMetadata;
 use crate::auth::jwt::DecodedJwt;
 use crate::auth::logout::logout_url;
 use crate::auth::provider_error::ProviderError;
@@ -91,7 +90,7 @@ pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(
     };
     let request = begin_login(
         config,
-        &metadata.authorization_endpoint,
+        &metadata,
         options,
         &random::login_randomness()?,
         clock::now_ms(),
@@ -105,7 +104,7 @@ pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(
 
 /// Finishes a login from the callback query: checks it against its transaction (used
 /// up whatever happens), redeems the code, and verifies the ID token's signature and
-/// claims. Discovery and the key set load while the code is redeemed.
+/// claims. The key set loads while the code is redeemed.
 ///
 /// # Errors
 /// The first [`LoginError`]; nothing is kept then.
@@ -127,38 +126,24 @@ pub async fn complete_login(
         return Err(LoginError::IssuerMismatch);
     }
 
-    let discovery = {
-        let config = config.clone();
-        Task::spawn(async move { provider::metadata(&config).await })
-    };
-    // Endpoints known in advance (Auth0's paths, or discovery already done) let the
-    // exchange start at once, beside discovery. Without `iss`, discovery must answer
-    // first: a provider that promises `iss` (RFC 9207) and omits it is refused before
-    // its code is spent.
-    let (known, discovery) = match provider::known_metadata(config) {
-        Some(known) if iss.is_some() => (known, Some(discovery)),
-        _ => {
-            let metadata = discovery.join().await?;
-            if iss.is_none() && metadata.iss_parameter_supported {
-                return Err(LoginError::MissingIssuer);
-            }
-            (metadata, None)
-        }
-    };
+    // RFC 9207: a provider that promised `iss` and omits it is refused before the
+    // code is spent.
+    let endpoints = &transaction.provider;
+    if iss.is_none() && endpoints.iss_parameter_supported {
+        return Err(LoginError::MissingIssuer);
+    }
+    // The endpoints came with the transaction, so the exchange starts at once, with
+    // the key set loading beside it: one round trip.
     let jwks = {
-        let uri = known.jwks_uri.clone();
+        let uri = endpoints.jwks_uri.clone();
         Task::spawn(async move { provider::jwks(&uri, false).await })
     };
     let body = authorization_code_body(&config.client_id, &transaction, &code);
-    let answer = http::post_form(&known.token_endpoint, body).await?;
+    let answer = http::post_form(&endpoints.token_endpoint, body).await?;
     let tokens = TokenResponse::parse(answer.status, &answer.body)?;
-    let metadata = match discovery {
-        Some(task) => task.join().await?,
-        None => known,
-    };
     let id_token = tokens.require_id_token()?.clone();
     let claims = verify_id_token(
-        &metadata,
+        &endpoints.jwks_uri,
         jwks.join().await,
         &id_token,
         &ClaimsCheck {
@@ -179,7 +164,7 @@ pub async fn complete_login(
 /// Verifies an ID token: its signature with the provider's key (fetching the key set
 /// once more for an unknown `kid`), then its claims.
 async fn verify_id_token(
-    metadata: &ProviderMetadata,
+    jwks_uri: &str,
     jwks: Result<crate::auth::jwks::Jwks, MetadataError>,
     id_token: &IdToken,
     check: &ClaimsCheck<'_>,
@@ -187,7 +172,7 @@ async fn verify_id_token(
     let jwt = DecodedJwt::decode(id_token.secret())?;
     let mut keys = jwks?;
     if keys.find(&jwt.header).is_none() {
-        keys = provider::jwks(&metadata.jwks_uri, true).await?;
+        keys = provider::jwks(jwks_uri, true).await?;
     }
     let key = keys.find(&jwt.header).ok_or(IdTokenError::UnknownKey)?;
     let verified = verify_signature(jwt, key).await?;
@@ -253,7 +238,8 @@ async fn refresh_locked(
                 max_age: None,
                 organization: None,
             };
-            let claims = verify_id_token(&metadata, jwks.join().await, raw, &check).await?;
+            let claims =
+                verify_id_token(&metadata.jwks_uri, jwks.join().await, raw, &check).await?;
             // OpenID Connect Core 12.2: a refreshed ID token is about the same user.
             if current.as_ref().is_some_and(|s| s.claims.sub != claims.sub) {
                 return Err(LoginError::SubjectChanged);
