@@ -9,8 +9,14 @@ use crate::auth::config::AuthConfig;
 use crate::auth::context::provide_auth;
 use crate::components::header::Header;
 use crate::pages::{
-    api::ApiPage, callback::CallbackPage, config_error::ConfigErrorPage, home::HomePage,
-    login::LoginPage, not_found::NotFoundPage, profile::ProfilePage, userinfo::UserInfoPage,
+    api::ApiPage,
+    callback::{CallbackPage, FinishLoginFirst},
+    config_error::ConfigErrorPage,
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFoundPage,
+    profile::ProfilePage,
+    userinfo::UserInfoPage,
 };
 
 /// The whole app: the configuration first, then the signed-in shell.
@@ -32,18 +38,20 @@ pub fn App() -> impl IntoView {
 pub fn Shell(config: AuthConfig) -> impl IntoView {
     provide_auth(config);
     view! {
-        <Router>
-            <Header/>
-            <main id="main">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/profile") view=ProfilePage/>
-                    <Route path=path!("/callback") view=CallbackPage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/userinfo") view=UserInfoPage/>
-                    <Route path=path!("/api") view=ApiPage/>
-                </Routes>
-            </main>
-        </Router>
+        <FinishLoginFirst>
+            <Router>
+                <Header/>
+                <main id="main">
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=HomePage/>
+                        <Route path=path!("/profile") view=ProfilePage/>
+                        <Route path=path!("/callback") view=CallbackPage/>
+                        <Route path=path!("/login") view=LoginPage/>
+                        <Route path=path!("/userinfo") view=UserInfoPage/>
+                        <Route path=path!("/api") view=ApiPage/>
+                    </Routes>
+                </main>
+            </Router>
+        </FinishLoginFirst>
     }
 }

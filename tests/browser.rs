@@ -21,9 +21,9 @@ use leptos_pkce::auth::return_to::ReturnTo;
 use leptos_pkce::auth::secret::{CodeVerifier, Nonce, State};
 use leptos_pkce::auth::session::Session;
 use leptos_pkce::auth::token::TokenResponse;
-use leptos_pkce::auth::transaction::{Transaction, TransactionError};
+use leptos_pkce::auth::transaction::{CallbackEndpoints, Transaction, TransactionError};
 use leptos_pkce::components::header::Header;
-use leptos_pkce::pages::callback::CallbackPage;
+use leptos_pkce::pages::callback::{CallbackPage, FinishLoginFirst};
 use leptos_pkce::pages::profile::ProfilePage;
 use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
@@ -65,6 +65,11 @@ fn transaction(state: &str) -> Transaction {
         created_at: now_ms(),
         max_age: None,
         organization: None,
+        provider: CallbackEndpoints {
+            token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
+            jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
+            iss_parameter_supported: true,
+        },
     }
 }
 
@@ -300,7 +305,7 @@ async fn callback_with_a_forged_state_shows_an_error_and_signs_nobody_in() {
         )
         .unwrap();
     let container = mount(AuthState::SignedOut, || {
-        view! { <Router><Header/><CallbackPage/></Router> }
+        view! { <FinishLoginFirst><Router><Header/><CallbackPage/></Router></FinishLoginFirst> }
     });
     let text = text_eventually(&container, "Sign-in failed").await;
     assert!(

@@ -252,6 +252,7 @@ impl Auth {
         match flow::complete_login(&self.config.get_value(), query).await {
             Ok((session, return_to)) => {
                 self.signed_in(session);
+                self.prefetch_metadata();
                 Some(return_to)
             }
             Err(error) => {
@@ -259,6 +260,15 @@ impl Auth {
                 None
             }
         }
+    }
+
+    /// Starts discovery in the background, so sign-in, sign-out and `/userinfo` find
+    /// the provider's metadata ready.
+    fn prefetch_metadata(&self) {
+        let config = self.config.get_value();
+        spawn_local(async move {
+            let _ = provider::metadata(&config).await;
+        });
     }
 
     /// After a reload, signs back in with a refresh token kept in IndexedDB; with none
@@ -319,14 +329,14 @@ impl Auth {
 }
 
 /// Creates the auth context for `config` and provides it to every descendant: sweeps
-/// abandoned logins, starts discovery, follows sign-outs in other tabs, and restores
+/// abandoned logins, starts discovery (after the login, on `/callback`), follows sign-outs in other tabs, and restores
 /// a session from a stored refresh token when so configured.
 pub fn provide_auth(config: AuthConfig) -> Auth {
     storage::sweep_transactions(clock::now_ms());
     // With a stored refresh token the app starts "authenticating", so guards wait for
     // the restore instead of starting a login.
-    let restore = config.refresh_token_storage == RefreshTokenStorage::IndexedDb
-        && navigation::current_path() != "/callback";
+    let at_callback = navigation::current_path() == crate::pages::callback::CALLBACK_PATH;
+    let restore = config.refresh_token_storage == RefreshTokenStorage::IndexedDb && !at_callback;
     let initial = if restore {
         AuthState::Authenticating
     } else {
@@ -334,9 +344,11 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     };
     let auth = Auth::new(config.clone(), initial);
     provide_context(auth);
-    spawn_local(async move {
-        let _ = provider::metadata(&config).await;
-    });
+    // The callback has the endpoints it needs in its transaction: discovery would only
+    // compete with the token request, so there it waits until the login is done.
+    if !at_callback {
+        auth.prefetch_metadata();
+    }
     broadcast::on_sign_out_elsewhere(move || {
         auth.sign_out_locally(Some(LoginError::SignedOutElsewhere))
     });
