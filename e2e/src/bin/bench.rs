@@ -130,17 +130,24 @@ async fn measure(env: &Env, target: &Target, runs: &mut Runs) {
     runs.interactive_ms.push(interactive);
     runs.callback_ms.push(callback);
     let requests = requests.as_array().cloned().unwrap_or_default();
-    runs.serial_round_trips.push(serial_round_trips(&requests));
+    runs.serial_round_trips
+        .push(serial_round_trips(&requests, callback));
     if runs.requests.is_empty() {
         runs.requests = requests
             .iter()
             .map(|r| {
+                let start = r["start"].as_f64().unwrap_or(0.0);
                 format!(
-                    "{:>6.0}–{:<6.0} ms  {:<14} {}",
-                    r["start"].as_f64().unwrap_or(0.0),
+                    "{:>6.0}–{:<6.0} ms  {:<14} {}{}",
+                    start,
                     r["end"].as_f64().unwrap_or(0.0),
                     r["type"].as_str().unwrap_or(""),
-                    r["name"].as_str().unwrap_or("")
+                    r["name"].as_str().unwrap_or(""),
+                    if start >= callback {
+                        "  (after the profile is visible)"
+                    } else {
+                        ""
+                    }
                 )
             })
             .collect();
@@ -171,12 +178,14 @@ async fn element_time(browser: &Browser, identifier: &str) -> f64 {
 }
 
 /// The longest chain of fetches where each starts after the previous one ended: the
-/// network round trips the user waits for one after another.
-fn serial_round_trips(requests: &[Value]) -> usize {
+/// network round trips the user waits for one after another. Fetches that start once
+/// the profile is visible (at `visible_ms`) are not on the callback path.
+fn serial_round_trips(requests: &[Value], visible_ms: f64) -> usize {
     let mut fetches: Vec<(f64, f64)> = requests
         .iter()
         .filter(|r| matches!(r["type"].as_str(), Some("fetch" | "xmlhttprequest")))
         .filter_map(|r| Some((r["start"].as_f64()?, r["end"].as_f64()?)))
+        .filter(|(start, _)| *start < visible_ms)
         .collect();
     fetches.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut depth = vec![1usize; fetches.len()];
