@@ -17,11 +17,13 @@ pub fn Avatar(
             view! { <img class=class src=src alt="" referrerpolicy="no-referrer"/> }.into_any()
         }
         None => {
+            // ASCII upper-casing only: full Unicode case tables would add ~12 KB to
+            // the module for one letter. Other letters are shown as written.
             let initial = name
                 .chars()
                 .next()
                 .unwrap_or('?')
-                .to_uppercase()
+                .to_ascii_uppercase()
                 .to_string();
             view! { <span class=format!("{class} avatar-initial") aria-hidden="true">{initial}</span> }
                 .into_any()
