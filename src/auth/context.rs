@@ -252,7 +252,13 @@ impl Auth {
         match flow::complete_login(&self.config.get_value(), query).await {
             Ok((session, return_to)) => {
                 self.signed_in(session);
-                self.prefetch_metadata();
+                // Not before the destination has painted: nothing on it waits for
+                // discovery, so it must not compete with the first render.
+                let auth = *self;
+                set_timeout(
+                    move || auth.prefetch_metadata(),
+                    std::time::Duration::from_secs(1),
+                );
                 Some(return_to)
             }
             Err(error) => {
