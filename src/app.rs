@@ -7,6 +7,7 @@ use leptos_router::path;
 use crate::auth::browser::{http, navigation};
 use crate::auth::config::AuthConfig;
 use crate::auth::context::provide_auth;
+use crate::components::fetched::Fetched;
 use crate::components::header::Header;
 use crate::pages::{
     api::ApiPage,
@@ -22,7 +23,7 @@ use crate::pages::{
 /// The whole app: the configuration first, then the signed-in shell.
 #[component]
 pub fn App() -> impl IntoView {
-    let config = LocalResource::new(|| {
+    let config = Fetched::new(|| {
         let origin = navigation::origin();
         async move { http::load_config(&origin).await }
     });

@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod busy;
+pub mod fetched;
 pub mod header;
 pub mod http_result;
 pub mod login_buttons;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::auth::context::use_auth;
+use crate::components::fetched::Fetched;
 use crate::components::http_result::HttpResult;
 use crate::components::require_auth::RequireAuth;
 
@@ -30,7 +31,7 @@ fn ApiCall() -> impl IntoView {
         .into_any();
     };
     let shown = url.clone();
-    let answer = LocalResource::new(move || {
+    let answer = Fetched::new(move || {
         let url = url.clone();
         async move { auth.get_with_token(&url).await }
     });
@@ -42,7 +43,7 @@ fn ApiCall() -> impl IntoView {
                 None => view! { <div class="spinner" role="status" aria-label="Loading"></div> }.into_any(),
                 Some(result) => view! { <HttpResult result/> }.into_any(),
             }}
-            <button class="button" on:click=move |_| answer.refetch()>"Call again"</button>
+            <button class="button" on:click=move |_| answer.reload()>"Call again"</button>
         </section>
     }
     .into_any()

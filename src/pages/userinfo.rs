@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::auth::context::use_auth;
+use crate::components::fetched::Fetched;
 use crate::components::http_result::HttpResult;
 use crate::components::require_auth::RequireAuth;
 
@@ -20,7 +21,7 @@ pub fn UserInfoPage() -> impl IntoView {
 #[component]
 fn UserInfo() -> impl IntoView {
     let auth = use_auth();
-    let answer = LocalResource::new(move || async move { auth.userinfo().await });
+    let answer = Fetched::new(move || async move { auth.userinfo().await });
     view! {
         <section class="card">
             <h1>"User info"</h1>
@@ -29,7 +30,7 @@ fn UserInfo() -> impl IntoView {
                 None => view! { <div class="spinner" role="status" aria-label="Loading"></div> }.into_any(),
                 Some(result) => view! { <HttpResult result/> }.into_any(),
             }}
-            <button class="button" on:click=move |_| answer.refetch()>"Fetch again"</button>
+            <button class="button" on:click=move |_| answer.reload()>"Fetch again"</button>
         </section>
     }
 }
