@@ -121,7 +121,9 @@ fn json_object(segment: &str, part: &'static str) -> Result<Map<String, Value>, 
     let bytes = URL_SAFE_NO_PAD
         .decode(segment)
         .map_err(|_| IdTokenError::BadBase64(part))?;
-    match serde_json::from_slice(&bytes) {
+    // JSON text is UTF-8 (RFC 8259); one reader for all JSON keeps the module small.
+    let text = std::str::from_utf8(&bytes).map_err(|_| IdTokenError::BadJson(part))?;
+    match serde_json::from_str(text) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(IdTokenError::BadJson(part)),
     }

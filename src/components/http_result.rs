@@ -1,6 +1,7 @@
 //! The answer of a call made with the access token: status and body, or the error.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
 
 use crate::auth::browser::flow::LoginError;
 use crate::auth::browser::http::HttpResponse;
@@ -10,10 +11,7 @@ use crate::auth::browser::http::HttpResponse;
 pub fn HttpResult(result: Result<HttpResponse, LoginError>) -> impl IntoView {
     match result {
         Ok(response) => {
-            let body = serde_json::from_str::<serde_json::Value>(&response.body)
-                .ok()
-                .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                .unwrap_or(response.body);
+            let body = pretty_json(&response.body).unwrap_or(response.body);
             view! {
                 <p>"HTTP status " <strong data-testid="http-status">{response.status}</strong></p>
                 <pre class="response" data-testid="http-body">{body}</pre>
@@ -25,4 +23,13 @@ pub fn HttpResult(result: Result<HttpResponse, LoginError>) -> impl IntoView {
         }
         .into_any(),
     }
+}
+
+/// `text` indented by the browser's own JSON, or `None` when it is not JSON. (Display
+/// only: nothing here is trusted, and the wasm needs no pretty-printer of its own.)
+fn pretty_json(text: &str) -> Option<String> {
+    let value = js_sys::JSON::parse(text).ok()?;
+    js_sys::JSON::stringify_with_replacer_and_space(&value, &JsValue::NULL, &JsValue::from(2))
+        .ok()?
+        .as_string()
 }
