@@ -1,7 +1,9 @@
-// Production bundles: the baseline app (dist/) and, as a reference line, the bare
-// auth0-spa-js client (dist-spa-js/).
+// Production bundles: the baseline app (dist/), with leptos-pkce's own stylesheet so
+// both apps paint the same page, and, as a reference line, the bare auth0-spa-js
+// client (dist-spa-js/).
 import { build } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 for (const dir of ['dist', 'dist-spa-js']) rmSync(dir, { recursive: true, force: true });
 mkdirSync('dist');
@@ -20,8 +22,12 @@ await build({
 }).then(async () => {
   const { readdirSync } = await import('node:fs');
   const script = readdirSync('dist').find((f) => f.endsWith('.js'));
+  const css = readFileSync('../../style/main.css');
+  const cssName = `main-${createHash('sha256').update(css).digest('hex').slice(0, 16)}.css`;
+  writeFileSync(`dist/${cssName}`, css);
   writeFileSync('dist/index.html', `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Baseline</title>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/${cssName}">
 <script type="module" src="/${script}"></script></head><body><div id="root"></div></body></html>
 `);
 });
