@@ -22,6 +22,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let work = root().join("target/bench");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let twiggy_csv = wasm_twiggy_csv(&work);
+    let floor = build_floor(&work)?;
 
     let origins = format!("http://127.0.0.1:{OURS_PORT},http://127.0.0.1:{BASELINE_PORT}");
     let _provider = suites::start_provider(&work, &[("DEVIDP_APP_ORIGINS", &origins)])?;
@@ -48,6 +49,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "BENCH_SPA_JS",
             baseline.join("dist-spa-js/auth0-spa-js.min.js"),
         )
+        .env("BENCH_FLOOR_DIST", floor)
         .env("BENCH_OUT", work.join("results.json"))
         .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
         .env(
@@ -58,6 +60,46 @@ pub fn run(args: &[String]) -> Result<(), String> {
         bench.env("BENCH_TWIGGY_CSV", csv);
     }
     paths::run(&mut bench)
+}
+
+/// The framework's floor (bench/floor: Leptos and its router, nothing else) built like
+/// the app: same release profile, wasm-bindgen, then the same wasm-opt as Trunk runs.
+/// Returns the folder holding its wasm and JS glue.
+fn build_floor(work: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    paths::run(command("cargo").args([
+        "build",
+        "--quiet",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "leptos-floor",
+    ]))?;
+    let out = work.join("floor");
+    let _ = std::fs::remove_dir_all(&out);
+    paths::run(
+        command("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(&out)
+            .arg(root().join("target/wasm32-unknown-unknown/release/leptos-floor.wasm")),
+    )?;
+    let wasm = out.join("leptos-floor_bg.wasm");
+    paths::run(
+        command("wasm-opt")
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ])
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm),
+    )?;
+    Ok(out)
 }
 
 /// twiggy's size listing of the release module with its names (wasm-bindgen output

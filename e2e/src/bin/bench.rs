@@ -5,7 +5,7 @@
 //! Timings come from the page itself (Element Timing API, `elementtiming` on the
 //! Sign In button and on the profile name), so WebDriver's polling adds nothing.
 //! Environment: `BENCH_RUNS` (20), `BENCH_OURS_URL`, `BENCH_BASELINE_URL`,
-//! `BENCH_OURS_DIST`, `BENCH_BASELINE_DIST`, `BENCH_SPA_JS`, `BENCH_TWIGGY_CSV`,
+//! `BENCH_OURS_DIST`, `BENCH_BASELINE_DIST`, `BENCH_SPA_JS`, `BENCH_FLOOR_DIST`, `BENCH_TWIGGY_CSV`,
 //! `BENCH_WASM`, `BENCH_OUT`, and the `E2E_*` variables of the test suite.
 
 use std::collections::BTreeMap;
@@ -58,6 +58,7 @@ async fn main() {
         "BENCH_BASELINE_DIST",
         "bench/baseline/dist",
     )));
+    let floor = sizes(Path::new(&var("BENCH_FLOOR_DIST", "target/bench/floor")));
     let spa_js = sizes_of_file(Path::new(&var(
         "BENCH_SPA_JS",
         "bench/baseline/dist-spa-js/auth0-spa-js.min.js",
@@ -81,6 +82,7 @@ async fn main() {
         &sizes_ours,
         &sizes_baseline,
         spa_js,
+        &floor,
         &results,
         split.as_ref(),
         runs,
@@ -88,7 +90,8 @@ async fn main() {
     let json = json!({
         "runs": runs,
         "sizes": { "leptos-pkce": files_json(&sizes_ours), "auth0-react": files_json(&sizes_baseline),
-                   "auth0-spa-js bundle": { "raw": spa_js.0, "gzip": spa_js.1, "brotli": spa_js.2 } },
+                   "auth0-spa-js bundle": { "raw": spa_js.0, "gzip": spa_js.1, "brotli": spa_js.2 },
+                   "leptos floor": files_json(&floor) },
         "timings": targets.iter().zip(&results).map(|(t, r)| (t.name.to_string(), json!({
             "interactive_ms": r.interactive_ms, "callback_to_profile_ms": r.callback_ms,
             "serial_round_trips": r.serial_round_trips, "callback_requests": r.requests,
@@ -364,6 +367,7 @@ fn print_report(
     ours: &FileSizes,
     baseline: &FileSizes,
     spa_js: (u64, u64, u64),
+    floor: &FileSizes,
     timings: &[Runs],
     split: Option<&BTreeMap<String, u64>>,
     runs: usize,
@@ -399,6 +403,13 @@ fn print_report(
         kb(spa_js.0),
         kb(spa_js.1),
         kb(spa_js.2)
+    );
+    let floor_total = total(floor);
+    println!(
+        "reference: Leptos + leptos_router alone (bench/floor, wasm + JS glue) {} raw, {} gzip, {} brotli",
+        kb(floor_total.0),
+        kb(floor_total.1),
+        kb(floor_total.2)
     );
 
     let (ours_total, base_total) = (total(ours).2 as f64, total(baseline).2 as f64);
