@@ -8,6 +8,7 @@ use base64::Engine;
 use leptos::prelude::*;
 use leptos_pkce::app::App;
 use leptos_pkce::auth::browser::crypto::verify_signature;
+use leptos_pkce::auth::browser::pending_login;
 use leptos_pkce::auth::browser::storage::{
     save_transaction, sweep_transactions, take_transaction, TakeError, TRANSACTION_KEY_PREFIX,
 };
@@ -60,6 +61,8 @@ fn transaction(state: &str) -> Transaction {
         state: State::new(state.into()),
         code_verifier: CodeVerifier::new("verifier-verifier-verifier-verifier-verifier".into()),
         nonce: Nonce::new("nonce".into()),
+        client_id: "spa-dev".into(),
+        issuer: ISSUER.into(),
         redirect_uri: "http://127.0.0.1:8080/callback".into(),
         return_to: ReturnTo::parse("/profile").unwrap(),
         created_at: now_ms(),
@@ -304,6 +307,7 @@ async fn callback_with_a_forged_state_shows_an_error_and_signs_nobody_in() {
             Some("/callback?code=x&state=forged"),
         )
         .unwrap();
+    pending_login::start_if_at_callback();
     let container = mount(AuthState::SignedOut, || {
         view! { <FinishLoginFirst><Router><Header/><CallbackPage/></Router></FinishLoginFirst> }
     });

@@ -68,6 +68,8 @@ pub fn begin_login(
         state: State::from_random(&randomness.state),
         code_verifier: CodeVerifier::from_random(&randomness.verifier),
         nonce: Nonce::from_random(&randomness.nonce),
+        client_id: config.client_id.clone(),
+        issuer: config.issuer.clone(),
         redirect_uri: config.redirect_uri.clone(),
         return_to: options.return_to.clone().unwrap_or_else(ReturnTo::home),
         created_at: now_ms,

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use super::authorize::LoginOptions;
 use super::browser::flow::{self, LoginError};
 use super::browser::http::{self, HttpResponse};
+use super::browser::pending_login::{self, LoginOutcome};
 use super::browser::{broadcast, clock, navigation, provider, refresh_store, storage};
 use super::claims::IdTokenClaims;
 use super::config::{AuthConfig, RefreshTokenStorage};
@@ -245,12 +246,22 @@ impl Auth {
         self.get_with_token(&url).await
     }
 
-    /// Finishes a login from the callback `query`. Call once per page load: the
-    /// transaction is spent by the first call.
-    pub async fn complete_login(&self, query: &str) -> Option<ReturnTo> {
-        self.state.set(AuthState::Authenticating);
-        match flow::complete_login(&self.config.get_value(), query).await {
+    /// Takes the outcome of the login finished at the callback (see
+    /// [`pending_login`]): signs the user in and gives where to go, or records why not.
+    /// The login started before the configuration was loaded, so its session must
+    /// belong to the configured issuer and client (a deploy in between may change them).
+    pub async fn finish_login(&self, outcome: LoginOutcome) -> Option<ReturnTo> {
+        let config = self.config.get_value();
+        let outcome = outcome.and_then(|(session, return_to)| {
+            if session.belongs_to(&config.issuer, &config.client_id) {
+                Ok((session, return_to))
+            } else {
+                Err(LoginError::IssuerMismatch)
+            }
+        });
+        match outcome {
             Ok((session, return_to)) => {
+                flow::keep_refresh_token(&config, session.refresh_token.as_ref()).await;
                 self.signed_in(session);
                 // Not before the destination has painted: nothing on it waits for
                 // discovery, so it must not compete with the first render.
@@ -339,11 +350,11 @@ impl Auth {
 /// a session from a stored refresh token when so configured.
 pub fn provide_auth(config: AuthConfig) -> Auth {
     storage::sweep_transactions(clock::now_ms());
-    // With a stored refresh token the app starts "authenticating", so guards wait for
-    // the restore instead of starting a login.
-    let at_callback = navigation::current_path() == crate::pages::callback::CALLBACK_PATH;
+    // With a stored refresh token, or at the callback, the app starts
+    // "authenticating", so guards wait instead of starting a login.
+    let at_callback = navigation::current_path() == pending_login::CALLBACK_PATH;
     let restore = config.refresh_token_storage == RefreshTokenStorage::IndexedDb && !at_callback;
-    let initial = if restore {
+    let initial = if restore || at_callback {
         AuthState::Authenticating
     } else {
         AuthState::SignedOut

@@ -48,6 +48,12 @@ impl Session {
         }
     }
 
+    /// True when the ID token was issued by `issuer` to `client_id`: a session made
+    /// before the configuration was loaded must match it.
+    pub fn belongs_to(&self, issuer: &str, client_id: &str) -> bool {
+        self.claims.iss == issuer && self.claims.aud.iter().any(|aud| aud == client_id)
+    }
+
     /// Takes the answer to a refresh: the new access token, the rotated refresh token
     /// (the old one is spent; kept only if the provider does not rotate), and the new
     /// ID token's claims when one came.
@@ -122,6 +128,18 @@ pub(crate) mod tests {
         .unwrap();
         let id_token = tokens.require_id_token().unwrap().clone();
         Session::new(tokens, id_token, claims(&raw, Some(&nonce)), now_ms)
+    }
+
+    #[test]
+    fn belongs_only_to_its_issuer_and_client() {
+        let session = session(60, 0);
+        assert!(session.belongs_to("https://i/", "c"));
+        assert!(!session.belongs_to("https://other/", "c"));
+        assert!(
+            !session.belongs_to("https://i", "c"),
+            "issuers compare exactly"
+        );
+        assert!(!session.belongs_to("https://i/", "other-client"));
     }
 
     #[test]

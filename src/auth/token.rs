@@ -13,14 +13,10 @@ use super::transaction::Transaction;
 pub const MAX_RESPONSE_BYTES: usize = 256 * 1024;
 
 /// The form-encoded body that redeems `code`, proving possession of the verifier.
-pub fn authorization_code_body(
-    client_id: &str,
-    transaction: &Transaction,
-    code: &AuthorizationCode,
-) -> String {
+pub fn authorization_code_body(transaction: &Transaction, code: &AuthorizationCode) -> String {
     form::encode_pairs([
         ("grant_type", "authorization_code"),
-        ("client_id", client_id),
+        ("client_id", transaction.client_id.as_str()),
         ("code_verifier", transaction.code_verifier.secret()),
         ("code", code.secret()),
         ("redirect_uri", transaction.redirect_uri.as_str()),
@@ -164,6 +160,8 @@ mod tests {
             state: State::new("s".into()),
             code_verifier: CodeVerifier::new("v-._~".into()),
             nonce: Nonce::new("n".into()),
+            client_id: "spa dev".into(),
+            issuer: "http://127.0.0.1:4000/".into(),
             redirect_uri: "http://127.0.0.1:8080/callback".into(),
             return_to: ReturnTo::home(),
             created_at: 0,
@@ -175,7 +173,7 @@ mod tests {
                 iss_parameter_supported: false,
             },
         };
-        let body = authorization_code_body("spa dev", &tx, &AuthorizationCode::new("a/b+c".into()));
+        let body = authorization_code_body(&tx, &AuthorizationCode::new("a/b+c".into()));
         assert_eq!(
             body,
             "grant_type=authorization_code&client_id=spa%20dev&code_verifier=v-._~\

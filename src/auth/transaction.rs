@@ -24,6 +24,11 @@ pub struct Transaction {
     pub code_verifier: CodeVerifier,
     /// The `nonce` the ID token must carry.
     pub nonce: Nonce,
+    /// The `client_id` the login was started for.
+    pub client_id: String,
+    /// The issuer the login was started with: the callback and the ID token must
+    /// come from it.
+    pub issuer: String,
     /// The `redirect_uri` sent to `/authorize`, sent again to `/oauth/token`.
     pub redirect_uri: String,
     /// Where to go once signed in.
@@ -111,6 +116,8 @@ mod tests {
             state: State::new("st".into()),
             code_verifier: CodeVerifier::new("ver".into()),
             nonce: Nonce::new("no".into()),
+            client_id: "spa".into(),
+            issuer: "https://idp.example/".into(),
             redirect_uri: "https://app.example/callback".into(),
             return_to: ReturnTo::parse("/profile").unwrap(),
             created_at: 1_000_000,

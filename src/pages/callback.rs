@@ -1,36 +1,28 @@
-//! `/callback`: where the provider sends the browser back. The login is finished
-//! before the router starts, so the router's first page is the destination itself.
+//! `/callback`: where the provider sends the browser back. `main` has already
+//! started redeeming the code (see `pending_login`); the router starts once that is
+//! done, at the destination itself.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 
 use crate::auth::authorize::LoginOptions;
-use crate::auth::browser::navigation;
+use crate::auth::browser::{navigation, pending_login};
 use crate::auth::context::{use_auth, AuthState};
 use crate::components::busy::Busy;
 
-/// The path the provider redirects to (the configured `redirect_uri`'s path).
-pub const CALLBACK_PATH: &str = "/callback";
-
-/// At `/callback`, finishes the login before building `children` (the router): reads
-/// the code and state, scrubs them from the address bar at once, redeems the code,
-/// and on success puts `return_to` in the address bar, so the router starts right
-/// there and no route switch stands between the tokens and the page. On failure the
-/// address stays `/callback`, whose route shows the error. Elsewhere it is a no-op.
+/// Holds back `children` (the router) while a login started at the callback finishes;
+/// on success puts `return_to` in the address bar, so the router starts right there
+/// and no route switch stands between the tokens and the page. On failure the address
+/// stays `/callback`, whose route shows the error. Without a pending login, a no-op.
 #[component]
 pub fn FinishLoginFirst(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
-    let at_callback = navigation::current_path() == CALLBACK_PATH;
-    let ready = RwSignal::new(!at_callback);
-    if at_callback {
-        // Read the raw query (a parsed map would hide a duplicated `state`), then
-        // scrub it: the code must not linger in the address bar or history.
-        let query = navigation::current_query();
-        navigation::replace_url(CALLBACK_PATH);
-        // Component bodies run once, so the single-use code is redeemed exactly once.
+    let pending = pending_login::take();
+    let ready = RwSignal::new(pending.is_none());
+    if let Some(task) = pending {
         spawn_local(async move {
-            if let Some(return_to) = auth.complete_login(&query).await {
+            if let Some(return_to) = auth.finish_login(task.join().await).await {
                 navigation::replace_url(return_to.as_str());
             }
             ready.set(true);

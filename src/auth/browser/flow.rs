@@ -104,14 +104,13 @@ pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(
 
 /// Finishes a login from the callback query: checks it against its transaction (used
 /// up whatever happens), redeems the code, and verifies the ID token's signature and
-/// claims. The key set loads while the code is redeemed.
+/// claims. The key set loads while the code is redeemed. Needs no configuration: the
+/// transaction names the client, the issuer and the endpoints the login was started
+/// with, so this can start before the app has loaded its configuration.
 ///
 /// # Errors
 /// The first [`LoginError`]; nothing is kept then.
-pub async fn complete_login(
-    config: &AuthConfig,
-    query: &str,
-) -> Result<(Session, ReturnTo), LoginError> {
+pub async fn complete_login(query: &str) -> Result<(Session, ReturnTo), LoginError> {
     let response = CallbackResponse::parse(query)?;
     let transaction = response
         .state()
@@ -122,7 +121,7 @@ pub async fn complete_login(
     };
     let transaction = transaction.ok_or(TakeError::UnknownState)??;
     // RFC 9207: a response from another issuer is refused before its code is spent.
-    if iss.as_ref().is_some_and(|iss| *iss != config.issuer) {
+    if iss.as_ref().is_some_and(|iss| *iss != transaction.issuer) {
         return Err(LoginError::IssuerMismatch);
     }
 
@@ -138,7 +137,7 @@ pub async fn complete_login(
         let uri = endpoints.jwks_uri.clone();
         Task::spawn(async move { provider::jwks(&uri, false).await })
     };
-    let body = authorization_code_body(&config.client_id, &transaction, &code);
+    let body = authorization_code_body(&transaction, &code);
     let answer = http::post_form(&endpoints.token_endpoint, body).await?;
     let tokens = TokenResponse::parse(answer.status, &answer.body)?;
     let id_token = tokens.require_id_token()?.clone();
@@ -147,8 +146,8 @@ pub async fn complete_login(
         jwks.join().await,
         &id_token,
         &ClaimsCheck {
-            issuer: &config.issuer,
-            client_id: &config.client_id,
+            issuer: &transaction.issuer,
+            client_id: &transaction.client_id,
             nonce: Some(&transaction.nonce),
             now_secs: clock::now_secs(),
             max_age: transaction.max_age,
@@ -157,7 +156,6 @@ pub async fn complete_login(
     )
     .await?;
     let session = Session::new(tokens, id_token, claims, clock::now_ms());
-    keep_refresh_token(config, session.refresh_token.as_ref()).await;
     Ok((session, transaction.return_to))
 }
 

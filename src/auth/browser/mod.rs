@@ -10,6 +10,7 @@ pub mod flow;
 pub mod http;
 pub mod locks;
 pub mod navigation;
+pub mod pending_login;
 pub mod provider;
 pub mod random;
 pub mod refresh_store;
