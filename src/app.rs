@@ -39,10 +39,10 @@ pub fn App() -> impl IntoView {
 pub fn Shell(config: AuthConfig) -> impl IntoView {
     provide_auth(config);
     view! {
-        <FinishLoginFirst>
-            <Router>
-                <Header/>
-                <main id="main">
+        <Router>
+            <Header/>
+            <main id="main">
+                <FinishLoginFirst>
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage/>
                         <Route path=path!("/profile") view=ProfilePage/>
@@ -51,8 +51,8 @@ pub fn Shell(config: AuthConfig) -> impl IntoView {
                         <Route path=path!("/userinfo") view=UserInfoPage/>
                         <Route path=path!("/api") view=ApiPage/>
                     </Routes>
-                </main>
-            </Router>
-        </FinishLoginFirst>
+                </FinishLoginFirst>
+            </main>
+        </Router>
     }
 }

@@ -309,7 +309,7 @@ async fn callback_with_a_forged_state_shows_an_error_and_signs_nobody_in() {
         .unwrap();
     pending_login::start_if_at_callback();
     let container = mount(AuthState::SignedOut, || {
-        view! { <FinishLoginFirst><Router><Header/><CallbackPage/></Router></FinishLoginFirst> }
+        view! { <Router><Header/><FinishLoginFirst><CallbackPage/></FinishLoginFirst></Router> }
     });
     let text = text_eventually(&container, "Sign-in failed").await;
     assert!(

@@ -5,25 +5,33 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 
 use crate::auth::authorize::LoginOptions;
-use crate::auth::browser::{navigation, pending_login};
+use crate::auth::browser::pending_login;
 use crate::auth::context::{use_auth, AuthState};
 use crate::components::busy::Busy;
 
-/// Holds back `children` (the router) while a login started at the callback finishes;
-/// on success puts `return_to` in the address bar, so the router starts right there
-/// and no route switch stands between the tokens and the page. On failure the address
-/// stays `/callback`, whose route shows the error. Without a pending login, a no-op.
+/// Holds back `children` (the routes) while a login started at the callback finishes;
+/// on success moves the router to `return_to` first, so the routes start right there
+/// and no route switch stands between the tokens and the page. The header and the
+/// router are up meanwhile. On failure the address stays `/callback`, whose route
+/// shows the error. Without a pending login, a no-op. Goes inside the `Router`.
 #[component]
 pub fn FinishLoginFirst(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
+    let navigate = use_navigate();
     let pending = pending_login::take();
     let ready = RwSignal::new(pending.is_none());
     if let Some(task) = pending {
         spawn_local(async move {
             if let Some(return_to) = auth.finish_login(task.join().await).await {
-                navigation::replace_url(return_to.as_str());
+                let replace = NavigateOptions {
+                    replace: true,
+                    ..NavigateOptions::default()
+                };
+                navigate(return_to.as_str(), replace);
             }
             ready.set(true);
         });
