@@ -598,3 +598,72 @@ async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
     );
     assert_eq!(refresh_store::load().await, None, "and it was removed");
 }
+
+// ---- Small UI pieces ----
+
+#[wasm_bindgen_test]
+async fn fetched_shows_the_answer_and_drops_a_stale_one() {
+    use leptos_pkce::components::fetched::Fetched;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    let loads = Rc::new(Cell::new(0u32));
+    let handle: Rc<Cell<Option<Fetched<u32>>>> = Rc::new(Cell::new(None));
+    let container = {
+        let (loads, handle) = (loads.clone(), handle.clone());
+        mount(AuthState::SignedOut, move || {
+            let fetched = Fetched::new(move || {
+                loads.set(loads.get() + 1);
+                let n = loads.get();
+                // The second load is slow: its answer arrives after the third's.
+                async move {
+                    sleep(if n == 2 { 300 } else { 10 }).await;
+                    n
+                }
+            });
+            handle.set(Some(fetched));
+            view! { <p>{move || fetched.get().map_or("loading".to_owned(), |n| format!("answer {n}"))}</p> }
+        })
+    };
+    assert_eq!(container.text_content().unwrap(), "loading");
+    text_eventually(&container, "answer 1").await;
+    let fetched = handle.get().unwrap();
+    fetched.reload();
+    fetched.reload();
+    text_eventually(&container, "answer 3").await;
+    sleep(400).await;
+    assert_eq!(
+        container.text_content().unwrap(),
+        "answer 3",
+        "the slow second answer is dropped"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn avatar_shows_the_picture_or_the_upper_cased_initial() {
+    use leptos_pkce::components::user_card::Avatar;
+
+    let container = mount(AuthState::SignedOut, || {
+        view! {
+            <Avatar picture=None name="ada".to_owned()/>
+            <Avatar picture=Some(String::new()) name="émile".to_owned()/>
+            <Avatar picture=Some("data:image/gif;base64,R0lGODlhAQABAAAAACw=".to_owned()) name="x".to_owned() large=true/>
+        }
+    });
+    let initials = container.query_selector_all(".avatar-initial").unwrap();
+    assert_eq!(initials.length(), 2);
+    assert_eq!(initials.get(0).unwrap().text_content().unwrap(), "A");
+    assert_eq!(
+        initials.get(1).unwrap().text_content().unwrap(),
+        "é",
+        "non-ASCII letters are shown as written"
+    );
+    let img = container
+        .query_selector("img.avatar.large")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        img.get_attribute("referrerpolicy").as_deref(),
+        Some("no-referrer")
+    );
+}
