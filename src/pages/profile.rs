@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::auth::claims::IdTokenClaims;
 use crate::auth::context::use_auth;
+use crate::components::busy::Busy;
 use crate::components::login_buttons::LoginButtons;
 use crate::components::user_card::Avatar;
 
@@ -13,9 +14,11 @@ use crate::components::user_card::Avatar;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let auth = use_auth();
+    let loading = auth.is_loading();
     move || {
         match auth.user().get() {
         Some(user) => view! { <Profile user/> }.into_any(),
+        None if loading.get() => view! { <Busy message="Signing you in…"/> }.into_any(),
         None => view! {
             <section class="card">
                 <h1>"Profile"</h1>
