@@ -8,6 +8,17 @@ use crate::suites::{self, APP_PORT as OURS_PORT, CHROMEDRIVER_PORT, PROVIDER_POR
 /// The baseline app's port, beside the test suite's.
 const BASELINE_PORT: u16 = 8092;
 
+/// wasm-opt as Trunk runs it for `data-wasm-opt="z"` (the same output size, checked).
+const WASM_OPT_ARGS: [&str; 7] = [
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
 /// Builds both apps, serves them with nginx, and runs the measuring binary.
 pub fn run(args: &[String]) -> Result<(), String> {
     let runs = match args {
@@ -86,15 +97,7 @@ fn build_floor(work: &std::path::Path) -> Result<std::path::PathBuf, String> {
     let wasm = out.join("leptos-floor_bg.wasm");
     paths::run(
         command("wasm-opt")
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-            ])
+            .args(WASM_OPT_ARGS)
             .arg(&wasm)
             .arg("-o")
             .arg(&wasm),
@@ -102,21 +105,32 @@ fn build_floor(work: &std::path::Path) -> Result<std::path::PathBuf, String> {
     Ok(out)
 }
 
-/// twiggy's size listing of the release module with its names (wasm-bindgen output
-/// before wasm-opt strips them), or `None` when twiggy is missing.
+/// twiggy's size listing of the release module as shipped (wasm-bindgen, then the
+/// same wasm-opt as Trunk runs) but with its function names kept, or `None` when
+/// twiggy is missing.
 fn wasm_twiggy_csv(work: &std::path::Path) -> Option<std::path::PathBuf> {
     let wasm = root().join("target/wasm32-unknown-unknown/release/leptos-pkce.wasm");
     let named = work.join("named");
     paths::run(
         command("wasm-bindgen")
-            .args(["--target", "web", "--out-dir"])
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
             .arg(&named)
             .arg(&wasm),
     )
     .ok()?;
+    let optimized = named.join("optimized-with-names.wasm");
+    paths::run(
+        command("wasm-opt")
+            .arg("-g")
+            .args(WASM_OPT_ARGS)
+            .arg(named.join("leptos-pkce_bg.wasm"))
+            .arg("-o")
+            .arg(&optimized),
+    )
+    .ok()?;
     let output = command("twiggy")
         .args(["top", "-n", "1000000", "--format", "csv"])
-        .arg(named.join("leptos-pkce_bg.wasm"))
+        .arg(&optimized)
         .output()
         .ok()?;
     let csv = work.join("twiggy.csv");

@@ -255,8 +255,8 @@ fn files_json(files: &FileSizes) -> Value {
         .into()
 }
 
-/// How the wasm's code and data split, from `twiggy top --format csv` of the module
-/// with names (before wasm-opt): bytes per group.
+/// How the wasm's code and data split, from `twiggy top --format csv` of the shipped
+/// module with its names kept: bytes per group.
 fn wasm_split(csv: &Path) -> Option<BTreeMap<String, u64>> {
     let text = std::fs::read_to_string(csv).ok()?;
     let mut split = BTreeMap::new();
@@ -283,7 +283,9 @@ fn group(symbol: &str) -> &'static str {
     }
     let s = symbol.trim_start_matches(['<', '&', '*', ' ']);
     let s = s.strip_prefix("dyn ").unwrap_or(s);
+    // Names from the precompiled std carry a hash: `core[c5930c85a12de822]::…`.
     let crate_name = s.split("::").next().unwrap_or("");
+    let crate_name = crate_name.split('[').next().unwrap_or(crate_name);
     if s.starts_with("leptos_pkce::auth") {
         "auth module (src/auth)"
     } else if s.starts_with("leptos_pkce") {
@@ -470,7 +472,7 @@ fn print_report(
             .find(|(name, _)| name.ends_with(".wasm"))
             .map(|(_, s)| s.2)
             .unwrap_or(0);
-        println!("\nwasm split (twiggy, before wasm-opt; brotli share estimated pro rata)");
+        println!("\nwasm split (twiggy on the shipped module, names kept; brotli share pro rata)");
         let mut groups: Vec<_> = split.iter().collect();
         groups.sort_by(|a, b| b.1.cmp(a.1));
         for (group, bytes) in groups {
