@@ -34,6 +34,10 @@ pub fn run() -> Result<(), String> {
         "native",
         command("cargo").args(["test", "--workspace", "--exclude", "e2e"]),
     ));
+    results.push(cargo_test(
+        "bench",
+        command("cargo").args(["test", "-p", "e2e", "--bin", "bench"]),
+    ));
 
     banner("browser tests (wasm-bindgen-test in headless Chromium)");
     results.push(cargo_test(

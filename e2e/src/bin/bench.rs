@@ -277,16 +277,33 @@ fn wasm_split(csv: &Path) -> Option<BTreeMap<String, u64>> {
     Some(split)
 }
 
+const OTHER: &str = "other (unnamed, or no crate in the name)";
+
 fn group(symbol: &str) -> &'static str {
     if symbol.starts_with("data segment") {
         return "data (strings, tables)";
     }
+    if symbol.starts_with("import ") || symbol.starts_with("export ") {
+        return "wasm-bindgen, js-sys, web-sys";
+    }
     let s = symbol.trim_start_matches(['<', '&', '*', ' ']);
+    let s = s.strip_prefix("mut ").unwrap_or(s);
     let s = s.strip_prefix("dyn ").unwrap_or(s);
+    group_of_path(s)
+        // `<T as tachys::…>`, `<char as core::…>`: a generic or primitive self type,
+        // so the trait's crate tells whose code it is.
+        .or_else(|| {
+            s.split_once(" as ")
+                .and_then(|(_, path)| group_of_path(path))
+        })
+        .unwrap_or(OTHER)
+}
+
+fn group_of_path(s: &str) -> Option<&'static str> {
     // Names from the precompiled std carry a hash: `core[c5930c85a12de822]::…`.
     let crate_name = s.split("::").next().unwrap_or("");
     let crate_name = crate_name.split('[').next().unwrap_or(crate_name);
-    if s.starts_with("leptos_pkce::auth") {
+    Some(if s.starts_with("leptos_pkce::auth") {
         "auth module (src/auth)"
     } else if s.starts_with("leptos_pkce") {
         "app UI (pages, components)"
@@ -309,6 +326,7 @@ fn group(symbol: &str) -> &'static str {
             | "indexmap"
             | "hashbrown"
             | "futures_util"
+            | "futures_core"
             | "futures_channel"
             | "futures_executor"
             | "guardian"
@@ -330,6 +348,10 @@ fn group(symbol: &str) -> &'static str {
             | "gloo_net"
             | "gloo_storage"
             | "gloo_utils"
+            | "zmij"
+            | "itoa"
+            | "ryu"
+            | "memchr"
     ) {
         "auth dependencies (serde_json, sha2, base64, gloo)"
     } else if matches!(
@@ -339,12 +361,12 @@ fn group(symbol: &str) -> &'static str {
         "wasm-bindgen, js-sys, web-sys"
     } else if matches!(
         crate_name,
-        "core" | "alloc" | "std" | "dlmalloc" | "compiler_builtins"
+        "core" | "alloc" | "std" | "dlmalloc" | "compiler_builtins" | "__rustc"
     ) {
         "Rust std (core, alloc)"
     } else {
-        "other (generic instantiations, unnamed)"
-    }
+        return None;
+    })
 }
 
 fn median_and_spread(values: &[f64]) -> (f64, f64, f64) {
@@ -482,6 +504,29 @@ fn print_report(
                 share * 100.0,
                 kb((share * wasm_brotli as f64) as u64)
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group;
+
+    #[test]
+    fn symbols_are_grouped_by_whose_code_they_are() {
+        for (symbol, expected) in [
+            ("leptos_pkce::auth::jwt::DecodedJwt::decode::h1", "auth module (src/auth)"),
+            ("leptos_pkce::pages::profile::Profile::h2", "app UI (pages, components)"),
+            ("<T as tachys::view::any_view::IntoAny>::into_any::build::h3", "Leptos (leptos, tachys, reactive_graph, router)"),
+            ("<Match as leptos_router::nested_router::AddNestedRoute>::build::h4", "Leptos (leptos, tachys, reactive_graph, router)"),
+            ("core[c5930c85a12de822]::str::slice_error_fail", "Rust std (core, alloc)"),
+            ("<char as core::fmt::Debug>::fmt::h5", "Rust std (core, alloc)"),
+            ("<&mut serde_json::de::Deserializer<R> as serde_core::de::Deserializer>::deserialize_any::h6", "auth dependencies (serde_json, sha2, base64, gloo)"),
+            ("import ./leptos-pkce_bg.js __wbg_fetch_1", "wasm-bindgen, js-sys, web-sys"),
+            ("data segment \".rodata\"", "data (strings, tables)"),
+            ("code[12]", "other (unnamed, or no crate in the name)"),
+        ] {
+            assert_eq!(group(symbol), expected, "{symbol}");
         }
     }
 }
