@@ -1,6 +1,8 @@
 //! `cargo xtask bench`: sizes and sign-in timings of this app and of the auth0-react
 //! baseline (bench/baseline), measured in the same run, side by side.
 
+use std::path::{Path, PathBuf};
+
 use crate::paths::{self, command, root};
 use crate::setup;
 use crate::suites::{self, APP_PORT as OURS_PORT, CHROMEDRIVER_PORT, PROVIDER_PORT};
@@ -74,9 +76,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// The framework's floor (bench/floor: Leptos and its router, nothing else) built like
-/// the app: same release profile, wasm-bindgen, then the same wasm-opt as Trunk runs.
-/// Returns the folder holding its wasm and JS glue.
-fn build_floor(work: &std::path::Path) -> Result<std::path::PathBuf, String> {
+/// the app: same release profile, then as Trunk ships it. Returns the folder holding
+/// its wasm and JS glue.
+fn build_floor(work: &Path) -> Result<PathBuf, String> {
     paths::run(command("cargo").args([
         "build",
         "--quiet",
@@ -87,53 +89,55 @@ fn build_floor(work: &std::path::Path) -> Result<std::path::PathBuf, String> {
         "leptos-floor",
     ]))?;
     let out = work.join("floor");
-    let _ = std::fs::remove_dir_all(&out);
-    paths::run(
-        command("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(&out)
-            .arg(root().join("target/wasm32-unknown-unknown/release/leptos-floor.wasm")),
-    )?;
-    let wasm = out.join("leptos-floor_bg.wasm");
-    paths::run(
-        command("wasm-opt")
-            .args(WASM_OPT_ARGS)
-            .arg(&wasm)
-            .arg("-o")
-            .arg(&wasm),
-    )?;
+    ship_like_trunk(&release_wasm("leptos-floor"), &out, false)?;
     Ok(out)
 }
 
-/// twiggy's size listing of the release module as shipped (wasm-bindgen, then the
-/// same wasm-opt as Trunk runs) but with its function names kept, or `None` when
-/// twiggy is missing.
-fn wasm_twiggy_csv(work: &std::path::Path) -> Option<std::path::PathBuf> {
-    let wasm = root().join("target/wasm32-unknown-unknown/release/leptos-pkce.wasm");
-    let named = work.join("named");
-    paths::run(
-        command("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(&named)
-            .arg(&wasm),
-    )
-    .ok()?;
-    let optimized = named.join("optimized-with-names.wasm");
-    paths::run(
-        command("wasm-opt")
-            .arg("-g")
-            .args(WASM_OPT_ARGS)
-            .arg(named.join("leptos-pkce_bg.wasm"))
-            .arg("-o")
-            .arg(&optimized),
-    )
-    .ok()?;
+/// twiggy's size listing of the release module as shipped, but with its function
+/// names kept, or `None` when twiggy is missing.
+fn wasm_twiggy_csv(work: &Path) -> Option<PathBuf> {
+    let named = ship_like_trunk(&release_wasm("leptos-pkce"), &work.join("named"), true).ok()?;
     let output = command("twiggy")
         .args(["top", "-n", "1000000", "--format", "csv"])
-        .arg(&optimized)
+        .arg(&named)
         .output()
         .ok()?;
     let csv = work.join("twiggy.csv");
     std::fs::write(&csv, output.stdout).ok()?;
     Some(csv)
+}
+
+/// The release build of binary `name` for the wasm target, as cargo leaves it.
+fn release_wasm(name: &str) -> PathBuf {
+    root().join(format!("target/wasm32-unknown-unknown/release/{name}.wasm"))
+}
+
+/// Runs `wasm` through wasm-bindgen into a fresh `out` and optimizes the module in
+/// place with the same wasm-opt as Trunk (`keep_names`: function names survive, for
+/// twiggy). Returns the optimized module's path.
+fn ship_like_trunk(wasm: &Path, out: &Path, keep_names: bool) -> Result<PathBuf, String> {
+    let _ = std::fs::remove_dir_all(out);
+    paths::run(
+        command("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(out)
+            .arg(wasm),
+    )?;
+    let stem = wasm
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .ok_or_else(|| format!("{}: no file name", wasm.display()))?;
+    let module = out.join(format!("{stem}_bg.wasm"));
+    let mut optimize = command("wasm-opt");
+    if keep_names {
+        optimize.arg("-g");
+    }
+    paths::run(
+        optimize
+            .args(WASM_OPT_ARGS)
+            .arg(&module)
+            .arg("-o")
+            .arg(&module),
+    )?;
+    Ok(module)
 }
