@@ -55,8 +55,8 @@ pub struct AuthorizeRequest {
     pub url: String,
 }
 
-/// Builds a login from the configuration, the provider's metadata, the caller's options, fresh randomness and the current time (milliseconds since the
-/// Unix epoch).
+/// Builds a login from the configuration, the provider's metadata, the caller's
+/// options, fresh randomness and the current time (milliseconds since the Unix epoch).
 pub fn begin_login(
     config: &AuthConfig,
     provider: &ProviderMetadata,

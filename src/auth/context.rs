@@ -346,8 +346,9 @@ impl Auth {
 }
 
 /// Creates the auth context for `config` and provides it to every descendant: sweeps
-/// abandoned logins, starts discovery (after the login, on `/callback`), follows sign-outs in other tabs, and restores
-/// a session from a stored refresh token when so configured.
+/// abandoned logins, starts discovery (after the login, on `/callback`), follows
+/// sign-outs in other tabs, and restores a session from a stored refresh token when so
+/// configured.
 pub fn provide_auth(config: AuthConfig) -> Auth {
     storage::sweep_transactions(clock::now_ms());
     // With a stored refresh token, or at the callback, the app starts

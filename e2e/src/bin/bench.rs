@@ -6,7 +6,7 @@
 //! Sign In button and on the profile name), so WebDriver's polling adds nothing.
 //! Environment: `BENCH_RUNS` (20), `BENCH_OURS_URL`, `BENCH_BASELINE_URL`,
 //! `BENCH_OURS_DIST`, `BENCH_BASELINE_DIST`, `BENCH_SPA_JS`, `BENCH_FLOOR_DIST`, `BENCH_TWIGGY_CSV`,
-//! `BENCH_WASM`, `BENCH_OUT`, and the `E2E_*` variables of the test suite.
+//! `BENCH_OUT`, and the `E2E_*` variables of the test suite.
 
 use std::collections::BTreeMap;
 use std::path::Path;
