@@ -1,9 +1,11 @@
 //! leptos-pkce: a Leptos single-page app that signs users in with Auth0 or any OpenID
-//! Connect provider through the Authorization Code Flow with PKCE.
+//! Connect provider through the Authorization Code Flow with PKCE, using the
+//! `leptos-pkce-auth` library exactly as any other app would.
 //!
-//! `auth` is the reusable module; `app`, `components` and `pages` are the UI.
+//! `config` is the app's configuration (pure, tested natively); `app`, `components`
+//! and `pages` are the UI.
 
-pub mod auth;
+pub mod config;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -5,7 +5,7 @@ fn main() {
     console_error_panic_hook::set_once();
     // First, before the app loads its configuration: at the callback, the token
     // request goes out now.
-    leptos_pkce::auth::browser::pending_login::start_if_at_callback();
+    leptos_pkce_auth::begin_callback();
     leptos::mount::mount_to_body(leptos_pkce::app::App);
 }
 

@@ -1,7 +1,7 @@
 //! `config.json`: any text a deployment could serve.
 #![no_main]
 
-use leptos_pkce::auth::config::AuthConfig;
+use leptos_pkce_auth::config::AuthConfig;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

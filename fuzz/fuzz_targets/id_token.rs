@@ -1,9 +1,9 @@
 //! The ID token decoder and every claim check, on any string.
 #![no_main]
 
-use leptos_pkce::auth::claims::{validate_id_token, ClaimsCheck};
-use leptos_pkce::auth::jwt::DecodedJwt;
-use leptos_pkce::auth::secret::Nonce;
+use leptos_pkce_auth::id_token::claims::{validate_id_token, ClaimsCheck};
+use leptos_pkce_auth::id_token::jwt::DecodedJwt;
+use leptos_pkce_auth::secret::Nonce;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|token: &str| {

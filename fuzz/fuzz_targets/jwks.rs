@@ -1,8 +1,8 @@
 //! The provider's key set, and key lookup for any header.
 #![no_main]
 
-use leptos_pkce::auth::jwks::Jwks;
-use leptos_pkce::auth::jwt::JwtHeader;
+use leptos_pkce_auth::id_token::jwks::Jwks;
+use leptos_pkce_auth::id_token::jwt::JwtHeader;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (&str, &str)| {

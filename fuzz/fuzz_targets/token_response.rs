@@ -1,7 +1,7 @@
 //! The token endpoint's answer: any status and body.
 #![no_main]
 
-use leptos_pkce::auth::token::TokenResponse;
+use leptos_pkce_auth::token::TokenResponse;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (u16, &str)| {

@@ -1,12 +1,12 @@
 //! The site header: navigation, and Sign In or the signed-in user with Sign Out.
 
 use leptos::prelude::*;
+use leptos_pkce_auth::{use_auth, LogoutOptions};
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use super::login_buttons::LoginButtons;
 use super::user_card::Avatar;
-use crate::auth::context::use_auth;
 
 /// The header shown on every page.
 #[component]
@@ -14,7 +14,7 @@ pub fn Header() -> impl IntoView {
     let auth = use_auth();
     let navigate = use_navigate();
     let sign_out = move |_| {
-        auth.logout();
+        auth.logout(LogoutOptions::default());
         navigate("/", Default::default());
     };
     view! {

@@ -1,14 +1,12 @@
 //! The answer of a call made with the access token: status and body, or the error.
 
 use leptos::prelude::*;
+use leptos_pkce_auth::{AuthError, HttpResponse};
 use wasm_bindgen::JsValue;
-
-use crate::auth::browser::flow::LoginError;
-use crate::auth::browser::http::HttpResponse;
 
 /// Shows a response (JSON pretty-printed) or why there is none.
 #[component]
-pub fn HttpResult(result: Result<HttpResponse, LoginError>) -> impl IntoView {
+pub fn HttpResult(result: Result<HttpResponse, AuthError>) -> impl IntoView {
     match result {
         Ok(response) => {
             let body = pretty_json(&response.body).unwrap_or(response.body);

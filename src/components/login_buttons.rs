@@ -3,11 +3,10 @@
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::CustomAttribute;
+use leptos_pkce_auth::{use_auth, LoginOptions, ReturnTo};
 use leptos_router::hooks::use_location;
 
-use crate::auth::authorize::LoginOptions;
-use crate::auth::context::use_auth;
-use crate::auth::return_to::ReturnTo;
+use crate::app::use_settings;
 
 /// "Sign In", plus a button per connection in `config.json` unless
 /// `connections=false`. After sign-in the user lands on `return_to`, or back on the
@@ -32,7 +31,7 @@ pub fn LoginButtons(
         });
     };
     let connection_buttons = connections.then(|| {
-        auth.config()
+        use_settings()
             .connections
             .into_iter()
             .map(|connection| {

@@ -1,12 +1,9 @@
-//! A guard for pages that need a signed-in user: signed out, it starts a login that
-//! comes back to the page.
+//! The app's guard for pages that need a signed-in user: the library's `RequireAuth`
+//! with this app's busy indicator and failure card.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_pkce_auth::use_auth;
 
-use crate::auth::authorize::LoginOptions;
-use crate::auth::context::{use_auth, AuthState};
-use crate::auth::return_to::ReturnTo;
 use crate::components::busy::Busy;
 use crate::components::login_buttons::LoginButtons;
 
@@ -15,26 +12,20 @@ use crate::components::login_buttons::LoginButtons;
 #[component]
 pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
-    let location = use_location();
-    Effect::new(move |_| {
-        if auth.state().with(|s| matches!(s, AuthState::SignedOut)) {
-            let here = location.pathname.get_untracked() + &location.search.get_untracked();
-            auth.login(LoginOptions {
-                return_to: ReturnTo::parse(&here).ok(),
-                ..LoginOptions::default()
-            });
-        }
-    });
-    move || match auth.state().get() {
-        AuthState::SignedIn(_) => children().into_any(),
-        AuthState::Failed(error) => view! {
-            <section class="card">
-                <h1>"Sign in to see this page"</h1>
-                <p class="error" role="alert" data-testid="guard-error">{error.to_string()}</p>
-                <LoginButtons connections=false/>
-            </section>
-        }
-        .into_any(),
-        _ => view! { <Busy message="Redirecting to sign in…"/> }.into_any(),
+    view! {
+        <leptos_pkce_auth::RequireAuth
+            pending=|| view! { <Busy message="Redirecting to sign in…"/> }
+            failed=move || view! {
+                <section class="card">
+                    <h1>"Sign in to see this page"</h1>
+                    <p class="error" role="alert" data-testid="guard-error">
+                        {move || auth.error().get().map(|error| error.to_string())}
+                    </p>
+                    <LoginButtons connections=false/>
+                </section>
+            }
+        >
+            {children()}
+        </leptos_pkce_auth::RequireAuth>
     }
 }

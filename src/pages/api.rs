@@ -1,8 +1,9 @@
 //! `/api`: calls the API configured as `api_url` with `Authorization: Bearer`.
 
 use leptos::prelude::*;
+use leptos_pkce_auth::use_auth;
 
-use crate::auth::context::use_auth;
+use crate::app::use_settings;
 use crate::components::fetched::Fetched;
 use crate::components::http_result::HttpResult;
 use crate::components::require_auth::RequireAuth;
@@ -20,7 +21,7 @@ pub fn ApiPage() -> impl IntoView {
 #[component]
 fn ApiCall() -> impl IntoView {
     let auth = use_auth();
-    let Some(url) = auth.config().api_url else {
+    let Some(url) = use_settings().api_url else {
         return view! {
             <section class="card">
                 <h1>"Call an API"</h1>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::auth::browser::http::ConfigLoadError;
+use crate::app::ConfigLoadError;
 
 /// The configuration error page: says which field is wrong.
 #[component]

@@ -1,16 +1,19 @@
 //! `/`: what the app is, and the ways to sign in.
 
 use leptos::prelude::*;
+use leptos_pkce_auth::{use_auth, AuthState, ReturnTo};
 use leptos_router::components::A;
 
-use crate::auth::context::use_auth;
-use crate::auth::return_to::ReturnTo;
 use crate::components::login_buttons::LoginButtons;
 
 /// The home page.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let auth = use_auth();
+    let signed_out_locally = Signal::derive(move || {
+        auth.state()
+            .with(|s| matches!(s, AuthState::SignedOutLocally))
+    });
     view! {
         <section class="hero">
             <h1>"Sign in with PKCE, in Rust"</h1>
@@ -31,6 +34,13 @@ pub fn HomePage() -> impl IntoView {
             }}
             {move || auth.error().get().map(|error| view! {
                 <p class="error" role="alert">{error.to_string()}</p>
+            })}
+            {move || signed_out_locally.get().then(|| view! {
+                <p class="notice" role="status" data-testid="provider-session-note">
+                    "You are signed out of this app. The provider offers no way to end its "
+                    "own session from here, so it may still be open: on a shared computer, "
+                    "sign out at the provider too."
+                </p>
             })}
         </section>
     }

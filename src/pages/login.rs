@@ -3,11 +3,8 @@
 //! forwarded to `/authorize` as Auth0 documents.
 
 use leptos::prelude::*;
+use leptos_pkce_auth::{use_auth, LoginOptions, ReturnTo};
 use leptos_router::hooks::use_query_map;
-
-use crate::auth::authorize::LoginOptions;
-use crate::auth::context::use_auth;
-use crate::auth::return_to::ReturnTo;
 
 /// Starts a login at once, forwarding `organization`, `invitation`, `connection`,
 /// `login_hint` and `screen_hint` from the query.

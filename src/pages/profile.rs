@@ -2,10 +2,9 @@
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::CustomAttribute;
+use leptos_pkce_auth::{use_auth, IdTokenClaims};
 use serde_json::Value;
 
-use crate::auth::claims::IdTokenClaims;
-use crate::auth::context::use_auth;
 use crate::components::busy::Busy;
 use crate::components::login_buttons::LoginButtons;
 use crate::components::user_card::Avatar;

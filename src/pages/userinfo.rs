@@ -2,8 +2,8 @@
 //! token (OpenID Connect Core 5.3).
 
 use leptos::prelude::*;
+use leptos_pkce_auth::use_auth;
 
-use crate::auth::context::use_auth;
 use crate::components::fetched::Fetched;
 use crate::components::http_result::HttpResult;
 use crate::components::require_auth::RequireAuth;

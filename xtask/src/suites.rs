@@ -40,6 +40,7 @@ pub fn run() -> Result<(), String> {
     ));
 
     banner("browser tests (wasm-bindgen-test in headless Chromium)");
+    // The library's glue (its unit tests) and the app's views (its tests/ folder).
     results.push(cargo_test(
         "browser",
         command("cargo")
@@ -47,9 +48,12 @@ pub fn run() -> Result<(), String> {
                 "test",
                 "--target",
                 "wasm32-unknown-unknown",
-                "--tests",
+                "-p",
+                "leptos-pkce-auth",
+                "--lib",
                 "-p",
                 "leptos-pkce",
+                "--tests",
             ])
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),

@@ -1,0 +1,280 @@
+//! Starting a login: the transaction kept in the browser and the `/authorize` URL
+//! (RFC 6749 section 4.1.1, RFC 7636 section 4.3, OpenID Connect Core 3.1.2.1).
+
+use super::config::AuthConfig;
+use super::discovery::ProviderMetadata;
+use super::form;
+use super::pkce::{CodeChallenge, CODE_CHALLENGE_METHOD, RANDOM_BYTES};
+use super::return_to::ReturnTo;
+use super::secret::{CodeVerifier, Nonce, State};
+use super::transaction::{CallbackEndpoints, Transaction};
+
+/// What a caller may add to one login. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoginOptions {
+    /// Where to go once signed in; the home page when `None`.
+    pub return_to: Option<ReturnTo>,
+    /// Replaces the configured scope (`openid` is always kept).
+    pub scope: Option<String>,
+    /// Replaces the configured API audience.
+    pub audience: Option<String>,
+    /// Auth0 connection to go to directly, such as `github`.
+    pub connection: Option<String>,
+    /// Auth0 organization id or name.
+    pub organization: Option<String>,
+    /// Auth0 organization invitation ticket.
+    pub invitation: Option<String>,
+    /// `none`, `login`, `consent` or `select_account`.
+    pub prompt: Option<String>,
+    /// Maximum seconds since the user last authenticated.
+    pub max_age: Option<u64>,
+    /// Pre-fills the user name on the provider's login page.
+    pub login_hint: Option<String>,
+    /// Auth0 `screen_hint`, such as `signup`.
+    pub screen_hint: Option<String>,
+    /// Preferred languages for the provider's pages.
+    pub ui_locales: Option<String>,
+}
+
+/// Fresh randomness for one login, from a cryptographically secure source.
+pub struct LoginRandomness {
+    /// Becomes the `code_verifier`.
+    pub verifier: [u8; RANDOM_BYTES],
+    /// Becomes the `state`.
+    pub state: [u8; RANDOM_BYTES],
+    /// Becomes the `nonce`.
+    pub nonce: [u8; RANDOM_BYTES],
+}
+
+/// A login ready to go: keep the transaction, then send the browser to `url`.
+#[must_use = "the transaction must be stored before redirecting to the URL"]
+pub struct AuthorizeRequest {
+    /// What the callback needs to finish this login.
+    pub transaction: Transaction,
+    /// The provider's authorize URL with every parameter.
+    pub url: String,
+}
+
+/// Builds a login from the configuration, the provider's metadata, the caller's
+/// options, fresh randomness and the current time (milliseconds since the Unix epoch).
+pub fn begin_login(
+    config: &AuthConfig,
+    provider: &ProviderMetadata,
+    options: LoginOptions,
+    randomness: &LoginRandomness,
+    now_ms: u64,
+) -> AuthorizeRequest {
+    let transaction = Transaction {
+        state: State::from_random(&randomness.state),
+        code_verifier: CodeVerifier::from_random(&randomness.verifier),
+        nonce: Nonce::from_random(&randomness.nonce),
+        client_id: config.client_id.clone(),
+        issuer: config.issuer.clone(),
+        redirect_uri: config.redirect_uri.clone(),
+        return_to: options.return_to.clone().unwrap_or_else(ReturnTo::home),
+        created_at: now_ms,
+        max_age: options.max_age,
+        organization: options.organization.clone(),
+        provider: CallbackEndpoints::of(provider),
+    };
+    let url = authorize_url(
+        config,
+        &provider.authorization_endpoint,
+        &options,
+        &transaction,
+        &transaction.code_verifier.code_challenge(),
+    );
+    AuthorizeRequest { transaction, url }
+}
+
+fn authorize_url(
+    config: &AuthConfig,
+    endpoint: &str,
+    options: &LoginOptions,
+    transaction: &Transaction,
+    challenge: &CodeChallenge,
+) -> String {
+    let scope = options.scope.as_deref().map_or_else(
+        || config.scope.clone(),
+        |scope| {
+            if scope.split_whitespace().any(|s| s == "openid") {
+                scope.to_owned()
+            } else {
+                format!("openid {scope}")
+            }
+        },
+    );
+    let max_age = options.max_age.map(|s| s.to_string());
+    let audience = options.audience.as_ref().or(config.audience.as_ref());
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("response_type", "code"),
+        ("client_id", &config.client_id),
+        ("redirect_uri", &transaction.redirect_uri),
+        ("scope", &scope),
+        ("state", transaction.state.secret()),
+        ("nonce", transaction.nonce.secret()),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", CODE_CHALLENGE_METHOD),
+    ];
+    let optional = [
+        ("audience", audience),
+        ("connection", options.connection.as_ref()),
+        ("organization", options.organization.as_ref()),
+        ("invitation", options.invitation.as_ref()),
+        ("prompt", options.prompt.as_ref()),
+        ("max_age", max_age.as_ref()),
+        ("login_hint", options.login_hint.as_ref()),
+        ("screen_hint", options.screen_hint.as_ref()),
+        ("ui_locales", options.ui_locales.as_ref()),
+    ];
+    pairs.extend(
+        optional.into_iter().filter_map(|(name, value)| {
+            Some((name, value?.as_str())).filter(|(_, v)| !v.is_empty())
+        }),
+    );
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    format!("{endpoint}{separator}{}", form::encode_pairs(pairs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::QueryParams;
+
+    fn config() -> AuthConfig {
+        AuthConfig::from_json(
+            r#"{"domain":"tenant.auth0.com","client_id":"my client"}"#,
+            "https://app.example",
+        )
+        .unwrap()
+    }
+
+    fn provider() -> ProviderMetadata {
+        ProviderMetadata::auth0_paths(&config())
+    }
+
+    const RANDOMNESS: LoginRandomness = LoginRandomness {
+        verifier: [1; 32],
+        state: [2; 32],
+        nonce: [3; 32],
+    };
+
+    fn query_of(url: &str) -> QueryParams {
+        QueryParams::parse(url.split_once('?').unwrap().1).unwrap()
+    }
+
+    #[test]
+    fn basic_login_url() {
+        let request = begin_login(
+            &config(),
+            &provider(),
+            LoginOptions::default(),
+            &RANDOMNESS,
+            1_000,
+        );
+        assert!(request
+            .url
+            .starts_with("https://tenant.auth0.com/authorize?response_type=code&"));
+        let q = query_of(&request.url);
+        let tx = &request.transaction;
+        assert_eq!(q.get("client_id"), Some("my client"));
+        assert!(request.url.contains("client_id=my%20client"));
+        assert_eq!(q.get("redirect_uri"), Some("https://app.example/callback"));
+        assert_eq!(q.get("scope"), Some("openid profile email"));
+        assert_eq!(q.get("state"), Some(tx.state.secret()));
+        assert_eq!(q.get("nonce"), Some(tx.nonce.secret()));
+        assert_eq!(q.get("code_challenge_method"), Some("S256"));
+        assert_eq!(
+            q.get("code_challenge"),
+            Some(tx.code_verifier.code_challenge().as_str())
+        );
+        assert_eq!(
+            q.get("code_verifier"),
+            None,
+            "the verifier never leaves the browser"
+        );
+        assert!(!request.url.contains(tx.code_verifier.secret()));
+        for absent in [
+            "audience",
+            "connection",
+            "organization",
+            "invitation",
+            "prompt",
+            "max_age",
+        ] {
+            assert_eq!(q.get(absent), None, "{absent}");
+        }
+        assert_eq!(tx.created_at, 1_000);
+        assert_eq!(tx.return_to, ReturnTo::home());
+        assert_eq!(
+            tx.provider.token_endpoint,
+            "https://tenant.auth0.com/oauth/token"
+        );
+        assert_eq!(
+            tx.provider.jwks_uri,
+            "https://tenant.auth0.com/.well-known/jwks.json"
+        );
+    }
+
+    #[test]
+    fn every_option_is_sent_encoded() {
+        let options = LoginOptions {
+            return_to: Some(ReturnTo::parse("/profile").unwrap()),
+            scope: Some("profile offline_access".into()),
+            audience: Some("https://api.example/v1?x=1&y=2".into()),
+            connection: Some("github".into()),
+            organization: Some("org_123".into()),
+            invitation: Some("inv ticket/+".into()),
+            prompt: Some("login".into()),
+            max_age: Some(300),
+            login_hint: Some("ada@example.com".into()),
+            screen_hint: Some("signup".into()),
+            ui_locales: Some("fr-CA en".into()),
+        };
+        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0);
+        let q = query_of(&request.url);
+        assert_eq!(q.get("scope"), Some("openid profile offline_access"));
+        assert_eq!(q.get("audience"), Some("https://api.example/v1?x=1&y=2"));
+        assert_eq!(q.get("connection"), Some("github"));
+        assert_eq!(q.get("organization"), Some("org_123"));
+        assert_eq!(q.get("invitation"), Some("inv ticket/+"));
+        assert!(request.url.contains("invitation=inv%20ticket%2F%2B"));
+        assert_eq!(q.get("prompt"), Some("login"));
+        assert_eq!(q.get("max_age"), Some("300"));
+        assert_eq!(q.get("login_hint"), Some("ada@example.com"));
+        assert_eq!(q.get("screen_hint"), Some("signup"));
+        assert_eq!(q.get("ui_locales"), Some("fr-CA en"));
+        assert_eq!(request.transaction.max_age, Some(300));
+        assert_eq!(request.transaction.organization.as_deref(), Some("org_123"));
+        assert_eq!(request.transaction.return_to.as_str(), "/profile");
+    }
+
+    #[test]
+    fn configured_audience_is_used_unless_overridden_and_empty_options_are_dropped() {
+        let mut config = config();
+        config.audience = Some("https://api.example".into());
+        let options = LoginOptions {
+            connection: Some(String::new()),
+            ..LoginOptions::default()
+        };
+        let q = query_of(&begin_login(&config, &provider(), options, &RANDOMNESS, 0).url);
+        assert_eq!(q.get("audience"), Some("https://api.example"));
+        assert_eq!(q.get("connection"), None);
+    }
+
+    #[test]
+    fn only_ever_goes_to_the_configured_authorization_endpoint() {
+        let options = LoginOptions {
+            connection: Some("x&redirect_uri=https://evil.example".into()),
+            ..LoginOptions::default()
+        };
+        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0);
+        assert!(request
+            .url
+            .starts_with("https://tenant.auth0.com/authorize?"));
+        assert_eq!(
+            query_of(&request.url).get("redirect_uri"),
+            Some("https://app.example/callback")
+        );
+    }
+}

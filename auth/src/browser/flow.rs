@@ -1,0 +1,182 @@
+//! The protocol flows in the browser: leaving for the provider, finishing at the
+//! callback, refreshing, and the logout target. Each step fetches or stores and
+//! hands the answer to the pure core (`login`, `refresh`, `logout`), which decides.
+
+use super::crypto::verify_signature;
+use super::task::Task;
+use super::{clock, http, locks, navigation, provider, random, refresh_store, storage};
+use crate::authorize::{begin_login, LoginOptions};
+use crate::callback::CallbackResponse;
+use crate::config::{AuthConfig, RefreshTokenStorage};
+use crate::discovery::MetadataError;
+use crate::error::AuthError;
+use crate::id_token::claims::{validate_id_token, ClaimsCheck, IdTokenClaims};
+use crate::id_token::jwks::Jwks;
+use crate::id_token::jwt::DecodedJwt;
+use crate::id_token::IdTokenError;
+use crate::login::{check_callback, id_token_check};
+use crate::logout::{logout_target, LogoutOptions, LogoutTarget};
+use crate::names::StorageNames;
+use crate::refresh::{accept_refresh, read_refresh_answer, refreshed_id_token_check};
+use crate::return_to::ReturnTo;
+use crate::secret::{IdToken, RefreshToken};
+use crate::session::Session;
+use crate::token::{authorization_code_body, refresh_token_body, TokenResponse};
+
+/// Starts a login: stores a fresh transaction, then leaves for the provider.
+///
+/// # Errors
+/// An [`AuthError`] if the provider is unknown or the browser fails; nothing is
+/// left stored then.
+pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(), AuthError> {
+    let metadata = match provider::known_metadata(config) {
+        Some(metadata) => metadata,
+        None => provider::metadata(config).await?,
+    };
+    let request = begin_login(
+        config,
+        &metadata,
+        options,
+        &random::login_randomness()?,
+        clock::now_ms(),
+    );
+    let names = StorageNames::new(&config.storage_prefix);
+    storage::save_transaction(&names, &request.transaction)?;
+    navigation::assign(&request.url).map_err(|e| {
+        storage::clear_transactions(&names);
+        e.into()
+    })
+}
+
+/// Finishes a login from the callback query: the core checks it against its
+/// transaction (used up whatever happens), then the code is redeemed and the ID
+/// token's signature and claims verified. The key set loads while the code is
+/// redeemed. Needs no configuration: the transaction names the client, the issuer
+/// and the endpoints the login was started with, so this can start before the app
+/// has loaded its configuration.
+///
+/// # Errors
+/// The first [`AuthError`]; nothing is kept then.
+pub async fn complete_login(
+    names: &StorageNames,
+    query: &str,
+) -> Result<(Session, ReturnTo), AuthError> {
+    let response = CallbackResponse::parse(query)?;
+    let taken = response
+        .state()
+        .map(|state| storage::take_transaction(names, state, clock::now_ms()));
+    let (transaction, code) = check_callback(response, taken)?;
+    let endpoints = &transaction.provider;
+    let jwks = {
+        let uri = endpoints.jwks_uri.clone();
+        Task::spawn(async move { provider::jwks(&uri, false).await })
+    };
+    let body = authorization_code_body(&transaction, &code);
+    let answer = http::post_form(&endpoints.token_endpoint, body).await?;
+    let tokens = TokenResponse::parse(answer.status, &answer.body)?;
+    let id_token = tokens.require_id_token()?.clone();
+    let claims = verify_id_token(
+        &endpoints.jwks_uri,
+        jwks.join().await,
+        &id_token,
+        &id_token_check(&transaction, clock::now_secs()),
+    )
+    .await?;
+    let session = Session::new(tokens, id_token, claims, clock::now_ms());
+    Ok((session, transaction.return_to))
+}
+
+/// Verifies an ID token: its signature with the provider's key (fetching the key set
+/// once more for an unknown `kid`), then its claims.
+async fn verify_id_token(
+    jwks_uri: &str,
+    jwks: Result<Jwks, MetadataError>,
+    id_token: &IdToken,
+    check: &ClaimsCheck<'_>,
+) -> Result<IdTokenClaims, AuthError> {
+    let jwt = DecodedJwt::decode(id_token.secret())?;
+    let mut keys = jwks?;
+    if keys.find(&jwt.header).is_none() {
+        keys = provider::jwks(jwks_uri, true).await?;
+    }
+    let key = keys.find(&jwt.header).ok_or(IdTokenError::UnknownKey)?;
+    let verified = verify_signature(jwt, key).await?;
+    Ok(validate_id_token(verified, check)?)
+}
+
+/// Spends the refresh token for new tokens, holding the app's cross-tab lock. With
+/// `indexed_db`, the token is re-read inside the lock: another tab may have rotated
+/// it a moment ago. `current` is the session being renewed (`None` when restoring
+/// after a reload).
+///
+/// # Errors
+/// The [`AuthError`] of the failed refresh; [`crate::schedule::after_renewal_failure`]
+/// says what it means for the session.
+pub async fn refresh(config: &AuthConfig, current: Option<Session>) -> Result<Session, AuthError> {
+    let config = config.clone();
+    let lock = StorageNames::new(&config.storage_prefix).refresh_lock();
+    locks::with_lock(&lock, async move { refresh_locked(&config, current).await }).await
+}
+
+async fn refresh_locked(
+    config: &AuthConfig,
+    current: Option<Session>,
+) -> Result<Session, AuthError> {
+    let stored = match config.refresh_token_storage {
+        RefreshTokenStorage::IndexedDb => {
+            refresh_store::load(&StorageNames::new(&config.storage_prefix)).await
+        }
+        RefreshTokenStorage::Memory => None,
+    };
+    let refresh_token = stored
+        .or_else(|| current.as_ref().and_then(|s| s.refresh_token.clone()))
+        .ok_or(AuthError::SessionEnded)?;
+    let metadata = provider::metadata(config).await?;
+    let jwks = {
+        let uri = metadata.jwks_uri.clone();
+        Task::spawn(async move { provider::jwks(&uri, false).await })
+    };
+    let answer = http::post_form(
+        &metadata.token_endpoint,
+        refresh_token_body(&config.client_id, &refresh_token),
+    )
+    .await?;
+    let answer = read_refresh_answer(answer.status, &answer.body, refresh_token)?;
+    // The old token is spent: keep the one to use next before anything else can fail.
+    keep_refresh_token(config, Some(&answer.keep)).await;
+    let id_token = match &answer.tokens.id_token {
+        Some(raw) => {
+            let check =
+                refreshed_id_token_check(&config.issuer, &config.client_id, clock::now_secs());
+            let claims =
+                verify_id_token(&metadata.jwks_uri, jwks.join().await, raw, &check).await?;
+            Some((raw.clone(), claims))
+        }
+        None => None,
+    };
+    accept_refresh(current, answer.tokens, id_token, clock::now_ms())
+}
+
+/// Stores (or with `None` removes) the refresh token when the configuration keeps it
+/// in IndexedDB; returns once the write has committed.
+pub async fn keep_refresh_token(config: &AuthConfig, token: Option<&RefreshToken>) {
+    if config.refresh_token_storage == RefreshTokenStorage::IndexedDb {
+        refresh_store::store(&StorageNames::new(&config.storage_prefix), token).await;
+    }
+}
+
+/// Where signing out sends the browser, for `id_token`'s user (the core decides).
+///
+/// # Errors
+/// [`AuthError::Metadata`] when the provider's metadata is unavailable.
+pub async fn logout_destination(
+    config: &AuthConfig,
+    id_token: Option<&IdToken>,
+    options: LogoutOptions,
+) -> Result<LogoutTarget, AuthError> {
+    if options.local_only {
+        return Ok(LogoutTarget::LocalOnly);
+    }
+    let metadata = provider::metadata(config).await?;
+    Ok(logout_target(config, &metadata, id_token, options))
+}

@@ -1,0 +1,20 @@
+//! Browser glue: sessionStorage, IndexedDB, fetch, WebCrypto, Web Locks,
+//! BroadcastChannel, randomness, the clock and the address bar. Thin on purpose: the
+//! decisions live in the protocol core. Private to the library.
+
+pub(crate) mod broadcast;
+pub(crate) mod clock;
+pub(crate) mod crypto;
+pub(crate) mod flow;
+pub(crate) mod http;
+pub(crate) mod locks;
+pub(crate) mod navigation;
+pub(crate) mod pending_login;
+pub(crate) mod provider;
+pub(crate) mod random;
+pub(crate) mod refresh_store;
+pub(crate) mod storage;
+pub(crate) mod task;
+
+#[cfg(test)]
+mod tests;

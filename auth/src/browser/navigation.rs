@@ -1,0 +1,39 @@
+//! The address bar: reading the callback query, scrubbing it, leaving for the provider.
+
+use wasm_bindgen::JsValue;
+
+use crate::error::BrowserError;
+
+/// The current query string, with its leading `?` (or empty).
+pub fn current_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the current history entry's URL with `path` without loading anything, so
+/// the code and state leave the address bar, the history and any later Referer.
+pub fn replace_url(path: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(path));
+    }
+}
+
+/// Sends the browser to another page (the provider's authorize URL).
+///
+/// # Errors
+/// [`BrowserError::Navigation`] if the browser refuses.
+pub fn assign(url: &str) -> Result<(), BrowserError> {
+    web_sys::window()
+        .ok_or(BrowserError::Navigation)?
+        .location()
+        .assign(url)
+        .map_err(|_| BrowserError::Navigation)
+}
+
+/// The current path, such as `/callback`.
+pub fn current_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}

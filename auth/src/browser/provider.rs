@@ -1,0 +1,113 @@
+//! The provider's metadata and signing keys, fetched once per page load and kept.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::http;
+use crate::config::AuthConfig;
+use crate::discovery::{discovery_url, MetadataError, ProviderMetadata};
+use crate::id_token::jwks::Jwks;
+
+/// One discovery request and, once it has answered, its outcome.
+struct Discovery {
+    done: Promise,
+    outcome: Rc<RefCell<Option<Result<ProviderMetadata, MetadataError>>>>,
+}
+
+thread_local! {
+    static DISCOVERY: RefCell<Option<Discovery>> = const { RefCell::new(None) };
+    static JWKS: RefCell<Option<(String, Jwks)>> = const { RefCell::new(None) };
+}
+
+/// The metadata if already known: discovered earlier on this page, or Auth0's
+/// documented paths for an Auth0 `domain` (known without asking).
+pub fn known_metadata(config: &AuthConfig) -> Option<ProviderMetadata> {
+    let discovered = DISCOVERY.with(|d| {
+        d.borrow()
+            .as_ref()
+            .and_then(|d| d.outcome.borrow().clone())
+            .and_then(Result::ok)
+    });
+    discovered.or_else(|| {
+        config
+            .is_auth0()
+            .then(|| ProviderMetadata::auth0_paths(config))
+    })
+}
+
+/// The provider's metadata, discovered once per page load; concurrent callers share
+/// one request and its outcome. An Auth0 `domain` whose discovery fails falls back to
+/// Auth0's paths.
+///
+/// # Errors
+/// A [`MetadataError`] when discovery fails for a non-Auth0 issuer; the next call
+/// tries again.
+pub async fn metadata(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
+    let (done, outcome) = DISCOVERY.with(|d| {
+        let mut current = d.borrow_mut();
+        let failed = current
+            .as_ref()
+            .is_some_and(|d| matches!(*d.outcome.borrow(), Some(Err(_))));
+        if current.is_none() || failed {
+            let outcome = Rc::new(RefCell::new(None));
+            let writer = outcome.clone();
+            let config = config.clone();
+            let done = future_to_promise(async move {
+                *writer.borrow_mut() = Some(discover(&config).await);
+                Ok(JsValue::UNDEFINED)
+            });
+            *current = Some(Discovery { done, outcome });
+        }
+        let discovery = current.as_ref().expect("just set");
+        (discovery.done.clone(), discovery.outcome.clone())
+    });
+    let _ = JsFuture::from(done).await;
+    let result = outcome.borrow().clone();
+    result.expect("a finished discovery has an outcome")
+}
+
+async fn discover(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
+    let discovered = async {
+        let response = http::get(&discovery_url(&config.issuer), None).await?;
+        if !(200..300).contains(&response.status) {
+            return Err(MetadataError::Status(response.status));
+        }
+        Ok(ProviderMetadata::from_discovery(&response.body, config)?)
+    };
+    match discovered.await {
+        Ok(metadata) => Ok(metadata),
+        // Auth0 tenants always serve these paths; discovery is only a refinement.
+        Err(_) if config.is_auth0() => Ok(ProviderMetadata::auth0_paths(config)),
+        Err(error) => Err(error),
+    }
+}
+
+/// The key set at `jwks_uri`: the cached one unless `refresh` (an unknown `kid`
+/// means the provider may have rotated its keys).
+///
+/// # Errors
+/// A [`MetadataError`] when it cannot be fetched or parsed.
+pub async fn jwks(jwks_uri: &str, refresh: bool) -> Result<Jwks, MetadataError> {
+    if !refresh {
+        let cached = JWKS.with(|j| {
+            j.borrow()
+                .as_ref()
+                .filter(|(uri, _)| uri == jwks_uri)
+                .map(|(_, keys)| keys.clone())
+        });
+        if let Some(keys) = cached {
+            return Ok(keys);
+        }
+    }
+    let response = http::get(jwks_uri, None).await?;
+    if !(200..300).contains(&response.status) {
+        return Err(MetadataError::Status(response.status));
+    }
+    let keys = Jwks::parse(&response.body)?;
+    JWKS.with(|j| *j.borrow_mut() = Some((jwks_uri.to_owned(), keys.clone())));
+    Ok(keys)
+}

@@ -1,0 +1,102 @@
+//! Login transactions in sessionStorage, one key per `state` so two tabs can sign in
+//! at once, under the app's storage prefix. A transaction is removed when read: it
+//! can be used once only.
+
+use gloo_storage::{SessionStorage, Storage};
+
+use crate::error::BrowserError;
+use crate::names::StorageNames;
+use crate::secret::State;
+use crate::transaction::{TakeError, Transaction};
+
+fn session_storage() -> Result<web_sys::Storage, BrowserError> {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .ok_or(BrowserError::StorageUnavailable)
+}
+
+/// Saves a transaction under its `state`.
+///
+/// # Errors
+/// [`BrowserError`] if storage is unavailable or full.
+pub fn save_transaction(
+    names: &StorageNames,
+    transaction: &Transaction,
+) -> Result<(), BrowserError> {
+    session_storage()?;
+    SessionStorage::set(
+        names.transaction_key(transaction.state.secret()),
+        transaction,
+    )
+    .map_err(|_| BrowserError::StorageWrite)
+}
+
+/// Removes and returns the transaction of `state`; a second call finds nothing.
+///
+/// # Errors
+/// [`TakeError::UnknownState`] when there is none, or the stored value's fault.
+pub fn take_transaction(
+    names: &StorageNames,
+    state: &State,
+    now_ms: u64,
+) -> Result<Transaction, TakeError> {
+    let storage = session_storage()?;
+    let key = names.transaction_key(state.secret());
+    let stored = storage.get_item(&key).ok().flatten();
+    SessionStorage::delete(&key);
+    let transaction = Transaction::from_json(&stored.ok_or(TakeError::UnknownState)?, now_ms)?;
+    // The key already matched, but a value copied under another key must not pass.
+    if transaction.state != *state {
+        return Err(TakeError::UnknownState);
+    }
+    Ok(transaction)
+}
+
+/// The storage prefix and the stored transaction of `state`, left in place, when
+/// some app on this origin started a login with it: the callback can then start
+/// before the app has loaded its configuration. `None` for anything unreadable.
+pub fn find_transaction(state: &State, now_ms: u64) -> Option<(String, Transaction)> {
+    let storage = session_storage().ok()?;
+    let suffix = format!(".tx.{}", state.secret());
+    let length = storage.length().unwrap_or(0);
+    (0..length)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter_map(|key| Some(key.strip_suffix(&suffix)?.to_owned()))
+        .find_map(|prefix| {
+            let value = storage
+                .get_item(&StorageNames::new(&prefix).transaction_key(state.secret()))
+                .ok()
+                .flatten()?;
+            let transaction = Transaction::from_json(&value, now_ms).ok()?;
+            (transaction.state == *state).then_some((prefix, transaction))
+        })
+}
+
+/// Removes every transaction of this app that is expired or unreadable. Run at
+/// start, so abandoned logins do not pile up.
+pub fn sweep_transactions(names: &StorageNames, now_ms: u64) {
+    remove_transactions(names, |value| {
+        Transaction::from_json(value, now_ms).is_err()
+    });
+}
+
+/// Removes every transaction of this app (at sign-out).
+pub fn clear_transactions(names: &StorageNames) {
+    remove_transactions(names, |_| true);
+}
+
+fn remove_transactions(names: &StorageNames, condition: impl Fn(&str) -> bool) {
+    let Ok(storage) = session_storage() else {
+        return;
+    };
+    let prefix = names.transaction_prefix();
+    let length = storage.length().unwrap_or(0);
+    let doomed: Vec<String> = (0..length)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(&prefix))
+        .filter(|k| condition(&storage.get_item(k).ok().flatten().unwrap_or_default()))
+        .collect();
+    for key in doomed {
+        SessionStorage::delete(key);
+    }
+}

@@ -1,0 +1,430 @@
+//! Browser tests of the glue (wasm-bindgen-test in headless Chromium): transaction
+//! storage, WebCrypto verification with keys generated here, storage that refuses,
+//! the IndexedDB refresh token store. Run by `cargo xtask test`, or
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p leptos-pkce-auth --lib`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+use super::crypto::verify_signature;
+use super::flow::start_login;
+use super::refresh_store;
+use super::storage::{
+    clear_transactions, find_transaction, save_transaction, sweep_transactions, take_transaction,
+};
+use crate::authorize::LoginOptions;
+use crate::config::AuthConfig;
+use crate::error::{AuthError, BrowserError};
+use crate::id_token::jwks::Jwks;
+use crate::id_token::jwt::DecodedJwt;
+use crate::id_token::IdTokenError;
+use crate::names::StorageNames;
+use crate::return_to::ReturnTo;
+use crate::secret::{CodeVerifier, Nonce, RefreshToken, State};
+use crate::transaction::{CallbackEndpoints, TakeError, Transaction, TransactionError};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const ISSUER: &str = "http://127.0.0.1:4000/";
+
+fn config() -> AuthConfig {
+    AuthConfig::from_json(
+        r#"{"domain":"http://127.0.0.1:4000","client_id":"spa-dev"}"#,
+        "http://127.0.0.1:8080",
+    )
+    .expect("test config")
+}
+
+fn names() -> StorageNames {
+    StorageNames::new(&config().storage_prefix)
+}
+
+fn key(state: &str) -> String {
+    names().transaction_key(state)
+}
+
+fn session_storage() -> web_sys::Storage {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+fn transaction(state: &str) -> Transaction {
+    Transaction {
+        state: State::new(state.into()),
+        code_verifier: CodeVerifier::new("verifier-verifier-verifier-verifier-verifier".into()),
+        nonce: Nonce::new("nonce".into()),
+        client_id: "spa-dev".into(),
+        issuer: ISSUER.into(),
+        redirect_uri: "http://127.0.0.1:8080/callback".into(),
+        return_to: ReturnTo::parse("/profile").unwrap(),
+        created_at: now_ms(),
+        max_age: None,
+        organization: None,
+        provider: CallbackEndpoints {
+            token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
+            jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
+            iss_parameter_supported: true,
+        },
+    }
+}
+
+#[wasm_bindgen_test]
+fn transaction_round_trips_and_is_used_once() {
+    let tx = transaction("round-trip");
+    save_transaction(&names(), &tx).unwrap();
+    let key = key("round-trip");
+    assert!(session_storage().get_item(&key).unwrap().is_some());
+    assert_eq!(
+        take_transaction(&names(), &tx.state, now_ms()),
+        Ok(tx.clone())
+    );
+    assert_eq!(session_storage().get_item(&key).unwrap(), None);
+    assert_eq!(
+        take_transaction(&names(), &tx.state, now_ms()),
+        Err(TakeError::UnknownState)
+    );
+}
+
+#[wasm_bindgen_test]
+fn two_logins_in_progress_do_not_overwrite_each_other() {
+    let first = transaction("tab-one");
+    let second = transaction("tab-two");
+    save_transaction(&names(), &first).unwrap();
+    save_transaction(&names(), &second).unwrap();
+    assert_eq!(
+        take_transaction(&names(), &second.state, now_ms()),
+        Ok(second)
+    );
+    assert_eq!(
+        take_transaction(&names(), &first.state, now_ms()),
+        Ok(first)
+    );
+}
+
+#[wasm_bindgen_test]
+fn garbage_in_storage_is_an_error_and_is_removed() {
+    let key = key("garbage");
+    session_storage().set_item(&key, "{not json").unwrap();
+    let state = State::new("garbage".into());
+    assert_eq!(
+        take_transaction(&names(), &state, now_ms()),
+        Err(TakeError::Transaction(TransactionError::Corrupt))
+    );
+    assert_eq!(session_storage().get_item(&key).unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+fn a_transaction_copied_under_another_state_is_refused() {
+    let tx = transaction("original");
+    let key = key("copy");
+    session_storage().set_item(&key, &tx.to_json()).unwrap();
+    assert_eq!(
+        take_transaction(&names(), &State::new("copy".into()), now_ms()),
+        Err(TakeError::UnknownState)
+    );
+}
+
+#[wasm_bindgen_test]
+fn sweeping_removes_expired_and_unreadable_transactions_only() {
+    let storage = session_storage();
+    let mut old = transaction("old");
+    old.created_at = now_ms() - 11 * 60 * 1000;
+    save_transaction(&names(), &old).unwrap();
+    save_transaction(&names(), &transaction("fresh")).unwrap();
+    storage.set_item(&key("junk"), "42").unwrap();
+    storage.set_item("someone-else", "kept").unwrap();
+    sweep_transactions(&names(), now_ms());
+    assert_eq!(storage.get_item(&key("old")).unwrap(), None);
+    assert_eq!(storage.get_item(&key("junk")).unwrap(), None);
+    assert!(storage.get_item(&key("fresh")).unwrap().is_some());
+    assert_eq!(
+        storage.get_item("someone-else").unwrap().as_deref(),
+        Some("kept")
+    );
+    storage.remove_item(&key("fresh")).unwrap();
+    storage.remove_item("someone-else").unwrap();
+}
+
+#[wasm_bindgen_test]
+fn two_apps_on_one_origin_keep_their_transactions_apart() {
+    let other = StorageNames::new("example");
+    let ours = transaction("ours-1");
+    let theirs = transaction("theirs-1");
+    save_transaction(&names(), &ours).unwrap();
+    save_transaction(&other, &theirs).unwrap();
+    assert_eq!(
+        take_transaction(&names(), &theirs.state, now_ms()),
+        Err(TakeError::UnknownState),
+        "another app's login is not ours to finish"
+    );
+    let (prefix, found) = find_transaction(&theirs.state, now_ms()).expect("found by state");
+    assert_eq!((prefix.as_str(), &found), ("example", &theirs));
+    clear_transactions(&names());
+    assert_eq!(session_storage().get_item(&key("ours-1")).unwrap(), None);
+    assert_eq!(
+        take_transaction(&other, &theirs.state, now_ms()),
+        Ok(theirs),
+        "signing out of one app leaves the other's login alone"
+    );
+}
+
+// ---- WebCrypto signature verification, with keys generated here ----
+
+/// A key pair made by WebCrypto: the private key to sign, the public one as a JWK Set.
+struct TestKey {
+    private: web_sys::CryptoKey,
+    jwks: Jwks,
+    alg: &'static str,
+}
+
+fn js_object(json: &str) -> js_sys::Object {
+    js_sys::JSON::parse(json).unwrap().unchecked_into()
+}
+
+fn subtle() -> web_sys::SubtleCrypto {
+    web_sys::window().unwrap().crypto().unwrap().subtle()
+}
+
+async fn generate_key(alg: &'static str, kid: &str) -> TestKey {
+    let params = match alg {
+        "RS256" => {
+            let params =
+                js_object(r#"{"name":"RSASSA-PKCS1-v1_5","modulusLength":2048,"hash":"SHA-256"}"#);
+            let exponent = js_sys::Uint8Array::from(&[1u8, 0, 1][..]);
+            js_sys::Reflect::set(&params, &"publicExponent".into(), &exponent).unwrap();
+            params
+        }
+        _ => js_object(r#"{"name":"ECDSA","namedCurve":"P-256"}"#),
+    };
+    let usages = js_sys::Array::of2(&"sign".into(), &"verify".into());
+    let pair = JsFuture::from(
+        subtle()
+            .generate_key_with_object(&params, true, &usages)
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let private = js_sys::Reflect::get(&pair, &"privateKey".into())
+        .unwrap()
+        .unchecked_into();
+    let public: web_sys::CryptoKey = js_sys::Reflect::get(&pair, &"publicKey".into())
+        .unwrap()
+        .unchecked_into();
+    let jwk = JsFuture::from(subtle().export_key("jwk", &public).unwrap())
+        .await
+        .unwrap();
+    js_sys::Reflect::set(&jwk, &"kid".into(), &kid.into()).unwrap();
+    let json = js_sys::JSON::stringify(&jwk).unwrap().as_string().unwrap();
+    let jwks = Jwks::parse(&format!(r#"{{"keys":[{json}]}}"#)).unwrap();
+    assert_eq!(jwks.keys.len(), 1, "the generated key is usable: {json}");
+    TestKey { private, jwks, alg }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+async fn sign(key: &TestKey, header: &str, payload: &str) -> String {
+    let input = format!("{}.{}", b64(header.as_bytes()), b64(payload.as_bytes()));
+    let params = match key.alg {
+        "RS256" => js_object(r#"{"name":"RSASSA-PKCS1-v1_5"}"#),
+        _ => js_object(r#"{"name":"ECDSA","hash":"SHA-256"}"#),
+    };
+    let signature = JsFuture::from(
+        subtle()
+            .sign_with_object_and_u8_array(&params, &key.private, input.as_bytes())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let signature = js_sys::Uint8Array::new(&signature).to_vec();
+    format!("{input}.{}", b64(&signature))
+}
+
+const PAYLOAD: &str = r#"{"iss":"http://127.0.0.1:4000/","sub":"auth0|ada","aud":"spa-dev"}"#;
+
+async fn verify(token: &str, keys: &Jwks) -> Result<(), IdTokenError> {
+    let jwt = DecodedJwt::decode(token)?;
+    let key = keys.find(&jwt.header).ok_or(IdTokenError::UnknownKey)?;
+    verify_signature(jwt, key).await.map(|_| ())
+}
+
+async fn check_algorithm(alg: &'static str) {
+    let key = generate_key(alg, "k1").await;
+    let header = format!(r#"{{"alg":"{alg}","kid":"k1"}}"#);
+    let good = sign(&key, &header, PAYLOAD).await;
+    assert_eq!(
+        verify(&good, &key.jwks).await,
+        Ok(()),
+        "{alg}: a good token verifies"
+    );
+
+    let (head, rest) = good.split_once('.').unwrap();
+    let signature = rest.split_once('.').unwrap().1;
+    let tampered = format!(
+        "{head}.{}.{signature}",
+        b64(PAYLOAD.replace("ada", "eve").as_bytes())
+    );
+    assert_eq!(
+        verify(&tampered, &key.jwks).await,
+        Err(IdTokenError::BadSignature),
+        "{alg}: tampered"
+    );
+
+    let other = generate_key(alg, "k1").await;
+    assert_eq!(
+        verify(&good, &other.jwks).await,
+        Err(IdTokenError::BadSignature),
+        "{alg}: wrong key"
+    );
+
+    let unknown_kid = sign(&key, &format!(r#"{{"alg":"{alg}","kid":"k2"}}"#), PAYLOAD).await;
+    assert_eq!(
+        verify(&unknown_kid, &key.jwks).await,
+        Err(IdTokenError::UnknownKey),
+        "{alg}: kid"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn rs256_signatures_are_verified_with_webcrypto() {
+    check_algorithm("RS256").await;
+}
+
+#[wasm_bindgen_test]
+async fn es256_signatures_are_verified_with_webcrypto() {
+    check_algorithm("ES256").await;
+}
+
+#[wasm_bindgen_test]
+async fn alg_none_and_hmac_are_rejected_before_any_key_is_used() {
+    let key = generate_key("RS256", "k1").await;
+    let none = format!("{}.{}.", b64(br#"{"alg":"none"}"#), b64(PAYLOAD.as_bytes()));
+    assert!(matches!(
+        verify(&none, &key.jwks).await,
+        Err(IdTokenError::UnsupportedAlg(_))
+    ));
+    // The classic key-confusion attack: HMAC keyed with the RSA public key.
+    let hs256 = format!(
+        "{}.{}.{}",
+        b64(br#"{"alg":"HS256","kid":"k1"}"#),
+        b64(PAYLOAD.as_bytes()),
+        b64(b"mac-with-the-public-key")
+    );
+    assert!(matches!(
+        verify(&hs256, &key.jwks).await,
+        Err(IdTokenError::UnsupportedAlg(_))
+    ));
+    // A token claiming ES256 against an RSA key set finds no key.
+    let es_header = sign(&key, r#"{"alg":"ES256","kid":"k1"}"#, PAYLOAD).await;
+    assert_eq!(
+        verify(&es_header, &key.jwks).await,
+        Err(IdTokenError::UnknownKey)
+    );
+}
+
+// ---- Storage that refuses ----
+
+fn run_js(code: &str) {
+    js_sys::Function::new_no_args(code)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_full_storage_stops_the_login_with_a_clear_error() {
+    run_js(
+        "window.__setItem = Storage.prototype.setItem;
+         Storage.prototype.setItem = function () {
+           throw new DOMException('full', 'QuotaExceededError');
+         };",
+    );
+    let outcome = start_login(&config(), LoginOptions::default()).await;
+    run_js("Storage.prototype.setItem = window.__setItem;");
+    assert_eq!(outcome, Err(AuthError::Browser(BrowserError::StorageWrite)));
+    assert!(outcome.unwrap_err().to_string().contains("storage full"));
+}
+
+#[wasm_bindgen_test]
+async fn unavailable_storage_stops_the_login_with_a_clear_error() {
+    run_js(
+        "window.__storage = Object.getOwnPropertyDescriptor(window, 'sessionStorage')
+           || Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage');
+         Object.defineProperty(window, 'sessionStorage', {
+           configurable: true,
+           get() { throw new DOMException('blocked', 'SecurityError'); },
+         });",
+    );
+    let outcome = start_login(&config(), LoginOptions::default()).await;
+    run_js("Object.defineProperty(window, 'sessionStorage', window.__storage);");
+    assert_eq!(
+        outcome,
+        Err(AuthError::Browser(BrowserError::StorageUnavailable))
+    );
+    assert!(outcome
+        .unwrap_err()
+        .to_string()
+        .contains("sessionStorage is unavailable"));
+    assert!(
+        session_storage().length().is_ok(),
+        "storage is back for the other tests"
+    );
+}
+
+// ---- The opt-in refresh token store ----
+
+async fn run_js_async(code: &str) {
+    let promise: js_sys::Promise = js_sys::Function::new_no_args(code)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap()
+        .unchecked_into();
+    JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
+    let token = RefreshToken::new("rt-abc.def_123".into());
+    refresh_store::store(&names(), Some(&token)).await;
+    assert_eq!(refresh_store::load(&names()).await, Some(token));
+    refresh_store::store(&names(), None).await;
+    assert_eq!(refresh_store::load(&names()).await, None);
+
+    // Something else wrote a number under the app's key: ignored and removed.
+    run_js_async(
+        "return new Promise((resolve, reject) => {
+           const open = indexedDB.open('leptos-pkce.spa-dev', 1);
+           open.onupgradeneeded = () => open.result.createObjectStore('tokens');
+           open.onsuccess = () => {
+             const tx = open.result.transaction('tokens', 'readwrite');
+             tx.objectStore('tokens').put(42, 'refresh_token');
+             tx.oncomplete = () => { open.result.close(); resolve(); };
+             tx.onerror = reject;
+           };
+           open.onerror = reject;
+         });",
+    )
+    .await;
+    assert_eq!(refresh_store::load(&names()).await, None);
+    let spaced = RefreshToken::new("two words".into());
+    refresh_store::store(&names(), Some(&spaced)).await;
+    assert_eq!(
+        refresh_store::load(&names()).await,
+        None,
+        "a value with whitespace is no token"
+    );
+    assert_eq!(
+        refresh_store::load(&names()).await,
+        None,
+        "and it was removed"
+    );
+}

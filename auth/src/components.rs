@@ -1,0 +1,134 @@
+//! The library's two components: finishing the login at the callback, and guarding
+//! pages that need a signed-in user. Both render only the app's own views (or a
+//! plain default), so they fit any design.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+
+use crate::authorize::LoginOptions;
+use crate::browser::pending_login;
+use crate::context::{use_auth, AuthState};
+use crate::return_to::ReturnTo;
+
+fn default_pending() -> AnyView {
+    view! { <p role="status">"Signing you in…"</p> }.into_any()
+}
+
+fn default_failed() -> AnyView {
+    let auth = use_auth();
+    view! { <p role="alert">{move || auth.error().get().map(|e| e.to_string())}</p> }.into_any()
+}
+
+/// Finishes a login at the callback (the path of `redirect_uri`, whatever the app's
+/// routes are) before the `children` (the app's `<Routes>`) start: on success the
+/// router first moves to the login's `return_to`, so the destination is the routes'
+/// first page, with no route switch. Goes inside the `<Router>`.
+///
+/// At the callback path it shows `pending` while the code is redeemed and `failed`
+/// when the login failed (read why from [`crate::Auth::error`]); everywhere else,
+/// the children.
+#[component]
+pub fn HandleCallback(
+    /// Shown while the login finishes ("Signing you in…" by default).
+    #[prop(optional, into)]
+    pending: Option<ViewFn>,
+    /// Shown at the callback path when the login failed (the error by default).
+    #[prop(optional, into)]
+    failed: Option<ViewFn>,
+    /// The app's routes.
+    children: ChildrenFn,
+) -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let location = use_location();
+    let config = auth.config();
+    let task = pending_login::take_for(&config);
+    let ready = RwSignal::new(task.is_none());
+    if let Some(task) = task {
+        spawn_local(async move {
+            if let Some(return_to) = auth.finish_login(task.join().await).await {
+                let replace = NavigateOptions {
+                    replace: true,
+                    ..NavigateOptions::default()
+                };
+                navigate(return_to.as_str(), replace);
+            }
+            ready.set(true);
+        });
+    }
+    let callback_path = config.callback_path().to_owned();
+    let at_callback = Memo::new(move |_| location.pathname.with(|p| *p == callback_path));
+    let pending = StoredValue::new(pending.unwrap_or_else(|| ViewFn::from(default_pending)));
+    let failed = StoredValue::new(failed.unwrap_or_else(|| ViewFn::from(default_failed)));
+    move || {
+        if !ready.get() {
+            return pending.with_value(ViewFn::run);
+        }
+        if !at_callback.get() {
+            return children().into_any();
+        }
+        match auth.state().get() {
+            AuthState::Failed(_) => failed.with_value(ViewFn::run),
+            // Signed in already (nothing to finish here): home.
+            AuthState::SignedIn(_) => view! { <Redirect path="/"/> }.into_any(),
+            _ => pending.with_value(ViewFn::run),
+        }
+    }
+}
+
+/// Shows `children` to a signed-in user. Signed out, it starts a login that comes
+/// back to this page; after a failed login it shows `failed` instead of looping.
+#[component]
+pub fn RequireAuth(
+    /// Shown while the session is being established or the browser leaves to sign
+    /// in ("Signing you in…" by default).
+    #[prop(optional, into)]
+    pending: Option<ViewFn>,
+    /// Shown when the last login failed or the session ended (the error by default).
+    #[prop(optional, into)]
+    failed: Option<ViewFn>,
+    /// The protected content.
+    children: ChildrenFn,
+) -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    Effect::new(move |_| {
+        let signed_out = auth
+            .state()
+            .with(|s| matches!(s, AuthState::SignedOut | AuthState::SignedOutLocally));
+        if signed_out {
+            let here = location.pathname.get_untracked() + &location.search.get_untracked();
+            auth.login(LoginOptions {
+                return_to: ReturnTo::parse(&here).ok(),
+                ..LoginOptions::default()
+            });
+        }
+    });
+    let pending = StoredValue::new(pending.unwrap_or_else(|| ViewFn::from(default_pending)));
+    let failed = StoredValue::new(failed.unwrap_or_else(|| ViewFn::from(default_failed)));
+    // Only a change of what to show re-renders: a renewal replaces the session, and
+    // must not rebuild the page.
+    let shown = Memo::new(move |_| {
+        auth.state().with(|s| match s {
+            AuthState::SignedIn(_) => Guarded::Children,
+            AuthState::Failed(_) => Guarded::Failed,
+            _ => Guarded::Pending,
+        })
+    });
+    move || match shown.get() {
+        Guarded::Children => children().into_any(),
+        Guarded::Failed => failed.with_value(ViewFn::run),
+        Guarded::Pending => pending.with_value(ViewFn::run),
+    }
+}
+
+/// What [`RequireAuth`] shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guarded {
+    Children,
+    Failed,
+    Pending,
+}

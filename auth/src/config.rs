@@ -1,0 +1,531 @@
+//! The runtime configuration read from `/config.json`, so one build serves many
+//! deployments. Parsed by hand from a JSON object so every error names its field.
+
+use serde_json::{Map, Value};
+
+/// Scope asked for when `config.json` names none.
+pub const DEFAULT_SCOPE: &str = "openid profile email";
+
+/// Why `config.json` cannot be used. Each variant names the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The file is not a JSON object.
+    #[error("config.json is not a JSON object: {0}")]
+    NotJson(String),
+    /// A required field is absent or empty.
+    #[error("config.json: the field `{0}` is missing")]
+    Missing(&'static str),
+    /// A field has the wrong JSON type.
+    #[error("config.json: the field `{field}` must be {expected}")]
+    WrongType {
+        /// The field.
+        field: &'static str,
+        /// What it must be, in words.
+        expected: &'static str,
+    },
+    /// A field has the right type but an unusable value.
+    #[error("config.json: the field `{field}` {reason}")]
+    Invalid {
+        /// The field.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+/// Endpoints set in `config.json`, which win over discovery (a provider behind a
+/// proxy, say). Usually all `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointOverrides {
+    /// `authorization_endpoint`.
+    pub authorization: Option<String>,
+    /// `token_endpoint`.
+    pub token: Option<String>,
+    /// `userinfo_endpoint`.
+    pub userinfo: Option<String>,
+}
+
+/// Where the refresh token is kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RefreshTokenStorage {
+    /// In memory only (the default): a reload signs the user out, but script injected
+    /// into the page later cannot read a stored token.
+    #[default]
+    Memory,
+    /// In the browser's IndexedDB: a reload and other tabs stay signed in, at the
+    /// price of a long-lived token readable by any script that runs on this origin.
+    IndexedDb,
+}
+
+/// Which kind of provider the issuer is: it decides the endpoints known without
+/// discovery and where logout goes when discovery names no `end_session_endpoint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderKind {
+    /// An Auth0 tenant (configured with `domain`): its documented paths are known
+    /// without discovery, and logout falls back to `/v2/logout`.
+    Auth0,
+    /// Any other OpenID Connect provider (configured with `issuer`): everything comes
+    /// from discovery; without an `end_session_endpoint` logout is local only.
+    Generic,
+}
+
+/// The protocol configuration: which provider, which client, where the browser comes
+/// back, and how the session is kept. The app's own settings live beside it, in the
+/// same JSON object if it likes: fields this parser does not know are ignored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthConfig {
+    /// The expected `iss`, exactly as the provider writes it (Auth0's ends in `/`).
+    pub issuer: String,
+    /// Auth0 (`domain`) or a generic OpenID Connect provider (`issuer`).
+    pub provider: ProviderKind,
+    /// Endpoints set in the file.
+    pub endpoint_overrides: EndpointOverrides,
+    /// The public client's `client_id`.
+    pub client_id: String,
+    /// Where the provider sends the browser back with the code.
+    pub redirect_uri: String,
+    /// Space-separated scopes; always contains `openid`.
+    pub scope: String,
+    /// The API the access token is for (Auth0's `audience`).
+    pub audience: Option<String>,
+    /// Where the provider sends the browser after logout.
+    pub post_logout_redirect_uri: String,
+    /// Auth0: also sign out of the social identity provider (`federated`).
+    pub federated_logout: bool,
+    /// Where the refresh token is kept (with `offline_access`).
+    pub refresh_token_storage: RefreshTokenStorage,
+    /// Names every key, lock, channel and database this library uses in the browser,
+    /// so two apps on one origin keep apart. Defaults to `leptos-pkce.{client_id}`.
+    pub storage_prefix: String,
+}
+
+impl AuthConfig {
+    /// Parses a JSON object such as the app's `config.json` (see the crate docs for
+    /// every field). `origin` is the app's own origin (`https://app.example`): the
+    /// default `redirect_uri` is `{origin}/callback`, and `redirect_uri` and
+    /// `post_logout_redirect_uri` must be on it.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the first field that is missing or unusable.
+    pub fn from_json(text: &str, origin: &str) -> Result<Self, ConfigError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| ConfigError::NotJson(e.to_string()))?;
+        let Value::Object(fields) = value else {
+            return Err(ConfigError::NotJson("expected an object".into()));
+        };
+        let domain = optional_string(&fields, "domain")?;
+        let provider = if domain.is_some() {
+            ProviderKind::Auth0
+        } else {
+            ProviderKind::Generic
+        };
+        let issuer = match (domain, optional_string(&fields, "issuer")?) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::Invalid {
+                    field: "issuer",
+                    reason: "cannot be given together with `domain`",
+                })
+            }
+            (Some(domain), None) => auth0_issuer(&domain)?,
+            (None, Some(issuer)) => {
+                check_provider_url("issuer", &issuer)?;
+                issuer
+            }
+            (None, None) => return Err(ConfigError::Missing("domain")),
+        };
+        let url = |field| -> Result<Option<String>, ConfigError> {
+            match optional_string(&fields, field)? {
+                Some(url) => check_provider_url(field, &url).map(|()| Some(url)),
+                None => Ok(None),
+            }
+        };
+        let endpoint_overrides = EndpointOverrides {
+            authorization: url("authorization_endpoint")?,
+            token: url("token_endpoint")?,
+            userinfo: url("userinfo_endpoint")?,
+        };
+        let origin = origin.trim_end_matches('/');
+        let client_id =
+            optional_string(&fields, "client_id")?.ok_or(ConfigError::Missing("client_id"))?;
+        let redirect_uri = match optional_string(&fields, "redirect_uri")? {
+            Some(uri) => uri,
+            None => format!("{origin}/callback"),
+        };
+        check_on_origin("redirect_uri", &redirect_uri, origin)?;
+        let post_logout_redirect_uri = optional_string(&fields, "post_logout_redirect_uri")?
+            .unwrap_or_else(|| format!("{origin}/"));
+        check_on_origin(
+            "post_logout_redirect_uri",
+            &post_logout_redirect_uri,
+            origin,
+        )?;
+        let storage_prefix = match optional_string(&fields, "storage_prefix")? {
+            Some(prefix) => {
+                check_storage_prefix(&prefix)?;
+                prefix
+            }
+            None => format!("leptos-pkce.{client_id}"),
+        };
+        let scope = with_openid(
+            &optional_string(&fields, "scope")?.unwrap_or_else(|| DEFAULT_SCOPE.into()),
+        );
+        let refresh_token_storage =
+            match optional_string(&fields, "refresh_token_storage")?.as_deref() {
+                None | Some("memory") => RefreshTokenStorage::Memory,
+                Some("indexed_db") => RefreshTokenStorage::IndexedDb,
+                Some(_) => {
+                    return Err(ConfigError::Invalid {
+                        field: "refresh_token_storage",
+                        reason: "must be \"memory\" or \"indexed_db\"",
+                    })
+                }
+            };
+        let federated_logout = match fields.get("federated_logout") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(ConfigError::WrongType {
+                    field: "federated_logout",
+                    expected: "true or false",
+                })
+            }
+        };
+        Ok(Self {
+            issuer,
+            provider,
+            endpoint_overrides,
+            client_id,
+            redirect_uri,
+            scope,
+            audience: optional_string(&fields, "audience")?,
+            post_logout_redirect_uri,
+            federated_logout,
+            refresh_token_storage,
+            storage_prefix,
+        })
+    }
+
+    /// True for an Auth0 tenant.
+    pub fn is_auth0(&self) -> bool {
+        self.provider == ProviderKind::Auth0
+    }
+
+    /// The path of `redirect_uri`, where the provider sends the browser back: the
+    /// library finishes logins there, whatever the app's routes are.
+    pub fn callback_path(&self) -> &str {
+        path_of(&self.redirect_uri)
+    }
+}
+
+/// The path of an absolute URL (`/` when it has none), without query or fragment.
+pub fn path_of(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("/", |slash| &after_scheme[slash..]);
+    path.split(['?', '#']).next().unwrap_or("/")
+}
+
+/// `redirect_uri` and `post_logout_redirect_uri` must be pages of this app: the
+/// library finishes logins only on its own origin, and a logout must not be turned
+/// into a redirect to anywhere.
+fn check_on_origin(field: &'static str, url: &str, origin: &str) -> Result<(), ConfigError> {
+    let rest = url.strip_prefix(origin).unwrap_or("-");
+    let on_origin = rest.is_empty() || rest.starts_with('/');
+    if !on_origin || url.contains('#') {
+        return Err(ConfigError::Invalid {
+            field,
+            reason: "must be a URL on the app's own origin, without a fragment",
+        });
+    }
+    // The origin itself passed the same rule as the provider's URLs when it is
+    // https or loopback; plain http elsewhere would expose the code.
+    check_provider_url(field, url).map_err(|_| ConfigError::Invalid {
+        field,
+        reason: "must be https:// (http:// only on loopback)",
+    })
+}
+
+/// A prefix becomes part of storage keys and the names of a lock, a channel and a
+/// database: a short, plain name.
+fn check_storage_prefix(prefix: &str) -> Result<(), ConfigError> {
+    let plain = prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    if !plain || prefix.len() > 64 {
+        return Err(ConfigError::Invalid {
+            field: "storage_prefix",
+            reason: "must be at most 64 letters, digits, dots, dashes or underscores",
+        });
+    }
+    Ok(())
+}
+
+/// Auth0 accepts a bare tenant domain; auth0-spa-js also takes a full `http(s)://`
+/// URL (used for local providers). Either way the issuer ends in `/`.
+fn auth0_issuer(domain: &str) -> Result<String, ConfigError> {
+    let url = if domain.contains("://") {
+        domain.to_owned()
+    } else {
+        format!("https://{domain}")
+    };
+    let url = url.trim_end_matches('/');
+    if url
+        .split_once("://")
+        .is_some_and(|(_, host)| host.contains('/'))
+    {
+        return Err(ConfigError::Invalid {
+            field: "domain",
+            reason: "must be a host name, without a path",
+        });
+    }
+    let issuer = format!("{url}/");
+    check_provider_url("domain", &issuer)?;
+    Ok(issuer)
+}
+
+/// Provider URLs must be `https://`, except on loopback where development providers
+/// run: plain HTTP anywhere else would expose codes and tokens on the network.
+pub fn check_provider_url(field: &'static str, url: &str) -> Result<(), ConfigError> {
+    let Some(rest) = url.strip_prefix("https://").or_else(|| {
+        url.strip_prefix("http://").filter(|rest| {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+            matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+        })
+    }) else {
+        return Err(ConfigError::Invalid {
+            field,
+            reason: "must be an https:// URL (http:// only on loopback)",
+        });
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains('@') || rest.contains(['?', '#', ' ']) {
+        return Err(ConfigError::Invalid {
+            field,
+            reason: "must be a plain URL with a host and no query, fragment or credentials",
+        });
+    }
+    Ok(())
+}
+
+fn with_openid(scope: &str) -> String {
+    let mut scopes: Vec<&str> = scope.split_whitespace().collect();
+    if !scopes.contains(&"openid") {
+        scopes.insert(0, "openid");
+    }
+    scopes.join(" ")
+}
+
+fn optional_string(
+    fields: &Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<String>, ConfigError> {
+    match fields.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
+        Some(_) => Err(ConfigError::WrongType {
+            field,
+            expected: "a string",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "http://127.0.0.1:8080";
+
+    fn parse(json: &str) -> Result<AuthConfig, ConfigError> {
+        AuthConfig::from_json(json, ORIGIN)
+    }
+
+    #[test]
+    fn auth0_domain_gives_issuer_with_slash_and_auth0_paths() {
+        let config = parse(r#"{"domain":"tenant.eu.auth0.com","client_id":"abc"}"#).unwrap();
+        assert_eq!(config.issuer, "https://tenant.eu.auth0.com/");
+        assert_eq!(config.provider, ProviderKind::Auth0);
+        assert_eq!(config.endpoint_overrides, EndpointOverrides::default());
+        assert_eq!(config.storage_prefix, "leptos-pkce.abc");
+        assert_eq!(config.callback_path(), "/callback");
+        assert_eq!(config.redirect_uri, "http://127.0.0.1:8080/callback");
+        assert_eq!(config.post_logout_redirect_uri, "http://127.0.0.1:8080/");
+        assert_eq!(config.refresh_token_storage, RefreshTokenStorage::Memory);
+        assert!(!config.federated_logout);
+        assert_eq!(config.scope, "openid profile email");
+        assert_eq!(config.audience, None);
+    }
+
+    #[test]
+    fn issuer_is_kept_exactly_and_endpoints_can_be_overridden() {
+        let config = parse(
+            r#"{"issuer":"https://id.example/realms/x","client_id":"c",
+                "token_endpoint":"https://id.example/realms/x/token",
+                "redirect_uri":"http://127.0.0.1:8080/auth/cb","scope":"profile",
+                "audience":"https://api.example","api_url":"the app's own field, ignored"}"#,
+        )
+        .unwrap();
+        assert_eq!(config.issuer, "https://id.example/realms/x");
+        assert_eq!(config.provider, ProviderKind::Generic);
+        assert_eq!(
+            config.endpoint_overrides.token.as_deref(),
+            Some("https://id.example/realms/x/token")
+        );
+        assert_eq!(config.endpoint_overrides.authorization, None);
+        assert_eq!(config.redirect_uri, "http://127.0.0.1:8080/auth/cb");
+        assert_eq!(config.callback_path(), "/auth/cb");
+        assert_eq!(config.scope, "openid profile");
+        assert_eq!(config.audience.as_deref(), Some("https://api.example"));
+    }
+
+    #[test]
+    fn session_options() {
+        let config = parse(
+            r#"{"domain":"t.auth0.com","client_id":"c","refresh_token_storage":"indexed_db",
+                "federated_logout":true,"storage_prefix":"my-app_2",
+                "post_logout_redirect_uri":"http://127.0.0.1:8080/bye"}"#,
+        )
+        .unwrap();
+        assert_eq!(config.refresh_token_storage, RefreshTokenStorage::IndexedDb);
+        assert!(config.federated_logout);
+        assert_eq!(config.storage_prefix, "my-app_2");
+        assert_eq!(config.post_logout_redirect_uri, "http://127.0.0.1:8080/bye");
+        assert!(matches!(
+            parse(r#"{"domain":"t.auth0.com","client_id":"c","refresh_token_storage":"cookie"}"#),
+            Err(ConfigError::Invalid {
+                field: "refresh_token_storage",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(r#"{"domain":"t.auth0.com","client_id":"c","federated_logout":"yes"}"#),
+            Err(ConfigError::WrongType {
+                field: "federated_logout",
+                ..
+            })
+        ));
+        for prefix in ["has space", "a/b", &"x".repeat(65)] {
+            let json = format!(
+                r#"{{"domain":"t.auth0.com","client_id":"c","storage_prefix":"{prefix}"}}"#
+            );
+            assert!(
+                matches!(
+                    parse(&json),
+                    Err(ConfigError::Invalid {
+                        field: "storage_prefix",
+                        ..
+                    })
+                ),
+                "{prefix}"
+            );
+        }
+    }
+
+    #[test]
+    fn local_provider_url_as_domain() {
+        let config = parse(r#"{"domain":"http://127.0.0.1:4000","client_id":"spa-dev"}"#).unwrap();
+        assert_eq!(config.issuer, "http://127.0.0.1:4000/");
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        assert_eq!(
+            parse(r#"{"client_id":"c"}"#),
+            Err(ConfigError::Missing("domain"))
+        );
+        assert_eq!(
+            parse(r#"{"domain":"t.auth0.com"}"#),
+            Err(ConfigError::Missing("client_id"))
+        );
+        assert_eq!(
+            parse(r#"{"domain":"t.auth0.com","client_id":"  "}"#),
+            Err(ConfigError::Missing("client_id"))
+        );
+        assert_eq!(
+            parse(r#"{"domain":"t.auth0.com","client_id":7}"#),
+            Err(ConfigError::WrongType {
+                field: "client_id",
+                expected: "a string"
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_plain_http_off_loopback_and_odd_urls() {
+        for json in [
+            r#"{"issuer":"http://id.example/","client_id":"c"}"#,
+            r#"{"issuer":"ftp://id.example/","client_id":"c"}"#,
+            r#"{"issuer":"https://user@id.example/","client_id":"c"}"#,
+            r#"{"issuer":"https:///","client_id":"c"}"#,
+            r#"{"domain":"t.auth0.com/path","client_id":"c"}"#,
+            r#"{"domain":"t.auth0.com","issuer":"https://t.auth0.com/","client_id":"c"}"#,
+            r#"{"domain":"t.auth0.com","client_id":"c","redirect_uri":"/callback"}"#,
+            r#"{"domain":"t.auth0.com","client_id":"c","token_endpoint":"http://evil.example/"}"#,
+        ] {
+            assert!(
+                matches!(parse(json), Err(ConfigError::Invalid { .. })),
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn redirect_targets_must_be_pages_of_this_app() {
+        for (field, json) in [
+            (
+                "redirect_uri",
+                r#""redirect_uri":"https://evil.example/callback""#,
+            ),
+            (
+                "redirect_uri",
+                r#""redirect_uri":"http://127.0.0.1:80801/callback""#,
+            ),
+            (
+                "redirect_uri",
+                r#""redirect_uri":"http://127.0.0.1:8080/callback#x""#,
+            ),
+            (
+                "redirect_uri",
+                r#""redirect_uri":"http://127.0.0.1:8080/cb?x=1""#,
+            ),
+            (
+                "post_logout_redirect_uri",
+                r#""post_logout_redirect_uri":"https://evil.example/""#,
+            ),
+        ] {
+            let json = format!(r#"{{"domain":"t.auth0.com","client_id":"c",{json}}}"#);
+            assert!(
+                matches!(parse(&json), Err(ConfigError::Invalid { field: f, .. }) if f == field),
+                "{json}"
+            );
+        }
+        let https = AuthConfig::from_json(
+            r#"{"domain":"t.auth0.com","client_id":"c","redirect_uri":"https://app.example/a/b/callback"}"#,
+            "https://app.example",
+        )
+        .unwrap();
+        assert_eq!(https.callback_path(), "/a/b/callback");
+        assert!(matches!(
+            AuthConfig::from_json(
+                r#"{"domain":"t.auth0.com","client_id":"c"}"#,
+                "http://app.example"
+            ),
+            Err(ConfigError::Invalid {
+                field: "redirect_uri",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn rejects_non_objects() {
+        assert!(matches!(
+            parse("<!doctype html>"),
+            Err(ConfigError::NotJson(_))
+        ));
+        assert!(matches!(parse("[1]"), Err(ConfigError::NotJson(_))));
+        assert!(matches!(parse(""), Err(ConfigError::NotJson(_))));
+    }
+}

@@ -1,0 +1,236 @@
+//! Provider metadata: from OpenID Connect Discovery (`/.well-known/openid-configuration`),
+//! or, for an Auth0 `domain` whose discovery fails, Auth0's documented paths.
+
+use serde_json::{Map, Value};
+
+use super::config::{check_provider_url, AuthConfig};
+use super::error::BrowserError;
+use super::id_token::jwks::JwksError;
+
+/// Why a discovery document cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiscoveryError {
+    /// Not a JSON object.
+    #[error("the provider's discovery document is not JSON")]
+    NotJson,
+    /// A required field is absent or not a string.
+    #[error("the provider's discovery document has no usable `{0}`")]
+    Missing(&'static str),
+    /// Its `issuer` is not the configured one (OpenID Connect Discovery 4.3): the
+    /// document may belong to another provider.
+    #[error("the provider's discovery document names another issuer")]
+    IssuerMismatch,
+    /// An endpoint URL is not https (or loopback http).
+    #[error("the provider's `{0}` is not an https URL")]
+    InsecureUrl(&'static str),
+}
+
+/// Why the provider's metadata or keys are unavailable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetadataError {
+    /// The request failed.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    /// Discovery or the key set answered with an error status.
+    #[error("the provider's metadata could not be loaded (HTTP {0})")]
+    Status(u16),
+    /// The discovery document is unusable.
+    #[error(transparent)]
+    Discovery(#[from] DiscoveryError),
+    /// The provider offers no `userinfo_endpoint`.
+    #[error("the provider has no userinfo endpoint")]
+    NoUserinfo,
+    /// The key set is unusable.
+    #[error(transparent)]
+    Jwks(#[from] JwksError),
+}
+
+/// What the client needs to know of the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderMetadata {
+    /// `authorization_endpoint`.
+    pub authorization_endpoint: String,
+    /// `token_endpoint`.
+    pub token_endpoint: String,
+    /// `userinfo_endpoint`, when offered.
+    pub userinfo_endpoint: Option<String>,
+    /// `jwks_uri`: the keys that sign ID tokens.
+    pub jwks_uri: String,
+    /// `end_session_endpoint` (RP-initiated logout), when offered.
+    pub end_session_endpoint: Option<String>,
+    /// RFC 9207: the provider always sends `iss` in authorization responses.
+    pub iss_parameter_supported: bool,
+    /// True when this came from Auth0's documented paths, not from discovery: logout
+    /// then goes to Auth0's `/v2/logout`.
+    pub auth0_fallback: bool,
+}
+
+/// The discovery document's URL for `issuer`.
+pub fn discovery_url(issuer: &str) -> String {
+    format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    )
+}
+
+impl ProviderMetadata {
+    /// Parses a discovery document for the configured issuer. Endpoints set in
+    /// `config.json` win over discovered ones.
+    ///
+    /// # Errors
+    /// A [`DiscoveryError`]; the `issuer` must match exactly.
+    pub fn from_discovery(text: &str, config: &AuthConfig) -> Result<Self, DiscoveryError> {
+        let Ok(Value::Object(doc)) = serde_json::from_str::<Value>(text) else {
+            return Err(DiscoveryError::NotJson);
+        };
+        if string(&doc, "issuer") != Some(config.issuer.as_str()) {
+            return Err(DiscoveryError::IssuerMismatch);
+        }
+        let url = |field: &'static str| -> Result<Option<String>, DiscoveryError> {
+            match string(&doc, field) {
+                None => Ok(None),
+                Some(url) => check_provider_url(field, url)
+                    .map(|()| Some(url.to_owned()))
+                    .map_err(|_| DiscoveryError::InsecureUrl(field)),
+            }
+        };
+        let required = |field| url(field)?.ok_or(DiscoveryError::Missing(field));
+        let overrides = &config.endpoint_overrides;
+        Ok(Self {
+            authorization_endpoint: match &overrides.authorization {
+                Some(url) => url.clone(),
+                None => required("authorization_endpoint")?,
+            },
+            token_endpoint: match &overrides.token {
+                Some(url) => url.clone(),
+                None => required("token_endpoint")?,
+            },
+            userinfo_endpoint: match &overrides.userinfo {
+                Some(url) => Some(url.clone()),
+                None => url("userinfo_endpoint")?,
+            },
+            jwks_uri: required("jwks_uri")?,
+            end_session_endpoint: url("end_session_endpoint")?,
+            iss_parameter_supported: doc
+                .get("authorization_response_iss_parameter_supported")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            auth0_fallback: false,
+        })
+    }
+
+    /// Auth0's documented endpoints under the issuer, used before discovery answers
+    /// and when it fails for an Auth0 `domain`.
+    pub fn auth0_paths(config: &AuthConfig) -> Self {
+        let base = config.issuer.trim_end_matches('/');
+        let overrides = &config.endpoint_overrides;
+        let or = |set: &Option<String>, path: &str| {
+            set.clone().unwrap_or_else(|| format!("{base}{path}"))
+        };
+        Self {
+            authorization_endpoint: or(&overrides.authorization, "/authorize"),
+            token_endpoint: or(&overrides.token, "/oauth/token"),
+            userinfo_endpoint: Some(or(&overrides.userinfo, "/userinfo")),
+            jwks_uri: format!("{base}/.well-known/jwks.json"),
+            end_session_endpoint: None,
+            iss_parameter_supported: false,
+            auth0_fallback: true,
+        }
+    }
+}
+
+fn string<'a>(doc: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
+    doc.get(field)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(json: &str) -> AuthConfig {
+        AuthConfig::from_json(json, "https://app.example").unwrap()
+    }
+
+    const DOC: &str = r#"{
+        "issuer": "https://id.example/",
+        "authorization_endpoint": "https://id.example/auth",
+        "token_endpoint": "https://id.example/token",
+        "userinfo_endpoint": "https://id.example/me",
+        "jwks_uri": "https://id.example/keys",
+        "end_session_endpoint": "https://id.example/logout",
+        "authorization_response_iss_parameter_supported": true
+    }"#;
+
+    #[test]
+    fn reads_the_endpoints() {
+        let config = config(r#"{"issuer":"https://id.example/","client_id":"c"}"#);
+        let meta = ProviderMetadata::from_discovery(DOC, &config).unwrap();
+        assert_eq!(meta.authorization_endpoint, "https://id.example/auth");
+        assert_eq!(meta.token_endpoint, "https://id.example/token");
+        assert_eq!(
+            meta.userinfo_endpoint.as_deref(),
+            Some("https://id.example/me")
+        );
+        assert_eq!(meta.jwks_uri, "https://id.example/keys");
+        assert_eq!(
+            meta.end_session_endpoint.as_deref(),
+            Some("https://id.example/logout")
+        );
+        assert!(meta.iss_parameter_supported);
+        assert!(!meta.auth0_fallback);
+    }
+
+    #[test]
+    fn configured_endpoints_win() {
+        let config = config(
+            r#"{"issuer":"https://id.example/","client_id":"c","token_endpoint":"https://proxy.example/token"}"#,
+        );
+        let meta = ProviderMetadata::from_discovery(DOC, &config).unwrap();
+        assert_eq!(meta.token_endpoint, "https://proxy.example/token");
+    }
+
+    #[test]
+    fn issuer_must_match_exactly() {
+        let config = config(r#"{"issuer":"https://id.example","client_id":"c"}"#);
+        assert_eq!(
+            ProviderMetadata::from_discovery(DOC, &config),
+            Err(DiscoveryError::IssuerMismatch)
+        );
+    }
+
+    #[test]
+    fn rejects_missing_and_insecure_endpoints() {
+        let config = config(r#"{"issuer":"https://id.example/","client_id":"c"}"#);
+        let without_jwks = DOC.replace(r#""jwks_uri": "https://id.example/keys","#, "");
+        assert_eq!(
+            ProviderMetadata::from_discovery(&without_jwks, &config),
+            Err(DiscoveryError::Missing("jwks_uri"))
+        );
+        let insecure = DOC.replace("https://id.example/token", "http://id.example/token");
+        assert_eq!(
+            ProviderMetadata::from_discovery(&insecure, &config),
+            Err(DiscoveryError::InsecureUrl("token_endpoint"))
+        );
+        assert_eq!(
+            ProviderMetadata::from_discovery("<html>", &config),
+            Err(DiscoveryError::NotJson)
+        );
+    }
+
+    #[test]
+    fn auth0_fallback_paths() {
+        let meta =
+            ProviderMetadata::auth0_paths(&config(r#"{"domain":"t.auth0.com","client_id":"c"}"#));
+        assert_eq!(meta.authorization_endpoint, "https://t.auth0.com/authorize");
+        assert_eq!(meta.token_endpoint, "https://t.auth0.com/oauth/token");
+        assert_eq!(meta.jwks_uri, "https://t.auth0.com/.well-known/jwks.json");
+        assert_eq!(meta.end_session_endpoint, None);
+        assert!(meta.auth0_fallback);
+        assert_eq!(
+            discovery_url("https://t.auth0.com/"),
+            "https://t.auth0.com/.well-known/openid-configuration"
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! The library's errors: what failed in the browser ([`BrowserError`]) and why a login,
+//! a renewal or a call with the access token failed ([`AuthError`]). Every message
+//! reads as a sentence a user can act on, and none quotes a token.
+
+use crate::callback::CallbackError;
+use crate::discovery::MetadataError;
+use crate::id_token::IdTokenError;
+use crate::provider_error::ProviderError;
+use crate::token::TokenError;
+use crate::transaction::TakeError;
+
+/// A browser facility failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BrowserError {
+    /// sessionStorage is missing or blocked (some private modes, disabled storage).
+    #[error("this browser does not allow the app to store data for this tab (sessionStorage is unavailable); sign-in needs it")]
+    StorageUnavailable,
+    /// Writing to storage failed, typically because it is full.
+    #[error("the browser refused to store the sign-in data (storage full?)")]
+    StorageWrite,
+    /// No cryptographically secure random source.
+    #[error("this browser has no secure random number generator")]
+    Random,
+    /// A network request failed before an answer arrived.
+    #[error("the network request to {0} failed; check your connection and try again")]
+    Network(String),
+    /// A network request got no answer in time.
+    #[error("the request to {0} timed out; please try again")]
+    Timeout(String),
+    /// The page could not be sent to another address.
+    #[error("the browser refused to navigate")]
+    Navigation,
+}
+
+/// Why a login, a renewal or a call with the access token failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AuthError {
+    /// A browser facility failed.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    /// The provider's metadata or keys are unavailable.
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    /// The callback query is unusable.
+    #[error(transparent)]
+    Callback(#[from] CallbackError),
+    /// The provider refused the login (an error answer that matched this tab's login).
+    #[error("{0}")]
+    Denied(ProviderError),
+    /// No matching transaction (forged, replayed, expired or from another tab).
+    #[error(transparent)]
+    Transaction(#[from] TakeError),
+    /// The callback names another issuer (RFC 9207 mix-up defence), or a session
+    /// belongs to another issuer or client than the configured one.
+    #[error("the sign-in response came from another provider than the configured one")]
+    IssuerMismatch,
+    /// The provider promises `iss` in every response (RFC 9207) and this one has none.
+    #[error("the sign-in response does not say which provider sent it")]
+    MissingIssuer,
+    /// The token endpoint refused or answered badly.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// The ID token failed verification.
+    #[error("the sign-in could not be verified: {0}")]
+    IdToken(#[from] IdTokenError),
+    /// A refreshed ID token names another user.
+    #[error("the renewed sign-in belongs to another user")]
+    SubjectChanged,
+    /// The refresh token was refused, or there is none: the session is over.
+    #[error("your session has ended; please sign in again")]
+    SessionEnded,
+    /// The user signed out in another tab of this app.
+    #[error("you signed out in another tab")]
+    SignedOutElsewhere,
+    /// An API refused the access token even after a renewal.
+    #[error("the service no longer accepts your sign-in (HTTP 401); please sign in again")]
+    Unauthorized,
+}
+
+impl AuthError {
+    /// True when the session cannot go on: the user is signed out (and a stored
+    /// refresh token forgotten) rather than the app retrying later. One rule for
+    /// renewing a live session and for restoring one after a reload.
+    ///
+    /// The provider refusing the refresh token, an ID token that fails its checks or
+    /// names another user or issuer, and an API that refuses a fresh token end it;
+    /// network failures, timeouts and server hiccups (5xx, `temporarily_unavailable`)
+    /// do not: the refresh token may still be good.
+    pub fn ends_session(&self) -> bool {
+        match self {
+            Self::SessionEnded
+            | Self::SubjectChanged
+            | Self::IdToken(_)
+            | Self::IssuerMismatch
+            | Self::Unauthorized
+            | Self::SignedOutElsewhere => true,
+            // A successful status with an unusable body, or a refused client: the
+            // same request will not do better later.
+            Self::Token(error) => !error.is_passing(),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(error: &str) -> AuthError {
+        AuthError::Token(TokenError::Server(ProviderError {
+            error: error.into(),
+            error_description: None,
+        }))
+    }
+
+    #[test]
+    fn a_refused_or_unverifiable_session_ends() {
+        for error in [
+            AuthError::SessionEnded,
+            AuthError::SubjectChanged,
+            AuthError::IdToken(IdTokenError::BadSignature),
+            AuthError::IssuerMismatch,
+            AuthError::Unauthorized,
+            server("invalid_client"),
+            server("unauthorized_client"),
+            AuthError::Token(TokenError::MissingIdToken),
+        ] {
+            assert!(error.ends_session(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn passing_failures_keep_the_session() {
+        for error in [
+            AuthError::Browser(BrowserError::Network("https://id.example".into())),
+            AuthError::Browser(BrowserError::Timeout("https://id.example".into())),
+            AuthError::Token(TokenError::Status(503)),
+            server("temporarily_unavailable"),
+            server("server_error"),
+            AuthError::Metadata(MetadataError::Status(500)),
+        ] {
+            assert!(!error.ends_session(), "{error:?}");
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! ID token claims and their validation (OpenID Connect Core 1.0 section 3.1.3.7).
+//!
+//! Claims are only handed out by [`validate_id_token`], which takes a token whose
+//! signature was verified and applies every claim check, so the UI cannot show a
+//! profile from a token that was never checked.
+
+use serde_json::{Map, Value};
+
+use super::jwt::VerifiedJwt;
+use super::IdTokenError;
+use crate::secret::Nonce;
+
+/// Seconds of clock skew tolerated on `exp`, `iat` and `auth_time`.
+pub const LEEWAY_SECS: i64 = 60;
+
+/// What the token must match.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimsCheck<'a> {
+    /// The expected `iss`, exactly.
+    pub issuer: &'a str,
+    /// This client's `client_id`.
+    pub client_id: &'a str,
+    /// The `nonce` sent in the authorize request; `None` for an ID token from a
+    /// refresh, which carries none (OpenID Connect Core 12.2).
+    pub nonce: Option<&'a Nonce>,
+    /// The current time, in seconds since the Unix epoch.
+    pub now_secs: i64,
+    /// The `max_age` sent, if any.
+    pub max_age: Option<u64>,
+    /// The `organization` sent, if any.
+    pub organization: Option<&'a str>,
+}
+
+/// The claims of a validated ID token. Construct with [`validate_id_token`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct IdTokenClaims {
+    /// Issuer.
+    pub iss: String,
+    /// Subject: the user's stable id at the provider.
+    pub sub: String,
+    /// Audiences (a single string in the token becomes a one-element list).
+    pub aud: Vec<String>,
+    /// Expiry, seconds since the Unix epoch.
+    pub exp: i64,
+    /// Issued at, seconds since the Unix epoch.
+    pub iat: i64,
+    /// Authorized party.
+    pub azp: Option<String>,
+    /// The login's nonce.
+    pub nonce: Option<String>,
+    /// When the user authenticated.
+    pub auth_time: Option<i64>,
+    /// Full name.
+    pub name: Option<String>,
+    /// Casual name.
+    pub nickname: Option<String>,
+    /// Picture URL.
+    pub picture: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+    /// Whether the provider verified the email address.
+    pub email_verified: Option<bool>,
+    /// Auth0 organization id.
+    pub org_id: Option<String>,
+    /// Every other claim, as sent.
+    pub other: Map<String, Value>,
+}
+
+impl IdTokenClaims {
+    /// A name to greet the user with: `name`, then `nickname`, `email`, `sub`.
+    pub fn display_name(&self) -> &str {
+        [&self.name, &self.nickname, &self.email]
+            .into_iter()
+            .flatten()
+            .find(|s| !s.is_empty())
+            .map_or(&self.sub, String::as_str)
+    }
+}
+
+/// Applies the claim checks of OpenID Connect Core 3.1.3.7 (steps 2–5 and 9–13) to
+/// an ID token whose signature (steps 6–8) was verified.
+///
+/// # Errors
+/// The first [`IdTokenError`] found.
+pub fn validate_id_token(
+    jwt: VerifiedJwt,
+    check: &ClaimsCheck,
+) -> Result<IdTokenClaims, IdTokenError> {
+    let claims = claims_from_payload(jwt.into_payload())?;
+    check_claims(&claims, check)?;
+    Ok(claims)
+}
+
+fn check_claims(claims: &IdTokenClaims, check: &ClaimsCheck) -> Result<(), IdTokenError> {
+    if claims.iss != check.issuer {
+        return Err(IdTokenError::WrongIssuer);
+    }
+    if !claims.aud.iter().any(|a| a == check.client_id) {
+        return Err(IdTokenError::WrongAudience);
+    }
+    match &claims.azp {
+        Some(azp) if azp != check.client_id => return Err(IdTokenError::WrongAuthorizedParty),
+        None if claims.aud.len() > 1 => return Err(IdTokenError::WrongAuthorizedParty),
+        _ => {}
+    }
+    if check.now_secs > claims.exp.saturating_add(LEEWAY_SECS) {
+        return Err(IdTokenError::Expired);
+    }
+    if claims.iat > check.now_secs.saturating_add(LEEWAY_SECS) {
+        return Err(IdTokenError::IssuedInFuture);
+    }
+    if let Some(expected) = check.nonce {
+        let nonce = claims
+            .nonce
+            .as_deref()
+            .ok_or(IdTokenError::MissingClaim("nonce"))?;
+        if !constant_time_eq(nonce.as_bytes(), expected.secret().as_bytes()) {
+            return Err(IdTokenError::NonceMismatch);
+        }
+    }
+    if let Some(max_age) = check.max_age {
+        let auth_time = claims
+            .auth_time
+            .ok_or(IdTokenError::MissingClaim("auth_time"))?;
+        let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
+        if check.now_secs
+            > auth_time
+                .saturating_add(max_age)
+                .saturating_add(LEEWAY_SECS)
+        {
+            return Err(IdTokenError::AuthTooOld);
+        }
+    }
+    if let Some(organization) = check.organization {
+        // Auth0: an `org_…` value is an id and must equal `org_id`; anything else is a
+        // name, compared case-insensitively with `org_name`.
+        let matches = if organization.starts_with("org_") {
+            claims.org_id.as_deref() == Some(organization)
+        } else {
+            claims
+                .other
+                .get("org_name")
+                .and_then(Value::as_str)
+                .is_some_and(|name| name.eq_ignore_ascii_case(organization))
+        };
+        if !matches {
+            return Err(IdTokenError::WrongOrganization);
+        }
+    }
+    Ok(())
+}
+
+/// Compares without an early exit, so timing does not reveal how much of a secret
+/// matched.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn claims_from_payload(mut payload: Map<String, Value>) -> Result<IdTokenClaims, IdTokenError> {
+    let aud = match payload.remove("aud") {
+        Some(Value::String(aud)) => vec![aud],
+        Some(Value::Array(list)) => list
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s),
+                _ => Err(IdTokenError::WrongType("aud")),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(IdTokenError::WrongType("aud")),
+        None => return Err(IdTokenError::MissingClaim("aud")),
+    };
+    let p = &mut payload;
+    Ok(IdTokenClaims {
+        iss: required(take_string(p, "iss")?, "iss")?,
+        sub: required(take_string(p, "sub")?, "sub")?,
+        aud,
+        exp: required(take_time(p, "exp")?, "exp")?,
+        iat: required(take_time(p, "iat")?, "iat")?,
+        azp: take_string(p, "azp")?,
+        nonce: take_string(p, "nonce")?,
+        auth_time: take_time(p, "auth_time")?,
+        name: take_string(p, "name")?,
+        nickname: take_string(p, "nickname")?,
+        picture: take_string(p, "picture")?,
+        email: take_string(p, "email")?,
+        email_verified: match p.remove("email_verified") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(b),
+            Some(_) => return Err(IdTokenError::WrongType("email_verified")),
+        },
+        org_id: take_string(p, "org_id")?,
+        other: payload,
+    })
+}
+
+fn required<T>(value: Option<T>, claim: &'static str) -> Result<T, IdTokenError> {
+    value.ok_or(IdTokenError::MissingClaim(claim))
+}
+
+fn take_string(
+    payload: &mut Map<String, Value>,
+    claim: &'static str,
+) -> Result<Option<String>, IdTokenError> {
+    match payload.remove(claim) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(IdTokenError::WrongType(claim)),
+    }
+}
+
+/// A NumericDate: seconds since the epoch. Fractions are allowed by RFC 7519 and
+/// truncated here.
+fn take_time(
+    payload: &mut Map<String, Value>,
+    claim: &'static str,
+) -> Result<Option<i64>, IdTokenError> {
+    match payload.remove(claim) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.is_finite() && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            })
+            .map(Some)
+            .ok_or(IdTokenError::WrongType(claim)),
+        Some(_) => Err(IdTokenError::WrongType(claim)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id_token::jwt::tests::token;
+    use crate::id_token::jwt::DecodedJwt;
+    use serde_json::json;
+
+    const NOW: i64 = 1_700_000_000;
+    const ISSUER: &str = "https://tenant.auth0.com/";
+
+    fn nonce() -> Nonce {
+        Nonce::new("n-123".into())
+    }
+
+    fn payload() -> Value {
+        json!({
+            "iss": ISSUER, "sub": "auth0|42", "aud": "client-1",
+            "exp": NOW + 3600, "iat": NOW - 5, "nonce": "n-123",
+            "name": "Ada Lovelace", "nickname": "ada", "picture": "https://img.example/ada.png",
+            "email": "ada@example.com", "email_verified": true, "locale": "en"
+        })
+    }
+
+    fn check_with(nonce: &Nonce) -> ClaimsCheck<'_> {
+        ClaimsCheck {
+            issuer: ISSUER,
+            client_id: "client-1",
+            nonce: Some(nonce),
+            now_secs: NOW,
+            max_age: None,
+            organization: None,
+        }
+    }
+
+    fn validate(payload: &Value) -> Result<IdTokenClaims, IdTokenError> {
+        validate_with(payload, |_| {})
+    }
+
+    fn validate_with(
+        payload: &Value,
+        adjust: impl FnOnce(&mut ClaimsCheck),
+    ) -> Result<IdTokenClaims, IdTokenError> {
+        let nonce = nonce();
+        let mut check = check_with(&nonce);
+        adjust(&mut check);
+        let raw = token(r#"{"alg":"RS256","kid":"k"}"#, &payload.to_string());
+        let jwt = DecodedJwt::decode(&raw)?.insecure_assume_signature_verified();
+        validate_id_token(jwt, &check)
+    }
+
+    fn with(changes: Value) -> Value {
+        let mut p = payload();
+        for (k, v) in changes.as_object().unwrap() {
+            if v.is_null() {
+                p.as_object_mut().unwrap().remove(k);
+            } else {
+                p[k] = v.clone();
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn a_good_token_gives_typed_claims() {
+        let claims = validate(&payload()).unwrap();
+        assert_eq!(claims.sub, "auth0|42");
+        assert_eq!(claims.aud, ["client-1"]);
+        assert_eq!(claims.name.as_deref(), Some("Ada Lovelace"));
+        assert_eq!(claims.email_verified, Some(true));
+        assert_eq!(claims.other.get("locale"), Some(&json!("en")));
+        assert!(!claims.other.contains_key("sub"));
+        assert_eq!(claims.display_name(), "Ada Lovelace");
+    }
+
+    #[test]
+    fn display_name_falls_back() {
+        let claims = validate(&with(json!({"name": null, "nickname": ""}))).unwrap();
+        assert_eq!(claims.display_name(), "ada@example.com");
+        let claims = validate(&with(
+            json!({"name": null, "nickname": null, "email": null}),
+        ))
+        .unwrap();
+        assert_eq!(claims.display_name(), "auth0|42");
+    }
+
+    #[test]
+    fn issuer_must_match_exactly() {
+        assert!(matches!(
+            validate(&with(json!({"iss": "https://tenant.auth0.com"}))),
+            Err(IdTokenError::WrongIssuer)
+        ));
+        assert!(matches!(
+            validate(&with(json!({"iss": "https://evil.example/"}))),
+            Err(IdTokenError::WrongIssuer)
+        ));
+    }
+
+    #[test]
+    fn audience_string_or_array() {
+        assert_eq!(
+            validate(&with(json!({"aud": "other"}))),
+            Err(IdTokenError::WrongAudience)
+        );
+        assert_eq!(
+            validate(&with(json!({"aud": []}))),
+            Err(IdTokenError::WrongAudience)
+        );
+        assert!(validate(&with(json!({"aud": ["client-1"]}))).is_ok());
+        assert_eq!(
+            validate(&with(json!({"aud": ["client-1", 5]}))),
+            Err(IdTokenError::WrongType("aud"))
+        );
+        assert_eq!(
+            validate(&with(json!({"aud": 5}))),
+            Err(IdTokenError::WrongType("aud"))
+        );
+    }
+
+    #[test]
+    fn several_audiences_need_azp_equal_to_client() {
+        let aud = json!(["client-1", "https://api.example"]);
+        assert_eq!(
+            validate(&with(json!({"aud": aud}))),
+            Err(IdTokenError::WrongAuthorizedParty)
+        );
+        assert!(validate(&with(json!({"aud": aud, "azp": "client-1"}))).is_ok());
+        assert_eq!(
+            validate(&with(json!({"aud": aud, "azp": "other"}))),
+            Err(IdTokenError::WrongAuthorizedParty)
+        );
+        assert_eq!(
+            validate(&with(json!({"azp": "other"}))),
+            Err(IdTokenError::WrongAuthorizedParty)
+        );
+    }
+
+    #[test]
+    fn expiry_with_leeway() {
+        assert!(validate(&with(json!({"exp": NOW - LEEWAY_SECS}))).is_ok());
+        assert_eq!(
+            validate(&with(json!({"exp": NOW - LEEWAY_SECS - 1}))),
+            Err(IdTokenError::Expired)
+        );
+    }
+
+    #[test]
+    fn issued_at_in_the_future_with_leeway() {
+        assert!(validate(&with(json!({"iat": NOW + LEEWAY_SECS}))).is_ok());
+        assert_eq!(
+            validate(&with(json!({"iat": NOW + LEEWAY_SECS + 1}))),
+            Err(IdTokenError::IssuedInFuture)
+        );
+    }
+
+    #[test]
+    fn nonce_must_match() {
+        assert_eq!(
+            validate(&with(json!({"nonce": "n-124"}))),
+            Err(IdTokenError::NonceMismatch)
+        );
+        assert_eq!(
+            validate(&with(json!({"nonce": "n-12"}))),
+            Err(IdTokenError::NonceMismatch)
+        );
+        assert_eq!(
+            validate(&with(json!({"nonce": null}))),
+            Err(IdTokenError::MissingClaim("nonce"))
+        );
+        let refreshed = validate_with(&with(json!({"nonce": null})), |c| c.nonce = None);
+        assert!(refreshed.is_ok(), "a refreshed ID token carries no nonce");
+    }
+
+    #[test]
+    fn max_age_needs_a_recent_auth_time() {
+        let max_age = |c: &mut ClaimsCheck| c.max_age = Some(300);
+        assert_eq!(
+            validate_with(&payload(), max_age),
+            Err(IdTokenError::MissingClaim("auth_time"))
+        );
+        assert!(validate_with(&with(json!({"auth_time": NOW - 300})), max_age).is_ok());
+        assert_eq!(
+            validate_with(
+                &with(json!({"auth_time": NOW - 300 - LEEWAY_SECS - 1})),
+                max_age
+            ),
+            Err(IdTokenError::AuthTooOld)
+        );
+    }
+
+    #[test]
+    fn organization_id_or_name_must_match() {
+        let by_id = |c: &mut ClaimsCheck| c.organization = Some("org_abc");
+        assert!(validate_with(&with(json!({"org_id": "org_abc"})), by_id).is_ok());
+        assert_eq!(
+            validate_with(&with(json!({"org_id": "org_xyz"})), by_id),
+            Err(IdTokenError::WrongOrganization)
+        );
+        assert_eq!(
+            validate_with(&payload(), by_id),
+            Err(IdTokenError::WrongOrganization)
+        );
+        let by_name = |c: &mut ClaimsCheck| c.organization = Some("Acme");
+        assert!(validate_with(&with(json!({"org_name": "acme"})), by_name).is_ok());
+        assert_eq!(
+            validate_with(&with(json!({"org_name": "other"})), by_name),
+            Err(IdTokenError::WrongOrganization)
+        );
+    }
+
+    #[test]
+    fn missing_and_wrongly_typed_claims_are_named() {
+        for claim in ["iss", "sub", "aud", "exp", "iat"] {
+            assert_eq!(
+                validate(&with(json!({ claim: null }))),
+                Err(IdTokenError::MissingClaim(claim)),
+                "{claim}"
+            );
+        }
+        for (claim, value) in [
+            ("sub", json!(42)),
+            ("exp", json!("tomorrow")),
+            ("iat", json!(true)),
+            ("email_verified", json!("yes")),
+            ("name", json!(["a"])),
+            ("nonce", json!(1)),
+        ] {
+            assert_eq!(
+                validate(&with(json!({ claim: value }))),
+                Err(IdTokenError::WrongType(claim)),
+                "{claim}"
+            );
+        }
+    }
+
+    #[test]
+    fn fractional_times_are_accepted() {
+        assert!(validate(&with(json!({"exp": (NOW + 10) as f64 + 0.5}))).is_ok());
+    }
+
+    #[test]
+    fn structural_faults_come_from_the_decoder() {
+        assert_eq!(
+            validate(&json!("not an object")),
+            Err(IdTokenError::BadJson("payload"))
+        );
+    }
+}

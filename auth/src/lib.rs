@@ -1,0 +1,139 @@
+//! Sign-in for [Leptos](https://leptos.dev) apps with Auth0 or any OpenID Connect
+//! provider: the Authorization Code Flow with PKCE (RFC 7636), the ID token verified
+//! in the browser (signature with WebCrypto, then every claim of OpenID Connect Core
+//! 3.1.3.7) before anything is kept, tokens in memory, refresh tokens rotated under a
+//! cross-tab lock.
+//!
+//! # Quick start
+//!
+//! ```toml
+//! [dependencies]
+//! leptos-pkce-auth = { path = "auth" } # or a git / registry source
+//! ```
+//!
+//! ```ignore
+//! use leptos::prelude::*;
+//! use leptos_pkce_auth::{provide_auth, use_auth, AuthConfig, HandleCallback, LoginOptions, RequireAuth};
+//! use leptos_router::{components::{Route, Router, Routes}, path};
+//!
+//! fn main() {
+//!     // Optional, first thing: at the callback the code is redeemed while the app loads.
+//!     leptos_pkce_auth::begin_callback();
+//!     leptos::mount::mount_to_body(App);
+//! }
+//!
+//! #[component]
+//! fn App() -> impl IntoView {
+//!     let origin = window().location().origin().unwrap();
+//!     let config = AuthConfig::from_json(
+//!         r#"{"domain": "YOUR_TENANT.eu.auth0.com", "client_id": "YOUR_CLIENT_ID"}"#,
+//!         &origin,
+//!     )
+//!     .expect("a valid configuration");
+//!     provide_auth(config);
+//!     view! {
+//!         <Router>
+//!             // Finishes the login at `redirect_uri`'s path, then shows the routes.
+//!             <HandleCallback failed=|error| view! { <p>{error.to_string()}</p> }>
+//!                 <Routes fallback=|| "Not found">
+//!                     <Route path=path!("/") view=Home/>
+//!                     <Route path=path!("/private") view=|| view! {
+//!                         <RequireAuth>"Only for signed-in users"</RequireAuth>
+//!                     }/>
+//!                 </Routes>
+//!             </HandleCallback>
+//!         </Router>
+//!     }
+//! }
+//!
+//! #[component]
+//! fn Home() -> impl IntoView {
+//!     let auth = use_auth();
+//!     move || match auth.user().get() {
+//!         Some(user) => view! {
+//!             <p>"Hello, " {user.display_name().to_owned()}</p>
+//!             <button on:click=move |_| auth.logout(Default::default())>"Sign out"</button>
+//!         }.into_any(),
+//!         None => view! {
+//!             <button on:click=move |_| auth.login(LoginOptions::default())>"Sign in"</button>
+//!         }.into_any(),
+//!     }
+//! }
+//! ```
+//!
+//! An access token for your API: `auth.access_token().await` (renewed when stale), or
+//! `auth.get_with_token(url).await` (renews once and retries on a 401).
+//!
+//! # Configuration
+//!
+//! [`AuthConfig::from_json`] reads a JSON object, typically a `config.json` served
+//! beside `index.html`, so one build serves many deployments. Fields it does not know
+//! are left for the app.
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `domain` | an Auth0 tenant (`tenant.eu.auth0.com`, or a full `http(s)://` URL) |
+//! | `issuer` | any other OpenID Connect provider's issuer, exactly as it writes it |
+//! | `client_id` | the public client's id (required) |
+//! | `redirect_uri` | where the provider comes back, on the app's origin; its path is where logins finish (`{origin}/callback`) |
+//! | `scope` | space-separated; `openid` is always added (`openid profile email`) |
+//! | `audience` | the API the access token is for (Auth0) |
+//! | `post_logout_redirect_uri` | where the provider sends the browser after logout, on the app's origin (`{origin}/`) |
+//! | `federated_logout` | Auth0: also sign out of the social provider (`false`) |
+//! | `refresh_token_storage` | `memory` (default) or `indexed_db` (survives reloads) |
+//! | `storage_prefix` | names every storage key, lock, channel and database (`leptos-pkce.{client_id}`) |
+//! | `authorization_endpoint`, `token_endpoint`, `userinfo_endpoint` | override discovery |
+//!
+//! # Layers
+//!
+//! The protocol core (every public module below) is plain Rust with no browser or
+//! Leptos types: time and randomness come in as arguments, and every rule has a
+//! native test. The browser glue (private) fetches, stores, signs and feeds answers
+//! in; the Leptos layer ([`Auth`], the components) turns the state into signals.
+
+#![warn(missing_docs)]
+
+pub mod authorize;
+pub mod callback;
+pub mod config;
+pub mod discovery;
+pub mod error;
+pub mod form;
+pub mod id_token;
+pub mod login;
+pub mod logout;
+pub mod names;
+pub mod pkce;
+pub mod provider_error;
+pub mod refresh;
+pub mod return_to;
+pub mod schedule;
+pub mod secret;
+pub mod session;
+pub mod token;
+pub mod transaction;
+
+#[cfg(target_arch = "wasm32")]
+mod browser;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod context;
+
+pub use authorize::LoginOptions;
+pub use config::{AuthConfig, ConfigError, ProviderKind, RefreshTokenStorage};
+pub use error::{AuthError, BrowserError};
+pub use id_token::claims::IdTokenClaims;
+pub use logout::LogoutOptions;
+pub use return_to::ReturnTo;
+pub use secret::AccessToken;
+pub use session::Session;
+
+#[cfg(target_arch = "wasm32")]
+pub use browser::http::HttpResponse;
+#[cfg(target_arch = "wasm32")]
+pub use browser::pending_login::begin_callback;
+#[cfg(target_arch = "wasm32")]
+pub use components::{HandleCallback, RequireAuth};
+#[cfg(target_arch = "wasm32")]
+pub use context::{provide_auth, use_auth, Auth, AuthState};

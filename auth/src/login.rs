@@ -1,0 +1,174 @@
+//! Finishing a login at the callback, as pure rules: which answers are accepted
+//! before the code is spent, and what the ID token must match afterwards.
+
+use super::callback::CallbackResponse;
+use super::error::AuthError;
+use super::id_token::claims::ClaimsCheck;
+use super::secret::AuthorizationCode;
+use super::transaction::{TakeError, Transaction};
+
+/// Checks the provider's answer against the transaction its `state` named (`taken`
+/// is the outcome of taking that transaction from storage). Gives the code to
+/// redeem and the transaction, or why the answer is refused; nothing has been spent
+/// then.
+///
+/// The order is the rule: the `state` is matched first (RFC 6749 10.12), so an
+/// answer that belongs to no login of this tab is refused as such, and nothing it
+/// says (not even an `error_description`) reaches the user. Only then does an error
+/// answer count as the provider's word. RFC 9207: an `iss` other than the issuer the
+/// login started with, or none from a provider that promised one, is refused before
+/// the code is spent.
+///
+/// # Errors
+/// [`AuthError::Transaction`] for an unknown, used, expired or unreadable
+/// transaction; [`AuthError::Denied`] for the provider's error answer;
+/// [`AuthError::IssuerMismatch`] and [`AuthError::MissingIssuer`] for RFC 9207.
+pub fn check_callback(
+    response: CallbackResponse,
+    taken: Option<Result<Transaction, TakeError>>,
+) -> Result<(Transaction, AuthorizationCode), AuthError> {
+    let transaction = taken.unwrap_or(Err(TakeError::UnknownState))?;
+    let (code, iss) = match response {
+        CallbackResponse::Error { error, .. } => return Err(AuthError::Denied(error)),
+        CallbackResponse::Code { code, iss, .. } => (code, iss),
+    };
+    match iss {
+        Some(iss) if iss != transaction.issuer => Err(AuthError::IssuerMismatch),
+        None if transaction.provider.iss_parameter_supported => Err(AuthError::MissingIssuer),
+        _ => Ok((transaction, code)),
+    }
+}
+
+/// What the ID token of a finished login must match: the issuer and client the login
+/// started with, its nonce, its `max_age` and its organization.
+pub fn id_token_check(transaction: &Transaction, now_secs: i64) -> ClaimsCheck<'_> {
+    ClaimsCheck {
+        issuer: &transaction.issuer,
+        client_id: &transaction.client_id,
+        nonce: Some(&transaction.nonce),
+        now_secs,
+        max_age: transaction.max_age,
+        organization: transaction.organization.as_deref(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider_error::ProviderError;
+    use crate::return_to::ReturnTo;
+    use crate::secret::{CodeVerifier, Nonce, State};
+    use crate::transaction::{CallbackEndpoints, TransactionError};
+
+    fn transaction(iss_promised: bool) -> Transaction {
+        Transaction {
+            state: State::new("st".into()),
+            code_verifier: CodeVerifier::new("ver".into()),
+            nonce: Nonce::new("no".into()),
+            client_id: "spa".into(),
+            issuer: "https://idp.example/".into(),
+            redirect_uri: "https://app.example/callback".into(),
+            return_to: ReturnTo::parse("/profile").unwrap(),
+            created_at: 1_000,
+            max_age: Some(300),
+            organization: Some("org_1".into()),
+            provider: CallbackEndpoints {
+                token_endpoint: "https://idp.example/oauth/token".into(),
+                jwks_uri: "https://idp.example/.well-known/jwks.json".into(),
+                iss_parameter_supported: iss_promised,
+            },
+        }
+    }
+
+    fn answer(query: &str) -> CallbackResponse {
+        CallbackResponse::parse(query).unwrap()
+    }
+
+    #[test]
+    fn a_code_for_this_tabs_login_from_its_issuer_is_accepted() {
+        let (tx, code) = check_callback(
+            answer("code=c1&state=st&iss=https%3A%2F%2Fidp.example%2F"),
+            Some(Ok(transaction(true))),
+        )
+        .unwrap();
+        assert_eq!(code.secret(), "c1");
+        assert_eq!(tx, transaction(true));
+        let without_iss = check_callback(answer("code=c1&state=st"), Some(Ok(transaction(false))));
+        assert!(
+            without_iss.is_ok(),
+            "no iss from a provider that never promised one"
+        );
+    }
+
+    #[test]
+    fn the_state_is_matched_before_an_error_answer_is_believed() {
+        let forged = answer("error=access_denied&error_description=Call%200800-SCAM&state=x");
+        let refused = check_callback(forged.clone(), Some(Err(TakeError::UnknownState)));
+        assert_eq!(
+            refused,
+            Err(AuthError::Transaction(TakeError::UnknownState))
+        );
+        assert!(!refused.unwrap_err().to_string().contains("SCAM"));
+        let no_state = answer("error=access_denied&error_description=SCAM");
+        assert_eq!(
+            check_callback(no_state, None),
+            Err(AuthError::Transaction(TakeError::UnknownState))
+        );
+        let ours = answer("error=access_denied&state=st");
+        assert_eq!(
+            check_callback(ours, Some(Ok(transaction(true)))),
+            Err(AuthError::Denied(ProviderError {
+                error: "access_denied".into(),
+                error_description: None,
+            }))
+        );
+    }
+
+    #[test]
+    fn an_expired_or_unreadable_transaction_refuses_the_code() {
+        for error in [
+            TakeError::Transaction(TransactionError::Expired),
+            TakeError::Transaction(TransactionError::Corrupt),
+        ] {
+            assert_eq!(
+                check_callback(answer("code=c&state=st"), Some(Err(error.clone()))),
+                Err(AuthError::Transaction(error))
+            );
+        }
+    }
+
+    #[test]
+    fn rfc_9207_another_issuer_or_a_missing_promised_iss_is_refused() {
+        assert_eq!(
+            check_callback(
+                answer("code=c&state=st&iss=https%3A%2F%2Fevil.example%2F"),
+                Some(Ok(transaction(false)))
+            ),
+            Err(AuthError::IssuerMismatch)
+        );
+        assert_eq!(
+            check_callback(
+                answer("code=c&state=st&iss=https%3A%2F%2Fidp.example"),
+                Some(Ok(transaction(false)))
+            ),
+            Err(AuthError::IssuerMismatch),
+            "issuers compare exactly"
+        );
+        assert_eq!(
+            check_callback(answer("code=c&state=st"), Some(Ok(transaction(true)))),
+            Err(AuthError::MissingIssuer)
+        );
+    }
+
+    #[test]
+    fn the_id_token_must_match_the_login_it_finishes() {
+        let tx = transaction(true);
+        let check = id_token_check(&tx, 42);
+        assert_eq!(check.issuer, "https://idp.example/");
+        assert_eq!(check.client_id, "spa");
+        assert_eq!(check.nonce.map(Nonce::secret), Some("no"));
+        assert_eq!(check.now_secs, 42);
+        assert_eq!(check.max_age, Some(300));
+        assert_eq!(check.organization, Some("org_1"));
+    }
+}

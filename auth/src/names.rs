@@ -1,0 +1,74 @@
+//! The names this library writes under in the browser, all derived from the
+//! configured storage prefix, so two apps on one origin never share a key, a lock, a
+//! channel or a database.
+
+/// Every browser-side name of one app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageNames {
+    prefix: String,
+}
+
+impl StorageNames {
+    /// The names under `prefix` (see `storage_prefix` in the configuration).
+    pub fn new(prefix: &str) -> Self {
+        Self {
+            prefix: prefix.to_owned(),
+        }
+    }
+
+    /// The start of every login transaction's sessionStorage key.
+    pub fn transaction_prefix(&self) -> String {
+        format!("{}.tx.", self.prefix)
+    }
+
+    /// The sessionStorage key of the login transaction with this `state`.
+    pub fn transaction_key(&self, state: &str) -> String {
+        format!("{}{state}", self.transaction_prefix())
+    }
+
+    /// The Web Lock that serializes refreshes across tabs.
+    pub fn refresh_lock(&self) -> String {
+        format!("{}.refresh", self.prefix)
+    }
+
+    /// The BroadcastChannel that tells the app's other tabs about a sign-out.
+    pub fn channel(&self) -> String {
+        format!("{}.auth", self.prefix)
+    }
+
+    /// The IndexedDB database of the refresh token (with `indexed_db`).
+    pub fn database(&self) -> String {
+        self.prefix.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_carries_the_prefix() {
+        let names = StorageNames::new("leptos-pkce.spa");
+        assert_eq!(names.transaction_key("abc"), "leptos-pkce.spa.tx.abc");
+        assert_eq!(names.refresh_lock(), "leptos-pkce.spa.refresh");
+        assert_eq!(names.channel(), "leptos-pkce.spa.auth");
+        assert_eq!(names.database(), "leptos-pkce.spa");
+    }
+
+    #[test]
+    fn two_prefixes_share_no_name() {
+        let (a, b) = (StorageNames::new("app"), StorageNames::new("example"));
+        let all = |n: &StorageNames| {
+            [
+                n.transaction_key("s"),
+                n.refresh_lock(),
+                n.channel(),
+                n.database(),
+            ]
+        };
+        for name in all(&a) {
+            assert!(!all(&b).contains(&name), "{name}");
+            assert!(!name.starts_with(&b.transaction_prefix()), "{name}");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Renewing tokens with the refresh token, as pure rules: what the token endpoint's
+//! answer means, which refresh token to keep, what a refreshed ID token must match,
+//! and the session that results.
+
+use super::error::AuthError;
+use super::id_token::claims::{ClaimsCheck, IdTokenClaims};
+use super::secret::{IdToken, RefreshToken};
+use super::session::Session;
+use super::token::{TokenError, TokenResponse};
+
+/// A usable answer to a refresh grant.
+#[derive(Debug)]
+pub struct RefreshAnswer {
+    /// The new tokens (the ID token not yet verified).
+    pub tokens: TokenResponse,
+    /// The refresh token to keep from now on: the rotated one, or the one just used
+    /// when the provider does not rotate. Store it before anything else can fail:
+    /// with rotation the old one is already spent.
+    pub keep: RefreshToken,
+}
+
+/// Reads the token endpoint's answer to a refresh grant that presented `spent`.
+///
+/// # Errors
+/// [`AuthError::SessionEnded`] for `invalid_grant` (the refresh token is expired,
+/// revoked or already used: it will never work again); the [`TokenError`] otherwise.
+/// Which errors end the session is [`AuthError::ends_session`]'s rule.
+pub fn read_refresh_answer(
+    status: u16,
+    body: &str,
+    spent: RefreshToken,
+) -> Result<RefreshAnswer, AuthError> {
+    match TokenResponse::parse(status, body) {
+        Ok(tokens) => {
+            let keep = tokens.refresh_token.clone().unwrap_or(spent);
+            Ok(RefreshAnswer { tokens, keep })
+        }
+        Err(TokenError::Server(error)) if error.error == "invalid_grant" => {
+            Err(AuthError::SessionEnded)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// What a refreshed ID token must match (OpenID Connect Core 12.2): the configured
+/// issuer and client, no nonce (none was sent). The subject is checked by
+/// [`accept_refresh`].
+pub fn refreshed_id_token_check<'a>(
+    issuer: &'a str,
+    client_id: &'a str,
+    now_secs: i64,
+) -> ClaimsCheck<'a> {
+    ClaimsCheck {
+        issuer,
+        client_id,
+        nonce: None,
+        now_secs,
+        max_age: None,
+        organization: None,
+    }
+}
+
+/// The session after a refresh: `current` renewed, or (after a reload, with no
+/// session in memory) a new one, which needs an ID token to know who this is.
+///
+/// # Errors
+/// [`AuthError::SubjectChanged`] when the refreshed ID token names another user
+/// (OpenID Connect Core 12.2); [`TokenError::MissingIdToken`] when restoring without
+/// an ID token.
+pub fn accept_refresh(
+    current: Option<Session>,
+    tokens: TokenResponse,
+    id_token: Option<(IdToken, IdTokenClaims)>,
+    now_ms: u64,
+) -> Result<Session, AuthError> {
+    match (current, id_token) {
+        (Some(session), Some((_, claims))) if claims.sub != session.claims.sub => {
+            Err(AuthError::SubjectChanged)
+        }
+        (Some(session), id_token) => Ok(session.refreshed(tokens, id_token, now_ms)),
+        (None, Some((raw, claims))) => Ok(Session::new(tokens, raw, claims, now_ms)),
+        (None, None) => Err(TokenError::MissingIdToken.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id_token::claims::validate_id_token;
+    use crate::id_token::jwt::tests::token;
+    use crate::id_token::jwt::DecodedJwt;
+    use crate::session::tests::session;
+
+    fn spent() -> RefreshToken {
+        RefreshToken::new("rt-1".into())
+    }
+
+    const ROTATED: &str =
+        r#"{"access_token":"at-2","refresh_token":"rt-2","token_type":"Bearer","expires_in":60}"#;
+    const NOT_ROTATED: &str = r#"{"access_token":"at-2","token_type":"Bearer","expires_in":60}"#;
+
+    fn verified(sub: &str) -> (IdToken, IdTokenClaims) {
+        let raw = token(
+            r#"{"alg":"RS256"}"#,
+            &format!(r#"{{"iss":"https://i/","sub":"{sub}","aud":"c","exp":2000000000,"iat":1}}"#),
+        );
+        let jwt = DecodedJwt::decode(&raw)
+            .unwrap()
+            .insecure_assume_signature_verified();
+        let claims =
+            validate_id_token(jwt, &refreshed_id_token_check("https://i/", "c", 1_000)).unwrap();
+        (IdToken::new(raw), claims)
+    }
+
+    #[test]
+    fn a_rotated_refresh_token_replaces_the_spent_one() {
+        let answer = read_refresh_answer(200, ROTATED, spent()).unwrap();
+        assert_eq!(answer.keep.secret(), "rt-2");
+    }
+
+    #[test]
+    fn without_rotation_the_same_refresh_token_is_kept() {
+        let answer = read_refresh_answer(200, NOT_ROTATED, spent()).unwrap();
+        assert_eq!(answer.keep.secret(), "rt-1");
+    }
+
+    #[test]
+    fn invalid_grant_ends_the_session() {
+        let refused = read_refresh_answer(
+            400,
+            r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#,
+            spent(),
+        )
+        .unwrap_err();
+        assert_eq!(refused, AuthError::SessionEnded);
+        assert!(refused.ends_session());
+    }
+
+    #[test]
+    fn a_server_hiccup_is_a_passing_failure() {
+        for (status, body) in [
+            (503, "Service Unavailable"),
+            (500, r#"{"error":"server_error"}"#),
+            (400, r#"{"error":"temporarily_unavailable"}"#),
+        ] {
+            let error = read_refresh_answer(status, body, spent()).unwrap_err();
+            assert!(!error.ends_session(), "{status} {body}");
+        }
+    }
+
+    #[test]
+    fn a_refreshed_id_token_needs_no_nonce_and_the_configured_issuer() {
+        let check = refreshed_id_token_check("https://i/", "c", 5);
+        assert!(check.nonce.is_none());
+        assert_eq!((check.issuer, check.client_id), ("https://i/", "c"));
+    }
+
+    #[test]
+    fn the_subject_must_not_change() {
+        let current = session(60, 0);
+        let tokens = read_refresh_answer(200, ROTATED, spent()).unwrap().tokens;
+        assert_eq!(
+            accept_refresh(
+                Some(current.clone()),
+                tokens.clone(),
+                Some(verified("other")),
+                0
+            ),
+            Err(AuthError::SubjectChanged)
+        );
+        let renewed = accept_refresh(
+            Some(current.clone()),
+            tokens.clone(),
+            Some(verified("s")),
+            1_000,
+        )
+        .unwrap();
+        assert_eq!(renewed.access_token.secret(), "at-2");
+        assert_eq!(renewed.expires_at_ms, 61_000);
+        let without_id_token = accept_refresh(Some(current), tokens, None, 0).unwrap();
+        assert_eq!(without_id_token.claims.sub, "s");
+    }
+
+    #[test]
+    fn restoring_after_a_reload_needs_an_id_token() {
+        let tokens = read_refresh_answer(200, ROTATED, spent()).unwrap().tokens;
+        assert_eq!(
+            accept_refresh(None, tokens.clone(), None, 0),
+            Err(AuthError::Token(TokenError::MissingIdToken))
+        );
+        let restored = accept_refresh(None, tokens, Some(verified("s")), 0).unwrap();
+        assert_eq!(restored.claims.sub, "s");
+        assert_eq!(restored.refresh_token.unwrap().secret(), "rt-2");
+    }
+}

@@ -1,0 +1,294 @@
+//! The token request (RFC 6749 section 4.1.3 with RFC 7636 section 4.5) and the token
+//! endpoint's answer (RFC 6749 sections 5.1 and 5.2).
+
+use serde::Deserialize;
+
+use super::form;
+use super::provider_error::ProviderError;
+use super::secret::{AccessToken, AuthorizationCode, IdToken, RefreshToken};
+use super::transaction::Transaction;
+
+/// Largest token response read: far above any real one, small enough that a hostile
+/// endpoint cannot make the app parse megabytes.
+pub const MAX_RESPONSE_BYTES: usize = 256 * 1024;
+
+/// The form-encoded body that redeems `code`, proving possession of the verifier.
+pub fn authorization_code_body(transaction: &Transaction, code: &AuthorizationCode) -> String {
+    form::encode_pairs([
+        ("grant_type", "authorization_code"),
+        ("client_id", transaction.client_id.as_str()),
+        ("code_verifier", transaction.code_verifier.secret()),
+        ("code", code.secret()),
+        ("redirect_uri", transaction.redirect_uri.as_str()),
+    ])
+}
+
+/// The form-encoded body that spends a refresh token for new tokens (RFC 6749
+/// section 6). With rotation the answer carries the next refresh token.
+pub fn refresh_token_body(client_id: &str, refresh_token: &RefreshToken) -> String {
+    form::encode_pairs([
+        ("grant_type", "refresh_token"),
+        ("client_id", client_id),
+        ("refresh_token", refresh_token.secret()),
+    ])
+}
+
+/// A successful token response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenResponse {
+    /// For `/userinfo` and the user's APIs.
+    pub access_token: AccessToken,
+    /// The ID token, still to be validated. Always present after a code exchange
+    /// with `openid` ([`TokenResponse::require_id_token`]); optional on refresh.
+    pub id_token: Option<IdToken>,
+    /// Present only when `offline_access` was granted.
+    pub refresh_token: Option<RefreshToken>,
+    /// Always `Bearer` (checked).
+    pub token_type: String,
+    /// Seconds the access token lives.
+    pub expires_in: u64,
+    /// The granted scope, when it differs from the one asked for.
+    pub scope: Option<String>,
+}
+
+/// Why the token endpoint's answer cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// The provider answered with an OAuth error.
+    #[error("{0}")]
+    Server(ProviderError),
+    /// A failure status without an OAuth error body.
+    #[error("the sign-in service answered with HTTP status {0}")]
+    Status(u16),
+    /// A success status with a body that is not a token response.
+    #[error("the sign-in service sent an unreadable token response: {0}")]
+    Malformed(String),
+    /// No `id_token`, though `openid` was asked for.
+    #[error("the sign-in service sent no ID token")]
+    MissingIdToken,
+    /// A `token_type` other than `Bearer`.
+    #[error("the sign-in service sent an unsupported token type `{0}`")]
+    UnsupportedTokenType(String),
+    /// Larger than [`MAX_RESPONSE_BYTES`].
+    #[error("the sign-in service sent an oversized token response")]
+    TooLarge,
+}
+
+impl TokenError {
+    /// True for a failure that may pass by itself: a 5xx or 429 status, or the
+    /// provider's `server_error` / `temporarily_unavailable`. Worth retrying later.
+    pub fn is_passing(&self) -> bool {
+        match self {
+            Self::Status(status) => *status >= 500 || *status == 429,
+            Self::Server(error) => {
+                matches!(
+                    error.error.as_str(),
+                    "server_error" | "temporarily_unavailable"
+                )
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RawSuccess {
+    access_token: String,
+    id_token: Option<String>,
+    refresh_token: Option<String>,
+    token_type: String,
+    expires_in: Option<u64>,
+    scope: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawError {
+    error: String,
+    error_description: Option<String>,
+}
+
+/// Lifetime assumed when the provider omits `expires_in` (RFC 6749 makes it optional).
+const DEFAULT_EXPIRES_IN: u64 = 3600;
+
+impl TokenResponse {
+    /// Parses the token endpoint's answer from its HTTP status and body.
+    ///
+    /// # Errors
+    /// A [`TokenError`]; the provider's own `error` and `error_description` are kept.
+    pub fn parse(status: u16, body: &str) -> Result<Self, TokenError> {
+        if body.len() > MAX_RESPONSE_BYTES {
+            return Err(TokenError::TooLarge);
+        }
+        if !(200..300).contains(&status) {
+            return Err(match serde_json::from_str::<RawError>(body) {
+                Ok(raw) => TokenError::Server(ProviderError {
+                    error: raw.error,
+                    error_description: raw.error_description,
+                }),
+                Err(_) => TokenError::Status(status),
+            });
+        }
+        let raw: RawSuccess = serde_json::from_str(body).map_err(|e| {
+            // serde_json's message names the field and never quotes token values.
+            TokenError::Malformed(e.to_string())
+        })?;
+        if !raw.token_type.eq_ignore_ascii_case("bearer") {
+            return Err(TokenError::UnsupportedTokenType(
+                raw.token_type.chars().take(32).collect(),
+            ));
+        }
+        if raw.access_token.is_empty() {
+            return Err(TokenError::Malformed("empty access_token".into()));
+        }
+        Ok(Self {
+            access_token: AccessToken::new(raw.access_token),
+            id_token: raw.id_token.filter(|t| !t.is_empty()).map(IdToken::new),
+            refresh_token: raw
+                .refresh_token
+                .filter(|t| !t.is_empty())
+                .map(RefreshToken::new),
+            token_type: "Bearer".into(),
+            expires_in: raw.expires_in.unwrap_or(DEFAULT_EXPIRES_IN),
+            scope: raw.scope,
+        })
+    }
+}
+
+impl TokenResponse {
+    /// The ID token, which a code exchange with `openid` must return.
+    ///
+    /// # Errors
+    /// [`TokenError::MissingIdToken`] when there is none.
+    pub fn require_id_token(&self) -> Result<&IdToken, TokenError> {
+        self.id_token.as_ref().ok_or(TokenError::MissingIdToken)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::QueryParams;
+    use crate::return_to::ReturnTo;
+    use crate::secret::{CodeVerifier, Nonce, State};
+
+    #[test]
+    fn request_body_is_form_encoded() {
+        let tx = Transaction {
+            state: State::new("s".into()),
+            code_verifier: CodeVerifier::new("v-._~".into()),
+            nonce: Nonce::new("n".into()),
+            client_id: "spa dev".into(),
+            issuer: "http://127.0.0.1:4000/".into(),
+            redirect_uri: "http://127.0.0.1:8080/callback".into(),
+            return_to: ReturnTo::home(),
+            created_at: 0,
+            max_age: None,
+            organization: None,
+            provider: crate::transaction::CallbackEndpoints {
+                token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
+                jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
+                iss_parameter_supported: false,
+            },
+        };
+        let body = authorization_code_body(&tx, &AuthorizationCode::new("a/b+c".into()));
+        assert_eq!(
+            body,
+            "grant_type=authorization_code&client_id=spa%20dev&code_verifier=v-._~\
+             &code=a%2Fb%2Bc&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fcallback"
+        );
+        let params = QueryParams::parse(&body).unwrap();
+        assert_eq!(params.get("code"), Some("a/b+c"));
+        assert_eq!(
+            params.get("state"),
+            None,
+            "state is not sent to the token endpoint"
+        );
+    }
+
+    #[test]
+    fn refresh_body_is_form_encoded() {
+        assert_eq!(
+            refresh_token_body("spa-dev", &RefreshToken::new("r/t+1".into())),
+            "grant_type=refresh_token&client_id=spa-dev&refresh_token=r%2Ft%2B1"
+        );
+    }
+
+    #[test]
+    fn parses_a_full_response() {
+        let body = r#"{"access_token":"at","id_token":"a.b.c","refresh_token":"rt",
+            "token_type":"bearer","expires_in":86400,"scope":"openid profile"}"#;
+        let response = TokenResponse::parse(200, body).unwrap();
+        assert_eq!(response.access_token.secret(), "at");
+        assert_eq!(response.require_id_token().unwrap().secret(), "a.b.c");
+        assert_eq!(response.refresh_token.unwrap().secret(), "rt");
+        assert_eq!(response.token_type, "Bearer");
+        assert_eq!(response.expires_in, 86400);
+        assert_eq!(response.scope.as_deref(), Some("openid profile"));
+    }
+
+    #[test]
+    fn refresh_token_and_expiry_are_optional() {
+        let body = r#"{"access_token":"at","id_token":"a.b.c","token_type":"Bearer"}"#;
+        let response = TokenResponse::parse(200, body).unwrap();
+        assert_eq!(response.refresh_token, None);
+        assert_eq!(response.expires_in, DEFAULT_EXPIRES_IN);
+    }
+
+    #[test]
+    fn keeps_the_providers_error() {
+        let body = r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#;
+        assert_eq!(
+            TokenResponse::parse(400, body),
+            Err(TokenError::Server(ProviderError {
+                error: "invalid_grant".into(),
+                error_description: Some("grant request is invalid".into()),
+            }))
+        );
+        assert_eq!(
+            TokenResponse::parse(500, "<html>oops</html>"),
+            Err(TokenError::Status(500))
+        );
+        assert_eq!(TokenResponse::parse(401, ""), Err(TokenError::Status(401)));
+    }
+
+    #[test]
+    fn rejects_bad_success_bodies() {
+        assert!(matches!(
+            TokenResponse::parse(200, "not json"),
+            Err(TokenError::Malformed(_))
+        ));
+        assert!(matches!(
+            TokenResponse::parse(200, r#"{"access_token":5,"token_type":"Bearer"}"#),
+            Err(TokenError::Malformed(_))
+        ));
+        assert!(matches!(
+            TokenResponse::parse(
+                200,
+                r#"{"access_token":"","id_token":"x","token_type":"Bearer"}"#
+            ),
+            Err(TokenError::Malformed(_))
+        ));
+        let without_id_token =
+            TokenResponse::parse(200, r#"{"access_token":"at","token_type":"Bearer"}"#).unwrap();
+        assert_eq!(
+            without_id_token.require_id_token(),
+            Err(TokenError::MissingIdToken)
+        );
+        assert_eq!(
+            TokenResponse::parse(
+                200,
+                r#"{"access_token":"at","id_token":"x","token_type":"mac"}"#
+            ),
+            Err(TokenError::UnsupportedTokenType("mac".into()))
+        );
+        let huge = format!(r#"{{"access_token":"{}"}}"#, "a".repeat(MAX_RESPONSE_BYTES));
+        assert_eq!(TokenResponse::parse(200, &huge), Err(TokenError::TooLarge));
+    }
+
+    #[test]
+    fn errors_do_not_quote_token_values() {
+        let body = r#"{"access_token":"SECRET-AT","id_token":"SECRET-ID","token_type":"Bearer","expires_in":"soon"}"#;
+        let error = TokenResponse::parse(200, body).unwrap_err().to_string();
+        assert!(!error.contains("SECRET"), "{error}");
+    }
+}

@@ -1,0 +1,200 @@
+//! The login transaction: what the browser keeps between the redirect to `/authorize`
+//! and the callback. Stored in sessionStorage under its `state`, used once.
+
+use serde::{Deserialize, Serialize};
+
+use super::discovery::ProviderMetadata;
+use super::error::BrowserError;
+use super::return_to::ReturnTo;
+use super::secret::{CodeVerifier, Nonce, State};
+
+/// A transaction older than this is refused and swept: a login left half done for
+/// ten minutes is abandoned, and its code would have expired at the provider anyway.
+pub const TRANSACTION_TTL_MS: u64 = 10 * 60 * 1000;
+
+/// Clock skew tolerated for a `created_at` in the future.
+const FUTURE_SKEW_MS: u64 = 60 * 1000;
+
+/// One login in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transaction {
+    /// The `state` sent to `/authorize`, and the storage key.
+    pub state: State,
+    /// The PKCE `code_verifier` for the token request.
+    pub code_verifier: CodeVerifier,
+    /// The `nonce` the ID token must carry.
+    pub nonce: Nonce,
+    /// The `client_id` the login was started for.
+    pub client_id: String,
+    /// The issuer the login was started with: the callback and the ID token must
+    /// come from it.
+    pub issuer: String,
+    /// The `redirect_uri` sent to `/authorize`, sent again to `/oauth/token`.
+    pub redirect_uri: String,
+    /// Where to go once signed in.
+    pub return_to: ReturnTo,
+    /// Milliseconds since the Unix epoch when the login started.
+    pub created_at: u64,
+    /// The `max_age` sent, if any (checked against `auth_time`).
+    #[serde(default)]
+    pub max_age: Option<u64>,
+    /// The `organization` sent, if any (checked against `org_id`).
+    #[serde(default)]
+    pub organization: Option<String>,
+    /// The provider endpoints the callback needs, as known when the login started:
+    /// the callback redeems the code without waiting for discovery again.
+    pub provider: CallbackEndpoints,
+}
+
+/// What the callback needs of the provider's metadata, kept with the transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackEndpoints {
+    /// Where the code is redeemed.
+    pub token_endpoint: String,
+    /// The key set that signs the ID token.
+    pub jwks_uri: String,
+    /// RFC 9207: the provider promised `iss` in every authorization response.
+    pub iss_parameter_supported: bool,
+}
+
+impl CallbackEndpoints {
+    /// The endpoints of `metadata`.
+    pub fn of(metadata: &ProviderMetadata) -> Self {
+        Self {
+            token_endpoint: metadata.token_endpoint.clone(),
+            jwks_uri: metadata.jwks_uri.clone(),
+            iss_parameter_supported: metadata.iss_parameter_supported,
+        }
+    }
+}
+
+/// Why a transaction could not be taken from storage.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TakeError {
+    /// Storage is unusable.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    /// No login of this tab has this `state`: forged, replayed, or started elsewhere.
+    #[error("this sign-in response does not match a sign-in started in this browser tab (unknown or already used state)")]
+    UnknownState,
+    /// The stored value is unusable.
+    #[error(transparent)]
+    Transaction(#[from] TransactionError),
+}
+
+/// A stored value that is not a usable transaction.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransactionError {
+    /// Not the JSON this client writes (garbage, wrong types, someone else's value).
+    #[error("the stored sign-in data is unreadable")]
+    Corrupt,
+    /// Older than [`TRANSACTION_TTL_MS`], or dated in the future.
+    #[error("the sign-in took too long; please sign in again")]
+    Expired,
+}
+
+impl Transaction {
+    /// Serializes for storage.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a transaction always serializes")
+    }
+
+    /// Reads a stored transaction back, checking it is still fresh at `now_ms`.
+    ///
+    /// # Errors
+    /// [`TransactionError::Corrupt`] for anything this client did not write,
+    /// [`TransactionError::Expired`] for a stale one.
+    pub fn from_json(text: &str, now_ms: u64) -> Result<Self, TransactionError> {
+        let transaction: Self =
+            serde_json::from_str(text).map_err(|_| TransactionError::Corrupt)?;
+        if transaction.is_expired(now_ms) {
+            return Err(TransactionError::Expired);
+        }
+        Ok(transaction)
+    }
+
+    /// True when the transaction is too old, or claims to come from the future.
+    pub fn is_expired(&self, now_ms: u64) -> bool {
+        now_ms.saturating_sub(self.created_at) > TRANSACTION_TTL_MS
+            || self.created_at > now_ms.saturating_add(FUTURE_SKEW_MS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transaction() -> Transaction {
+        Transaction {
+            state: State::new("st".into()),
+            code_verifier: CodeVerifier::new("ver".into()),
+            nonce: Nonce::new("no".into()),
+            client_id: "spa".into(),
+            issuer: "https://idp.example/".into(),
+            redirect_uri: "https://app.example/callback".into(),
+            return_to: ReturnTo::parse("/profile").unwrap(),
+            created_at: 1_000_000,
+            max_age: None,
+            organization: Some("org_1".into()),
+            provider: CallbackEndpoints {
+                token_endpoint: "https://idp.example/oauth/token".into(),
+                jwks_uri: "https://idp.example/.well-known/jwks.json".into(),
+                iss_parameter_supported: true,
+            },
+        }
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let tx = transaction();
+        assert_eq!(Transaction::from_json(&tx.to_json(), 1_000_500), Ok(tx));
+    }
+
+    #[test]
+    fn debug_hides_the_secrets() {
+        let debug = format!("{:?}", transaction());
+        assert!(
+            !debug.contains("ver\"") && !debug.contains("\"st\""),
+            "{debug}"
+        );
+        assert!(debug.contains("[redacted]"));
+    }
+
+    #[test]
+    fn expires_after_ten_minutes_and_rejects_future_dates() {
+        let tx = transaction();
+        let json = tx.to_json();
+        assert!(Transaction::from_json(&json, tx.created_at + TRANSACTION_TTL_MS).is_ok());
+        assert_eq!(
+            Transaction::from_json(&json, tx.created_at + TRANSACTION_TTL_MS + 1),
+            Err(TransactionError::Expired)
+        );
+        assert_eq!(
+            Transaction::from_json(&json, 0),
+            Err(TransactionError::Expired)
+        );
+    }
+
+    #[test]
+    fn garbage_and_foreign_values_are_corrupt() {
+        let good = transaction().to_json();
+        for text in [
+            "",
+            "{",
+            "null",
+            "\"a string\"",
+            r#"{"state":1}"#,
+            &good.replace("\"/profile\"", "\"//evil.example\""),
+            &good.replace("1000000", "\"soon\""),
+            &good.replacen('{', r#"{"extra":true,"#, 1),
+        ] {
+            assert_eq!(
+                Transaction::from_json(text, 1_000_000),
+                Err(TransactionError::Corrupt),
+                "{text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The app's configuration: the library's [`AuthConfig`] plus this app's own fields,
+//! all read from one `/config.json`, so one build serves many deployments.
+
+use leptos_pkce_auth::config::check_provider_url;
+use leptos_pkce_auth::{AuthConfig, ConfigError};
+use serde_json::{Map, Value};
+
+/// A button offering a direct sign-in through one of the provider's connections
+/// (Auth0's `connection` parameter), such as `github`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    /// The `connection` value sent to `/authorize`.
+    pub name: String,
+    /// The text after "Sign in with".
+    pub label: String,
+}
+
+/// This app's own settings, beside the protocol configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppSettings {
+    /// The user's own API, called with the access token on the API page.
+    pub api_url: Option<String>,
+    /// Direct sign-in buttons.
+    pub connections: Vec<Connection>,
+}
+
+/// Everything `config.json` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    /// For the auth library.
+    pub auth: AuthConfig,
+    /// For this app's pages.
+    pub settings: AppSettings,
+}
+
+impl AppConfig {
+    /// Parses `config.json`; `origin` is the app's own origin.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the first field that is missing or unusable.
+    pub fn from_json(text: &str, origin: &str) -> Result<Self, ConfigError> {
+        let auth = AuthConfig::from_json(text, origin)?;
+        let fields = match serde_json::from_str(text) {
+            Ok(Value::Object(fields)) => fields,
+            _ => return Err(ConfigError::NotJson("expected an object".into())),
+        };
+        let api_url = match fields.get("api_url") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(url)) if url.trim().is_empty() => None,
+            Some(Value::String(url)) => {
+                check_provider_url("api_url", url.trim())?;
+                Some(url.trim().to_owned())
+            }
+            Some(_) => {
+                return Err(ConfigError::WrongType {
+                    field: "api_url",
+                    expected: "a string",
+                })
+            }
+        };
+        Ok(Self {
+            auth,
+            settings: AppSettings {
+                api_url,
+                connections: connections(&fields)?,
+            },
+        })
+    }
+}
+
+fn connections(fields: &Map<String, Value>) -> Result<Vec<Connection>, ConfigError> {
+    const EXPECTED: &str = "a list of {\"name\", \"label\"} objects";
+    let wrong = || ConfigError::WrongType {
+        field: "connections",
+        expected: EXPECTED,
+    };
+    let list = match fields.get("connections") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(list)) => list,
+        Some(_) => return Err(wrong()),
+    };
+    list.iter()
+        .map(|item| {
+            let name = item
+                .get("name")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty());
+            let name = name.ok_or_else(wrong)?.to_owned();
+            let label = match item.get("label") {
+                None => name.clone(),
+                Some(Value::String(label)) => label.clone(),
+                Some(_) => return Err(wrong()),
+            };
+            Ok(Connection { name, label })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "http://127.0.0.1:8080";
+
+    fn parse(json: &str) -> Result<AppConfig, ConfigError> {
+        AppConfig::from_json(json, ORIGIN)
+    }
+
+    #[test]
+    fn the_apps_fields_sit_beside_the_protocol_ones() {
+        let config = parse(
+            r#"{"domain":"t.auth0.com","client_id":"c","api_url":"https://api.example/private",
+                "connections":[{"name":"github","label":"GitHub"},{"name":"google-oauth2"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(config.auth.client_id, "c");
+        assert_eq!(
+            config.settings.api_url.as_deref(),
+            Some("https://api.example/private")
+        );
+        assert_eq!(config.settings.connections[0].label, "GitHub");
+        assert_eq!(config.settings.connections[1].label, "google-oauth2");
+        let bare = parse(r#"{"domain":"t.auth0.com","client_id":"c"}"#).unwrap();
+        assert_eq!(bare.settings, AppSettings::default());
+    }
+
+    #[test]
+    fn errors_name_the_apps_field() {
+        for (field, json) in [
+            ("api_url", r#""api_url":"http://api.example/""#),
+            ("api_url", r#""api_url":7"#),
+            ("connections", r#""connections":{}"#),
+            ("connections", r#""connections":[{"label":"x"}]"#),
+        ] {
+            let json = format!(r#"{{"domain":"t.auth0.com","client_id":"c",{json}}}"#);
+            let error = parse(&json).unwrap_err();
+            assert!(error.to_string().contains(field), "{json}: {error}");
+        }
+    }
+
+    #[test]
+    fn protocol_errors_come_first() {
+        assert_eq!(
+            parse(r#"{"client_id":"c","api_url":7}"#),
+            Err(ConfigError::Missing("domain"))
+        );
+    }
+}
