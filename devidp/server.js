@@ -7,7 +7,11 @@
 //   DEVIDP_PORT                 port on 127.0.0.1 (4000)
 //   DEVIDP_APP_ORIGINS          comma-separated app origins allowed as redirect targets
 //                               (127.0.0.1:8080 and localhost:8080 for development,
-//                               127.0.0.1:8090, 8091 and 8093 for the end-to-end tests)
+//                               127.0.0.1:8090, 8091, 8093 and 8094 for the end-to-end
+//                               tests); on each, `/callback` and the example app's
+//                               `/example/auth/callback`
+//   DEVIDP_LOGOUT               `off` plays a generic provider without RP-initiated
+//                               logout: no end_session_endpoint, no /v2/logout (on)
 //   DEVIDP_ACCESS_TOKEN_TTL     seconds (3600)
 //   DEVIDP_ID_TOKEN_TTL         seconds (3600)
 //   DEVIDP_REFRESH_TOKEN_TTL    seconds (86400)
@@ -32,10 +36,11 @@ const PORT = Number(env.DEVIDP_PORT || 4000);
 const HOST = '127.0.0.1';
 const ISSUER = `http://${HOST}:${PORT}/`;
 const APP_ORIGINS = (env.DEVIDP_APP_ORIGINS
-  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091,http://127.0.0.1:8093')
+  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091,http://127.0.0.1:8093,http://127.0.0.1:8094')
   .split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
 const seconds = (name, fallback) => Number(env[name] || fallback);
 const TOKEN_DELAY_MS = Number(env.DEVIDP_TOKEN_DELAY_MS || 0);
+const LOGOUT = env.DEVIDP_LOGOUT !== 'off';
 
 // Organization asked for per grant, so the ID token can carry `org_id` as Auth0's does.
 const organizationByGrant = new Map();
@@ -59,8 +64,8 @@ const configuration = {
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    redirect_uris: APP_ORIGINS.map((o) => `${o}/callback`),
-    post_logout_redirect_uris: APP_ORIGINS.flatMap((o) => [`${o}/`, o]),
+    redirect_uris: APP_ORIGINS.flatMap((o) => [`${o}/callback`, `${o}/example/auth/callback`]),
+    post_logout_redirect_uris: APP_ORIGINS.flatMap((o) => [`${o}/`, o, `${o}/example/`]),
   }],
   jwks: { keys: [{ ...jwk, kid: KID, alg: 'RS256', use: 'sig' }] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
@@ -131,7 +136,7 @@ const configuration = {
   features: {
     devInteractions: { enabled: false },
     rpInitiatedLogout: {
-      enabled: true,
+      enabled: LOGOUT,
       async logoutSource(ctx, form) { ctx.body = logoutPage(form); },
     },
     revocation: { enabled: true },
@@ -290,7 +295,7 @@ const server = createServer(async (req, res) => {
     if (match) return await interaction(req, res, match[1], match[2]);
 
     // Auth0's logout endpoint, mapped onto RP-initiated logout.
-    if (url.pathname === '/v2/logout') {
+    if (url.pathname === '/v2/logout' && LOGOUT) {
       const target = new URL('/oidc/logout', ISSUER);
       const clientId = url.searchParams.get('client_id');
       if (clientId) target.searchParams.set('client_id', clientId);

@@ -20,6 +20,8 @@ const code = match[1].trim() + '\n';
 const name = `start-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.js`;
 const integrity = `sha384-${createHash('sha384').update(code).digest('base64')}`;
 writeFileSync(join(dir, name), code);
+// Served from the build's public URL (`/`, or `/example/` for the example app).
+const base = (process.env.TRUNK_PUBLIC_URL || '/').replace(/\/?$/, '/');
 writeFileSync(indexPath, html.replace(inline,
-  `<script type="module" src="/${name}" integrity="${integrity}"></script>`));
+  `<script type="module" src="${base}${name}" integrity="${integrity}"></script>`));
 console.log(`externalize-loader: ${name}`);

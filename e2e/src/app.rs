@@ -7,6 +7,7 @@ use crate::Env;
 pub struct App<'a> {
     browser: &'a Browser,
     origin: &'a str,
+    client_id: &'a str,
 }
 
 impl<'a> App<'a> {
@@ -15,6 +16,7 @@ impl<'a> App<'a> {
         Self {
             browser,
             origin: &env.app,
+            client_id: &env.client_id,
         }
     }
 
@@ -23,6 +25,7 @@ impl<'a> App<'a> {
         Self {
             browser,
             origin: &env.persistent_app,
+            client_id: &env.client_id,
         }
     }
 
@@ -31,6 +34,17 @@ impl<'a> App<'a> {
         Self {
             browser,
             origin: &env.faults_app,
+            client_id: &env.client_id,
+        }
+    }
+
+    /// Page object for the app configured with a generic provider's `issuer`, whose
+    /// discovery names no `end_session_endpoint`.
+    pub fn generic(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.generic_app,
+            client_id: &env.client_id,
         }
     }
 
@@ -41,20 +55,19 @@ impl<'a> App<'a> {
             .await
     }
 
+    /// The app's storage prefix: the library's default, from the `client_id`.
+    pub fn storage_prefix(&self) -> String {
+        format!("leptos-pkce.{}", self.client_id)
+    }
+
     /// The pending login transactions' states, from this tab's sessionStorage.
     pub async fn pending_states(&self) -> Vec<String> {
-        let keys = self
-            .browser
-            .eval("return Object.keys(sessionStorage).filter(k => k.startsWith('leptos-pkce.tx.'))")
-            .await;
+        let prefix = format!("{}.tx.", self.storage_prefix());
+        let keys = self.browser.eval("return Object.keys(sessionStorage)").await;
         keys.as_array()
             .into_iter()
             .flatten()
-            .filter_map(|k| {
-                k.as_str()?
-                    .strip_prefix("leptos-pkce.tx.")
-                    .map(str::to_owned)
-            })
+            .filter_map(|k| k.as_str()?.strip_prefix(&prefix).map(str::to_owned))
             .collect()
     }
 

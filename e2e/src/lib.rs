@@ -6,7 +6,10 @@
 //! `E2E_APP_URL` (http://127.0.0.1:8090), `E2E_PERSISTENT_APP_URL` (the same app
 //! configured with `refresh_token_storage: indexed_db`, http://127.0.0.1:8091),
 //! `E2E_FAULTS_APP_URL` (the same app redeeming codes through the provider's
-//! fault-injection route, http://127.0.0.1:8093), `E2E_IDP_URL` (http://127.0.0.1:4000),
+//! fault-injection route, http://127.0.0.1:8093), `E2E_GENERIC_APP_URL` (the same app
+//! configured with the `issuer` of a generic provider without a logout endpoint,
+//! http://127.0.0.1:8094), `E2E_IDP_URL` (http://127.0.0.1:4000), `E2E_GENERIC_IDP_URL`
+//! (that generic provider, http://127.0.0.1:4001),
 //! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_CHROMIUM` (/usr/bin/chromium),
 //! `E2E_CLIENT_ID` (spa-dev, the app's client at the provider),
 //! `E2E_USER`/`E2E_PASSWORD`/`E2E_USER_NAME`/`E2E_USER_EMAIL` (the local user ada),
@@ -27,8 +30,12 @@ pub struct Env {
     pub persistent_app: String,
     /// The app whose token requests pass the provider's fault-injection route.
     pub faults_app: String,
+    /// The app configured for a generic provider without a logout endpoint.
+    pub generic_app: String,
     /// The provider's origin.
     pub idp: String,
+    /// The generic provider's origin.
+    pub generic_idp: String,
     /// The app's `client_id` at the provider.
     pub client_id: String,
     /// The chromedriver URL.
@@ -61,7 +68,13 @@ impl Env {
             faults_app: var("E2E_FAULTS_APP_URL", "http://127.0.0.1:8093")
                 .trim_end_matches('/')
                 .into(),
+            generic_app: var("E2E_GENERIC_APP_URL", "http://127.0.0.1:8094")
+                .trim_end_matches('/')
+                .into(),
             idp: var("E2E_IDP_URL", "http://127.0.0.1:4000")
+                .trim_end_matches('/')
+                .into(),
+            generic_idp: var("E2E_GENERIC_IDP_URL", "http://127.0.0.1:4001")
                 .trim_end_matches('/')
                 .into(),
             client_id: var("E2E_CLIENT_ID", "spa-dev"),

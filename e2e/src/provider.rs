@@ -8,23 +8,37 @@ use crate::Env;
 pub struct ProviderPages<'a> {
     browser: &'a Browser,
     env: &'a Env,
+    origin: &'a str,
 }
 
 impl<'a> ProviderPages<'a> {
     /// Page object over `browser`.
     pub fn new(browser: &'a Browser, env: &'a Env) -> Self {
-        Self { browser, env }
+        Self {
+            browser,
+            env,
+            origin: &env.idp,
+        }
+    }
+
+    /// Page object for the generic provider (no logout endpoint).
+    pub fn generic(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            env,
+            origin: &env.generic_idp,
+        }
     }
 
     /// Waits for the provider's login page and returns its heading.
     pub async fn login_heading(&self) -> String {
-        self.browser.wait_for_url(&self.env.idp).await;
+        self.browser.wait_for_url(self.origin).await;
         self.browser.text_of("h1").await
     }
 
     /// Signs in with `login` and `password`.
     pub async fn sign_in_as(&self, login: &str, password: &str) {
-        self.browser.wait_for_url(&self.env.idp).await;
+        self.browser.wait_for_url(self.origin).await;
         self.browser.fill("input[name=login]", login).await;
         self.browser.fill("input[name=password]", password).await;
         self.browser.click("button[type=submit]").await;

@@ -15,6 +15,10 @@ pub const APP_PORT: u16 = 8090;
 const PERSISTENT_APP_PORT: u16 = 8091;
 /// The same build, redeeming codes through the provider's fault-injection route.
 const FAULTS_APP_PORT: u16 = 8093;
+/// The same build against a generic OpenID Connect provider without RP-initiated
+/// logout (a second local provider on [`GENERIC_PROVIDER_PORT`]).
+const GENERIC_APP_PORT: u16 = 8094;
+pub const GENERIC_PROVIDER_PORT: u16 = 4001;
 pub const CHROMEDRIVER_PORT: u16 = 9515;
 
 /// Passed and failed tests of one suite.
@@ -59,8 +63,9 @@ pub fn run() -> Result<(), String> {
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
     ));
 
-    banner("release build (trunk build --release)");
+    banner("release build (trunk build --release) and the example app (debug)");
     build_release()?;
+    build_example()?;
 
     banner("end-to-end tests (headless Chromium, nginx, local provider)");
     results.push(end_to_end(&[]));
@@ -71,6 +76,7 @@ pub fn run() -> Result<(), String> {
 pub fn run_e2e(filters: &[String]) -> Result<(), String> {
     setup::for_tests()?;
     build_release()?;
+    build_example()?;
     summary(&[end_to_end(filters)])
 }
 
@@ -98,6 +104,10 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
                 "E2E_FAULTS_APP_URL",
                 format!("http://127.0.0.1:{FAULTS_APP_PORT}"),
             )
+            .env(
+                "E2E_GENERIC_APP_URL",
+                format!("http://127.0.0.1:{GENERIC_APP_PORT}"),
+            )
             .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
             .env(
                 "E2E_WEBDRIVER",
@@ -109,6 +119,21 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
 /// Builds the release `dist/` with Trunk, offline.
 pub fn build_release() -> Result<(), String> {
     paths::run(command("trunk").args(["build", "--release", "--offline"]))
+}
+
+/// Where the example app's debug build goes: served at `/example/` beside the app.
+fn example_dist_root() -> PathBuf {
+    root().join("target/example-dist")
+}
+
+/// Builds the example app (`examples/minimal`) in debug mode, into
+/// `target/example-dist/example/`: a second app on the library, as a user writes one.
+pub fn build_example() -> Result<(), String> {
+    paths::run(
+        command("trunk")
+            .args(["build", "--offline"])
+            .current_dir(root().join("examples/minimal")),
+    )
 }
 
 fn banner(title: &str) {
@@ -198,39 +223,71 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             ("DEVIDP_FAULTS", "1"),
         ],
     )?;
+    // A generic provider (issuer, not an Auth0 domain) with no logout endpoint.
+    let generic_provider = start_provider_on(
+        &work,
+        GENERIC_PROVIDER_PORT,
+        &[("DEVIDP_LOGOUT", "off")],
+    )?;
+    let generic_idp = format!("http://127.0.0.1:{GENERIC_PROVIDER_PORT}");
+    let generic_config = (
+        r#""domain": "http://127.0.0.1:4000""#,
+        &*format!(r#""issuer": "{generic_idp}/""#),
+    );
+    // The example app lives under /example/ of the main app's origin.
+    let example = format!(
+        "location ^~ /example/ {{\n        expires -1;\n        root {};\n        \
+         try_files $uri /example/index.html;\n    }}\n\n    ",
+        example_dist_root().display()
+    );
     let config = nginx_config(
         &work,
         &[
-            (APP_PORT, root().join("dist")),
-            (
+            Site::new(APP_PORT, root().join("dist")).with_locations(&example),
+            Site::new(
                 PERSISTENT_APP_PORT,
                 dist_variant(&work, "persistent", PERSISTENT_CONFIG)?,
             ),
-            (
+            Site::new(
                 FAULTS_APP_PORT,
                 dist_variant(&work, "faults", FAULTS_CONFIG)?,
             ),
+            Site::new(
+                GENERIC_APP_PORT,
+                dist_variant(&work, "generic", generic_config)?,
+            )
+            .with_provider(&generic_idp),
         ],
         "",
     )?;
     let nginx = start_nginx(&work, &config, APP_PORT)?;
     let chromedriver = start_chromedriver(&work)?;
-    Ok(vec![chromedriver, nginx, provider])
+    Ok(vec![chromedriver, nginx, generic_provider, provider])
 }
 
 /// The local provider on [`PROVIDER_PORT`] with extra environment, logging to `work`.
 pub fn start_provider(work: &std::path::Path, env: &[(&str, &str)]) -> Result<Service, String> {
+    start_provider_on(work, PROVIDER_PORT, env)
+}
+
+/// A local provider on `port` (its issuer `http://127.0.0.1:PORT/`), logging to
+/// `work/provider-PORT.log`.
+fn start_provider_on(
+    work: &std::path::Path,
+    port: u16,
+    env: &[(&str, &str)],
+) -> Result<Service, String> {
     std::fs::create_dir_all(work).map_err(|e| e.to_string())?;
     let mut node = command("node");
     node.arg("server.js")
         .current_dir(root().join("devidp"))
-        .env("DEVIDP_PORT", PROVIDER_PORT.to_string())
+        .env("DEVIDP_PORT", port.to_string())
         .envs(env.iter().copied());
     Service::start(
         "identity provider",
         &mut node,
-        PROVIDER_PORT,
-        Some(&work.join("provider.log")),
+        port,
+        Some(&work.join(format!("provider-{port}.log"))),
     )
 }
 
@@ -297,21 +354,60 @@ fn dist_variant(
     Ok(target)
 }
 
-/// A throwaway nginx.conf: for each `(port, dist)` the `deploy/leptos-pkce.conf`
-/// server with only the port and the root changed, so the tests run under the
-/// deployed headers and routing; then any `extra` server blocks.
+/// One server of the test nginx: the `deploy/` server block on `port` serving `dist`.
+pub struct Site {
+    port: u16,
+    dist: PathBuf,
+    provider: Option<String>,
+    locations: String,
+}
+
+impl Site {
+    /// `dist` on `port`, against the local provider.
+    pub fn new(port: u16, dist: PathBuf) -> Self {
+        Self {
+            port,
+            dist,
+            provider: None,
+            locations: String::new(),
+        }
+    }
+
+    /// Against the provider at `origin` (the CSP's `$idp_origin`).
+    fn with_provider(mut self, origin: &str) -> Self {
+        self.provider = Some(origin.to_owned());
+        self
+    }
+
+    /// With `locations` before the catch-all `location /`.
+    fn with_locations(mut self, locations: &str) -> Self {
+        self.locations = locations.to_owned();
+        self
+    }
+}
+
+/// A throwaway nginx.conf: for each site the `deploy/leptos-pkce.conf` server with
+/// only the port, the root (and where asked the provider's origin and extra
+/// locations) changed, so the tests run under the deployed headers and routing; then
+/// any `extra` server blocks.
 pub fn nginx_config(
     work: &std::path::Path,
-    sites: &[(u16, PathBuf)],
+    sites: &[Site],
     extra: &str,
 ) -> Result<PathBuf, String> {
     let template = std::fs::read_to_string(root().join("deploy/leptos-pkce.conf"))
         .map_err(|e| format!("deploy/leptos-pkce.conf: {e}"))?;
     let mut site = String::new();
-    for (port, dist) in sites {
+    for Site {
+        port,
+        dist,
+        provider,
+        locations,
+    } in sites
+    {
         let listen = format!("listen 127.0.0.1:{port};");
         let root_line = format!("root {};", dist.display());
-        let server = template
+        let mut server = template
             .replace("listen 80;", &listen)
             .replace("root /var/www/leptos-pkce;", &root_line)
             .replace(
@@ -322,6 +418,27 @@ pub fn nginx_config(
             return Err(
                 "deploy/leptos-pkce.conf no longer has `listen 80;` and its root line".into(),
             );
+        }
+        for (what, from, to) in [
+            (
+                "the provider's origin",
+                "set $idp_origin \"http://127.0.0.1:4000\";",
+                provider
+                    .as_ref()
+                    .map(|origin| format!("set $idp_origin \"{origin}\";")),
+            ),
+            (
+                "the catch-all location",
+                "location / {",
+                (!locations.is_empty()).then(|| format!("{locations}location / {{")),
+            ),
+        ] {
+            if let Some(to) = to {
+                if !server.contains(from) {
+                    return Err(format!("deploy/leptos-pkce.conf no longer has {what}"));
+                }
+                server = server.replace(from, &to);
+            }
         }
         site.push_str(&server);
     }

@@ -159,7 +159,7 @@ async fn a_revoked_refresh_token_signs_the_user_out_cleanly() {
     with_browser(|browser, env| async move {
         let app = App::persistent(&browser, &env);
         sign_in_to(&app, &browser, &env).await;
-        let token = stored_refresh_token(&browser).await;
+        let token = stored_refresh_token(&browser, &app.storage_prefix()).await;
         let token = token.as_str().expect("a stored refresh token").to_owned();
         let revoke = format!(
             "const done = arguments[arguments.length - 1];
@@ -181,9 +181,7 @@ async fn a_revoked_refresh_token_signs_the_user_out_cleanly() {
         let message = browser.text_of("[data-testid=session-error]").await;
         assert!(message.contains("session has ended"), "{message}");
         assert!(app.header_offers_sign_in().await);
-        let stored = browser
-            .eval("return localStorage.getItem('leptos-pkce.refresh_token')")
-            .await;
+        let stored = stored_refresh_token(&browser, &app.storage_prefix()).await;
         assert_eq!(
             stored,
             serde_json::Value::Null,
@@ -215,9 +213,12 @@ async fn signing_out_in_one_tab_signs_the_other_out() {
 }
 
 /// The refresh token the app keeps in IndexedDB (`null` when there is none).
-async fn stored_refresh_token(browser: &e2e::browser::Browser) -> serde_json::Value {
+async fn stored_refresh_token(
+    browser: &e2e::browser::Browser,
+    database: &str,
+) -> serde_json::Value {
     let script = "const done = arguments[arguments.length - 1];
-        const open = indexedDB.open('leptos-pkce', 1);
+        const open = indexedDB.open(arguments[0], 1);
         open.onupgradeneeded = () => open.result.createObjectStore('tokens');
         open.onsuccess = () => {
           const db = open.result;
@@ -228,7 +229,7 @@ async fn stored_refresh_token(browser: &e2e::browser::Browser) -> serde_json::Va
         open.onerror = () => done(null);";
     browser
         .client
-        .execute_async(script, vec![])
+        .execute_async(script, vec![database.into()])
         .await
         .expect("read IndexedDB")
 }

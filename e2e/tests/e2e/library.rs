@@ -1,0 +1,117 @@
+//! The library as other apps use it: a second app on the same origin with its own
+//! callback path and storage prefix, and a generic provider without a logout endpoint.
+
+use std::time::Duration;
+
+use e2e::app::App;
+use e2e::browser::Browser;
+use e2e::provider::ProviderPages;
+use tokio::time::Instant;
+
+use crate::{sign_in_to, with_browser};
+
+/// The example app (`examples/minimal`), served under `/example/` of the main app's
+/// origin, finishing logins at `/example/auth/callback`.
+const EXAMPLE: &str = "/example";
+
+#[tokio::test]
+async fn a_second_app_with_its_own_callback_path_signs_in_beside_the_main_app() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        sign_in_to(&app, &browser, &env).await;
+        let main_tab = browser.open_tab().await;
+
+        // The protected route starts a login that must finish at the example's own
+        // callback path and come back to the route, with a clean address bar.
+        browser.goto(&app.url(&format!("{EXAMPLE}/private"))).await;
+        let provider = ProviderPages::new(&browser, &env);
+        without_password(&browser, &provider, "[data-testid=example-private]").await;
+        browser
+            .wait_for_text("[data-testid=example-private]", &env.user_name)
+            .await;
+        assert_eq!(
+            browser.url().await,
+            app.url(&format!("{EXAMPLE}/private")),
+            "back at the route, no code or state left"
+        );
+        let keys = browser.eval("return Object.keys(sessionStorage)").await;
+        assert_eq!(
+            keys,
+            serde_json::json!([]),
+            "the example's transaction is used up"
+        );
+
+        // Signing out of the example (RP-initiated logout, back to /example/) must not
+        // reach the main app's tab: another prefix, another channel.
+        browser.click("nav a[href='/example/']").await;
+        browser
+            .wait_for_text("[data-testid=example-user]", &env.user_name)
+            .await;
+        browser.click("[data-testid=example-sign-out]").await;
+        browser.wait_for("[data-testid=example-sign-in]").await;
+        assert!(browser.url().await.starts_with(&app.url(&format!("{EXAMPLE}/"))));
+        browser.switch_to(main_tab).await;
+        assert_eq!(
+            app.header_user().await,
+            env.user_name,
+            "the main app stays signed in"
+        );
+        assert!(!browser.exists("[data-testid=session-error]").await);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_generic_provider_without_a_logout_endpoint_signs_out_locally() {
+    with_browser(|browser, env| async move {
+        let app = App::generic(&browser, &env);
+        app.open("/").await;
+        app.click_sign_in().await;
+        let provider = ProviderPages::generic(&browser, &env);
+        provider.sign_in().await;
+        provider.consent(true).await;
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name);
+
+        app.sign_out().await;
+        let note = browser
+            .text_of("[data-testid=provider-session-note]")
+            .await;
+        assert!(note.contains("may still be open"), "{note}");
+        assert_eq!(
+            browser.url().await,
+            app.url("/"),
+            "never sent to a logout page the provider does not have"
+        );
+        assert!(app.header_offers_sign_in().await);
+
+        // What the note says is true: the provider's session is still open, so the
+        // next sign-in needs no password.
+        app.click_sign_in().await;
+        without_password(&browser, &provider, "[data-testid=profile]").await;
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name);
+    })
+    .await;
+}
+
+/// Waits for `css`, answering a consent page if the provider shows one; the
+/// provider's session is already open, so its login form must not appear.
+async fn without_password(browser: &Browser, provider: &ProviderPages<'_>, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !browser.exists(css).await {
+        assert!(
+            !browser.exists("input[name=password]").await,
+            "the provider asked for the password again"
+        );
+        if browser.exists("#allow").await {
+            provider.consent(true).await;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "`{css}` never appeared; at {}",
+            browser.url().await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
