@@ -33,6 +33,9 @@ pub fn run() -> Result<(), String> {
     setup::for_tests()?;
     let mut results = Vec::new();
 
+    banner("quality gates (rustfmt, clippy native and wasm32, rustdoc)");
+    results.push(quality_gates());
+
     banner("native tests (cargo test)");
     results.push(cargo_test(
         "native",
@@ -70,6 +73,66 @@ pub fn run() -> Result<(), String> {
     banner("end-to-end tests (headless Chromium, nginx, local provider)");
     results.push(end_to_end(&[]));
     summary(&results)
+}
+
+/// The wasm32 packages: the library, the app and the example.
+const WASM_PACKAGES: [&str; 6] = [
+    "-p",
+    "leptos-pkce-auth",
+    "-p",
+    "leptos-pkce",
+    "-p",
+    "leptos-pkce-example",
+];
+
+/// `cargo fmt --check`; clippy with warnings denied for the native workspace and for
+/// the wasm32 packages (the UI and the glue compile only there); the library's docs
+/// with warnings denied (`missing_docs` is on in the library). Each gate counts as
+/// one test.
+fn quality_gates() -> Result<Counts, String> {
+    let clippy = |target: Option<&str>| {
+        let mut cargo = command("cargo");
+        cargo.args(["clippy", "--all-targets"]);
+        match target {
+            Some(target) => cargo.args(["--target", target]).args(WASM_PACKAGES),
+            None => cargo.args(["--workspace"]),
+        };
+        cargo.args(["--", "-D", "warnings"]);
+        cargo
+    };
+    let mut doc = command("cargo");
+    doc.args([
+        "doc",
+        "--no-deps",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "leptos-pkce-auth",
+    ])
+    .env("RUSTDOCFLAGS", "-D warnings");
+    let mut fmt = command("cargo");
+    fmt.args(["fmt", "--all", "--check"]);
+    let mut counts = Counts {
+        suite: "checks",
+        passed: 0,
+        failed: 0,
+    };
+    for (name, mut gate) in [
+        ("cargo fmt --check", fmt),
+        ("clippy (native)", clippy(None)),
+        ("clippy (wasm32)", clippy(Some("wasm32-unknown-unknown"))),
+        ("cargo doc (library)", doc),
+    ] {
+        println!("--- {name}");
+        match gate.status() {
+            Ok(status) if status.success() => counts.passed += 1,
+            _ => {
+                println!("--- {name}: FAILED");
+                counts.failed += 1;
+            }
+        }
+    }
+    Ok(counts)
 }
 
 /// `cargo xtask e2e [FILTER…]`: only the end-to-end suite, after a release build.

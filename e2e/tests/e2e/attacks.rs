@@ -83,8 +83,8 @@ fault_cases! {
     id_token_hs256_with_public_key: "hs256-public-key" => "uses the algorithm `HS256`";
     id_token_bad_signature: "bad-signature" => "signature is invalid";
     id_token_unknown_kid: "unknown-kid" => "signed with a key the provider does not publish";
-    id_token_wrong_iss: "wrong-iss" => "was issued by `https://evil.example/`";
-    id_token_iss_without_trailing_slash: "iss-without-slash" => "was issued by `http://127.0.0.1:4000`, not by `http://127.0.0.1:4000/`";
+    id_token_wrong_iss: "wrong-iss" => "issued by another provider than the configured one";
+    id_token_iss_without_trailing_slash: "iss-without-slash" => "issued by another provider than the configured one";
     id_token_wrong_aud: "wrong-aud" => "not meant for this app (audience)";
     id_token_azp_mismatch: "azp-mismatch" => "authorized party (azp) is not this app";
     id_token_wrong_nonce: "wrong-nonce" => "does not belong to this sign-in (nonce)";
@@ -257,6 +257,17 @@ async fn the_back_button_never_returns_to_the_callback_url() {
 async fn callback_errors_are_explained_in_words() {
     with_browser(|browser, env| async move {
         let app = App::new(&browser, &env);
+        // An error answer that matches no login of this tab is refused as such, and
+        // nothing it says reaches the page (RFC 6749 10.12: the state first).
+        app.open("/callback?error=access_denied&error_description=Call+0800+SCAM&state=s")
+            .await;
+        let error = app.callback_error().await;
+        assert!(
+            error.contains("does not match a sign-in started in this browser tab")
+                && !error.contains("SCAM")
+                && !error.contains("cancelled"),
+            "{error}"
+        );
         for (code, words) in [
             (
                 "access_denied",
@@ -269,8 +280,17 @@ async fn callback_errors_are_explained_in_words() {
             ),
             ("invalid_request", "The sign-in request was not accepted."),
         ] {
+            // A login of this tab, answered with an error by "the provider".
+            app.open("/").await;
+            app.click_sign_in().await;
+            browser.wait_for_url(&env.idp).await;
+            app.open("/").await;
+            let states = app.pending_states().await;
+            let [state] = states.as_slice() else {
+                panic!("one pending login expected, found {states:?}");
+            };
             app.open(&format!(
-                "/callback?error={code}&error_description=Details+here&state=s"
+                "/callback?error={code}&error_description=Details+here&state={state}"
             ))
             .await;
             let error = app.callback_error().await;
