@@ -63,7 +63,10 @@ impl<'a> App<'a> {
     /// The pending login transactions' states, from this tab's sessionStorage.
     pub async fn pending_states(&self) -> Vec<String> {
         let prefix = format!("{}.tx.", self.storage_prefix());
-        let keys = self.browser.eval("return Object.keys(sessionStorage)").await;
+        let keys = self
+            .browser
+            .eval("return Object.keys(sessionStorage)")
+            .await;
         keys.as_array()
             .into_iter()
             .flatten()

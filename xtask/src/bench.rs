@@ -44,7 +44,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
          gzip on;\n  gzip_types application/javascript;\n  location / {{ try_files $uri /index.html; }}\n}}\n",
         baseline.join("dist").display()
     );
-    let config = suites::nginx_config(&work, &[suites::Site::new(OURS_PORT, root().join("dist"))], &baseline_site)?;
+    let config = suites::nginx_config(
+        &work,
+        &[suites::Site::new(OURS_PORT, root().join("dist"))],
+        &baseline_site,
+    )?;
     let _nginx = suites::start_nginx(&work, &config, BASELINE_PORT)?;
     let _chromedriver = suites::start_chromedriver(&work)?;
     let mut bench = command("cargo");

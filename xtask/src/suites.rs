@@ -287,11 +287,8 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
         ],
     )?;
     // A generic provider (issuer, not an Auth0 domain) with no logout endpoint.
-    let generic_provider = start_provider_on(
-        &work,
-        GENERIC_PROVIDER_PORT,
-        &[("DEVIDP_LOGOUT", "off")],
-    )?;
+    let generic_provider =
+        start_provider_on(&work, GENERIC_PROVIDER_PORT, &[("DEVIDP_LOGOUT", "off")])?;
     let generic_idp = format!("http://127.0.0.1:{GENERIC_PROVIDER_PORT}");
     let generic_config = (
         r#""domain": "http://127.0.0.1:4000""#,

@@ -49,7 +49,10 @@ async fn a_second_app_with_its_own_callback_path_signs_in_beside_the_main_app() 
             .await;
         browser.click("[data-testid=example-sign-out]").await;
         browser.wait_for("[data-testid=example-sign-in]").await;
-        assert!(browser.url().await.starts_with(&app.url(&format!("{EXAMPLE}/"))));
+        assert!(browser
+            .url()
+            .await
+            .starts_with(&app.url(&format!("{EXAMPLE}/"))));
         browser.switch_to(main_tab).await;
         assert_eq!(
             app.header_user().await,
@@ -74,9 +77,7 @@ async fn a_generic_provider_without_a_logout_endpoint_signs_out_locally() {
         assert_eq!(name, env.user_name);
 
         app.sign_out().await;
-        let note = browser
-            .text_of("[data-testid=provider-session-note]")
-            .await;
+        let note = browser.text_of("[data-testid=provider-session-note]").await;
         assert!(note.contains("may still be open"), "{note}");
         assert_eq!(
             browser.url().await,

@@ -75,7 +75,8 @@ mod app {
                 ..LoginOptions::default()
             })
         };
-        move || match auth.user().get() {
+        move || {
+            match auth.user().get() {
             Some(user) => view! {
                 <p data-testid="example-user">{user.display_name().to_owned()}</p>
                 <button data-testid="example-sign-out" on:click=move |_| auth.logout(LogoutOptions::default())>
@@ -88,6 +89,7 @@ mod app {
                 {move || auth.error().get().map(|e| view! { <p role="alert">{e.to_string()}</p> })}
             }
             .into_any(),
+        }
         }
     }
 
