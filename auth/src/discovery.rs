@@ -60,9 +60,6 @@ pub struct ProviderMetadata {
     pub end_session_endpoint: Option<String>,
     /// RFC 9207: the provider always sends `iss` in authorization responses.
     pub iss_parameter_supported: bool,
-    /// True when this came from Auth0's documented paths, not from discovery: logout
-    /// then goes to Auth0's `/v2/logout`.
-    pub auth0_fallback: bool,
 }
 
 /// The discovery document's URL for `issuer`.
@@ -115,7 +112,6 @@ impl ProviderMetadata {
                 .get("authorization_response_iss_parameter_supported")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            auth0_fallback: false,
         })
     }
 
@@ -134,7 +130,6 @@ impl ProviderMetadata {
             jwks_uri: format!("{base}/.well-known/jwks.json"),
             end_session_endpoint: None,
             iss_parameter_supported: false,
-            auth0_fallback: true,
         }
     }
 }
@@ -179,7 +174,6 @@ mod tests {
             Some("https://id.example/logout")
         );
         assert!(meta.iss_parameter_supported);
-        assert!(!meta.auth0_fallback);
     }
 
     #[test]
@@ -227,7 +221,6 @@ mod tests {
         assert_eq!(meta.token_endpoint, "https://t.auth0.com/oauth/token");
         assert_eq!(meta.jwks_uri, "https://t.auth0.com/.well-known/jwks.json");
         assert_eq!(meta.end_session_endpoint, None);
-        assert!(meta.auth0_fallback);
         assert_eq!(
             discovery_url("https://t.auth0.com/"),
             "https://t.auth0.com/.well-known/openid-configuration"

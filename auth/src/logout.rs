@@ -150,7 +150,6 @@ mod tests {
         .unwrap();
         let mut metadata = ProviderMetadata::auth0_paths(&config);
         metadata.end_session_endpoint = None;
-        metadata.auth0_fallback = false;
         assert_eq!(
             logout_target(&config, &metadata, None, LogoutOptions::default()),
             LogoutTarget::LocalOnly,

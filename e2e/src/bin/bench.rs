@@ -303,8 +303,8 @@ fn group_of_path(s: &str) -> Option<&'static str> {
     // Names from the precompiled std carry a hash: `core[c5930c85a12de822]::…`.
     let crate_name = s.split("::").next().unwrap_or("");
     let crate_name = crate_name.split('[').next().unwrap_or(crate_name);
-    Some(if s.starts_with("leptos_pkce::auth") {
-        "auth module (src/auth)"
+    Some(if s.starts_with("leptos_pkce_auth") {
+        "auth library (auth/, leptos-pkce-auth)"
     } else if s.starts_with("leptos_pkce") {
         "app UI (pages, components)"
     } else if matches!(
@@ -515,7 +515,8 @@ mod tests {
     #[test]
     fn symbols_are_grouped_by_whose_code_they_are() {
         for (symbol, expected) in [
-            ("leptos_pkce::auth::jwt::DecodedJwt::decode::h1", "auth module (src/auth)"),
+            ("leptos_pkce_auth::id_token::jwt::DecodedJwt::decode::h1", "auth library (auth/, leptos-pkce-auth)"),
+            ("leptos_pkce::config::AppConfig::from_json::h7", "app UI (pages, components)"),
             ("leptos_pkce::pages::profile::Profile::h2", "app UI (pages, components)"),
             ("<T as tachys::view::any_view::IntoAny>::into_any::build::h3", "Leptos (leptos, tachys, reactive_graph, router)"),
             ("<Match as leptos_router::nested_router::AddNestedRoute>::build::h4", "Leptos (leptos, tachys, reactive_graph, router)"),
