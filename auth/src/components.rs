@@ -61,20 +61,20 @@ pub fn HandleCallback(
     }
     let callback_path = config.callback_path().to_owned();
     let at_callback = Memo::new(move |_| location.pathname.with(|p| *p == callback_path));
-    let pending = StoredValue::new(pending.unwrap_or_else(|| ViewFn::from(default_pending)));
-    let failed = StoredValue::new(failed.unwrap_or_else(|| ViewFn::from(default_failed)));
+    let pending = pending.unwrap_or_else(|| ViewFn::from(default_pending));
+    let failed = failed.unwrap_or_else(|| ViewFn::from(default_failed));
     move || {
         if !ready.get() {
-            return pending.with_value(ViewFn::run);
+            return pending.run();
         }
         if !at_callback.get() {
             return children().into_any();
         }
         match auth.state().get() {
-            AuthState::Failed(_) => failed.with_value(ViewFn::run),
+            AuthState::Failed(_) => failed.run(),
             // Signed in already (nothing to finish here): home.
             AuthState::SignedIn(_) => view! { <Redirect path="/"/> }.into_any(),
-            _ => pending.with_value(ViewFn::run),
+            _ => pending.run(),
         }
     }
 }
@@ -107,8 +107,8 @@ pub fn RequireAuth(
             });
         }
     });
-    let pending = StoredValue::new(pending.unwrap_or_else(|| ViewFn::from(default_pending)));
-    let failed = StoredValue::new(failed.unwrap_or_else(|| ViewFn::from(default_failed)));
+    let pending = pending.unwrap_or_else(|| ViewFn::from(default_pending));
+    let failed = failed.unwrap_or_else(|| ViewFn::from(default_failed));
     // Only a change of what to show re-renders: a renewal replaces the session, and
     // must not rebuild the page.
     let shown = Memo::new(move |_| {
@@ -120,8 +120,8 @@ pub fn RequireAuth(
     });
     move || match shown.get() {
         Guarded::Children => children().into_any(),
-        Guarded::Failed => failed.with_value(ViewFn::run),
-        Guarded::Pending => pending.with_value(ViewFn::run),
+        Guarded::Failed => failed.run(),
+        Guarded::Pending => pending.run(),
     }
 }
 

@@ -6,7 +6,7 @@ use super::crypto::verify_signature;
 use super::task::Task;
 use super::{clock, http, locks, navigation, provider, random, refresh_store, storage};
 use crate::authorize::{begin_login, LoginOptions};
-use crate::callback::CallbackResponse;
+use crate::callback::{CallbackError, CallbackResponse};
 use crate::config::{AuthConfig, RefreshTokenStorage};
 use crate::discovery::MetadataError;
 use crate::error::AuthError;
@@ -48,7 +48,7 @@ pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(
     })
 }
 
-/// Finishes a login from the callback query: the core checks it against its
+/// Finishes a login from the parsed callback answer: the core checks it against its
 /// transaction (used up whatever happens), then the code is redeemed and the ID
 /// token's signature and claims verified. The key set loads while the code is
 /// redeemed. Needs no configuration: the transaction names the client, the issuer
@@ -59,9 +59,9 @@ pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(
 /// The first [`AuthError`]; nothing is kept then.
 pub async fn complete_login(
     names: &StorageNames,
-    query: &str,
+    answer: Result<CallbackResponse, CallbackError>,
 ) -> Result<(Session, ReturnTo), AuthError> {
-    let response = CallbackResponse::parse(query)?;
+    let response = answer?;
     let taken = response
         .state()
         .map(|state| storage::take_transaction(names, state, clock::now_ms()));

@@ -3,12 +3,12 @@
 //! is on the wire while the app renders), or else by the app's auth context once the
 //! configuration says where the callback is.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use super::flow;
 use super::task::Task;
 use super::{clock, navigation, storage};
-use crate::callback::CallbackResponse;
+use crate::callback::{CallbackError, CallbackResponse};
 use crate::config::{path_of, AuthConfig};
 use crate::error::AuthError;
 use crate::names::StorageNames;
@@ -18,16 +18,31 @@ use crate::session::Session;
 /// What finishing a login gives: the session and where to go, or why not.
 pub type LoginOutcome = Result<(Session, ReturnTo), AuthError>;
 
-/// A login being finished, and the storage prefix of the app that started it.
-struct Pending {
-    prefix: String,
-    task: Task<LoginOutcome>,
+/// Where this page load stands with the callback. The single-use code is redeemed
+/// at most once per page load: after `NotStarted`, never again.
+enum Callback {
+    NotStarted,
+    /// A login being finished, and the storage prefix of the app that started it.
+    Pending {
+        prefix: String,
+        task: Task<LoginOutcome>,
+    },
+    /// Started, and handed out (or nothing to finish).
+    Done,
 }
 
 thread_local! {
-    static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
-    /// The single-use code is redeemed at most once per page load.
-    static STARTED: Cell<bool> = const { Cell::new(false) };
+    static CALLBACK: RefCell<Callback> = const { RefCell::new(Callback::NotStarted) };
+}
+
+fn started() -> bool {
+    CALLBACK.with(|c| !matches!(*c.borrow(), Callback::NotStarted))
+}
+
+/// The callback answer in the address bar, parsed once (a parsed map would hide a
+/// duplicated `state`, so the raw query is read).
+fn read_answer() -> Result<CallbackResponse, CallbackError> {
+    CallbackResponse::parse(&navigation::current_query())
 }
 
 /// Call first thing in `main`, before the app mounts (optional): when this page is
@@ -39,73 +54,63 @@ thread_local! {
 /// transaction of some app on this origin holds it, and its `redirect_uri` has this
 /// page's path. The URL is scrubbed as soon as the exchange starts.
 pub fn begin_callback() {
-    if STARTED.with(Cell::get) {
+    if started() {
         return;
     }
-    let query = navigation::current_query();
-    let Ok(response) = CallbackResponse::parse(&query) else {
-        return;
-    };
-    let Some((prefix, transaction)) = response
-        .state()
+    let answer = read_answer();
+    let Some((prefix, transaction)) = answer
+        .as_ref()
+        .ok()
+        .and_then(CallbackResponse::state)
         .and_then(|state| storage::find_transaction(state, clock::now_ms()))
     else {
         return;
     };
     let path = navigation::current_path();
     if path_of(&transaction.redirect_uri) == path {
-        start(prefix, query, &path);
+        start(prefix, answer, &path);
     }
 }
 
-/// Reads the raw query (a parsed map would hide a duplicated `state`), scrubs it
-/// from the address bar at once (the code must not linger there or in history), and
-/// starts finishing the login.
-fn start(prefix: String, query: String, path: &str) {
-    STARTED.with(|started| started.set(true));
+/// Scrubs the answer from the address bar at once (the code must not linger there
+/// or in history) and starts finishing the login.
+fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: &str) {
     navigation::replace_url(path);
     let names = StorageNames::new(&prefix);
-    let task = Task::spawn(async move { flow::complete_login(&names, &query).await });
-    PENDING.with(|pending| *pending.borrow_mut() = Some(Pending { prefix, task }));
+    let task = Task::spawn(async move { flow::complete_login(&names, answer).await });
+    CALLBACK.with(|c| *c.borrow_mut() = Callback::Pending { prefix, task });
 }
 
 /// The login being finished for the app of `config`: the one [`begin_callback`]
 /// started for it, or, at `config`'s callback path, one started now. Handed out once.
 pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
-    let early = PENDING.with(|pending| {
-        let mut pending = pending.borrow_mut();
-        let ours = pending
-            .as_ref()
-            .is_some_and(|p| p.prefix == config.storage_prefix);
-        if ours {
-            pending.take().map(|p| p.task)
-        } else {
-            None
+    if !started() {
+        let path = navigation::current_path();
+        if path != config.callback_path() {
+            return None;
         }
-    });
-    if early.is_some() {
-        return early;
+        start(config.storage_prefix.clone(), read_answer(), &path);
     }
-    let path = navigation::current_path();
-    if STARTED.with(Cell::get) || path != config.callback_path() {
-        return None;
-    }
-    start(
-        config.storage_prefix.clone(),
-        navigation::current_query(),
-        &path,
-    );
-    PENDING.with(|pending| pending.borrow_mut().take().map(|p| p.task))
+    CALLBACK.with(|c| {
+        let mut c = c.borrow_mut();
+        match &*c {
+            Callback::Pending { prefix, .. } if *prefix == config.storage_prefix => {
+                match std::mem::replace(&mut *c, Callback::Done) {
+                    Callback::Pending { task, .. } => Some(task),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    })
 }
 
 /// True while this page load is finishing a login for the app of `config` (one
 /// started or about to start at its callback path).
 pub fn is_finishing(config: &AuthConfig) -> bool {
-    let early = PENDING.with(|pending| {
-        pending
-            .borrow()
-            .as_ref()
-            .is_some_and(|p| p.prefix == config.storage_prefix)
-    });
-    early || (!STARTED.with(Cell::get) && navigation::current_path() == config.callback_path())
+    CALLBACK.with(|c| match &*c.borrow() {
+        Callback::NotStarted => navigation::current_path() == config.callback_path(),
+        Callback::Pending { prefix, .. } => *prefix == config.storage_prefix,
+        Callback::Done => false,
+    })
 }
