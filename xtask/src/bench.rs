@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::paths::{self, command, root};
-use crate::setup;
 use crate::suites::{self, APP_PORT as OURS_PORT, CHROMEDRIVER_PORT, PROVIDER_PORT};
+use crate::{release, setup};
 
 /// The baseline app's port, beside the test suite's.
 const BASELINE_PORT: u16 = 8092;
@@ -80,10 +80,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// The framework's floor (bench/floor: Leptos and its router, nothing else) built like
-/// the app: same release profile, then as Trunk ships it. Returns the folder holding
+/// the app: same release profile and std (`release`), then as Trunk ships it. Returns the folder holding
 /// its wasm and JS glue.
 fn build_floor(work: &Path) -> Result<PathBuf, String> {
-    paths::run(command("cargo").args([
+    let mut cargo = command("cargo");
+    if release::nightly_available() {
+        release::for_size(&mut cargo);
+    }
+    paths::run(cargo.args([
         "build",
         "--quiet",
         "--release",

@@ -12,6 +12,7 @@ mod bench;
 mod dev;
 mod fuzz;
 mod paths;
+mod release;
 mod service;
 mod setup;
 mod suites;

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use crate::paths::{self, command, root};
 use crate::service::Service;
-use crate::setup;
+use crate::{release, setup};
 
 /// Ports of the end-to-end set-up (dev uses 8080, so both can run at once).
 pub const PROVIDER_PORT: u16 = 4000;
@@ -179,9 +179,9 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
     )
 }
 
-/// Builds the release `dist/` with Trunk, offline.
+/// Builds the release `dist/` (see [`release`]).
 pub fn build_release() -> Result<(), String> {
-    paths::run(command("trunk").args(["build", "--release", "--offline"]))
+    release::build()
 }
 
 /// Where the example app's debug build goes: served at `/example/` beside the app.

@@ -382,3 +382,33 @@ async fn nothing_leaks_to_urls_storage_console_or_referer_and_csp_holds() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_crash_of_the_module_shows_a_readable_page_not_a_blank_one() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        // What a Rust panic becomes in the release build: a WebAssembly trap, reported
+        // as an error event (from an event handler or a task) or a rejected promise.
+        // Errors of WebDriver's own scripts are muted (no `error` object, no
+        // rejection event), so the events are sent as the browser sends them.
+        for trap in [
+            "window.dispatchEvent(new ErrorEvent('error', \
+               { error: new WebAssembly.RuntimeError('unreachable') })); return null;",
+            "window.dispatchEvent(new PromiseRejectionEvent('unhandledrejection', \
+               { promise: Promise.resolve(), reason: new WebAssembly.RuntimeError('unreachable') })); \
+             return null;",
+        ] {
+            app.open("/").await;
+            assert!(!browser.exists("#crash").await);
+            browser.eval(trap).await;
+            let text = browser.text_of("#crash").await;
+            assert!(text.contains("Something went wrong"), "{text}");
+            assert!(text.contains("Reload"), "{text}");
+            assert!(
+                !browser.exists("header.site-header").await,
+                "the frozen app is gone"
+            );
+        }
+    })
+    .await;
+}

@@ -1,0 +1,74 @@
+//! The release build: Trunk, offline, with the standard library rebuilt for size on
+//! the nightly toolchain these machines carry beside stable. Dev builds and every test
+//! build stay on stable; only the shipped `dist/` (and the bench's floor, to compare
+//! like with like) use this.
+//!
+//! Measured (`cargo xtask bench`, brotli): rebuilding std with `optimize_for_size`
+//! and `panic=immediate-abort` took the app's wasm from 187.8 to 171.6 KB (-16.2 KB).
+//! A panic then traps with no message; `public/crash.js` turns the trap into a
+//! readable error page.
+
+use std::process::Command;
+
+use crate::paths::{self, command, output_line};
+
+/// The toolchain that rebuilds std.
+const NIGHTLY: &str = "nightly";
+
+/// Whether the nightly toolchain with `rust-src` is there, installing `rust-src` when
+/// missing. Without it the release build falls back to stable (and says so).
+pub fn nightly_available() -> bool {
+    let installed = |what: &str| {
+        command("rustup")
+            .args(["+nightly", "component", "list", "--installed"])
+            .output()
+            .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(what))
+    };
+    if output_line("rustup", &["+nightly", "--version"]).is_none() {
+        return false;
+    }
+    if installed("rust-src") {
+        return true;
+    }
+    println!("\n==> xtask setup: rustup +nightly component add rust-src");
+    paths::run(command("rustup").args(["+nightly", "component", "add", "rust-src"])).is_ok()
+        && installed("rust-src")
+}
+
+/// Sets `cargo` (or Trunk, which runs it) up to rebuild std for size on nightly.
+pub fn for_size(cmd: &mut Command) -> &mut Command {
+    cmd.env("RUSTUP_TOOLCHAIN", NIGHTLY)
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-Zunstable-options -Cpanic=immediate-abort",
+        )
+}
+
+/// Builds the release `dist/` with Trunk, offline; with std rebuilt for size when the
+/// nightly toolchain is there.
+pub fn build() -> Result<(), String> {
+    let mut trunk = command("trunk");
+    trunk.args(["build", "--release", "--offline"]);
+    if nightly_available() {
+        // Trunk runs cargo with --offline, and std's own dependencies may not be in
+        // the local registry yet: the same cargo build, online, first (Trunk's is
+        // then a no-op).
+        paths::run(for_size(&mut command("cargo")).args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--bin",
+            "leptos-pkce",
+        ]))?;
+        for_size(&mut trunk);
+    } else {
+        println!(
+            "\n==> release build on stable: no nightly toolchain with rust-src here \
+             (the wasm is about 16 KB brotli larger)"
+        );
+    }
+    paths::run(&mut trunk)
+}
