@@ -226,20 +226,25 @@ async fn a_missing_config_shows_an_error_page_not_a_blank_one() {
 #[wasm_bindgen_test]
 async fn fetched_shows_the_answer_and_drops_a_stale_one() {
     use leptos_pkce::components::fetched::Fetched;
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
     use std::rc::Rc;
 
-    let loads = Rc::new(Cell::new(0u32));
+    // Each load waits for a promise the test settles, so the order of the answers
+    // is the test's choice, not a race of timers.
+    let answers: Rc<RefCell<Vec<(js_sys::Promise, js_sys::Function)>>> = Rc::default();
     let handle: Rc<Cell<Option<Fetched<u32>>>> = Rc::new(Cell::new(None));
     let container = {
-        let (loads, handle) = (loads.clone(), handle.clone());
+        let (answers, handle) = (answers.clone(), handle.clone());
         mount(AuthState::SignedOut, move || {
             let fetched = Fetched::new(move || {
-                loads.set(loads.get() + 1);
-                let n = loads.get();
-                // The second load is slow: its answer arrives after the third's.
+                let mut settle = None;
+                let promise = js_sys::Promise::new(&mut |resolve, _| settle = Some(resolve));
+                answers
+                    .borrow_mut()
+                    .push((promise.clone(), settle.expect("set by the constructor")));
+                let n = answers.borrow().len() as u32;
                 async move {
-                    sleep(if n == 2 { 300 } else { 10 }).await;
+                    let _ = JsFuture::from(promise).await;
                     n
                 }
             });
@@ -247,18 +252,43 @@ async fn fetched_shows_the_answer_and_drops_a_stale_one() {
             view! { <p>{move || fetched.get().map_or("loading".to_owned(), |n| format!("answer {n}"))}</p> }
         })
     };
+    let settle = |n: usize| {
+        let (promise, resolve) = answers.borrow()[n - 1].clone();
+        resolve.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+        promise
+    };
     assert_eq!(container.text_content().unwrap(), "loading");
+    let _ = settle(1);
     text_eventually(&container, "answer 1").await;
     let fetched = handle.get().unwrap();
     fetched.reload();
     fetched.reload();
+    assert_eq!(answers.borrow().len(), 3, "two more loads started");
+    // The third answer arrives first, then the second (stale) one.
+    let _ = settle(3);
     text_eventually(&container, "answer 3").await;
-    sleep(400).await;
+    let stale = settle(2);
+    // The loader's own wait on the second answer was registered first, so it has
+    // run once this one returns; two animation frames later any update is painted.
+    JsFuture::from(stale).await.unwrap();
+    next_frame().await;
+    next_frame().await;
     assert_eq!(
         container.text_content().unwrap(),
         "answer 3",
-        "the slow second answer is dropped"
+        "the stale second answer is dropped"
     );
+}
+
+/// Resolves at the next animation frame.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -64,17 +64,77 @@ pub fn begin_login(
     randomness: &LoginRandomness,
     now_ms: u64,
 ) -> AuthorizeRequest {
+    build(
+        config,
+        provider,
+        options,
+        &config.redirect_uri,
+        false,
+        randomness,
+        now_ms,
+    )
+}
+
+/// Where a silent sign-in's answer comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SilentVia {
+    /// The hidden iframe, at `silent_redirect_uri`.
+    Iframe,
+    /// The whole page, at `redirect_uri`, like a login.
+    Redirect,
+}
+
+/// Builds a silent sign-in (`prompt=none`) that returns the user to `return_to`.
+/// Everything else is a login's: PKCE, `state`, `nonce`, the same checks.
+pub fn begin_silent_login(
+    config: &AuthConfig,
+    provider: &ProviderMetadata,
+    via: SilentVia,
+    return_to: ReturnTo,
+    randomness: &LoginRandomness,
+    now_ms: u64,
+) -> AuthorizeRequest {
+    let options = LoginOptions {
+        return_to: Some(return_to),
+        prompt: Some("none".into()),
+        ..LoginOptions::default()
+    };
+    let redirect_uri = match via {
+        SilentVia::Iframe => &config.silent_redirect_uri,
+        SilentVia::Redirect => &config.redirect_uri,
+    };
+    build(
+        config,
+        provider,
+        options,
+        redirect_uri,
+        true,
+        randomness,
+        now_ms,
+    )
+}
+
+fn build(
+    config: &AuthConfig,
+    provider: &ProviderMetadata,
+    options: LoginOptions,
+    redirect_uri: &str,
+    silent: bool,
+    randomness: &LoginRandomness,
+    now_ms: u64,
+) -> AuthorizeRequest {
     let transaction = Transaction {
         state: State::from_random(&randomness.state),
         code_verifier: CodeVerifier::from_random(&randomness.verifier),
         nonce: Nonce::from_random(&randomness.nonce),
         client_id: config.client_id.clone(),
         issuer: config.issuer.clone(),
-        redirect_uri: config.redirect_uri.clone(),
+        redirect_uri: redirect_uri.to_owned(),
         return_to: options.return_to.clone().unwrap_or_else(ReturnTo::home),
         created_at: now_ms,
         max_age: options.max_age,
         organization: options.organization.clone(),
+        silent,
         provider: CallbackEndpoints::of(provider),
     };
     let url = authorize_url(
@@ -161,6 +221,39 @@ mod tests {
 
     fn query_of(url: &str) -> QueryParams {
         QueryParams::parse(url.split_once('?').unwrap().1).unwrap()
+    }
+
+    #[test]
+    fn a_silent_sign_in_is_a_login_with_prompt_none() {
+        let here = ReturnTo::parse("/orders?page=2").unwrap();
+        for (via, redirect_uri) in [
+            (
+                SilentVia::Iframe,
+                "https://app.example/silent-callback.html",
+            ),
+            (SilentVia::Redirect, "https://app.example/callback"),
+        ] {
+            let request =
+                begin_silent_login(&config(), &provider(), via, here.clone(), &RANDOMNESS, 7);
+            let q = query_of(&request.url);
+            let tx = &request.transaction;
+            assert_eq!(q.get("prompt"), Some("none"));
+            assert_eq!(q.get("redirect_uri"), Some(redirect_uri));
+            assert_eq!(tx.redirect_uri, redirect_uri, "redeemed with the same one");
+            assert!(tx.silent);
+            assert_eq!(tx.return_to, here);
+            assert_eq!(q.get("code_challenge_method"), Some("S256"));
+            assert_eq!(q.get("state"), Some(tx.state.secret()));
+            assert_eq!(q.get("nonce"), Some(tx.nonce.secret()));
+        }
+        let login = begin_login(
+            &config(),
+            &provider(),
+            LoginOptions::default(),
+            &RANDOMNESS,
+            7,
+        );
+        assert!(!login.transaction.silent);
     }
 
     #[test]

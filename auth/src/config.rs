@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use super::silent::SilentSignIn;
+
 /// Scope asked for when `config.json` names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email";
 
@@ -97,6 +99,11 @@ pub struct AuthConfig {
     /// Names every key, lock, channel and database this library uses in the browser,
     /// so two apps on one origin keep apart. Defaults to `leptos-pkce.{client_id}`.
     pub storage_prefix: String,
+    /// How a returning user is signed back in without a prompt.
+    pub silent_sign_in: SilentSignIn,
+    /// Where the provider answers a silent sign-in in the hidden iframe: a static
+    /// page that hands the answer to the app (`silent-callback.html`).
+    pub silent_redirect_uri: String,
 }
 
 impl AuthConfig {
@@ -159,6 +166,20 @@ impl AuthConfig {
             &post_logout_redirect_uri,
             origin,
         )?;
+        let silent_redirect_uri = optional_string(&fields, "silent_redirect_uri")?
+            .unwrap_or_else(|| format!("{origin}/silent-callback.html"));
+        check_on_origin("silent_redirect_uri", &silent_redirect_uri, origin)?;
+        let silent_sign_in = match optional_string(&fields, "silent_sign_in")?.as_deref() {
+            None | Some("iframe_then_redirect") => SilentSignIn::IframeThenRedirect,
+            Some("iframe") => SilentSignIn::Iframe,
+            Some("off") => SilentSignIn::Off,
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    field: "silent_sign_in",
+                    reason: "must be \"iframe_then_redirect\", \"iframe\" or \"off\"",
+                })
+            }
+        };
         let storage_prefix = match optional_string(&fields, "storage_prefix")? {
             Some(prefix) => {
                 check_storage_prefix(&prefix)?;
@@ -202,6 +223,8 @@ impl AuthConfig {
             federated_logout,
             refresh_token_storage,
             storage_prefix,
+            silent_sign_in,
+            silent_redirect_uri,
         })
     }
 

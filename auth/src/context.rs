@@ -1,11 +1,16 @@
 //! The auth context for Leptos: provided once at the root, read with [`use_auth`].
 //! Pages and components see the user and the tokens only through it.
 //!
-//! Races, and what makes each safe: a renewal that finishes after a sign-out finds
-//! the state no longer `SignedIn` for that user and is dropped
-//! (`signed_in_if_current`); refreshes of all tabs run one at a time under the app's
-//! Web Lock, re-reading a stored token inside it; the callback's code is redeemed at
-//! most once per page load (`pending_login`'s `STARTED` flag).
+//! Races, and what makes each safe:
+//! - callers in one tab (a double click, the timer, an API call) share one renewal in
+//!   flight (`in_flight`, a shared task): one refresh request;
+//! - refreshes of all tabs run one at a time under the app's Web Lock, and read the
+//!   refresh token (and the session) inside it: nobody spends a spent token;
+//! - sign-out wins: it bumps the tab's `generation` at once, so a renewal that
+//!   finishes afterwards is dropped, and it forgets and revokes the refresh token
+//!   under the same lock, after any refresh in flight in any tab has written what it
+//!   got; other tabs follow its broadcast, which bumps theirs;
+//! - the callback's code is redeemed at most once per page load (`pending_login`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,8 +18,11 @@ use leptos::task::spawn_local;
 use crate::authorize::LoginOptions;
 use crate::browser::flow;
 use crate::browser::http::{self, HttpResponse};
-use crate::browser::pending_login::{self, LoginOutcome};
-use crate::browser::{broadcast, clock, navigation, provider, refresh_store, storage};
+use crate::browser::pending_login::{self, Finished, LoginOutcome};
+use crate::browser::task::SharedTask;
+use crate::browser::{
+    broadcast, clock, hint, navigation, provider, refresh_store, silent, storage,
+};
 use crate::config::{AuthConfig, RefreshTokenStorage};
 use crate::discovery::MetadataError;
 use crate::error::AuthError;
@@ -25,6 +33,7 @@ use crate::return_to::ReturnTo;
 use crate::schedule::{after_renewal_failure, renewal_delay_ms, RenewalFailure};
 use crate::secret::AccessToken;
 use crate::session::Session;
+use crate::silent::{origin_of, redirect_after_iframe, try_at_start, SilentSignIn};
 
 /// Where the app stands with the user.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +61,12 @@ pub struct Auth {
     state: RwSignal<AuthState>,
     user: Memo<Option<IdTokenClaims>>,
     renewal: StoredValue<Option<TimeoutHandle>>,
+    /// The renewal in flight, shared by every caller in this tab.
+    in_flight: StoredValue<Option<SharedTask<Result<(), AuthError>>>, LocalStorage>,
+    /// Bumped whenever the session is forgotten: work started before is dropped.
+    generation: StoredValue<u64>,
+    /// Renewals failed in a row (for the back-off).
+    failures: StoredValue<u32>,
 }
 
 impl Auth {
@@ -70,6 +85,9 @@ impl Auth {
             state,
             user,
             renewal: StoredValue::new(None),
+            in_flight: StoredValue::new_local(None),
+            generation: StoredValue::new(0),
+            failures: StoredValue::new(0),
         }
     }
 
@@ -155,8 +173,12 @@ impl Auth {
         self.forget_tab_state(AuthState::SigningOut);
         spawn_local(async move {
             let config = auth.config.get_value();
-            // The stored refresh token must be gone before the page leaves.
-            flow::keep_refresh_token(&config, None).await;
+            // The refresh token is forgotten, checked gone and revoked before the
+            // page leaves, after any refresh in flight in any tab.
+            if let Err(error) = flow::end_refresh_token(&config, true).await {
+                auth.state.set(AuthState::Failed(error));
+                return;
+            }
             broadcast::announce_sign_out(&StorageNames::new(&config.storage_prefix).channel());
             match flow::logout_destination(&config, id_token.as_ref(), options).await {
                 Ok(LogoutTarget::Provider(url)) => {
@@ -175,12 +197,19 @@ impl Auth {
     fn sign_out_locally(&self, reason: Option<AuthError>) {
         self.forget_tab_state(reason.map_or(AuthState::SignedOut, AuthState::Failed));
         let config = self.config.get_value();
-        spawn_local(async move { flow::keep_refresh_token(&config, None).await });
+        spawn_local(async move {
+            let _ = flow::end_refresh_token(&config, false).await;
+        });
     }
 
     /// Stops renewal, drops pending logins and the session, and moves to `next`.
+    /// Work started before (a renewal in flight) is dropped when it finishes.
     fn forget_tab_state(&self, next: AuthState) {
+        self.generation.update_value(|g| *g += 1);
+        self.in_flight.set_value(None);
+        self.failures.set_value(0);
         self.cancel_renewal();
+        hint::set_signed_in_before(&self.names(), false);
         storage::clear_transactions(&self.names());
         self.state.set(next);
     }
@@ -204,29 +233,74 @@ impl Auth {
         if let Some(token) = session.fresh_access_token(clock::now_ms()) {
             return Some(token.clone());
         }
-        session.refresh_token.as_ref()?;
+        if !self.can_renew_session(&session) {
+            return None;
+        }
         self.renew().await.ok()?;
         self.session().map(|s| s.access_token)
     }
 
-    /// Renews the tokens with the refresh token now. What a failure means is the
-    /// core's rule ([`crate::schedule::after_renewal_failure`]): a refused refresh
-    /// token signs the user out with a message; a passing failure keeps the session
-    /// and retries.
+    /// Renews the tokens with the refresh token now; callers at the same time share
+    /// one renewal. What a failure means is the core's rule
+    /// ([`crate::schedule::after_renewal_failure`]): a refused refresh token signs the
+    /// user out with a message; a passing failure keeps the session and retries,
+    /// backing off.
     ///
     /// # Errors
-    /// The [`AuthError`] of the failed refresh.
+    /// The [`AuthError`] of the failed refresh; [`AuthError::SessionEnded`] when the
+    /// user signed out meanwhile.
     pub async fn renew(&self) -> Result<(), AuthError> {
-        let current = self.session();
-        match flow::refresh(&self.config.get_value(), current.clone()).await {
+        let task = match self.in_flight.get_value() {
+            Some(task) => task,
+            None => {
+                let auth = *self;
+                let task = SharedTask::spawn(async move { auth.renew_once().await });
+                self.in_flight.set_value(Some(task.clone()));
+                task
+            }
+        };
+        task.join().await
+    }
+
+    /// True when `session` can be renewed: with its refresh token, or by a silent
+    /// sign-in.
+    fn can_renew_session(&self, session: &Session) -> bool {
+        session.refresh_token.is_some()
+            || self
+                .config
+                .with_value(|c| c.silent_sign_in != SilentSignIn::Off)
+    }
+
+    async fn renew_once(self) -> Result<(), AuthError> {
+        let generation = self.generation.get_value();
+        let config = self.config.get_value();
+        let auth = self;
+        let with_refresh_token = self.session().is_some_and(|s| s.refresh_token.is_some());
+        let result = if with_refresh_token {
+            flow::refresh(&config, move || auth.session()).await
+        } else {
+            self.renew_silently(&config).await
+        };
+        if self.generation.try_get_value() != Some(generation) {
+            // Signed out while the renewal was on its way: nothing of it is kept.
+            return Err(AuthError::SessionEnded);
+        }
+        self.in_flight.set_value(None);
+        match result {
             Ok(session) => {
-                self.signed_in_if_current(session);
+                self.failures.set_value(0);
+                self.signed_in(session);
                 Ok(())
             }
             Err(error) => {
-                match after_renewal_failure(&error, current.as_ref(), clock::now_ms()) {
+                let failures = self.failures.get_value();
+                let current = self.session();
+                match after_renewal_failure(&error, current.as_ref(), failures, clock::now_ms()) {
                     RenewalFailure::EndSession => self.sign_out_locally(Some(error.clone())),
-                    RenewalFailure::RetryIn(delay_ms) => self.schedule_renewal(delay_ms),
+                    RenewalFailure::RetryIn(delay_ms) => {
+                        self.failures.set_value(failures.saturating_add(1));
+                        self.schedule_renewal(delay_ms);
+                    }
                     RenewalFailure::RetryOnDemand => {}
                     RenewalFailure::NotRestored => self.state.set(AuthState::Failed(error.clone())),
                 }
@@ -272,22 +346,86 @@ impl Auth {
         self.get_with_token(&url).await
     }
 
+    /// Renews a session without refresh token by a silent sign-in in the iframe: the
+    /// same user must come back; one who needs to interact has no session any more.
+    async fn renew_silently(&self, config: &AuthConfig) -> Result<Session, AuthError> {
+        let here =
+            ReturnTo::parse(&navigation::current_path()).unwrap_or_else(|_| ReturnTo::home());
+        match silent::in_iframe(config, here).await? {
+            Finished::SignedIn(session, _) => match self.session() {
+                Some(current) if current.claims.sub != session.claims.sub => {
+                    Err(AuthError::SubjectChanged)
+                }
+                _ => Ok(*session),
+            },
+            Finished::SignedOutQuietly(_) => Err(AuthError::SessionEnded),
+        }
+    }
+
+    /// After a reload without a session: signs the user back in silently when this
+    /// browser signed in here before (the iframe, then where it cannot work a
+    /// top-level redirect, once per tab); otherwise, or when the provider needs the
+    /// user, quietly signed out on the page they opened.
+    async fn sign_in_silently_at_start(self) {
+        let config = self.config.get_value();
+        let names = self.names();
+        let here = ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
+            .unwrap_or_else(|_| ReturnTo::home());
+        let generation = self.generation.get_value();
+        let outcome = silent::in_iframe(&config, here.clone()).await;
+        if self.generation.try_get_value() != Some(generation) {
+            return;
+        }
+        let needs_the_provider_page = match outcome {
+            Ok(Finished::SignedIn(session, _)) => {
+                self.signed_in(*session);
+                return;
+            }
+            Ok(Finished::SignedOutQuietly(_)) | Err(AuthError::SilentTimeout) => true,
+            Err(_) => false,
+        };
+        let app_origin = navigation::current_origin();
+        let redirect = needs_the_provider_page
+            && redirect_after_iframe(
+                config.silent_sign_in,
+                &app_origin,
+                origin_of(&config.issuer),
+                hint::redirect_tried(&names),
+            );
+        if redirect && silent::by_redirect(&config, here).await.is_ok() {
+            return;
+        }
+        self.signed_out_quietly();
+    }
+
+    /// Nobody is signed in, and that is not an error: the page simply shows the
+    /// signed-out view. The "signed in here before" hint is gone.
+    fn signed_out_quietly(&self) {
+        hint::set_signed_in_before(&self.names(), false);
+        self.state.set(AuthState::SignedOut);
+    }
+
     /// Takes the outcome of the login finished at the callback: signs the user in and gives where to go, or records why not.
     /// The login started before the configuration was loaded, so its session must
     /// belong to the configured issuer and client (a deploy in between may change them).
     pub(crate) async fn finish_login(&self, outcome: LoginOutcome) -> Option<ReturnTo> {
         let config = self.config.get_value();
-        let outcome = outcome.and_then(|(session, return_to)| {
-            if session.belongs_to(&config.issuer, &config.client_id) {
-                Ok((session, return_to))
-            } else {
+        let outcome = outcome.and_then(|finished| match finished {
+            Finished::SignedIn(session, _)
+                if !session.belongs_to(&config.issuer, &config.client_id) =>
+            {
                 Err(AuthError::IssuerMismatch)
             }
+            finished => Ok(finished),
         });
         match outcome {
-            Ok((session, return_to)) => {
-                flow::keep_refresh_token(&config, session.refresh_token.as_ref()).await;
-                self.signed_in(session);
+            Ok(Finished::SignedOutQuietly(return_to)) => {
+                self.signed_out_quietly();
+                Some(return_to)
+            }
+            Ok(Finished::SignedIn(session, return_to)) => {
+                flow::keep_refresh_token(&config, session.refresh_token.clone()).await;
+                self.signed_in(*session);
                 // Not before the destination has painted: nothing on it waits for
                 // discovery, so it must not compete with the first render.
                 let auth = *self;
@@ -316,32 +454,36 @@ impl Auth {
     /// After a reload, signs back in with a refresh token kept in IndexedDB; with none
     /// stored, simply signed out. Failures follow the same rule as renewals.
     async fn restore(&self) {
-        if refresh_store::load(&self.names()).await.is_none() {
-            self.state.set(AuthState::SignedOut);
+        let config = self.config.get_value();
+        if refresh_store::load(&config).await.is_none() {
+            if try_at_start(config.silent_sign_in, hint::signed_in_before(&self.names())) {
+                self.sign_in_silently_at_start().await;
+            } else {
+                self.state.set(AuthState::SignedOut);
+            }
             return;
         }
-        match flow::refresh(&self.config.get_value(), None).await {
+        let generation = self.generation.get_value();
+        let result = flow::refresh(&config, || None).await;
+        if self.generation.try_get_value() != Some(generation) {
+            return;
+        }
+        match result {
             Ok(session) => self.signed_in(session),
-            Err(error) => match after_renewal_failure(&error, None, clock::now_ms()) {
+            Err(error) => match after_renewal_failure(&error, None, 0, clock::now_ms()) {
                 RenewalFailure::EndSession => self.sign_out_locally(Some(error)),
                 _ => self.state.set(AuthState::Failed(error)),
             },
         }
     }
 
-    /// Takes a renewed session unless the user signed out (or in as someone else)
-    /// while the renewal was on its way: a late answer must not sign anyone back in.
-    fn signed_in_if_current(&self, session: Session) {
-        let still_signed_in = self.state.with_untracked(
-            |s| matches!(s, AuthState::SignedIn(current) if current.claims.sub == session.claims.sub),
-        );
-        if still_signed_in {
-            self.signed_in(session);
-        }
-    }
-
     fn signed_in(&self, session: Session) {
-        let renew_in = renewal_delay_ms(&session, clock::now_ms());
+        let names = self.names();
+        hint::set_signed_in_before(&names, true);
+        hint::set_redirect_tried(&names, false);
+        let renew_in = self
+            .can_renew_session(&session)
+            .then(|| renewal_delay_ms(&session, clock::now_ms()));
         self.state.set(AuthState::SignedIn(Box::new(session)));
         if let Some(delay_ms) = renew_in {
             self.schedule_renewal(delay_ms);
@@ -384,7 +526,12 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     // "authenticating", so guards wait instead of starting a login.
     let at_callback = pending_login::is_finishing(&config);
     let restore = config.refresh_token_storage == RefreshTokenStorage::IndexedDb && !at_callback;
-    let initial = if restore || at_callback {
+    // Without a refresh token at rest, a returning user is signed back in silently;
+    // signed-out visitors (no hint) never reach the provider.
+    let silently = !restore
+        && !at_callback
+        && try_at_start(config.silent_sign_in, hint::signed_in_before(&names));
+    let initial = if restore || at_callback || silently {
         AuthState::Authenticating
     } else {
         AuthState::SignedOut
@@ -401,6 +548,8 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     });
     if restore {
         spawn_local(async move { auth.restore().await });
+    } else if silently {
+        spawn_local(auth.sign_in_silently_at_start());
     }
     auth
 }

@@ -58,6 +58,9 @@ pub struct ProviderMetadata {
     pub jwks_uri: String,
     /// `end_session_endpoint` (RP-initiated logout), when offered.
     pub end_session_endpoint: Option<String>,
+    /// `revocation_endpoint` (RFC 7009), when offered: a refresh token is revoked
+    /// there at sign-out.
+    pub revocation_endpoint: Option<String>,
     /// RFC 9207: the provider always sends `iss` in authorization responses.
     pub iss_parameter_supported: bool,
 }
@@ -108,6 +111,7 @@ impl ProviderMetadata {
             },
             jwks_uri: required("jwks_uri")?,
             end_session_endpoint: url("end_session_endpoint")?,
+            revocation_endpoint: url("revocation_endpoint")?,
             iss_parameter_supported: doc
                 .get("authorization_response_iss_parameter_supported")
                 .and_then(Value::as_bool)
@@ -129,6 +133,7 @@ impl ProviderMetadata {
             userinfo_endpoint: Some(or(&overrides.userinfo, "/userinfo")),
             jwks_uri: format!("{base}/.well-known/jwks.json"),
             end_session_endpoint: None,
+            revocation_endpoint: Some(format!("{base}/oauth/revoke")),
             iss_parameter_supported: false,
         }
     }
@@ -155,6 +160,7 @@ mod tests {
         "userinfo_endpoint": "https://id.example/me",
         "jwks_uri": "https://id.example/keys",
         "end_session_endpoint": "https://id.example/logout",
+        "revocation_endpoint": "https://id.example/revoke",
         "authorization_response_iss_parameter_supported": true
     }"#;
 
@@ -172,6 +178,10 @@ mod tests {
         assert_eq!(
             meta.end_session_endpoint.as_deref(),
             Some("https://id.example/logout")
+        );
+        assert_eq!(
+            meta.revocation_endpoint.as_deref(),
+            Some("https://id.example/revoke")
         );
         assert!(meta.iss_parameter_supported);
     }
@@ -221,6 +231,11 @@ mod tests {
         assert_eq!(meta.token_endpoint, "https://t.auth0.com/oauth/token");
         assert_eq!(meta.jwks_uri, "https://t.auth0.com/.well-known/jwks.json");
         assert_eq!(meta.end_session_endpoint, None);
+        assert_eq!(
+            meta.revocation_endpoint.as_deref(),
+            Some("https://t.auth0.com/oauth/revoke"),
+            "Auth0 revokes refresh tokens at /oauth/revoke"
+        );
         assert_eq!(
             discovery_url("https://t.auth0.com/"),
             "https://t.auth0.com/.well-known/openid-configuration"

@@ -72,6 +72,10 @@ pub enum AuthError {
     /// The user signed out in another tab of this app.
     #[error("you signed out in another tab")]
     SignedOutElsewhere,
+    /// A silent sign-in got no answer in time (the provider's cookies may be blocked
+    /// in frames).
+    #[error("the sign-in service did not answer in time")]
+    SilentTimeout,
     /// An API refused the access token even after a renewal.
     #[error("the service no longer accepts your sign-in (HTTP 401); please sign in again")]
     Unauthorized,
@@ -123,6 +127,10 @@ mod tests {
             AuthError::Unauthorized,
             server("invalid_client"),
             server("unauthorized_client"),
+            server("login_required"),
+            server("consent_required"),
+            server("interaction_required"),
+            server("mfa_required"),
             AuthError::Token(TokenError::MissingIdToken),
         ] {
             assert!(error.ends_session(), "{error:?}");

@@ -80,7 +80,9 @@
 //! | `audience` | the API the access token is for (Auth0) |
 //! | `post_logout_redirect_uri` | where the provider sends the browser after logout, on the app's origin (`{origin}/`) |
 //! | `federated_logout` | Auth0: also sign out of the social provider (`false`) |
-//! | `refresh_token_storage` | `memory` (default) or `indexed_db` (survives reloads) |
+//! | `refresh_token_storage` | `memory` (default) or `indexed_db` (a refresh token at rest) |
+//! | `silent_sign_in` | `iframe_then_redirect` (default), `iframe` or `off`: signing a returning user back in after a reload |
+//! | `silent_redirect_uri` | the static silent-callback page (`auth/assets/`), on the app's origin (`{origin}/silent-callback.html`) |
 //! | `storage_prefix` | names every storage key, lock, channel and database (`leptos-pkce.{client_id}`) |
 //! | `authorization_endpoint`, `token_endpoint`, `userinfo_endpoint` | override discovery |
 //!
@@ -110,6 +112,7 @@ pub mod return_to;
 pub mod schedule;
 pub mod secret;
 pub mod session;
+pub mod silent;
 pub mod token;
 pub mod transaction;
 

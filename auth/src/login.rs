@@ -4,13 +4,25 @@
 use super::callback::CallbackResponse;
 use super::error::AuthError;
 use super::id_token::claims::ClaimsCheck;
+use super::return_to::ReturnTo;
 use super::secret::AuthorizationCode;
+use super::silent::needs_interaction;
 use super::transaction::{TakeError, Transaction};
+
+/// What to do with an accepted callback answer.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CallbackVerdict {
+    /// Redeem the code for the transaction it belongs to.
+    Redeem(Box<Transaction>, AuthorizationCode),
+    /// A silent sign-in (`prompt=none`) that needs the user: nobody is signed in,
+    /// quietly, at the page the user had opened. No error, no loop.
+    SignedOutQuietly(ReturnTo),
+}
 
 /// Checks the provider's answer against the transaction its `state` named (`taken`
 /// is the outcome of taking that transaction from storage). Gives the code to
-/// redeem and the transaction, or why the answer is refused; nothing has been spent
-/// then.
+/// redeem and the transaction, a quiet "signed out" for a silent sign-in that needs
+/// the user, or why the answer is refused; nothing has been spent then.
 ///
 /// The order is the rule: the `state` is matched first (RFC 6749 10.12), so an
 /// answer that belongs to no login of this tab is refused as such, and nothing it
@@ -26,16 +38,21 @@ use super::transaction::{TakeError, Transaction};
 pub fn check_callback(
     response: CallbackResponse,
     taken: Option<Result<Transaction, TakeError>>,
-) -> Result<(Transaction, AuthorizationCode), AuthError> {
+) -> Result<CallbackVerdict, AuthError> {
     let transaction = taken.unwrap_or(Err(TakeError::UnknownState))?;
     let (code, iss) = match response {
+        CallbackResponse::Error { error, .. }
+            if transaction.silent && needs_interaction(&error) =>
+        {
+            return Ok(CallbackVerdict::SignedOutQuietly(transaction.return_to));
+        }
         CallbackResponse::Error { error, .. } => return Err(AuthError::Denied(error)),
         CallbackResponse::Code { code, iss, .. } => (code, iss),
     };
     match iss {
         Some(iss) if iss != transaction.issuer => Err(AuthError::IssuerMismatch),
         None if transaction.provider.iss_parameter_supported => Err(AuthError::MissingIssuer),
-        _ => Ok((transaction, code)),
+        _ => Ok(CallbackVerdict::Redeem(Box::new(transaction), code)),
     }
 }
 
@@ -72,6 +89,7 @@ mod tests {
             created_at: 1_000,
             max_age: Some(300),
             organization: Some("org_1".into()),
+            silent: false,
             provider: CallbackEndpoints {
                 token_endpoint: "https://idp.example/oauth/token".into(),
                 jwks_uri: "https://idp.example/.well-known/jwks.json".into(),
@@ -86,13 +104,14 @@ mod tests {
 
     #[test]
     fn a_code_for_this_tabs_login_from_its_issuer_is_accepted() {
-        let (tx, code) = check_callback(
+        let Ok(CallbackVerdict::Redeem(tx, code)) = check_callback(
             answer("code=c1&state=st&iss=https%3A%2F%2Fidp.example%2F"),
             Some(Ok(transaction(true))),
-        )
-        .unwrap();
+        ) else {
+            panic!("accepted")
+        };
         assert_eq!(code.secret(), "c1");
-        assert_eq!(tx, transaction(true));
+        assert_eq!(*tx, transaction(true));
         let without_iss = check_callback(answer("code=c1&state=st"), Some(Ok(transaction(false))));
         assert!(
             without_iss.is_ok(),
@@ -121,6 +140,44 @@ mod tests {
                 error: "access_denied".into(),
                 error_description: None,
             }))
+        );
+    }
+
+    #[test]
+    fn a_silent_sign_in_that_needs_the_user_ends_quietly_where_it_started() {
+        let mut silent = transaction(true);
+        silent.silent = true;
+        assert_eq!(
+            check_callback(
+                answer("error=login_required&state=st"),
+                Some(Ok(silent.clone()))
+            ),
+            Ok(CallbackVerdict::SignedOutQuietly(silent.return_to.clone()))
+        );
+        assert!(
+            matches!(
+                check_callback(answer("error=access_denied&state=st"), Some(Ok(silent))),
+                Err(AuthError::Denied(_))
+            ),
+            "other errors are errors"
+        );
+        assert!(
+            matches!(
+                check_callback(
+                    answer("error=login_required&state=st"),
+                    Some(Ok(transaction(true)))
+                ),
+                Err(AuthError::Denied(_))
+            ),
+            "a login the user started is not quiet"
+        );
+        assert_eq!(
+            check_callback(
+                answer("error=login_required&state=x"),
+                Some(Err(TakeError::UnknownState))
+            ),
+            Err(AuthError::Transaction(TakeError::UnknownState)),
+            "still only for a login of this tab"
         );
     }
 

@@ -40,6 +40,18 @@ impl StorageNames {
     pub fn database(&self) -> String {
         self.prefix.clone()
     }
+
+    /// The localStorage key of the non-secret "signed in here before" hint: a
+    /// silent sign-in is tried after a reload only when it is there.
+    pub fn signed_in_hint(&self) -> String {
+        format!("{}.signed-in", self.prefix)
+    }
+
+    /// The sessionStorage key marking that this tab already tried a top-level silent
+    /// sign-in (so it never loops).
+    pub fn silent_redirect_tried(&self) -> String {
+        format!("{}.silent-redirect", self.prefix)
+    }
 }
 
 #[cfg(test)]
@@ -64,6 +76,8 @@ mod tests {
                 n.refresh_lock(),
                 n.channel(),
                 n.database(),
+                n.signed_in_hint(),
+                n.silent_redirect_tried(),
             ]
         };
         for name in all(&a) {

@@ -42,6 +42,30 @@ pub fn read_refresh_answer(
     }
 }
 
+/// The refresh token as kept at rest (`indexed_db`): bound to the issuer and client
+/// it was issued for, so a changed configuration never sends it to another provider.
+pub fn stored_refresh_token(token: &RefreshToken, issuer: &str, client_id: &str) -> String {
+    serde_json::json!({ "refresh_token": token.secret(), "iss": issuer, "client_id": client_id })
+        .to_string()
+}
+
+/// The refresh token kept at rest, if it is a plausible token issued by `issuer` to
+/// `client_id`. Anything else (another provider's, a value someone else wrote, a
+/// bare string from an older version) is `None`, to be removed.
+pub fn read_stored_refresh_token(
+    value: &str,
+    issuer: &str,
+    client_id: &str,
+) -> Option<RefreshToken> {
+    let stored: serde_json::Value = serde_json::from_str(value).ok()?;
+    let field = |name| stored.get(name).and_then(serde_json::Value::as_str);
+    let token = field("refresh_token")?;
+    let plausible =
+        !token.is_empty() && token.len() <= 4096 && token.bytes().all(|b| b.is_ascii_graphic());
+    (plausible && field("iss") == Some(issuer) && field("client_id") == Some(client_id))
+        .then(|| RefreshToken::new(token.to_owned()))
+}
+
 /// What a refreshed ID token must match (OpenID Connect Core 12.2): the configured
 /// issuer and client, no nonce (none was sent). The subject is checked by
 /// [`accept_refresh`].
@@ -179,6 +203,35 @@ mod tests {
         assert_eq!(renewed.expires_at_ms, 61_000);
         let without_id_token = accept_refresh(Some(current), tokens, None, 0).unwrap();
         assert_eq!(without_id_token.claims.sub, "s");
+    }
+
+    #[test]
+    fn a_stored_refresh_token_is_bound_to_its_issuer_and_client() {
+        let stored = stored_refresh_token(&spent(), "https://i/", "c");
+        assert_eq!(
+            read_stored_refresh_token(&stored, "https://i/", "c").map(|t| t.secret().to_owned()),
+            Some("rt-1".to_owned())
+        );
+        assert!(read_stored_refresh_token(&stored, "https://other/", "c").is_none());
+        assert!(read_stored_refresh_token(&stored, "https://i/", "other").is_none());
+    }
+
+    #[test]
+    fn foreign_or_implausible_stored_values_are_refused() {
+        for value in [
+            "",
+            "42",
+            "\"rt-1\"",
+            r#"{"refresh_token":"two words","iss":"https://i/","client_id":"c"}"#,
+            r#"{"refresh_token":"","iss":"https://i/","client_id":"c"}"#,
+            r#"{"refresh_token":7,"iss":"https://i/","client_id":"c"}"#,
+            r#"{"iss":"https://i/","client_id":"c"}"#,
+        ] {
+            assert!(
+                read_stored_refresh_token(value, "https://i/", "c").is_none(),
+                "{value}"
+            );
+        }
     }
 
     #[test]

@@ -4,8 +4,16 @@
 use super::error::AuthError;
 use super::session::Session;
 
-/// How long to wait before trying a failed renewal again.
+/// How long to wait before trying a failed renewal again the first time; each
+/// further failure doubles it, up to [`MAX_RETRY_MS`].
 pub const RETRY_MS: u64 = 15_000;
+
+/// The longest wait between retries of a failing renewal.
+pub const MAX_RETRY_MS: u64 = 5 * 60 * 1000;
+
+/// The shortest wait before a scheduled renewal: a provider handing out tokens that
+/// live a second (or none) must not get a request storm.
+pub const MIN_RENEWAL_DELAY_MS: u64 = 5_000;
 
 /// What to do after a renewal (or a restore after a reload) failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,7 +22,7 @@ pub enum RenewalFailure {
     /// any stored refresh token, and say why.
     EndSession,
     /// A passing failure while the access token is still good for longer than the
-    /// wait: try again in this many milliseconds.
+    /// wait: try again in this many milliseconds (backing off).
     RetryIn(u64),
     /// A passing failure too close to expiry to wait: keep the session; the next
     /// request for an access token tries again.
@@ -24,27 +32,39 @@ pub enum RenewalFailure {
     NotRestored,
 }
 
-/// Milliseconds until the session should be renewed (now, if already due), or `None`
-/// when it cannot be renewed (no refresh token).
-pub fn renewal_delay_ms(session: &Session, now_ms: u64) -> Option<u64> {
-    session.refresh_token.as_ref()?;
-    Some(session.renew_at_ms().saturating_sub(now_ms))
+/// Milliseconds until the session should be renewed (with its refresh token, or by a
+/// silent sign-in), never less than [`MIN_RENEWAL_DELAY_MS`].
+pub fn renewal_delay_ms(session: &Session, now_ms: u64) -> u64 {
+    session
+        .renew_at_ms()
+        .saturating_sub(now_ms)
+        .max(MIN_RENEWAL_DELAY_MS)
+}
+
+/// The wait before retry number `attempt` (0 for the first) of a failing renewal.
+pub fn retry_delay_ms(attempt: u32) -> u64 {
+    RETRY_MS
+        .saturating_mul(1u64 << attempt.min(16))
+        .min(MAX_RETRY_MS)
 }
 
 /// What to do after a renewal of `session` (`None`: a restore) failed with `error`
-/// at `now_ms`. One rule for renewals and restores, so the two cannot disagree.
+/// at `now_ms`, after `failures` earlier failures in a row. One rule for renewals and
+/// restores, so the two cannot disagree.
 pub fn after_renewal_failure(
     error: &AuthError,
     session: Option<&Session>,
+    failures: u32,
     now_ms: u64,
 ) -> RenewalFailure {
     if error.ends_session() {
         return RenewalFailure::EndSession;
     }
+    let wait = retry_delay_ms(failures);
     match session {
         None => RenewalFailure::NotRestored,
-        Some(session) if session.expires_at_ms > now_ms.saturating_add(RETRY_MS) => {
-            RenewalFailure::RetryIn(RETRY_MS)
+        Some(session) if session.expires_at_ms > now_ms.saturating_add(wait) => {
+            RenewalFailure::RetryIn(wait)
         }
         Some(_) => RenewalFailure::RetryOnDemand,
     }
@@ -54,7 +74,6 @@ pub fn after_renewal_failure(
 mod tests {
     use super::*;
     use crate::error::BrowserError;
-    use crate::secret::RefreshToken;
     use crate::session::tests::session;
 
     fn network() -> AuthError {
@@ -63,15 +82,36 @@ mod tests {
 
     #[test]
     fn renewal_is_due_thirty_seconds_before_expiry() {
-        let mut renewable = session(120, 0);
-        assert_eq!(renewal_delay_ms(&renewable, 0), None, "no refresh token");
-        renewable.refresh_token = Some(RefreshToken::new("rt".into()));
-        assert_eq!(renewal_delay_ms(&renewable, 0), Some(90_000));
-        assert_eq!(renewal_delay_ms(&renewable, 80_000), Some(10_000));
+        let renewable = session(120, 0);
+        assert_eq!(renewal_delay_ms(&renewable, 0), 90_000);
+        assert_eq!(renewal_delay_ms(&renewable, 80_000), 10_000);
         assert_eq!(
             renewal_delay_ms(&renewable, 200_000),
-            Some(0),
-            "overdue: now"
+            MIN_RENEWAL_DELAY_MS,
+            "overdue: soon, never in a loop"
+        );
+    }
+
+    #[test]
+    fn short_lived_tokens_get_a_floor_not_a_storm() {
+        for expires_in in [0, 1, 4, 10] {
+            let short = session(expires_in, 0);
+            let delay = renewal_delay_ms(&short, 0);
+            assert!(delay >= MIN_RENEWAL_DELAY_MS, "{expires_in} s: {delay} ms");
+        }
+    }
+
+    #[test]
+    fn retries_back_off_to_a_cap() {
+        assert_eq!(retry_delay_ms(0), 15_000);
+        assert_eq!(retry_delay_ms(1), 30_000);
+        assert_eq!(retry_delay_ms(2), 60_000);
+        assert_eq!(retry_delay_ms(5), MAX_RETRY_MS);
+        assert_eq!(retry_delay_ms(u32::MAX), MAX_RETRY_MS);
+        let live = session(3600, 0);
+        assert_eq!(
+            after_renewal_failure(&network(), Some(&live), 2, 0),
+            RenewalFailure::RetryIn(60_000)
         );
     }
 
@@ -80,11 +120,11 @@ mod tests {
         let live = session(120, 0);
         for error in [AuthError::SessionEnded, AuthError::SubjectChanged] {
             assert_eq!(
-                after_renewal_failure(&error, Some(&live), 0),
+                after_renewal_failure(&error, Some(&live), 0, 0),
                 RenewalFailure::EndSession
             );
             assert_eq!(
-                after_renewal_failure(&error, None, 0),
+                after_renewal_failure(&error, None, 0, 0),
                 RenewalFailure::EndSession,
                 "restore follows the same rule"
             );
@@ -95,15 +135,15 @@ mod tests {
     fn a_passing_failure_retries_while_the_token_lasts() {
         let live = session(120, 0);
         assert_eq!(
-            after_renewal_failure(&network(), Some(&live), 0),
+            after_renewal_failure(&network(), Some(&live), 0, 0),
             RenewalFailure::RetryIn(RETRY_MS)
         );
         assert_eq!(
-            after_renewal_failure(&network(), Some(&live), 120_000 - RETRY_MS),
+            after_renewal_failure(&network(), Some(&live), 0, 120_000 - RETRY_MS),
             RenewalFailure::RetryOnDemand
         );
         assert_eq!(
-            after_renewal_failure(&network(), None, 0),
+            after_renewal_failure(&network(), None, 0, 0),
             RenewalFailure::NotRestored
         );
     }

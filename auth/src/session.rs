@@ -9,7 +9,9 @@ fn expiry(now_ms: u64, expires_in: u64) -> u64 {
 }
 
 /// Seconds before the access token's expiry at which it is treated as stale, so a
-/// request never leaves with a token that dies on the way.
+/// request never leaves with a token that dies on the way. A token that lives less
+/// than twice this long is stale after half its life instead: otherwise it would be
+/// stale on arrival, and every request would renew it.
 pub const EXPIRY_MARGIN_SECS: u64 = 30;
 
 /// Who is signed in, and with what.
@@ -25,6 +27,8 @@ pub struct Session {
     pub refresh_token: Option<RefreshToken>,
     /// When the access token expires, milliseconds since the Unix epoch.
     pub expires_at_ms: u64,
+    /// When the access token was received, milliseconds since the Unix epoch.
+    pub received_at_ms: u64,
     /// The scope granted.
     pub scope: Option<String>,
 }
@@ -44,6 +48,7 @@ impl Session {
             id_token,
             refresh_token: tokens.refresh_token,
             expires_at_ms: expiry(now_ms, tokens.expires_in),
+            received_at_ms: now_ms,
             scope: tokens.scope,
         }
     }
@@ -65,6 +70,7 @@ impl Session {
     ) -> Self {
         self.access_token = tokens.access_token;
         self.expires_at_ms = expiry(now_ms, tokens.expires_in);
+        self.received_at_ms = now_ms;
         if tokens.refresh_token.is_some() {
             self.refresh_token = tokens.refresh_token;
         }
@@ -78,15 +84,21 @@ impl Session {
         self
     }
 
-    /// When to renew the access token: [`EXPIRY_MARGIN_SECS`] before it expires.
-    pub fn renew_at_ms(&self) -> u64 {
-        self.expires_at_ms.saturating_sub(EXPIRY_MARGIN_SECS * 1000)
+    /// How long before expiry the access token counts as stale: [`EXPIRY_MARGIN_SECS`],
+    /// or half the token's life when that is shorter.
+    fn margin_ms(&self) -> u64 {
+        let lifetime = self.expires_at_ms.saturating_sub(self.received_at_ms);
+        (EXPIRY_MARGIN_SECS * 1000).min(lifetime / 2)
     }
 
-    /// The access token, if it is still good for at least [`EXPIRY_MARGIN_SECS`].
+    /// When to renew the access token: when it goes stale.
+    pub fn renew_at_ms(&self) -> u64 {
+        self.expires_at_ms.saturating_sub(self.margin_ms())
+    }
+
+    /// The access token, if it is not stale yet.
     pub fn fresh_access_token(&self, now_ms: u64) -> Option<&AccessToken> {
-        let margin_ms = EXPIRY_MARGIN_SECS * 1000;
-        (now_ms.saturating_add(margin_ms) < self.expires_at_ms).then_some(&self.access_token)
+        (now_ms < self.renew_at_ms()).then_some(&self.access_token)
     }
 }
 
@@ -184,9 +196,17 @@ pub(crate) mod tests {
         assert!(s.fresh_access_token(89_999).is_some());
         assert!(s.fresh_access_token(90_000).is_none());
         assert!(s.fresh_access_token(200_000).is_none());
+        let short = session(10, 0);
         assert!(
-            session(10, 0).fresh_access_token(0).is_none(),
-            "shorter than the margin"
+            short.fresh_access_token(4_999).is_some(),
+            "a token shorter than twice the margin is fresh for half its life"
+        );
+        assert!(short.fresh_access_token(5_000).is_none());
+        assert_eq!(short.renew_at_ms(), 5_000);
+        assert_eq!(
+            session(0, 7).renew_at_ms(),
+            7,
+            "no life at all: stale at once"
         );
     }
 

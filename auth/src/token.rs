@@ -33,6 +33,16 @@ pub fn refresh_token_body(client_id: &str, refresh_token: &RefreshToken) -> Stri
     ])
 }
 
+/// The body that revokes a refresh token (RFC 7009 section 2.1; a public client
+/// names itself with `client_id`).
+pub fn revocation_body(client_id: &str, refresh_token: &RefreshToken) -> String {
+    form::encode_pairs([
+        ("token", refresh_token.secret()),
+        ("token_type_hint", "refresh_token"),
+        ("client_id", client_id),
+    ])
+}
+
 /// A successful token response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenResponse {
@@ -184,6 +194,7 @@ mod tests {
             created_at: 0,
             max_age: None,
             organization: None,
+            silent: false,
             provider: crate::transaction::CallbackEndpoints {
                 token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
                 jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
@@ -210,6 +221,14 @@ mod tests {
         assert_eq!(
             refresh_token_body("spa-dev", &RefreshToken::new("r/t+1".into())),
             "grant_type=refresh_token&client_id=spa-dev&refresh_token=r%2Ft%2B1"
+        );
+    }
+
+    #[test]
+    fn revocation_body_names_the_token_and_the_client() {
+        assert_eq!(
+            revocation_body("spa-dev", &RefreshToken::new("r/t+1".into())),
+            "token=r%2Ft%2B1&token_type_hint=refresh_token&client_id=spa-dev"
         );
     }
 

@@ -42,6 +42,10 @@ pub struct Transaction {
     /// The `organization` sent, if any (checked against `org_id`).
     #[serde(default)]
     pub organization: Option<String>,
+    /// A silent sign-in (`prompt=none`): an answer that needs interaction leaves the
+    /// user signed out quietly, on the page they opened.
+    #[serde(default)]
+    pub silent: bool,
     /// The provider endpoints the callback needs, as known when the login started:
     /// the callback redeems the code without waiting for discovery again.
     pub provider: CallbackEndpoints,
@@ -138,6 +142,7 @@ mod tests {
             created_at: 1_000_000,
             max_age: None,
             organization: Some("org_1".into()),
+            silent: false,
             provider: CallbackEndpoints {
                 token_endpoint: "https://idp.example/oauth/token".into(),
                 jwks_uri: "https://idp.example/.well-known/jwks.json".into(),

@@ -48,11 +48,47 @@ impl<'a> App<'a> {
         }
     }
 
-    /// Every key this origin keeps in sessionStorage and localStorage.
+    /// Page object for the app opened on another site than the provider.
+    pub fn cross_site(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.cross_site_app,
+            client_id: &env.client_id,
+        }
+    }
+
+    /// Every key this origin keeps in sessionStorage and localStorage, besides the
+    /// non-secret "signed in here before" hint (its value is checked to be just that).
     pub async fn stored_keys(&self) -> serde_json::Value {
+        let hint = format!("{}.signed-in", self.storage_prefix());
+        let keys = self
+            .browser
+            .client
+            .execute(
+                "const hint = arguments[0];
+                 const value = localStorage.getItem(hint);
+                 if (value !== null && value !== '1') { return ['unexpected hint: ' + value]; }
+                 return Object.keys(sessionStorage).concat(Object.keys(localStorage))
+                   .filter(k => k !== hint);",
+                vec![hint.into()],
+            )
+            .await;
+        keys.expect("storage keys")
+    }
+
+    /// True when the "signed in here before" hint is set.
+    pub async fn signed_in_hint(&self) -> bool {
+        let hint = format!("{}.signed-in", self.storage_prefix());
         self.browser
-            .eval("return Object.keys(sessionStorage).concat(Object.keys(localStorage))")
+            .client
+            .execute(
+                "return localStorage.getItem(arguments[0]) === '1';",
+                vec![hint.into()],
+            )
             .await
+            .expect("read the hint")
+            .as_bool()
+            .unwrap_or(false)
     }
 
     /// The app's storage prefix: the library's default, from the `client_id`.
@@ -117,12 +153,14 @@ impl<'a> App<'a> {
         self.browser.text_of("[data-testid=header-user]").await
     }
 
-    /// True when the header offers "Sign In" (nobody signed in).
+    /// Waits until the header has settled on a signed-out state (an enabled "Sign
+    /// In": while a session is being established the button is disabled), then says
+    /// whether nobody is shown as signed in.
     pub async fn header_offers_sign_in(&self) -> bool {
         self.browser
-            .wait_for_text(".site-header .session", "Sign In")
-            .await
-            .contains("Sign In")
+            .wait_for(".site-header .session button.primary:not([disabled])")
+            .await;
+        !self.browser.exists("[data-testid=header-user]").await
     }
 
     /// Waits for the callback page's error and returns it.

@@ -62,10 +62,19 @@ impl Browser {
             .to_string()
     }
 
-    /// Waits for a CSS selector and returns its text.
+    /// Waits for a CSS selector and returns its text. An element that the page
+    /// re-renders between finding and reading it is found again.
     pub async fn text_of(&self, css: &str) -> String {
-        let element = self.wait_for(css).await;
-        element.text().await.expect("element text")
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match self.wait_for(css).await.text().await {
+                Ok(text) => return text,
+                Err(error) if tokio::time::Instant::now() > deadline => {
+                    panic!("`{css}`: {error}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
     }
 
     /// Waits until `css` matches an element.
@@ -117,6 +126,21 @@ impl Browser {
             }
             if tokio::time::Instant::now() > deadline {
                 panic!("`{css}` stayed {before:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the address bar no longer shows `url`, and returns the new one.
+    pub async fn wait_for_url_change(&self, url: &str) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let now = self.url_now().await;
+            if now != url {
+                return now;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("the address stayed {url}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

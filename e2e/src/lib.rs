@@ -9,7 +9,8 @@
 //! fault-injection route, http://127.0.0.1:8093), `E2E_GENERIC_APP_URL` (the same app
 //! configured with the `issuer` of a generic provider without a logout endpoint,
 //! http://127.0.0.1:8094), `E2E_IDP_URL` (http://127.0.0.1:4000), `E2E_GENERIC_IDP_URL`
-//! (that generic provider, http://127.0.0.1:4001),
+//! (that generic provider, http://127.0.0.1:4001), `E2E_CROSS_SITE_APP_URL` (the app on
+//! another site than the provider, http://localhost:8095),
 //! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_CHROMIUM` (/usr/bin/chromium),
 //! `E2E_CLIENT_ID` (spa-dev, the app's client at the provider),
 //! `E2E_USER`/`E2E_PASSWORD`/`E2E_USER_NAME`/`E2E_USER_EMAIL` (the local user ada),
@@ -18,6 +19,7 @@
 pub mod app;
 pub mod browser;
 pub mod provider;
+pub mod refreshes;
 
 use std::env;
 
@@ -36,6 +38,8 @@ pub struct Env {
     pub idp: String,
     /// The generic provider's origin.
     pub generic_idp: String,
+    /// The app opened on another site than the provider (`localhost`).
+    pub cross_site_app: String,
     /// The app's `client_id` at the provider.
     pub client_id: String,
     /// The chromedriver URL.
@@ -75,6 +79,9 @@ impl Env {
                 .trim_end_matches('/')
                 .into(),
             generic_idp: var("E2E_GENERIC_IDP_URL", "http://127.0.0.1:4001")
+                .trim_end_matches('/')
+                .into(),
+            cross_site_app: var("E2E_CROSS_SITE_APP_URL", "http://localhost:8095")
                 .trim_end_matches('/')
                 .into(),
             client_id: var("E2E_CLIENT_ID", "spa-dev"),

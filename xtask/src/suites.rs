@@ -19,6 +19,9 @@ const FAULTS_APP_PORT: u16 = 8093;
 /// logout (a second local provider on [`GENERIC_PROVIDER_PORT`]).
 const GENERIC_APP_PORT: u16 = 8094;
 pub const GENERIC_PROVIDER_PORT: u16 = 4001;
+/// The same build, opened as `http://localhost:PORT`: another site than the provider
+/// on 127.0.0.1, so the provider's cookies stay out of the app's iframes.
+const CROSS_SITE_APP_PORT: u16 = 8095;
 pub const CHROMEDRIVER_PORT: u16 = 9515;
 
 /// Passed and failed tests of one suite.
@@ -145,7 +148,7 @@ pub fn run_e2e(filters: &[String]) -> Result<(), String> {
 
 fn end_to_end(filters: &[String]) -> Result<Counts, String> {
     let _servers = start_e2e_servers()?;
-    cargo_test(
+    let mut counts = cargo_test(
         "e2e",
         command("cargo")
             .args([
@@ -171,12 +174,51 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
                 "E2E_GENERIC_APP_URL",
                 format!("http://127.0.0.1:{GENERIC_APP_PORT}"),
             )
+            .env(
+                "E2E_CROSS_SITE_APP_URL",
+                format!("http://localhost:{CROSS_SITE_APP_PORT}"),
+            )
             .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
             .env(
                 "E2E_WEBDRIVER",
                 format!("http://127.0.0.1:{CHROMEDRIVER_PORT}"),
             ),
-    )
+    )?;
+    // Every test ran under deploy/'s Content-Security-Policy, reporting violations to
+    // the provider's collector: the whole suite must have left none.
+    match csp_reports() {
+        Ok(reports) if reports.trim() == "[]" => counts.passed += 1,
+        Ok(reports) => {
+            println!("CSP violations reported during the suite: {reports}");
+            counts.failed += 1;
+        }
+        Err(error) => {
+            println!("the CSP collector did not answer: {error}");
+            counts.failed += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// The CSP violation reports the provider's collector received (a JSON list).
+fn csp_reports() -> Result<String, String> {
+    use std::io::{Read, Write};
+    let mut stream =
+        std::net::TcpStream::connect(("127.0.0.1", PROVIDER_PORT)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    stream
+        .write_all(b"GET /faults/csp-reports HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| e.to_string())?;
+    answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .ok_or_else(|| "no HTTP answer".into())
 }
 
 /// Builds the release `dist/` (see [`release`]).
@@ -317,6 +359,7 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
                 dist_variant(&work, "generic", generic_config)?,
             )
             .with_provider(&generic_idp),
+            Site::new(CROSS_SITE_APP_PORT, root().join("dist")),
         ],
         "",
     )?;
@@ -477,6 +520,13 @@ pub fn nginx_config(
         if !(server.contains(&listen) && server.contains(&root_line)) {
             return Err(
                 "deploy/leptos-pkce.conf no longer has `listen 80;` and its root line".into(),
+            );
+        }
+        if !server.contains("report-uri") {
+            return Err(
+                "deploy/leptos-pkce.conf's CSP no longer ends in object-src 'none': the tests \
+                 could not collect its violations"
+                    .into(),
             );
         }
         for (what, from, to) in [

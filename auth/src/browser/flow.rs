@@ -2,26 +2,28 @@
 //! callback, refreshing, and the logout target. Each step fetches or stores and
 //! hands the answer to the pure core (`login`, `refresh`, `logout`), which decides.
 
+use std::cell::RefCell;
+
 use super::crypto::verify_signature;
+use super::pending_login::Finished;
 use super::task::Task;
 use super::{clock, http, locks, navigation, provider, random, refresh_store, storage};
 use crate::authorize::{begin_login, LoginOptions};
 use crate::callback::{CallbackError, CallbackResponse};
 use crate::config::{AuthConfig, RefreshTokenStorage};
 use crate::discovery::MetadataError;
-use crate::error::AuthError;
+use crate::error::{AuthError, BrowserError};
 use crate::id_token::claims::{validate_id_token, ClaimsCheck, IdTokenClaims};
 use crate::id_token::jwks::Jwks;
 use crate::id_token::jwt::DecodedJwt;
 use crate::id_token::IdTokenError;
-use crate::login::{check_callback, id_token_check};
+use crate::login::{check_callback, id_token_check, CallbackVerdict};
 use crate::logout::{logout_target, LogoutOptions, LogoutTarget};
 use crate::names::StorageNames;
 use crate::refresh::{accept_refresh, read_refresh_answer, refreshed_id_token_check};
-use crate::return_to::ReturnTo;
 use crate::secret::{IdToken, RefreshToken};
 use crate::session::Session;
-use crate::token::{authorization_code_body, refresh_token_body, TokenResponse};
+use crate::token::{authorization_code_body, refresh_token_body, revocation_body, TokenResponse};
 
 /// Starts a login: stores a fresh transaction, then leaves for the provider.
 ///
@@ -60,12 +62,17 @@ pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(
 pub async fn complete_login(
     names: &StorageNames,
     answer: Result<CallbackResponse, CallbackError>,
-) -> Result<(Session, ReturnTo), AuthError> {
+) -> Result<Finished, AuthError> {
     let response = answer?;
     let taken = response
         .state()
         .map(|state| storage::take_transaction(names, state, clock::now_ms()));
-    let (transaction, code) = check_callback(response, taken)?;
+    let (transaction, code) = match check_callback(response, taken)? {
+        CallbackVerdict::Redeem(transaction, code) => (*transaction, code),
+        CallbackVerdict::SignedOutQuietly(return_to) => {
+            return Ok(Finished::SignedOutQuietly(return_to))
+        }
+    };
     let endpoints = &transaction.provider;
     let jwks = {
         let uri = endpoints.jwks_uri.clone();
@@ -83,7 +90,7 @@ pub async fn complete_login(
     )
     .await?;
     let session = Session::new(tokens, id_token, claims, clock::now_ms());
-    Ok((session, transaction.return_to))
+    Ok(Finished::SignedIn(Box::new(session), transaction.return_to))
 }
 
 /// Verifies an ID token: its signature with the provider's key (fetching the key set
@@ -104,32 +111,68 @@ async fn verify_id_token(
     Ok(validate_id_token(verified, check)?)
 }
 
-/// Spends the refresh token for new tokens, holding the app's cross-tab lock. With
-/// `indexed_db`, the token is re-read inside the lock: another tab may have rotated
-/// it a moment ago. `current` is the session being renewed (`None` when restoring
-/// after a reload).
+thread_local! {
+    /// The refresh token in memory mode: kept beside the session, read and written
+    /// under the same lock as the IndexedDB one, so both modes follow one rule.
+    static MEMORY_REFRESH_TOKEN: RefCell<Option<RefreshToken>> = const { RefCell::new(None) };
+}
+
+/// The refresh token to spend next: the one in memory, or in IndexedDB with
+/// `indexed_db` (where another tab may have rotated it a moment ago). Read under the
+/// lock.
+async fn load_refresh_token(config: &AuthConfig) -> Option<RefreshToken> {
+    match config.refresh_token_storage {
+        RefreshTokenStorage::IndexedDb => refresh_store::load(config).await,
+        RefreshTokenStorage::Memory => MEMORY_REFRESH_TOKEN.with(|t| t.borrow().clone()),
+    }
+}
+
+/// Keeps (or with `None` forgets) the refresh token to spend next; returns once an
+/// IndexedDB write has committed. Call under the lock.
+async fn store_refresh_token(config: &AuthConfig, token: Option<&RefreshToken>) {
+    match config.refresh_token_storage {
+        RefreshTokenStorage::IndexedDb => refresh_store::store(config, token).await,
+        RefreshTokenStorage::Memory => {
+            MEMORY_REFRESH_TOKEN.with(|t| *t.borrow_mut() = token.cloned());
+        }
+    }
+}
+
+/// Runs `work` holding the app's cross-tab refresh lock: refreshes, and the writes
+/// and removals of the refresh token, happen one at a time across the app's tabs.
+async fn with_refresh_lock<T: 'static>(
+    config: &AuthConfig,
+    work: impl std::future::Future<Output = T> + 'static,
+) -> T {
+    let lock = StorageNames::new(&config.storage_prefix).refresh_lock();
+    locks::with_lock(&lock, work).await
+}
+
+/// Spends the refresh token for new tokens, holding the app's cross-tab lock. The
+/// token and the session being renewed (`current`, `None` when restoring after a
+/// reload) are read inside the lock, so a renewal that waited for another one
+/// spends the rotated token, never the spent one.
 ///
 /// # Errors
 /// The [`AuthError`] of the failed refresh; [`crate::schedule::after_renewal_failure`]
 /// says what it means for the session.
-pub async fn refresh(config: &AuthConfig, current: Option<Session>) -> Result<Session, AuthError> {
+pub async fn refresh(
+    config: &AuthConfig,
+    current: impl FnOnce() -> Option<Session> + 'static,
+) -> Result<Session, AuthError> {
     let config = config.clone();
-    let lock = StorageNames::new(&config.storage_prefix).refresh_lock();
-    locks::with_lock(&lock, async move { refresh_locked(&config, current).await }).await
+    with_refresh_lock(&config.clone(), async move {
+        refresh_locked(&config, current()).await
+    })
+    .await
 }
 
 async fn refresh_locked(
     config: &AuthConfig,
     current: Option<Session>,
 ) -> Result<Session, AuthError> {
-    let stored = match config.refresh_token_storage {
-        RefreshTokenStorage::IndexedDb => {
-            refresh_store::load(&StorageNames::new(&config.storage_prefix)).await
-        }
-        RefreshTokenStorage::Memory => None,
-    };
-    let refresh_token = stored
-        .or_else(|| current.as_ref().and_then(|s| s.refresh_token.clone()))
+    let refresh_token = load_refresh_token(config)
+        .await
         .ok_or(AuthError::SessionEnded)?;
     let metadata = provider::metadata(config).await?;
     let jwks = {
@@ -141,9 +184,17 @@ async fn refresh_locked(
         refresh_token_body(&config.client_id, &refresh_token),
     )
     .await?;
-    let answer = read_refresh_answer(answer.status, &answer.body, refresh_token)?;
+    let answer = match read_refresh_answer(answer.status, &answer.body, refresh_token) {
+        Ok(answer) => answer,
+        Err(error) => {
+            if error.ends_session() {
+                store_refresh_token(config, None).await;
+            }
+            return Err(error);
+        }
+    };
     // The old token is spent: keep the one to use next before anything else can fail.
-    keep_refresh_token(config, Some(&answer.keep)).await;
+    store_refresh_token(config, Some(&answer.keep)).await;
     let id_token = match &answer.tokens.id_token {
         Some(raw) => {
             let check =
@@ -157,12 +208,56 @@ async fn refresh_locked(
     accept_refresh(current, answer.tokens, id_token, clock::now_ms())
 }
 
-/// Stores (or with `None` removes) the refresh token when the configuration keeps it
-/// in IndexedDB; returns once the write has committed.
-pub async fn keep_refresh_token(config: &AuthConfig, token: Option<&RefreshToken>) {
-    if config.refresh_token_storage == RefreshTokenStorage::IndexedDb {
-        refresh_store::store(&StorageNames::new(&config.storage_prefix), token).await;
-    }
+/// Keeps the refresh token of a new session (or forgets it with `None`), under the
+/// lock: a refresh in flight in another tab finishes first.
+pub async fn keep_refresh_token(config: &AuthConfig, token: Option<RefreshToken>) {
+    let locked = config.clone();
+    with_refresh_lock(config, async move {
+        store_refresh_token(&locked, token.as_ref()).await;
+    })
+    .await;
+}
+
+/// Sign-out's part: under the lock (so any refresh in flight, in any tab, has
+/// finished and written what it got), forgets the newest refresh token, checks it is
+/// gone, then revokes it at the provider (RFC 7009) when `revoke`. Nothing written
+/// after this can be a token of this session: renewals of this tab are dropped by
+/// their generation, other tabs follow the sign-out broadcast.
+///
+/// # Errors
+/// [`BrowserError::StorageWrite`] when the stored token could not be removed.
+pub async fn end_refresh_token(config: &AuthConfig, revoke: bool) -> Result<(), AuthError> {
+    let locked = config.clone();
+    with_refresh_lock(config, async move {
+        let config = &locked;
+        let token = load_refresh_token(config).await;
+        store_refresh_token(config, None).await;
+        if load_refresh_token(config).await.is_some() {
+            store_refresh_token(config, None).await;
+            if load_refresh_token(config).await.is_some() {
+                return Err(BrowserError::StorageWrite.into());
+            }
+        }
+        if let (true, Some(token)) = (revoke, token) {
+            revoke_refresh_token(config, &token).await;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Revokes `token` at the provider's `revocation_endpoint`. Best effort: the token
+/// is already forgotten here, and a provider without the endpoint, or a failed
+/// request, leaves only its own expiry.
+async fn revoke_refresh_token(config: &AuthConfig, token: &RefreshToken) {
+    let Some(endpoint) = provider::metadata(config)
+        .await
+        .ok()
+        .and_then(|m| m.revocation_endpoint)
+    else {
+        return;
+    };
+    let _ = http::post_form(&endpoint, revocation_body(&config.client_id, token)).await;
 }
 
 /// Where signing out sends the browser, for `id_token`'s user (the core decides).

@@ -6,6 +6,7 @@ pub(crate) mod broadcast;
 pub(crate) mod clock;
 pub(crate) mod crypto;
 pub(crate) mod flow;
+pub(crate) mod hint;
 pub(crate) mod http;
 pub(crate) mod locks;
 pub(crate) mod navigation;
@@ -13,6 +14,7 @@ pub(crate) mod pending_login;
 pub(crate) mod provider;
 pub(crate) mod random;
 pub(crate) mod refresh_store;
+pub(crate) mod silent;
 pub(crate) mod storage;
 pub(crate) mod task;
 

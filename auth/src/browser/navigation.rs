@@ -37,3 +37,18 @@ pub fn current_path() -> String {
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default()
 }
+
+/// The page's origin, such as `http://127.0.0.1:8080`.
+pub fn current_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// True when this page runs inside a frame of another page.
+pub fn is_framed() -> bool {
+    web_sys::window().is_some_and(|w| match w.parent() {
+        Ok(Some(parent)) => !js_sys::Object::is(&parent, &w),
+        _ => false,
+    })
+}

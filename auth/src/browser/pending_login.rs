@@ -15,8 +15,16 @@ use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
 use crate::session::Session;
 
-/// What finishing a login gives: the session and where to go, or why not.
-pub type LoginOutcome = Result<(Session, ReturnTo), AuthError>;
+/// How a login at the callback ended, when it did not fail.
+pub enum Finished {
+    /// Signed in; go to the page the login was for.
+    SignedIn(Box<Session>, ReturnTo),
+    /// A silent sign-in that needs the user: signed out, quietly, at that page.
+    SignedOutQuietly(ReturnTo),
+}
+
+/// What finishing a login gives, or why it failed.
+pub type LoginOutcome = Result<Finished, AuthError>;
 
 /// Where this page load stands with the callback. The single-use code is redeemed
 /// at most once per page load: after `NotStarted`, never again.
@@ -54,7 +62,9 @@ fn read_answer() -> Result<CallbackResponse, CallbackError> {
 /// transaction of some app on this origin holds it, and its `redirect_uri` has this
 /// page's path. The URL is scrubbed as soon as the exchange starts.
 pub fn begin_callback() {
-    if started() {
+    // Never inside a frame: a silent sign-in's answer is the parent's to redeem (an
+    // app served in place of a missing silent-callback page must not take it).
+    if started() || navigation::is_framed() {
         return;
     }
     let answer = read_answer();

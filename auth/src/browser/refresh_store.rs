@@ -1,5 +1,6 @@
 //! The refresh token in IndexedDB, only when `refresh_token_storage` is `indexed_db`
-//! (an opt-in: see README for the trade-off).
+//! (an opt-in: see README for the trade-off), bound to the issuer and client it was
+//! issued for.
 //!
 //! Why not localStorage: Chromium propagates localStorage writes to other tabs'
 //! renderers asynchronously, so a tab that takes the refresh lock right after another
@@ -14,7 +15,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
+use crate::config::AuthConfig;
 use crate::names::StorageNames;
+use crate::refresh::{read_stored_refresh_token, stored_refresh_token};
 use crate::secret::RefreshToken;
 
 const STORE: &str = "tokens";
@@ -70,10 +73,11 @@ async fn open(names: &StorageNames) -> Option<IdbDatabase> {
         .ok()
 }
 
-/// The stored refresh token, if any. A value that is not a plausible token (not a
-/// string, empty, huge, with whitespace) is removed and ignored.
-pub async fn load(names: &StorageNames) -> Option<RefreshToken> {
-    let db = open(names).await?;
+/// The stored refresh token of `config`'s issuer and client, if any. Anything else
+/// under the key (another provider's token, a foreign or implausible value) is
+/// removed and ignored.
+pub async fn load(config: &AuthConfig) -> Option<RefreshToken> {
+    let db = open(&StorageNames::new(&config.storage_prefix)).await?;
     let value = async {
         let transaction = db
             .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readonly)
@@ -91,23 +95,19 @@ pub async fn load(names: &StorageNames) -> Option<RefreshToken> {
     if value.is_undefined() {
         return None;
     }
-    match value.as_string() {
-        Some(token) if plausible(&token) => Some(RefreshToken::new(token)),
-        _ => {
-            store(names, None).await;
-            None
-        }
+    let token = value
+        .as_string()
+        .and_then(|value| read_stored_refresh_token(&value, &config.issuer, &config.client_id));
+    if token.is_none() {
+        store(config, None).await;
     }
+    token
 }
 
-fn plausible(token: &str) -> bool {
-    !token.is_empty() && token.len() <= 4096 && token.bytes().all(|b| b.is_ascii_graphic())
-}
-
-/// Stores the current refresh token (or removes it with `None`), returning once the
-/// write has committed.
-pub async fn store(names: &StorageNames, token: Option<&RefreshToken>) {
-    let Some(db) = open(names).await else {
+/// Stores the current refresh token, bound to `config`'s issuer and client (or
+/// removes it with `None`), returning once the write has committed.
+pub async fn store(config: &AuthConfig, token: Option<&RefreshToken>) {
+    let Some(db) = open(&StorageNames::new(&config.storage_prefix)).await else {
         return;
     };
     let written = async {
@@ -116,9 +116,10 @@ pub async fn store(names: &StorageNames, token: Option<&RefreshToken>) {
             .ok()?;
         let store = transaction.object_store(STORE).ok()?;
         match token {
-            Some(token) => store
-                .put_with_key(&token.secret().into(), &KEY.into())
-                .ok()?,
+            Some(token) => {
+                let value = stored_refresh_token(token, &config.issuer, &config.client_id);
+                store.put_with_key(&value.into(), &KEY.into()).ok()?
+            }
             None => store.delete(&KEY.into()).ok()?,
         };
         JsFuture::from(transaction_done(&transaction)).await.ok()

@@ -36,3 +36,42 @@ impl<T: 'static> Task<T> {
             .expect("a finished task has stored its result")
     }
 }
+
+/// A future already running, whose outcome every caller of [`SharedTask::join`]
+/// gets: concurrent callers share one piece of work (one refresh request for a
+/// double click, the timer and an API call at once).
+pub struct SharedTask<T> {
+    done: Promise,
+    slot: Rc<RefCell<Option<T>>>,
+}
+
+impl<T> Clone for SharedTask<T> {
+    fn clone(&self) -> Self {
+        Self {
+            done: self.done.clone(),
+            slot: self.slot.clone(),
+        }
+    }
+}
+
+impl<T: Clone + 'static> SharedTask<T> {
+    /// Starts `future` at once.
+    pub fn spawn(future: impl Future<Output = T> + 'static) -> Self {
+        let slot = Rc::new(RefCell::new(None));
+        let writer = slot.clone();
+        let done = future_to_promise(async move {
+            *writer.borrow_mut() = Some(future.await);
+            Ok(JsValue::UNDEFINED)
+        });
+        Self { done, slot }
+    }
+
+    /// Waits for the outcome, shared with every other caller.
+    pub async fn join(&self) -> T {
+        let _ = JsFuture::from(self.done.clone()).await;
+        self.slot
+            .borrow()
+            .clone()
+            .expect("a finished task has stored its result")
+    }
+}

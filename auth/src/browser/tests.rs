@@ -70,6 +70,7 @@ fn transaction(state: &str) -> Transaction {
         created_at: now_ms(),
         max_age: None,
         organization: None,
+        silent: false,
         provider: CallbackEndpoints {
             token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
             jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
@@ -393,11 +394,12 @@ async fn run_js_async(code: &str) {
 
 #[wasm_bindgen_test]
 async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
+    let token_for_ada = || RefreshToken::new("rt-ada".into());
     let token = RefreshToken::new("rt-abc.def_123".into());
-    refresh_store::store(&names(), Some(&token)).await;
-    assert_eq!(refresh_store::load(&names()).await, Some(token));
-    refresh_store::store(&names(), None).await;
-    assert_eq!(refresh_store::load(&names()).await, None);
+    refresh_store::store(&config(), Some(&token)).await;
+    assert_eq!(refresh_store::load(&config()).await, Some(token));
+    refresh_store::store(&config(), None).await;
+    assert_eq!(refresh_store::load(&config()).await, None);
 
     // Something else wrote a number under the app's key: ignored and removed.
     run_js_async(
@@ -414,17 +416,31 @@ async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
          });",
     )
     .await;
-    assert_eq!(refresh_store::load(&names()).await, None);
+    assert_eq!(refresh_store::load(&config()).await, None);
     let spaced = RefreshToken::new("two words".into());
-    refresh_store::store(&names(), Some(&spaced)).await;
+    refresh_store::store(&config(), Some(&spaced)).await;
     assert_eq!(
-        refresh_store::load(&names()).await,
+        refresh_store::load(&config()).await,
         None,
         "a value with whitespace is no token"
     );
     assert_eq!(
-        refresh_store::load(&names()).await,
+        refresh_store::load(&config()).await,
         None,
         "and it was removed"
+    );
+
+    // config.json changed to another provider: the token is never sent there.
+    refresh_store::store(&config(), Some(&token_for_ada())).await;
+    let moved = AuthConfig::from_json(
+        r#"{"issuer":"http://127.0.0.1:4001/","client_id":"spa-dev","storage_prefix":"leptos-pkce.spa-dev"}"#,
+        "http://127.0.0.1:8080",
+    )
+    .unwrap();
+    assert_eq!(refresh_store::load(&moved).await, None);
+    assert_eq!(
+        refresh_store::load(&config()).await,
+        None,
+        "and the foreign token is gone"
     );
 }

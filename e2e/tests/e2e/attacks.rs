@@ -242,12 +242,11 @@ async fn a_code_injected_from_another_session_is_useless_without_its_verifier() 
 async fn the_back_button_never_returns_to_the_callback_url() {
     with_browser(|browser, env| async move {
         sign_in(&browser, &env).await;
+        let app = App::new(&browser, &env);
         browser.client.back().await.expect("back");
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let url = browser.url().await;
+        let url = browser.wait_for_url_change(&app.url("/profile")).await;
         assert!(!url.contains("code="), "{url}");
         browser.client.forward().await.expect("forward");
-        let app = App::new(&browser, &env);
         browser.wait_for_url(&app.url("/profile")).await;
     })
     .await;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use e2e::app::App;
 use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
+use e2e::refreshes::{refresh_status, watched_refreshes, WATCH_REFRESHES};
 use tokio::time::Instant;
 
 use crate::{sign_in_to, with_browser};
@@ -115,4 +116,39 @@ async fn without_password(browser: &Browser, provider: &ProviderPages<'_>, css: 
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+#[tokio::test]
+async fn a_local_sign_out_revokes_the_refresh_token_at_the_provider() {
+    with_browser(|browser, env| async move {
+        // The generic provider has no logout endpoint: its session, and so its
+        // grants, outlive the sign-out, and only the revocation ends the token.
+        let app = App::generic(&browser, &env);
+        app.open("/").await;
+        app.click_sign_in().await;
+        let provider = ProviderPages::generic(&browser, &env);
+        provider.sign_in().await;
+        provider.consent(true).await;
+        app.profile().await;
+        browser.eval(WATCH_REFRESHES).await;
+        let before = app.token_expiry().await;
+        app.renew().await;
+        browser
+            .wait_for_text_change("[data-testid=token-expiry]", &before)
+            .await;
+        let (_, handed_out) = watched_refreshes(&browser).await;
+        let [token] = handed_out.as_slice() else {
+            panic!("one rotated refresh token expected, saw {handed_out:?}");
+        };
+        app.sign_out().await;
+        browser
+            .wait_for("[data-testid=provider-session-note]")
+            .await;
+        assert_eq!(
+            refresh_status(&browser, &env.generic_idp, &env.client_id, token).await,
+            400,
+            "the refresh token was revoked"
+        );
+    })
+    .await;
 }

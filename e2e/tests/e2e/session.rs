@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use e2e::app::App;
 use e2e::provider::ProviderPages;
+use e2e::refreshes::{refresh_status, watched_refreshes, WATCH_REFRESHES};
 
 use crate::{sign_in, sign_in_to, with_browser};
 
@@ -15,7 +16,8 @@ async fn the_access_token_renews_without_the_user_noticing() {
         sign_in(&browser, &env).await;
         let app = App::new(&browser, &env);
         let first = app.token_expiry().await;
-        // Renewal is due 30 s before the 45 s token expires.
+        // Renewal is due when the 45 s token is half spent (the 30 s margin would
+        // leave it stale on arrival).
         let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
         let renewed = loop {
             let now = app.token_expiry().await;
@@ -98,13 +100,29 @@ async fn logout_ends_the_provider_session_too() {
 }
 
 #[tokio::test]
-async fn a_reload_signs_out_unless_the_refresh_token_is_stored() {
+async fn a_reload_keeps_the_user_signed_in_with_no_token_at_rest() {
     with_browser(|browser, env| async move {
+        // Memory mode (the default): nothing but the non-secret hint is stored, and
+        // the hidden iframe signs the user back in (the provider is on the same site).
         sign_in(&browser, &env).await;
+        let app = App::new(&browser, &env);
+        assert_eq!(app.stored_keys().await, serde_json::json!([]));
+        assert!(app.signed_in_hint().await);
         browser.reload().await;
-        browser.wait_for("[data-testid=signed-out]").await;
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name);
+        assert_eq!(
+            browser.url().await,
+            app.url("/profile"),
+            "never left the page"
+        );
+        assert_eq!(
+            app.stored_keys().await,
+            serde_json::json!([]),
+            "no transaction left"
+        );
 
-        // Still signed in at the provider, so this login needs no password.
+        // With indexed_db the refresh token restores the session instead.
         let persistent = App::persistent(&browser, &env);
         persistent.open("/").await;
         persistent.click_sign_in().await;
@@ -112,6 +130,83 @@ async fn a_reload_signs_out_unless_the_refresh_token_is_stored() {
         browser.reload().await;
         let (name, _) = persistent.profile().await;
         assert_eq!(name, env.user_name);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn across_sites_a_reload_signs_back_in_through_a_top_level_redirect() {
+    with_browser(|browser, env| async move {
+        // The app on localhost, the provider on 127.0.0.1: another site, so the
+        // provider's cookies stay out of the iframe (as when third-party cookies are
+        // blocked) and only a top-level prompt=none redirect can see its session.
+        let app = App::cross_site(&browser, &env);
+        sign_in_to(&app, &browser, &env).await;
+        browser.goto(&app.url("/profile?tab=claims")).await;
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name);
+        assert_eq!(
+            browser.url().await,
+            app.url("/profile?tab=claims"),
+            "back on the page that was opened, with a clean address bar"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signed_out_at_the_provider_a_reload_leaves_the_user_quietly_signed_out() {
+    with_browser(|browser, env| async move {
+        for app in [App::new(&browser, &env), App::cross_site(&browser, &env)] {
+            sign_in_to(&app, &browser, &env).await;
+            // The provider's session ends behind the app's back (another app's logout).
+            browser.goto(&format!("{}/oidc/logout", env.idp)).await;
+            browser
+                .wait_for_url(&format!("{}/oidc/logout/success", env.idp))
+                .await;
+            browser.goto(&app.url("/profile")).await;
+            browser.wait_for("[data-testid=signed-out]").await;
+            assert!(app.header_offers_sign_in().await);
+            assert!(
+                !browser.exists("[data-testid=session-error]").await,
+                "no error: signed out is not a failure"
+            );
+            assert_eq!(
+                browser.url().await,
+                app.url("/profile"),
+                "no loop, no error page"
+            );
+            assert!(
+                !app.signed_in_hint().await,
+                "the hint is gone: no retry next time"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_signed_out_visitor_never_reaches_the_provider() {
+    with_browser(|browser, env| async move {
+        for app in [App::new(&browser, &env), App::cross_site(&browser, &env)] {
+            app.open("/").await;
+            assert!(app.header_offers_sign_in().await);
+            let provider_requests = browser
+                .eval(&format!(
+                    "return performance.getEntriesByType('resource')
+                       .map(e => e.name).filter(n => n.startsWith('{}'));",
+                    env.idp
+                ))
+                .await;
+            let requests = provider_requests.as_array().cloned().unwrap_or_default();
+            assert!(
+                requests
+                    .iter()
+                    .all(|r| !r.as_str().unwrap_or("").contains("/authorize")),
+                "no silent sign-in without the hint: {requests:?}"
+            );
+            assert_eq!(browser.url().await, app.url("/"));
+        }
     })
     .await;
 }
@@ -212,7 +307,8 @@ async fn signing_out_in_one_tab_signs_the_other_out() {
     .await;
 }
 
-/// The refresh token the app keeps in IndexedDB (`null` when there is none).
+/// The refresh token the app keeps in IndexedDB (`null` when there is none); it is
+/// stored with the issuer and client it belongs to.
 async fn stored_refresh_token(
     browser: &e2e::browser::Browser,
     database: &str,
@@ -223,7 +319,7 @@ async fn stored_refresh_token(
         open.onsuccess = () => {
           const db = open.result;
           const get = db.transaction('tokens').objectStore('tokens').get('refresh_token');
-          get.onsuccess = () => { db.close(); done(get.result === undefined ? null : get.result); };
+          get.onsuccess = () => { db.close(); done(get.result === undefined ? null : JSON.parse(get.result).refresh_token); };
           get.onerror = () => done(null);
         };
         open.onerror = () => done(null);";
@@ -232,4 +328,103 @@ async fn stored_refresh_token(
         .execute_async(script, vec![database.into()])
         .await
         .expect("read IndexedDB")
+}
+
+#[tokio::test]
+async fn a_double_click_on_renew_sends_one_refresh_and_keeps_the_session() {
+    with_browser(|browser, env| async move {
+        sign_in(&browser, &env).await;
+        let app = App::new(&browser, &env);
+        browser.eval(WATCH_REFRESHES).await;
+        let before = app.token_expiry().await;
+        // Two clicks in one go, the second while the first refresh is in flight (the
+        // provider answers after 300 ms): with rotation, spending the same refresh
+        // token twice would make the provider revoke the grant.
+        browser
+            .eval(
+                "const renew = document.querySelector('[data-testid=renew]');
+                   renew.click(); renew.click(); return null;",
+            )
+            .await;
+        browser
+            .wait_for_text_change("[data-testid=token-expiry]", &before)
+            .await;
+        let (sent, tokens) = watched_refreshes(&browser).await;
+        assert_eq!(sent, 1, "one refresh request for both clicks");
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(app.header_user().await, env.user_name);
+        assert!(!browser.exists("[data-testid=session-error]").await);
+        // The session goes on with the rotated token.
+        let before = app.token_expiry().await;
+        app.renew().await;
+        browser
+            .wait_for_text_change("[data-testid=token-expiry]", &before)
+            .await;
+        assert_eq!(watched_refreshes(&browser).await.0, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signing_out_during_a_renewal_wins_in_every_tab_and_revokes_the_token() {
+    with_browser(|browser, env| async move {
+        let app = App::persistent(&browser, &env);
+        sign_in_to(&app, &browser, &env).await;
+        let first = browser.open_tab().await;
+        app.open("/profile").await;
+        assert_eq!(app.header_user().await, env.user_name);
+        let second = browser.switch_to(first).await;
+        let spent = stored_refresh_token(&browser, &app.storage_prefix()).await;
+        let spent = spent.as_str().expect("a stored refresh token").to_owned();
+        browser.eval(WATCH_REFRESHES).await;
+        // Renew, and sign out as soon as that refresh request has left (the
+        // provider answers after 300 ms): the renewal is in flight.
+        browser
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 document.querySelector('[data-testid=renew]').click();
+                 const started = Date.now();
+                 const wait = () => {
+                   if (sessionStorage.getItem('test.refresh.sent') === '1') {
+                     document.querySelector('.site-header .session button').click();
+                     done(true);
+                   } else if (Date.now() - started > 5000) {
+                     done(false);
+                   } else {
+                     setTimeout(wait, 5);
+                   }
+                 };
+                 wait();",
+                vec![],
+            )
+            .await
+            .expect("renew, then sign out");
+        browser.wait_for_url(&app.url("/")).await;
+        assert!(app.header_offers_sign_in().await);
+        let (sent, handed_out) = watched_refreshes(&browser).await;
+        assert_eq!(
+            (sent, handed_out.len()),
+            (1, 1),
+            "the renewal did race the sign-out"
+        );
+        assert_eq!(
+            stored_refresh_token(&browser, &app.storage_prefix()).await,
+            serde_json::Value::Null,
+            "IndexedDB is empty"
+        );
+        for token in [&spent, &handed_out[0]] {
+            assert_eq!(
+                refresh_status(&browser, &env.idp, &env.client_id, token).await,
+                400,
+                "no refresh token of the session still works at the provider"
+            );
+        }
+        browser.switch_to(second).await;
+        assert!(
+            app.header_offers_sign_in().await,
+            "the other tab signed out too"
+        );
+    })
+    .await;
 }

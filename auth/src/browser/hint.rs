@@ -1,0 +1,51 @@
+//! Two non-secret marks for silent sign-in: "signed in here before" (localStorage,
+//! so a reload or a new tab knows a silent sign-in may succeed, and signed-out
+//! visitors never cause a provider round trip), and "this tab already tried the
+//! top-level redirect" (sessionStorage, so it never loops).
+
+use crate::names::StorageNames;
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn set(storage: Option<web_sys::Storage>, key: &str, on: bool) {
+    if let Some(storage) = storage {
+        let _ = if on {
+            storage.set_item(key, "1")
+        } else {
+            storage.remove_item(key)
+        };
+    }
+}
+
+fn get(storage: Option<web_sys::Storage>, key: &str) -> bool {
+    storage
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .as_deref()
+        == Some("1")
+}
+
+/// Marks (or unmarks) that a user signed in to this app in this browser.
+pub fn set_signed_in_before(names: &StorageNames, on: bool) {
+    set(local(), &names.signed_in_hint(), on);
+}
+
+/// True when a user signed in to this app in this browser and has not signed out.
+pub fn signed_in_before(names: &StorageNames) -> bool {
+    get(local(), &names.signed_in_hint())
+}
+
+/// Marks (or unmarks) that this tab tried the top-level silent sign-in.
+pub fn set_redirect_tried(names: &StorageNames, on: bool) {
+    set(session(), &names.silent_redirect_tried(), on);
+}
+
+/// True when this tab already tried the top-level silent sign-in.
+pub fn redirect_tried(names: &StorageNames) -> bool {
+    get(session(), &names.silent_redirect_tried())
+}

@@ -1,0 +1,199 @@
+//! Signing a returning user back in without a prompt (`prompt=none`, OpenID Connect
+//! Core 3.1.2.1), as pure rules: when to try, how, and what an answer means. The same
+//! PKCE, `state`, `nonce` and ID token checks as any login apply; only the way the
+//! answer comes back differs.
+
+use super::provider_error::ProviderError;
+
+/// How the library signs a returning user back in after a reload, and renews the
+/// access token when there is no refresh token (`silent_sign_in` in the
+/// configuration).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SilentSignIn {
+    /// A hidden iframe first; where it cannot work (the provider on another site, its
+    /// cookies blocked in frames), a top-level `prompt=none` redirect, only when this
+    /// browser signed in here before. The default.
+    #[default]
+    IframeThenRedirect,
+    /// Only the hidden iframe: never leaves the page.
+    Iframe,
+    /// Never: a reload signs the user out unless a refresh token is stored.
+    Off,
+}
+
+/// How long the hidden iframe may take before it counts as "cannot work here".
+pub const IFRAME_TIMEOUT_MS: u32 = 10_000;
+
+/// The `type` of the message the silent-callback page posts to its parent.
+pub const MESSAGE_TYPE: &str = "leptos-pkce-silent-callback";
+
+/// True when a `prompt=none` answer says the user must interact: nobody is signed in
+/// at the provider, or it wants consent, an account choice or a login. The user
+/// stays signed out, quietly: no error page, no loop.
+pub fn needs_interaction(error: &ProviderError) -> bool {
+    matches!(
+        error.error.as_str(),
+        "login_required"
+            | "interaction_required"
+            | "consent_required"
+            | "account_selection_required"
+    )
+}
+
+/// Whether to try a silent sign-in when the app starts without a session: never when
+/// switched off, else only when this browser signed in here before (a non-secret
+/// hint), so signed-out visitors cause no provider round trip at all.
+pub fn try_at_start(mode: SilentSignIn, signed_in_before: bool) -> bool {
+    mode != SilentSignIn::Off && signed_in_before
+}
+
+/// After the iframe needed interaction or gave no answer: a top-level redirect with
+/// `prompt=none` when the mode allows it, the provider is on another site than the
+/// app (so its cookies were likely withheld from the frame, and the answer says
+/// nothing about its session), and no such redirect was tried in this tab yet (no
+/// loop).
+pub fn redirect_after_iframe(
+    mode: SilentSignIn,
+    app_origin: &str,
+    provider_origin: &str,
+    redirect_tried: bool,
+) -> bool {
+    mode == SilentSignIn::IframeThenRedirect
+        && !redirect_tried
+        && !same_site(app_origin, provider_origin)
+}
+
+/// Whether two origins are the same site as browsers count it for cookies: the same
+/// scheme and the same registrable domain. Without the public suffix list this takes
+/// the last two labels of a host name (IP addresses and `localhost` must be equal);
+/// where that misjudges (`a.github.io` and `b.github.io`), the cost is one redirect
+/// not taken, and the user signs in by hand.
+pub fn same_site(a: &str, b: &str) -> bool {
+    let parts = |origin: &str| -> Option<(String, String)> {
+        let (scheme, rest) = origin.split_once("://")?;
+        let authority = rest.split('/').next()?;
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next()?.to_owned(),
+            None => authority
+                .rsplit_once(':')
+                .map_or(authority, |(h, _)| h)
+                .to_owned(),
+        };
+        let host = host.to_ascii_lowercase();
+        let is_name = host.contains('.')
+            && !host.contains(':')
+            && !host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        let site = if is_name {
+            let labels: Vec<&str> = host.rsplitn(3, '.').take(2).collect();
+            format!("{}.{}", labels[1], labels[0])
+        } else {
+            host
+        };
+        Some((scheme.to_ascii_lowercase(), site))
+    };
+    matches!((parts(a), parts(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// The provider's origin, from its issuer or any of its URLs.
+pub fn origin_of(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find('/').map_or(url.len(), |i| scheme.len() + 3 + i);
+            &url[..end]
+        }
+        None => url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(code: &str) -> ProviderError {
+        ProviderError {
+            error: code.into(),
+            error_description: None,
+        }
+    }
+
+    #[test]
+    fn interaction_answers_leave_the_user_signed_out_quietly() {
+        for code in [
+            "login_required",
+            "interaction_required",
+            "consent_required",
+            "account_selection_required",
+        ] {
+            assert!(needs_interaction(&error(code)), "{code}");
+        }
+        for code in ["access_denied", "server_error", "invalid_request"] {
+            assert!(!needs_interaction(&error(code)), "{code}");
+        }
+    }
+
+    #[test]
+    fn signed_out_visitors_never_reach_the_provider() {
+        assert!(!try_at_start(SilentSignIn::IframeThenRedirect, false));
+        assert!(!try_at_start(SilentSignIn::Iframe, false));
+        assert!(try_at_start(SilentSignIn::IframeThenRedirect, true));
+        assert!(try_at_start(SilentSignIn::Iframe, true));
+        assert!(!try_at_start(SilentSignIn::Off, true));
+    }
+
+    #[test]
+    fn a_redirect_only_across_sites_once_and_when_allowed() {
+        let cross = ("http://localhost:8095", "http://127.0.0.1:4000");
+        assert!(redirect_after_iframe(
+            SilentSignIn::IframeThenRedirect,
+            cross.0,
+            cross.1,
+            false
+        ));
+        assert!(
+            !redirect_after_iframe(SilentSignIn::IframeThenRedirect, cross.0, cross.1, true),
+            "tried once in this tab: no loop"
+        );
+        assert!(!redirect_after_iframe(
+            SilentSignIn::Iframe,
+            cross.0,
+            cross.1,
+            false
+        ));
+        assert!(
+            !redirect_after_iframe(
+                SilentSignIn::IframeThenRedirect,
+                "http://127.0.0.1:8090",
+                "http://127.0.0.1:4000",
+                false
+            ),
+            "same site: the iframe saw the provider's session; its answer stands"
+        );
+    }
+
+    #[test]
+    fn same_site_as_cookies_count_it() {
+        assert!(same_site(
+            "https://app.example.com",
+            "https://login.example.com"
+        ));
+        assert!(same_site("http://127.0.0.1:8090", "http://127.0.0.1:4000"));
+        assert!(!same_site("http://localhost:8090", "http://127.0.0.1:4000"));
+        assert!(!same_site(
+            "https://app.example.com",
+            "https://tenant.auth0.com"
+        ));
+        assert!(!same_site("https://example.com", "http://example.com"));
+        assert!(same_site("https://[::1]:1", "https://[::1]:2"));
+        assert!(!same_site("not a url", "https://example.com"));
+    }
+
+    #[test]
+    fn origins_of_urls() {
+        assert_eq!(origin_of("https://t.auth0.com/"), "https://t.auth0.com");
+        assert_eq!(origin_of("http://127.0.0.1:4000"), "http://127.0.0.1:4000");
+        assert_eq!(
+            origin_of("https://id.example/realms/x"),
+            "https://id.example"
+        );
+    }
+}
