@@ -73,29 +73,14 @@ pub fn id_token_check(transaction: &Transaction, now_secs: i64) -> ClaimsCheck<'
 mod tests {
     use super::*;
     use crate::provider_error::ProviderError;
-    use crate::return_to::ReturnTo;
-    use crate::secret::{CodeVerifier, Nonce, State};
-    use crate::transaction::{CallbackEndpoints, TransactionError};
+    use crate::secret::Nonce;
+    use crate::transaction::TransactionError;
 
     fn transaction(iss_promised: bool) -> Transaction {
-        Transaction {
-            state: State::new("st".into()),
-            code_verifier: CodeVerifier::new("ver".into()),
-            nonce: Nonce::new("no".into()),
-            client_id: "spa".into(),
-            issuer: "https://idp.example/".into(),
-            redirect_uri: "https://app.example/callback".into(),
-            return_to: ReturnTo::parse("/profile").unwrap(),
-            created_at: 1_000,
-            max_age: Some(300),
-            organization: Some("org_1".into()),
-            silent: false,
-            provider: CallbackEndpoints {
-                token_endpoint: "https://idp.example/oauth/token".into(),
-                jwks_uri: "https://idp.example/.well-known/jwks.json".into(),
-                iss_parameter_supported: iss_promised,
-            },
-        }
+        let mut transaction = crate::transaction::tests::transaction();
+        transaction.provider.iss_parameter_supported = iss_promised;
+        transaction.max_age = Some(300);
+        transaction
     }
 
     fn answer(query: &str) -> CallbackResponse {

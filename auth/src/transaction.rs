@@ -127,10 +127,11 @@ impl Transaction {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn transaction() -> Transaction {
+    /// A transaction as a login makes it, for tests.
+    pub(crate) fn transaction() -> Transaction {
         Transaction {
             state: State::new("st".into()),
             code_verifier: CodeVerifier::new("ver".into()),

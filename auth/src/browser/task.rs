@@ -15,15 +15,24 @@ pub struct Task<T> {
     slot: Rc<RefCell<Option<T>>>,
 }
 
+/// Starts `future` on the event loop: a promise that settles once the outcome is in
+/// the slot.
+fn start<T: 'static>(
+    future: impl Future<Output = T> + 'static,
+) -> (Promise, Rc<RefCell<Option<T>>>) {
+    let slot = Rc::new(RefCell::new(None));
+    let writer = slot.clone();
+    let done = future_to_promise(async move {
+        *writer.borrow_mut() = Some(future.await);
+        Ok(JsValue::UNDEFINED)
+    });
+    (done, slot)
+}
+
 impl<T: 'static> Task<T> {
     /// Starts `future` at once.
     pub fn spawn(future: impl Future<Output = T> + 'static) -> Self {
-        let slot = Rc::new(RefCell::new(None));
-        let writer = slot.clone();
-        let done = future_to_promise(async move {
-            *writer.borrow_mut() = Some(future.await);
-            Ok(JsValue::UNDEFINED)
-        });
+        let (done, slot) = start(future);
         Self { done, slot }
     }
 
@@ -57,12 +66,7 @@ impl<T> Clone for SharedTask<T> {
 impl<T: Clone + 'static> SharedTask<T> {
     /// Starts `future` at once.
     pub fn spawn(future: impl Future<Output = T> + 'static) -> Self {
-        let slot = Rc::new(RefCell::new(None));
-        let writer = slot.clone();
-        let done = future_to_promise(async move {
-            *writer.borrow_mut() = Some(future.await);
-            Ok(JsValue::UNDEFINED)
-        });
+        let (done, slot) = start(future);
         Self { done, slot }
     }
 

@@ -69,11 +69,8 @@ async fn a_second_app_with_its_own_callback_path_signs_in_beside_the_main_app() 
 async fn a_generic_provider_without_a_logout_endpoint_signs_out_locally() {
     with_browser(|browser, env| async move {
         let app = App::generic(&browser, &env);
-        app.open("/").await;
-        app.click_sign_in().await;
         let provider = ProviderPages::generic(&browser, &env);
-        provider.sign_in().await;
-        provider.consent(true).await;
+        sign_in_to_generic(&app, &provider).await;
         let (name, _) = app.profile().await;
         assert_eq!(name, env.user_name);
 
@@ -95,6 +92,15 @@ async fn a_generic_provider_without_a_logout_endpoint_signs_out_locally() {
         assert_eq!(name, env.user_name);
     })
     .await;
+}
+
+/// Signs the configured user in to the generic app at the generic provider.
+async fn sign_in_to_generic(app: &App<'_>, provider: &ProviderPages<'_>) {
+    app.open("/").await;
+    app.click_sign_in().await;
+    provider.sign_in().await;
+    provider.consent(true).await;
+    app.profile().await;
 }
 
 /// Waits for `css`, answering a consent page if the provider shows one; the
@@ -124,12 +130,7 @@ async fn a_local_sign_out_revokes_the_refresh_token_at_the_provider() {
         // The generic provider has no logout endpoint: its session, and so its
         // grants, outlive the sign-out, and only the revocation ends the token.
         let app = App::generic(&browser, &env);
-        app.open("/").await;
-        app.click_sign_in().await;
-        let provider = ProviderPages::generic(&browser, &env);
-        provider.sign_in().await;
-        provider.consent(true).await;
-        app.profile().await;
+        sign_in_to_generic(&app, &ProviderPages::generic(&browser, &env)).await;
         browser.eval(WATCH_REFRESHES).await;
         let before = app.token_expiry().await;
         app.renew().await;
@@ -148,6 +149,43 @@ async fn a_local_sign_out_revokes_the_refresh_token_at_the_provider() {
             refresh_status(&browser, &env.generic_idp, &env.client_id, token).await,
             400,
             "the refresh token was revoked"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn without_a_refresh_token_a_silent_sign_in_renews_the_access_token() {
+    with_browser(|browser, env| async move {
+        // The example asks for no offline_access: no refresh token, so the library
+        // renews in the hidden iframe, the user never noticing.
+        let app = App::new(&browser, &env);
+        browser.goto(&app.url(&format!("{EXAMPLE}/private"))).await;
+        let provider = ProviderPages::new(&browser, &env);
+        provider.sign_in().await;
+        provider.consent(true).await;
+        browser.wait_for("[data-testid=example-private]").await;
+        browser.click("nav a[href='/example/']").await;
+        let first = browser.text_of("[data-testid=example-expiry]").await;
+        // 45 s tokens are renewed when half spent.
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let now = browser.text_of("[data-testid=example-expiry]").await;
+            if now != first {
+                assert!(now > first, "{now} after {first}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "no silent renewal within 40 s");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        assert_eq!(
+            browser.url().await,
+            app.url(&format!("{EXAMPLE}/")),
+            "never left"
+        );
+        assert_eq!(
+            browser.text_of("[data-testid=example-user]").await,
+            env.user_name
         );
     })
     .await;

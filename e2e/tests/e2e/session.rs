@@ -290,11 +290,7 @@ async fn a_revoked_refresh_token_signs_the_user_out_cleanly() {
 async fn signing_out_in_one_tab_signs_the_other_out() {
     with_browser(|browser, env| async move {
         let app = App::persistent(&browser, &env);
-        sign_in_to(&app, &browser, &env).await;
-        let first = browser.open_tab().await;
-        app.open("/profile").await;
-        assert_eq!(app.header_user().await, env.user_name);
-        let second = browser.switch_to(first).await;
+        let second = two_signed_in_tabs(&app, &browser, &env).await;
         app.sign_out().await;
         browser.wait_for_url(&app.url("/")).await;
         browser.switch_to(second).await;
@@ -305,6 +301,21 @@ async fn signing_out_in_one_tab_signs_the_other_out() {
         browser.wait_for("[data-testid=signed-out]").await;
     })
     .await;
+}
+
+/// Signs in to `app` (which keeps its refresh token in IndexedDB), opens a second tab
+/// that restores the session, and comes back to the first; returns the second's
+/// handle.
+async fn two_signed_in_tabs(
+    app: &App<'_>,
+    browser: &e2e::browser::Browser,
+    env: &e2e::Env,
+) -> fantoccini::wd::WindowHandle {
+    sign_in_to(app, browser, env).await;
+    let first = browser.open_tab().await;
+    app.open("/profile").await;
+    assert_eq!(app.header_user().await, env.user_name);
+    browser.switch_to(first).await
 }
 
 /// The refresh token the app keeps in IndexedDB (`null` when there is none); it is
@@ -369,11 +380,7 @@ async fn a_double_click_on_renew_sends_one_refresh_and_keeps_the_session() {
 async fn signing_out_during_a_renewal_wins_in_every_tab_and_revokes_the_token() {
     with_browser(|browser, env| async move {
         let app = App::persistent(&browser, &env);
-        sign_in_to(&app, &browser, &env).await;
-        let first = browser.open_tab().await;
-        app.open("/profile").await;
-        assert_eq!(app.header_user().await, env.user_name);
-        let second = browser.switch_to(first).await;
+        let second = two_signed_in_tabs(&app, &browser, &env).await;
         let spent = stored_refresh_token(&browser, &app.storage_prefix()).await;
         let spent = spent.as_str().expect("a stored refresh token").to_owned();
         browser.eval(WATCH_REFRESHES).await;

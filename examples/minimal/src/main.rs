@@ -1,7 +1,9 @@
 //! The smallest app on `leptos-pkce-auth`, written as any user of the library would:
 //! it lives under `/example/` beside the main app on the same origin, finishes logins
 //! at `/example/auth/callback`, keeps its browser state under its own storage prefix,
-//! and has one protected route.
+//! and has one protected route. It asks for no refresh token: the library renews its
+//! access token with a silent sign-in, through the silent-callback page the main app
+//! serves at the origin's root.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -79,6 +81,12 @@ mod app {
             match auth.user().get() {
             Some(user) => view! {
                 <p data-testid="example-user">{user.display_name().to_owned()}</p>
+                // No refresh token here (no offline_access): a silent sign-in renews it.
+                <p>"Access token valid until "
+                    <span data-testid="example-expiry">
+                        {move || auth.access_token_expires_at().get().map(|ms| ms.to_string())}
+                    </span>
+                </p>
                 <button data-testid="example-sign-out" on:click=move |_| auth.logout(LogoutOptions::default())>
                     "Sign out"
                 </button>
