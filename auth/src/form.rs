@@ -15,6 +15,34 @@ pub enum QueryError {
     /// must not be included more than once), a classic way to smuggle a second `state`.
     #[error("the parameter `{0}` appears more than once")]
     Duplicate(String),
+    /// More than [`MAX_PARAMS`] parameters: no answer of a provider has that many.
+    #[error("the address has too many parameters")]
+    TooMany,
+}
+
+/// The most parameters a query may have. A provider's answer has a handful; the cap
+/// keeps a crafted link of millions from freezing the tab.
+pub const MAX_PARAMS: usize = 64;
+
+/// The protocol's parameter names, the only ones an error message repeats: any other
+/// name came from whoever wrote the link, and is shown as "(another parameter)".
+const KNOWN_NAMES: [&str; 8] = [
+    "code",
+    "state",
+    "iss",
+    "error",
+    "error_description",
+    "error_uri",
+    "session_state",
+    "scope",
+];
+
+fn shown_name(name: &str) -> String {
+    if KNOWN_NAMES.contains(&name) {
+        name.to_owned()
+    } else {
+        "(another parameter)".to_owned()
+    }
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value can go
@@ -57,17 +85,24 @@ impl QueryParams {
     /// Decodes a query string, with or without its leading `?`. Empty segments
     /// (`a=1&&b=2`) are skipped; a name without `=` has the empty value.
     ///
+    /// Linear in the length of the query: at most [`MAX_PARAMS`] parameters, so the
+    /// duplicate check stays bounded.
+    ///
     /// # Errors
-    /// A bad percent-escape, invalid UTF-8, or a name that appears twice.
+    /// A bad percent-escape, invalid UTF-8, a name that appears twice, or too many
+    /// parameters. Messages name only the protocol's own parameters.
     pub fn parse(query: &str) -> Result<Self, QueryError> {
         let query = query.strip_prefix('?').unwrap_or(query);
         let mut params: Vec<(String, String)> = Vec::new();
         for segment in query.split('&').filter(|s| !s.is_empty()) {
+            if params.len() == MAX_PARAMS {
+                return Err(QueryError::TooMany);
+            }
             let (raw_name, raw_value) = segment.split_once('=').unwrap_or((segment, ""));
             let name = decode(raw_name).map_err(|e| e.for_param(raw_name))?;
             let value = decode(raw_value).map_err(|e| e.for_param(&name))?;
             if params.iter().any(|(n, _)| *n == name) {
-                return Err(QueryError::Duplicate(name));
+                return Err(QueryError::Duplicate(shown_name(&name)));
             }
             params.push((name, value));
         }
@@ -95,7 +130,7 @@ enum DecodeError {
 
 impl DecodeError {
     fn for_param(self, name: &str) -> QueryError {
-        let name: String = name.chars().take(64).collect();
+        let name = shown_name(name);
         match self {
             Self::BadEscape => QueryError::BadEscape(name),
             Self::NotUtf8 => QueryError::NotUtf8(name),
@@ -178,6 +213,34 @@ mod tests {
         assert_eq!(
             QueryParams::parse("state=%ff%fe"),
             Err(QueryError::NotUtf8("state".into()))
+        );
+    }
+
+    #[test]
+    fn messages_repeat_only_the_protocols_own_names() {
+        let shown = |query: &str| QueryParams::parse(query).unwrap_err().to_string();
+        for query in [
+            "Call_0800_SCAM=1&Call_0800_SCAM=2",
+            "Call%200800%20SCAM=%zz",
+            "Call_0800_SCAM=%ff",
+        ] {
+            let message = shown(query);
+            assert!(!message.contains("SCAM"), "{query}: {message}");
+            assert!(message.contains("(another parameter)"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_crafted_link_with_many_parameters_is_refused_quickly() {
+        let at_cap: String = (0..MAX_PARAMS).map(|i| format!("p{i}=v&")).collect();
+        assert_eq!(QueryParams::parse(&at_cap).unwrap().0.len(), MAX_PARAMS);
+        let huge: String = (0..200_000).map(|i| format!("p{i}=v&")).collect();
+        let started = std::time::Instant::now();
+        assert_eq!(QueryParams::parse(&huge), Err(QueryError::TooMany));
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(100),
+            "{:?}",
+            started.elapsed()
         );
     }
 
