@@ -53,6 +53,7 @@ export function createFaults({ issuer, jwk, kid }) {
     'azp-mismatch': (t) => withClaims(t, (c) => { c.aud = [c.aud, 'https://api.example']; c.azp = 'another-client'; }),
     'wrong-nonce': (t) => withClaims(t, (c) => { c.nonce = 'not-the-nonce'; }),
     'missing-nonce': (t) => withClaims(t, (c) => { delete c.nonce; }),
+    'wrong-at-hash': (t) => withClaims(t, (c) => { c.at_hash = 'AAAAAAAAAAAAAAAAAAAAAA'; }),
     expired: (t) => withClaims(t, (c) => { c.exp = now() - 3600; c.iat = now() - 7200; }),
     'iat-in-future': (t) => withClaims(t, (c) => { c.iat = now() + 3600; c.exp = now() + 7200; }),
     'malformed-json': () => signRs256({ alg: 'RS256', kid }, b64url('{"sub": "x", not json')),

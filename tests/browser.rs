@@ -65,6 +65,8 @@ fn session() -> Session {
         now_secs: now,
         max_age: None,
         organization: None,
+        leeway_secs: 60,
+        access_token: None,
     };
     let id_token = tokens.require_id_token().unwrap().clone();
     let jwt = DecodedJwt::decode(id_token.secret())

@@ -135,6 +135,7 @@ fn build(
         max_age: options.max_age,
         organization: options.organization.clone(),
         silent,
+        leeway_secs: config.clock_leeway_secs,
         provider: CallbackEndpoints::of(provider),
     };
     let url = authorize_url(

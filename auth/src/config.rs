@@ -101,6 +101,9 @@ pub struct AuthConfig {
     pub storage_prefix: String,
     /// How a returning user is signed back in without a prompt.
     pub silent_sign_in: SilentSignIn,
+    /// Seconds of clock skew tolerated on the ID token's times (`clock_leeway_secs`,
+    /// 0 to 600; default 60).
+    pub clock_leeway_secs: u32,
     /// Where the provider answers a silent sign-in in the hidden iframe: a static
     /// page that hands the answer to the app (`silent-callback.html`).
     pub silent_redirect_uri: String,
@@ -180,6 +183,23 @@ impl AuthConfig {
                 })
             }
         };
+        let clock_leeway_secs = match fields.get("clock_leeway_secs") {
+            None | Some(Value::Null) => 60,
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .filter(|secs| *secs <= 600)
+                .map(|secs| secs as u32)
+                .ok_or(ConfigError::Invalid {
+                    field: "clock_leeway_secs",
+                    reason: "must be a whole number of seconds from 0 to 600",
+                })?,
+            Some(_) => {
+                return Err(ConfigError::WrongType {
+                    field: "clock_leeway_secs",
+                    expected: "a number",
+                })
+            }
+        };
         let storage_prefix = match optional_string(&fields, "storage_prefix")? {
             Some(prefix) => {
                 check_storage_prefix(&prefix)?;
@@ -224,6 +244,7 @@ impl AuthConfig {
             refresh_token_storage,
             storage_prefix,
             silent_sign_in,
+            clock_leeway_secs,
             silent_redirect_uri,
         })
     }
@@ -372,6 +393,7 @@ mod tests {
         assert_eq!(config.provider, ProviderKind::Auth0);
         assert_eq!(config.endpoint_overrides, EndpointOverrides::default());
         assert_eq!(config.storage_prefix, "leptos-pkce.abc");
+        assert_eq!(config.clock_leeway_secs, 60);
         assert_eq!(config.callback_path(), "/callback");
         assert_eq!(config.redirect_uri, "http://127.0.0.1:8080/callback");
         assert_eq!(config.post_logout_redirect_uri, "http://127.0.0.1:8080/");
@@ -492,6 +514,36 @@ mod tests {
                 "{json}"
             );
         }
+    }
+
+    #[test]
+    fn clock_leeway_is_bounded() {
+        let with = |value: &str| {
+            parse(&format!(
+                r#"{{"domain":"t.auth0.com","client_id":"c","clock_leeway_secs":{value}}}"#
+            ))
+        };
+        assert_eq!(with("0").unwrap().clock_leeway_secs, 0);
+        assert_eq!(with("600").unwrap().clock_leeway_secs, 600);
+        for bad in ["601", "-1", "1.5"] {
+            assert!(
+                matches!(
+                    with(bad),
+                    Err(ConfigError::Invalid {
+                        field: "clock_leeway_secs",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            with("\"60\""),
+            Err(ConfigError::WrongType {
+                field: "clock_leeway_secs",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -66,6 +66,10 @@ pub enum AuthError {
     /// A refreshed ID token names another user.
     #[error("the renewed sign-in belongs to another user")]
     SubjectChanged,
+    /// A refreshed ID token changed `iss`, `aud` or `auth_time` (OpenID Connect Core
+    /// 12.2): it does not continue this session.
+    #[error("the renewed sign-in does not continue this session ({0} changed)")]
+    RefreshedClaimChanged(&'static str),
     /// The refresh token was refused, or there is none: the session is over.
     #[error("your session has ended; please sign in again")]
     SessionEnded,
@@ -94,6 +98,7 @@ impl AuthError {
         match self {
             Self::SessionEnded
             | Self::SubjectChanged
+            | Self::RefreshedClaimChanged(_)
             | Self::IdToken(_)
             | Self::IssuerMismatch
             | Self::Unauthorized

@@ -57,8 +57,13 @@ pub fn check_callback(
 }
 
 /// What the ID token of a finished login must match: the issuer and client the login
-/// started with, its nonce, its `max_age` and its organization.
-pub fn id_token_check(transaction: &Transaction, now_secs: i64) -> ClaimsCheck<'_> {
+/// started with, its nonce, its `max_age`, its organization, the clock leeway of its
+/// configuration, and the access token that came with it (`at_hash`).
+pub fn id_token_check<'a>(
+    transaction: &'a Transaction,
+    access_token: &'a str,
+    now_secs: i64,
+) -> ClaimsCheck<'a> {
     ClaimsCheck {
         issuer: &transaction.issuer,
         client_id: &transaction.client_id,
@@ -66,6 +71,8 @@ pub fn id_token_check(transaction: &Transaction, now_secs: i64) -> ClaimsCheck<'
         now_secs,
         max_age: transaction.max_age,
         organization: transaction.organization.as_deref(),
+        leeway_secs: i64::from(transaction.leeway_secs),
+        access_token: Some(access_token),
     }
 }
 
@@ -205,12 +212,14 @@ mod tests {
     #[test]
     fn the_id_token_must_match_the_login_it_finishes() {
         let tx = transaction(true);
-        let check = id_token_check(&tx, 42);
+        let check = id_token_check(&tx, "at", 42);
         assert_eq!(check.issuer, "https://idp.example/");
         assert_eq!(check.client_id, "spa");
         assert_eq!(check.nonce.map(Nonce::secret), Some("no"));
         assert_eq!(check.now_secs, 42);
         assert_eq!(check.max_age, Some(300));
         assert_eq!(check.organization, Some("org_1"));
+        assert_eq!(check.leeway_secs, 60);
+        assert_eq!(check.access_token, Some("at"));
     }
 }

@@ -2,6 +2,7 @@
 //! answer means, which refresh token to keep, what a refreshed ID token must match,
 //! and the session that results.
 
+use super::config::AuthConfig;
 use super::error::AuthError;
 use super::id_token::claims::{ClaimsCheck, IdTokenClaims};
 use super::secret::{IdToken, RefreshToken};
@@ -67,20 +68,40 @@ pub fn read_stored_refresh_token(
 }
 
 /// What a refreshed ID token must match (OpenID Connect Core 12.2): the configured
-/// issuer and client, no nonce (none was sent). The subject is checked by
-/// [`accept_refresh`].
+/// issuer and client, no nonce (none was sent), the access token that came with it.
+/// That it is about the same user, session and audience is [`accept_refresh`]'s.
 pub fn refreshed_id_token_check<'a>(
-    issuer: &'a str,
-    client_id: &'a str,
+    config: &'a AuthConfig,
+    access_token: &'a str,
     now_secs: i64,
 ) -> ClaimsCheck<'a> {
     ClaimsCheck {
-        issuer,
-        client_id,
+        issuer: &config.issuer,
+        client_id: &config.client_id,
         nonce: None,
         now_secs,
         max_age: None,
         organization: None,
+        leeway_secs: i64::from(config.clock_leeway_secs),
+        access_token: Some(access_token),
+    }
+}
+
+/// The claim a refreshed ID token must keep and does not (OpenID Connect Core 12.2:
+/// the same `iss`, `aud` and, when both carry it, `auth_time`; `sub` is checked
+/// first, on its own).
+fn changed_claim(session: &Session, refreshed: &IdTokenClaims) -> Option<&'static str> {
+    let original = &session.claims;
+    let same_audience = original.aud.len() == refreshed.aud.len()
+        && original.aud.iter().all(|a| refreshed.aud.contains(a));
+    if original.iss != refreshed.iss {
+        Some("iss")
+    } else if !same_audience {
+        Some("aud")
+    } else if matches!((original.auth_time, refreshed.auth_time), (Some(a), Some(b)) if a != b) {
+        Some("auth_time")
+    } else {
+        None
     }
 }
 
@@ -88,7 +109,8 @@ pub fn refreshed_id_token_check<'a>(
 /// session in memory) a new one, which needs an ID token to know who this is.
 ///
 /// # Errors
-/// [`AuthError::SubjectChanged`] when the refreshed ID token names another user
+/// [`AuthError::SubjectChanged`] when the refreshed ID token names another user, and
+/// [`AuthError::RefreshedClaimChanged`] when it changes `iss`, `aud` or `auth_time`
 /// (OpenID Connect Core 12.2); [`TokenError::MissingIdToken`] when restoring without
 /// an ID token.
 pub fn accept_refresh(
@@ -101,6 +123,9 @@ pub fn accept_refresh(
         (Some(session), Some((_, claims))) if claims.sub != session.claims.sub => {
             Err(AuthError::SubjectChanged)
         }
+        (Some(session), Some((_, claims))) if changed_claim(&session, &claims).is_some() => Err(
+            AuthError::RefreshedClaimChanged(changed_claim(&session, &claims).unwrap_or("")),
+        ),
         (Some(session), id_token) => Ok(session.refreshed(tokens, id_token, now_ms)),
         (None, Some((raw, claims))) => Ok(Session::new(tokens, raw, claims, now_ms)),
         (None, None) => Err(TokenError::MissingIdToken.into()),
@@ -123,16 +148,28 @@ mod tests {
         r#"{"access_token":"at-2","refresh_token":"rt-2","token_type":"Bearer","expires_in":60}"#;
     const NOT_ROTATED: &str = r#"{"access_token":"at-2","token_type":"Bearer","expires_in":60}"#;
 
+    fn config() -> AuthConfig {
+        AuthConfig::from_json(
+            r#"{"issuer":"https://i/","client_id":"c"}"#,
+            "https://app.example",
+        )
+        .unwrap()
+    }
+
     fn verified(sub: &str) -> (IdToken, IdTokenClaims) {
-        let raw = token(
-            r#"{"alg":"RS256"}"#,
-            &format!(r#"{{"iss":"https://i/","sub":"{sub}","aud":"c","exp":2000000000,"iat":1}}"#),
-        );
+        verified_with(&format!(
+            r#"{{"iss":"https://i/","sub":"{sub}","aud":"c","exp":2000000000,"iat":1}}"#
+        ))
+    }
+
+    fn verified_with(payload: &str) -> (IdToken, IdTokenClaims) {
+        let raw = token(r#"{"alg":"RS256"}"#, payload);
         let jwt = DecodedJwt::decode(&raw)
             .unwrap()
             .insecure_assume_signature_verified();
+        let config = config();
         let claims =
-            validate_id_token(jwt, &refreshed_id_token_check("https://i/", "c", 1_000)).unwrap();
+            validate_id_token(jwt, &refreshed_id_token_check(&config, "at-2", 1_000)).unwrap();
         (IdToken::new(raw), claims)
     }
 
@@ -174,9 +211,16 @@ mod tests {
 
     #[test]
     fn a_refreshed_id_token_needs_no_nonce_and_the_configured_issuer() {
-        let check = refreshed_id_token_check("https://i/", "c", 5);
+        let config = config();
+        let check = refreshed_id_token_check(&config, "at-2", 5);
         assert!(check.nonce.is_none());
         assert_eq!((check.issuer, check.client_id), ("https://i/", "c"));
+        assert_eq!(
+            check.access_token,
+            Some("at-2"),
+            "at_hash checked when present"
+        );
+        assert_eq!(check.leeway_secs, 60);
     }
 
     #[test]
@@ -232,6 +276,41 @@ mod tests {
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn a_refreshed_id_token_keeps_iss_aud_and_auth_time() {
+        let mut current = session(60, 0);
+        current.claims.auth_time = Some(100);
+        let tokens = read_refresh_answer(200, ROTATED, spent()).unwrap().tokens;
+        let renewed = |payload: &str| {
+            accept_refresh(
+                Some(current.clone()),
+                tokens.clone(),
+                Some(verified_with(payload)),
+                0,
+            )
+        };
+        assert_eq!(
+            renewed(
+                r#"{"iss":"https://i/","sub":"s","aud":["c","api"],"azp":"c","exp":2000000000,"iat":1}"#
+            ),
+            Err(AuthError::RefreshedClaimChanged("aud"))
+        );
+        assert_eq!(
+            renewed(
+                r#"{"iss":"https://i/","sub":"s","aud":"c","exp":2000000000,"iat":1,"auth_time":200}"#
+            ),
+            Err(AuthError::RefreshedClaimChanged("auth_time"))
+        );
+        assert!(renewed(
+            r#"{"iss":"https://i/","sub":"s","aud":"c","exp":2000000000,"iat":1,"auth_time":100}"#
+        )
+        .is_ok());
+        assert!(
+            renewed(r#"{"iss":"https://i/","sub":"s","aud":"c","exp":2000000000,"iat":1}"#).is_ok(),
+            "auth_time left out is allowed"
+        );
     }
 
     #[test]

@@ -118,6 +118,8 @@ pub(crate) mod tests {
             now_secs: 1_000,
             max_age: None,
             organization: None,
+            leeway_secs: 60,
+            access_token: None,
         };
         let jwt = DecodedJwt::decode(raw)
             .unwrap()

@@ -70,15 +70,16 @@ pub enum TokenError {
     /// A failure status without an OAuth error body.
     #[error("the sign-in service answered with HTTP status {0}")]
     Status(u16),
-    /// A success status with a body that is not a token response.
-    #[error("the sign-in service sent an unreadable token response: {0}")]
-    Malformed(String),
+    /// A success status with a body that is not a token response; names the field at
+    /// fault, never its value.
+    #[error("the sign-in service sent an unreadable token response ({0})")]
+    Malformed(&'static str),
     /// No `id_token`, though `openid` was asked for.
     #[error("the sign-in service sent no ID token")]
     MissingIdToken,
-    /// A `token_type` other than `Bearer`.
-    #[error("the sign-in service sent an unsupported token type `{0}`")]
-    UnsupportedTokenType(String),
+    /// A `token_type` other than `Bearer` (in any case, RFC 6749 section 7.1).
+    #[error("the sign-in service sent an unsupported token type")]
+    UnsupportedTokenType,
     /// Larger than [`MAX_RESPONSE_BYTES`].
     #[error("the sign-in service sent an oversized token response")]
     TooLarge,
@@ -99,16 +100,6 @@ impl TokenError {
             _ => false,
         }
     }
-}
-
-#[derive(Deserialize)]
-struct RawSuccess {
-    access_token: String,
-    id_token: Option<String>,
-    refresh_token: Option<String>,
-    token_type: String,
-    expires_in: Option<u64>,
-    scope: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -138,29 +129,46 @@ impl TokenResponse {
                 Err(_) => TokenError::Status(status),
             });
         }
-        let raw: RawSuccess = serde_json::from_str(body).map_err(|e| {
-            // serde_json's message names the field and never quotes token values.
-            TokenError::Malformed(e.to_string())
-        })?;
-        if !raw.token_type.eq_ignore_ascii_case("bearer") {
-            return Err(TokenError::UnsupportedTokenType(
-                raw.token_type.chars().take(32).collect(),
-            ));
-        }
-        if raw.access_token.is_empty() {
-            return Err(TokenError::Malformed("empty access_token".into()));
+        let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(body) else {
+            return Err(TokenError::Malformed("not a JSON object"));
+        };
+        // Each field read by hand, so an error names the field and never repeats a
+        // value (serde's messages quote what they refuse, a token among them).
+        let optional = |name: &'static str| match fields.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(v)) if v.is_empty() => Ok(None),
+            Some(serde_json::Value::String(v)) => Ok(Some(v.clone())),
+            Some(_) => Err(TokenError::Malformed(name)),
+        };
+        let access_token =
+            optional("access_token")?.ok_or(TokenError::Malformed("access_token"))?;
+        let token_type = optional("token_type")?.ok_or(TokenError::Malformed("token_type"))?;
+        if !token_type.eq_ignore_ascii_case("bearer") {
+            return Err(TokenError::UnsupportedTokenType);
         }
         Ok(Self {
-            access_token: AccessToken::new(raw.access_token),
-            id_token: raw.id_token.filter(|t| !t.is_empty()).map(IdToken::new),
-            refresh_token: raw
-                .refresh_token
-                .filter(|t| !t.is_empty())
-                .map(RefreshToken::new),
+            access_token: AccessToken::new(access_token),
+            id_token: optional("id_token")?.map(IdToken::new),
+            refresh_token: optional("refresh_token")?.map(RefreshToken::new),
             token_type: "Bearer".into(),
-            expires_in: raw.expires_in.unwrap_or(DEFAULT_EXPIRES_IN),
-            scope: raw.scope,
+            expires_in: expires_in(fields.get("expires_in"))?,
+            scope: optional("scope")?,
         })
+    }
+}
+
+/// `expires_in` in seconds: a number, or (as oidc-client-ts and auth0-spa-js
+/// accept) a string of digits; absent means [`DEFAULT_EXPIRES_IN`].
+fn expires_in(value: Option<&serde_json::Value>) -> Result<u64, TokenError> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(DEFAULT_EXPIRES_IN),
+        Some(serde_json::Value::Number(n)) => n.as_u64().ok_or(TokenError::Malformed("expires_in")),
+        Some(serde_json::Value::String(s))
+            if !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            s.parse().map_err(|_| TokenError::Malformed("expires_in"))
+        }
+        Some(_) => Err(TokenError::Malformed("expires_in")),
     }
 }
 
@@ -195,6 +203,7 @@ mod tests {
             max_age: None,
             organization: None,
             silent: false,
+            leeway_secs: 60,
             provider: crate::transaction::CallbackEndpoints {
                 token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
                 jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
@@ -298,16 +307,52 @@ mod tests {
                 200,
                 r#"{"access_token":"at","id_token":"x","token_type":"mac"}"#
             ),
-            Err(TokenError::UnsupportedTokenType("mac".into()))
+            Err(TokenError::UnsupportedTokenType)
         );
         let huge = format!(r#"{{"access_token":"{}"}}"#, "a".repeat(MAX_RESPONSE_BYTES));
         assert_eq!(TokenResponse::parse(200, &huge), Err(TokenError::TooLarge));
     }
 
     #[test]
+    fn lenient_where_the_trusted_clients_are() {
+        let parse = |extra: &str| {
+            TokenResponse::parse(
+                200,
+                &format!(r#"{{"access_token":"at","token_type":"BEARER"{extra}}}"#),
+            )
+        };
+        assert_eq!(parse(r#","expires_in":"3600""#).unwrap().expires_in, 3600);
+        assert_eq!(parse(r#","expires_in":60"#).unwrap().expires_in, 60);
+        assert_eq!(parse("").unwrap().token_type, "Bearer", "any case");
+        for bad in [
+            r#","expires_in":"soon""#,
+            r#","expires_in":"-5""#,
+            r#","expires_in":-5"#,
+            r#","expires_in":1.5"#,
+            r#","expires_in":"""#,
+            r#","expires_in":true"#,
+        ] {
+            assert_eq!(
+                parse(bad),
+                Err(TokenError::Malformed("expires_in")),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            parse(r#","refresh_token":7"#),
+            Err(TokenError::Malformed("refresh_token"))
+        );
+    }
+
+    #[test]
     fn errors_do_not_quote_token_values() {
-        let body = r#"{"access_token":"SECRET-AT","id_token":"SECRET-ID","token_type":"Bearer","expires_in":"soon"}"#;
-        let error = TokenResponse::parse(200, body).unwrap_err().to_string();
-        assert!(!error.contains("SECRET"), "{error}");
+        for body in [
+            r#"{"access_token":"SECRET-AT","id_token":"SECRET-ID","token_type":"Bearer","expires_in":"soon"}"#,
+            r#"{"access_token":"SECRET-AT","id_token":["SECRET-ID"],"token_type":"Bearer"}"#,
+            r#"{"access_token":"SECRET-AT","token_type":"SECRET-TYPE"}"#,
+        ] {
+            let error = TokenResponse::parse(200, body).unwrap_err().to_string();
+            assert!(!error.contains("SECRET"), "{error}");
+        }
     }
 }

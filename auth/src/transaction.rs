@@ -46,6 +46,9 @@ pub struct Transaction {
     /// user signed out quietly, on the page they opened.
     #[serde(default)]
     pub silent: bool,
+    /// The clock leeway of the configuration the login started with, in seconds.
+    #[serde(default = "default_leeway_secs")]
+    pub leeway_secs: u32,
     /// The provider endpoints the callback needs, as known when the login started:
     /// the callback redeems the code without waiting for discovery again.
     pub provider: CallbackEndpoints,
@@ -86,6 +89,10 @@ pub enum TakeError {
     /// The stored value is unusable.
     #[error(transparent)]
     Transaction(#[from] TransactionError),
+}
+
+fn default_leeway_secs() -> u32 {
+    60
 }
 
 /// A stored value that is not a usable transaction.
@@ -144,6 +151,7 @@ pub(crate) mod tests {
             max_age: None,
             organization: Some("org_1".into()),
             silent: false,
+            leeway_secs: 60,
             provider: CallbackEndpoints {
                 token_endpoint: "https://idp.example/oauth/token".into(),
                 jwks_uri: "https://idp.example/.well-known/jwks.json".into(),

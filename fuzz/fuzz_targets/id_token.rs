@@ -18,6 +18,8 @@ fuzz_target!(|token: &str| {
         now_secs: 1_700_000_000,
         max_age: Some(300),
         organization: Some("org_1"),
+        leeway_secs: 60,
+        access_token: None,
     };
     if let Ok(claims) = validate_id_token(jwt.insecure_assume_signature_verified(), &check) {
         let _ = claims.display_name();

@@ -86,7 +86,11 @@ pub async fn complete_login(
         &endpoints.jwks_uri,
         jwks.join().await,
         &id_token,
-        &id_token_check(&transaction, clock::now_secs()),
+        &id_token_check(
+            &transaction,
+            tokens.access_token.secret(),
+            clock::now_secs(),
+        ),
     )
     .await?;
     let session = Session::new(tokens, id_token, claims, clock::now_ms());
@@ -197,8 +201,11 @@ async fn refresh_locked(
     store_refresh_token(config, Some(&answer.keep)).await;
     let id_token = match &answer.tokens.id_token {
         Some(raw) => {
-            let check =
-                refreshed_id_token_check(&config.issuer, &config.client_id, clock::now_secs());
+            let check = refreshed_id_token_check(
+                config,
+                answer.tokens.access_token.secret(),
+                clock::now_secs(),
+            );
             let claims =
                 verify_id_token(&metadata.jwks_uri, jwks.join().await, raw, &check).await?;
             Some((raw.clone(), claims))

@@ -10,7 +10,8 @@ use super::jwt::VerifiedJwt;
 use super::IdTokenError;
 use crate::secret::Nonce;
 
-/// Seconds of clock skew tolerated on `exp`, `iat` and `auth_time`.
+/// Seconds of clock skew tolerated on `exp`, `iat` and `auth_time` unless the
+/// configuration says otherwise (`clock_leeway_secs`).
 pub const LEEWAY_SECS: i64 = 60;
 
 /// What the token must match.
@@ -29,6 +30,11 @@ pub struct ClaimsCheck<'a> {
     pub max_age: Option<u64>,
     /// The `organization` sent, if any.
     pub organization: Option<&'a str>,
+    /// Seconds of clock skew tolerated ([`LEEWAY_SECS`] by default).
+    pub leeway_secs: i64,
+    /// The access token that came with the ID token: its `at_hash`, when the token
+    /// has one, must match (OpenID Connect Core 3.1.3.8 and 3.2.2.9).
+    pub access_token: Option<&'a str>,
 }
 
 /// The claims of a validated ID token. Construct with [`validate_id_token`].
@@ -92,6 +98,14 @@ pub fn validate_id_token(
     Ok(claims)
 }
 
+/// `at_hash` for an access token signed over with SHA-256 (RS256, ES256, the only
+/// algorithms accepted): the base64url of the left half of its SHA-256.
+pub fn access_token_hash(access_token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(access_token.as_bytes());
+    crate::pkce::base64url(&digest[..16])
+}
+
 fn check_claims(claims: &IdTokenClaims, check: &ClaimsCheck) -> Result<(), IdTokenError> {
     if claims.iss != check.issuer {
         return Err(IdTokenError::WrongIssuer);
@@ -104,10 +118,10 @@ fn check_claims(claims: &IdTokenClaims, check: &ClaimsCheck) -> Result<(), IdTok
         None if claims.aud.len() > 1 => return Err(IdTokenError::WrongAuthorizedParty),
         _ => {}
     }
-    if check.now_secs > claims.exp.saturating_add(LEEWAY_SECS) {
+    if check.now_secs > claims.exp.saturating_add(check.leeway_secs) {
         return Err(IdTokenError::Expired);
     }
-    if claims.iat > check.now_secs.saturating_add(LEEWAY_SECS) {
+    if claims.iat > check.now_secs.saturating_add(check.leeway_secs) {
         return Err(IdTokenError::IssuedInFuture);
     }
     if let Some(expected) = check.nonce {
@@ -127,9 +141,18 @@ fn check_claims(claims: &IdTokenClaims, check: &ClaimsCheck) -> Result<(), IdTok
         if check.now_secs
             > auth_time
                 .saturating_add(max_age)
-                .saturating_add(LEEWAY_SECS)
+                .saturating_add(check.leeway_secs)
         {
             return Err(IdTokenError::AuthTooOld);
+        }
+    }
+    if let (Some(at_hash), Some(access_token)) = (claims.other.get("at_hash"), check.access_token) {
+        let expected = access_token_hash(access_token);
+        let matches = at_hash
+            .as_str()
+            .is_some_and(|h| constant_time_eq(h.as_bytes(), expected.as_bytes()));
+        if !matches {
+            return Err(IdTokenError::AccessTokenHashMismatch);
         }
     }
     if let Some(organization) = check.organization {
@@ -261,6 +284,8 @@ mod tests {
             now_secs: NOW,
             max_age: None,
             organization: None,
+            leeway_secs: LEEWAY_SECS,
+            access_token: None,
         }
     }
 
@@ -290,6 +315,41 @@ mod tests {
             }
         }
         p
+    }
+
+    #[test]
+    fn at_hash_is_checked_when_present() {
+        // OpenID Connect Core's own example (A.3): this access token's at_hash.
+        let access_token = "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y";
+        assert_eq!(access_token_hash(access_token), "77QmUPtjPfzWtF2AnpK9RQ");
+        let with_hash = |hash: &str| {
+            let mut p = payload();
+            p["at_hash"] = json!(hash);
+            p
+        };
+        let given = |token| move |c: &mut ClaimsCheck| c.access_token = Some(token);
+        assert!(validate_with(&with_hash("77QmUPtjPfzWtF2AnpK9RQ"), given(access_token)).is_ok());
+        assert_eq!(
+            validate_with(&with_hash("77QmUPtjPfzWtF2AnpK9RQ"), given("another-token")),
+            Err(IdTokenError::AccessTokenHashMismatch)
+        );
+        assert_eq!(
+            validate_with(&with_hash("77QmUPtjPfzWtF2AnpK9RQ"), given("")),
+            Err(IdTokenError::AccessTokenHashMismatch)
+        );
+        assert!(
+            validate_with(&payload(), given("another-token")).is_ok(),
+            "optional in the code flow: checked only when present"
+        );
+    }
+
+    #[test]
+    fn the_leeway_is_the_configured_one() {
+        let late = json!({"exp": NOW - 100});
+        let mut p = payload();
+        p["exp"] = late["exp"].clone();
+        assert_eq!(validate(&p), Err(IdTokenError::Expired));
+        assert!(validate_with(&p, |c| c.leeway_secs = 120).is_ok());
     }
 
     #[test]

@@ -24,6 +24,20 @@ pub struct JwtHeader {
     pub kid: Option<String>,
 }
 
+/// `alg` when it is a registered JOSE algorithm (RFC 7518), for messages; anything
+/// else is "an unknown one".
+fn registered_alg(alg: &str) -> &'static str {
+    const REGISTERED: [&str; 14] = [
+        "none", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
+        "PS256", "PS384", "PS512", "EdDSA",
+    ];
+    REGISTERED
+        .iter()
+        .find(|known| **known == alg)
+        .copied()
+        .unwrap_or("an unknown one")
+}
+
 /// A JWT split into its parts, decoded but not yet trusted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecodedJwt {
@@ -62,7 +76,12 @@ impl DecodedJwt {
             _ => return Err(IdTokenError::Malformed("header has no `alg`")),
         };
         if !ACCEPTED_ALGS.contains(&alg.as_str()) {
-            return Err(IdTokenError::UnsupportedAlg(alg.chars().take(16).collect()));
+            return Err(IdTokenError::UnsupportedAlg(registered_alg(&alg)));
+        }
+        // RFC 7515 4.1.11: a recipient that does not understand every critical
+        // extension must refuse the token; this one understands none.
+        if header.contains_key("crit") {
+            return Err(IdTokenError::CriticalHeader);
         }
         let kid = match header.get("kid") {
             None => None,
@@ -141,6 +160,28 @@ pub(crate) mod tests {
             URL_SAFE_NO_PAD.encode(payload),
             URL_SAFE_NO_PAD.encode(b"signature")
         )
+    }
+
+    #[test]
+    fn critical_extensions_are_refused() {
+        let raw = token(
+            r#"{"alg":"RS256","crit":["exp"],"exp":1}"#,
+            r#"{"sub":"s"}"#,
+        );
+        assert_eq!(DecodedJwt::decode(&raw), Err(IdTokenError::CriticalHeader));
+    }
+
+    #[test]
+    fn an_unknown_alg_is_not_repeated() {
+        let raw = token(r#"{"alg":"Call 0800 SCAM"}"#, r#"{"sub":"s"}"#);
+        let error = DecodedJwt::decode(&raw).unwrap_err();
+        assert_eq!(error, IdTokenError::UnsupportedAlg("an unknown one"));
+        assert!(!error.to_string().contains("SCAM"));
+        let none = token(r#"{"alg":"none"}"#, r#"{"sub":"s"}"#);
+        assert_eq!(
+            DecodedJwt::decode(&none),
+            Err(IdTokenError::UnsupportedAlg("none"))
+        );
     }
 
     #[test]

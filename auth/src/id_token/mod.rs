@@ -30,9 +30,18 @@ pub enum IdTokenError {
     /// The signature does not verify with the provider's key.
     #[error("the ID token's signature is invalid")]
     BadSignature,
-    /// `none`, HMAC or an unknown algorithm.
+    /// `none`, HMAC or another algorithm; named when it is a registered JOSE one,
+    /// else "an unknown one" (the header's text is never repeated).
     #[error("the ID token uses the algorithm `{0}`, which is not accepted")]
-    UnsupportedAlg(String),
+    UnsupportedAlg(&'static str),
+    /// `at_hash` does not match the access token that came with the ID token
+    /// (OpenID Connect Core 3.1.3.8): the two were not issued together.
+    #[error("the sign-in's access token does not belong to its ID token (at_hash)")]
+    AccessTokenHashMismatch,
+    /// The header lists critical extensions (`crit`, RFC 7515 section 4.1.11), none
+    /// of which this client understands: the token must be refused.
+    #[error("the ID token requires extensions this app does not understand (crit)")]
+    CriticalHeader,
     /// A required claim is absent.
     #[error("the ID token has no `{0}` claim")]
     MissingClaim(&'static str),

@@ -89,6 +89,7 @@ fault_cases! {
     id_token_azp_mismatch: "azp-mismatch" => "authorized party (azp) is not this app";
     id_token_wrong_nonce: "wrong-nonce" => "does not belong to this sign-in (nonce)";
     id_token_missing_nonce: "missing-nonce" => "has no `nonce` claim";
+    id_token_at_hash_of_another_access_token: "wrong-at-hash" => "access token does not belong to its ID token (at_hash)";
     id_token_expired: "expired" => "has expired";
     id_token_iat_in_future: "iat-in-future" => "issued in the future";
     id_token_malformed_json: "malformed-json" => "payload is not a JSON object";
