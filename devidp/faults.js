@@ -115,6 +115,31 @@ export function createFaults({ issuer, jwk, kid }) {
       }
       case 'offline':
         return req.socket.destroy();
+      case 'huge-declared': {
+        // Says it is 500 MB, sends 1 KB, then stalls: a client that waits for the
+        // whole body hangs until its timeout.
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '500000000', ...cors(req) });
+        res.write('{"access_token":"'.padEnd(1024, 'a'));
+        return setTimeout(() => req.socket.destroy(), 30000);
+      }
+      case 'huge-streamed': {
+        // No length, then 64 KB every 10 ms up to 50 MB, until the client lets go.
+        res.writeHead(200, { 'Content-Type': 'application/json', ...cors(req) });
+        res.write('{"access_token":"');
+        let sent = 0;
+        const chunk = 'a'.repeat(64 * 1024);
+        const timer = setInterval(() => {
+          if (sent >= 50 * 1024 * 1024 || res.destroyed) {
+            clearInterval(timer);
+            res.end('"}');
+            return;
+          }
+          sent += chunk.length;
+          res.write(chunk);
+        }, 10);
+        res.on('close', () => clearInterval(timer));
+        return undefined;
+      }
       case 'no-id-token': {
         const { status, json } = await forward(req, body);
         delete json.id_token;
@@ -130,7 +155,8 @@ export function createFaults({ issuer, jwk, kid }) {
   }
 
   const known = new Set([null, 'invalid-grant', 'status-401', 'status-500', 'not-json', 'stall',
-    'cors-refused', 'offline', 'no-id-token', ...Object.keys(idTokenFaults)]);
+    'cors-refused', 'offline', 'no-id-token', 'huge-declared', 'huge-streamed',
+    ...Object.keys(idTokenFaults)]);
 
   // Handles /faults/…; returns false for any other path.
   return async function handle(req, res, url) {

@@ -317,14 +317,14 @@ impl Auth {
     /// [`AuthError::Unauthorized`] after a second 401; the request's own failure.
     pub async fn get_with_token(&self, url: &str) -> Result<HttpResponse, AuthError> {
         let token = self.access_token().await.ok_or(AuthError::SessionEnded)?;
-        let response = http::get(url, Some(&token)).await?;
+        let response = http::get(url, Some(&token), http::MAX_API_BYTES).await?;
         if response.status != 401 {
             return Ok(response);
         }
         let can_renew = self.session().is_some_and(|s| s.refresh_token.is_some());
         if can_renew && self.renew().await.is_ok() {
             if let Some(token) = self.session().map(|s| s.access_token) {
-                let retried = http::get(url, Some(&token)).await?;
+                let retried = http::get(url, Some(&token), http::MAX_API_BYTES).await?;
                 if retried.status != 401 {
                     return Ok(retried);
                 }

@@ -27,6 +27,10 @@ pub enum BrowserError {
     /// A network request got no answer in time.
     #[error("the request to {0} timed out; please try again")]
     Timeout(String),
+    /// An answer larger than the app accepts for its kind (refused on its declared
+    /// length, or cut off while reading).
+    #[error("the answer from {0} is larger than this app accepts")]
+    TooLarge(String),
     /// The page could not be sent to another address.
     #[error("the browser refused to navigate")]
     Navigation,

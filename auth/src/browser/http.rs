@@ -1,14 +1,24 @@
 //! HTTP with fetch (gloo-net): discovery, keys, the token endpoint, and calls with
 //! the access token.
 
-use gloo_net::http::{Request, RequestBuilder};
-use web_sys::{AbortSignal, RequestCredentials};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCredentials};
 
 use crate::error::BrowserError;
 use crate::secret::AccessToken;
+use crate::token::MAX_RESPONSE_BYTES;
 
 /// How long a request may take before the app gives up and says so.
 pub const REQUEST_TIMEOUT_MS: u32 = 20_000;
+
+/// The most a discovery document or key set may weigh (real ones are a few KB).
+pub const MAX_METADATA_BYTES: usize = 256 * 1024;
+
+/// The most a userinfo or API answer may weigh.
+pub const MAX_API_BYTES: usize = 1024 * 1024;
 
 /// An HTTP answer: status and body text. No `Debug`: a token endpoint's body holds
 /// tokens.
@@ -20,9 +30,13 @@ pub struct HttpResponse {
     pub body: String,
 }
 
+fn origin(url: &str) -> String {
+    url.split('/').take(3).collect::<Vec<_>>().join("/")
+}
+
 fn failure(url: &str, signal: &AbortSignal) -> BrowserError {
     // gloo's message adds nothing a user can act on; the origin says where.
-    let origin = url.split('/').take(3).collect::<Vec<_>>().join("/");
+    let origin = origin(url);
     if signal.aborted() {
         BrowserError::Timeout(origin)
     } else {
@@ -30,11 +44,15 @@ fn failure(url: &str, signal: &AbortSignal) -> BrowserError {
     }
 }
 
-/// Sends a request, giving up after [`REQUEST_TIMEOUT_MS`], and reads the whole answer.
+/// Sends a request, giving up after [`REQUEST_TIMEOUT_MS`], and reads the answer up
+/// to `cap` bytes: an answer that says it is larger is refused before its body is
+/// read, and one that turns out larger is cut off there (a hostile server could
+/// otherwise stream hundreds of megabytes within the timeout).
 async fn send(
     url: &str,
     request: RequestBuilder,
     body: Option<String>,
+    cap: usize,
 ) -> Result<HttpResponse, BrowserError> {
     let signal = AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS);
     let request = request.abort_signal(Some(&signal));
@@ -45,29 +63,76 @@ async fn send(
     .map_err(|_| failure(url, &signal))?;
     let response = request.send().await.map_err(|_| failure(url, &signal))?;
     let status = response.status();
-    let body = response.text().await.map_err(|_| failure(url, &signal))?;
+    let declared = response
+        .headers()
+        .get("content-length")
+        .and_then(|length| length.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > cap as u64) {
+        if let Some(stream) = response.body() {
+            let _ = stream.cancel();
+        }
+        return Err(BrowserError::TooLarge(origin(url)));
+    }
+    let body = read_capped(&response, cap)
+        .await
+        .map_err(|error| error.unwrap_or_else(|| failure(url, &signal)))?;
     Ok(HttpResponse { status, body })
 }
 
-/// GETs `url` without cookies, with `Authorization: Bearer` when a token is given.
+/// The body, read chunk by chunk and given up past `cap` bytes (`Err(Some(..))`);
+/// `Err(None)` when reading fails.
+async fn read_capped(response: &Response, cap: usize) -> Result<String, Option<BrowserError>> {
+    let Some(stream) = response.body() else {
+        return Ok(String::new());
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|_| None)?;
+        let done = Reflect::get(&chunk, &"done".into()).map_err(|_| None)?;
+        if done.as_bool() == Some(true) {
+            break;
+        }
+        let value: Uint8Array = Reflect::get(&chunk, &"value".into())
+            .map_err(|_| None)?
+            .dyn_into()
+            .map_err(|_| None)?;
+        if bytes.len() + value.length() as usize > cap {
+            let _ = reader.cancel();
+            return Err(Some(BrowserError::TooLarge(origin(&response.url()))));
+        }
+        bytes.extend(value.to_vec());
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// GETs `url` without cookies, with `Authorization: Bearer` when a token is given;
+/// reads at most `cap` bytes of the answer.
 ///
 /// # Errors
-/// [`BrowserError::Network`] or [`BrowserError::Timeout`] when no answer arrives.
-pub async fn get(url: &str, bearer: Option<&AccessToken>) -> Result<HttpResponse, BrowserError> {
+/// [`BrowserError::Network`] or [`BrowserError::Timeout`] when no answer arrives,
+/// [`BrowserError::TooLarge`] past `cap`.
+pub async fn get(
+    url: &str,
+    bearer: Option<&AccessToken>,
+    cap: usize,
+) -> Result<HttpResponse, BrowserError> {
     let mut request = Request::get(url).credentials(RequestCredentials::Omit);
     if let Some(token) = bearer {
         request = request.header("Authorization", &format!("Bearer {}", token.secret()));
     }
-    send(url, request, None).await
+    send(url, request, None, cap).await
 }
 
-/// POSTs a form-encoded body (a token request), without cookies.
+/// POSTs a form-encoded body (a token request), without cookies; reads at most
+/// [`MAX_RESPONSE_BYTES`] of the answer.
 ///
 /// # Errors
-/// [`BrowserError::Network`] or [`BrowserError::Timeout`] when no answer arrives.
+/// [`BrowserError::Network`] or [`BrowserError::Timeout`] when no answer arrives,
+/// [`BrowserError::TooLarge`] past the cap.
 pub async fn post_form(url: &str, body: String) -> Result<HttpResponse, BrowserError> {
     let request = Request::post(url)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .credentials(RequestCredentials::Omit);
-    send(url, request, Some(body)).await
+    send(url, request, Some(body), MAX_RESPONSE_BYTES).await
 }

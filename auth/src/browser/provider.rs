@@ -72,7 +72,12 @@ pub async fn metadata(config: &AuthConfig) -> Result<ProviderMetadata, MetadataE
 
 async fn discover(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
     let discovered = async {
-        let response = http::get(&discovery_url(&config.issuer), None).await?;
+        let response = http::get(
+            &discovery_url(&config.issuer),
+            None,
+            http::MAX_METADATA_BYTES,
+        )
+        .await?;
         if !(200..300).contains(&response.status) {
             return Err(MetadataError::Status(response.status));
         }
@@ -103,7 +108,7 @@ pub async fn jwks(jwks_uri: &str, refresh: bool) -> Result<Jwks, MetadataError> 
             return Ok(keys);
         }
     }
-    let response = http::get(jwks_uri, None).await?;
+    let response = http::get(jwks_uri, None, http::MAX_METADATA_BYTES).await?;
     if !(200..300).contains(&response.status) {
         return Err(MetadataError::Status(response.status));
     }

@@ -76,6 +76,8 @@ fault_cases! {
     token_401: "status-401" => "not allowed to sign in with this provider";
     token_500: "status-500" => "answered with HTTP status 500";
     token_not_json: "not-json" => "unreadable token response";
+    token_answer_declaring_500_mb: "huge-declared" => "larger than this app accepts";
+    token_answer_streaming_without_end: "huge-streamed" => "larger than this app accepts";
     token_without_id_token: "no-id-token" => "sent no ID token";
     token_cors_refused: "cors-refused" => "network request to http://127.0.0.1:4000 failed";
     token_network_offline: "offline" => "network request to http://127.0.0.1:4000 failed";
