@@ -321,3 +321,19 @@ async fn avatar_shows_the_picture_or_the_upper_cased_initial() {
         Some("no-referrer")
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_picture_that_cannot_be_shown_falls_back_to_the_initial() {
+    use leptos_pkce::components::user_card::Avatar;
+
+    // A host the page cannot load from (as when the CSP's img-src leaves it out).
+    let container = mount(AuthState::SignedOut, || {
+        view! { <Avatar picture=Some("http://127.0.0.1:9/ada.png".to_owned()) name="ada".to_owned()/> }
+    });
+    assert!(
+        container.query_selector("img").unwrap().is_some(),
+        "the picture is tried first"
+    );
+    text_eventually(&container, "A").await;
+    assert!(container.query_selector("img").unwrap().is_none());
+}

@@ -12,10 +12,16 @@ pub fn Avatar(
     #[prop(optional)] large: bool,
 ) -> impl IntoView {
     let class = if large { "avatar large" } else { "avatar" };
-    match picture.filter(|p| !p.is_empty()) {
-        Some(src) => {
-            view! { <img class=class src=src alt="" referrerpolicy="no-referrer"/> }.into_any()
+    // A picture the browser cannot show (the CSP's img-src leaves its host out, or it
+    // is gone) falls back to the initial.
+    let failed = RwSignal::new(false);
+    let picture = picture.filter(|p| !p.is_empty());
+    move || {
+        match picture.clone().filter(|_| !failed.get()) {
+        Some(src) => view! {
+            <img class=class src=src alt="" referrerpolicy="no-referrer" on:error=move |_| failed.set(true)/>
         }
+        .into_any(),
         None => {
             // ASCII upper-casing only: full Unicode case tables would add ~12 KB to
             // the module for one letter. Other letters are shown as written.
@@ -28,5 +34,6 @@ pub fn Avatar(
             view! { <span class=format!("{class} avatar-initial") aria-hidden="true">{initial}</span> }
                 .into_any()
         }
+    }
     }
 }

@@ -189,7 +189,11 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
     match csp_reports() {
         Ok(reports) if reports.trim() == "[]" => counts.passed += 1,
         Ok(reports) => {
-            println!("CSP violations reported during the suite: {reports}");
+            let first: String = reports.chars().take(600).collect();
+            println!(
+                "CSP violations reported during the suite ({} bytes of reports); the first: {first}",
+                reports.len()
+            );
             counts.failed += 1;
         }
         Err(error) => {
