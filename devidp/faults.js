@@ -154,7 +154,24 @@ export function createFaults({ issuer, jwk, kid }) {
     }
   }
 
-  const known = new Set([null, 'invalid-grant', 'status-401', 'status-500', 'not-json', 'stall',
+  // The userinfo endpoint of the fault app: forwards to the real one, except that
+  // 'userinfo-other-sub' answers about another user (a substituted token's answer).
+  async function userinfo(req, res) {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { ...cors(req), 'Access-Control-Allow-Headers': 'Authorization' });
+      return res.end();
+    }
+    if (armed === 'userinfo-other-sub') {
+      armed = null;
+      return send(req, res, 200, JSON.stringify({ sub: 'auth0|mallory', name: 'Mallory' }));
+    }
+    const answer = await fetch(new URL('userinfo', issuer), {
+      headers: { Authorization: req.headers.authorization || '' },
+    });
+    return send(req, res, answer.status, await answer.text());
+  }
+
+  const known = new Set([null, 'invalid-grant', 'userinfo-other-sub', 'status-401', 'status-500', 'not-json', 'stall',
     'cors-refused', 'offline', 'no-id-token', 'huge-declared', 'huge-streamed',
     ...Object.keys(idTokenFaults)]);
 
@@ -163,6 +180,8 @@ export function createFaults({ issuer, jwk, kid }) {
     if (!url.pathname.startsWith('/faults/')) return false;
     if (url.pathname === '/faults/token') {
       await token(req, res);
+    } else if (url.pathname === '/faults/userinfo') {
+      await userinfo(req, res);
     } else if (url.pathname === '/faults/next' && req.method === 'POST') {
       const kind = url.searchParams.get('kind');
       if (!known.has(kind)) {

@@ -34,6 +34,7 @@ use crate::schedule::{after_renewal_failure, renewal_delay_ms, RenewalFailure};
 use crate::secret::AccessToken;
 use crate::session::Session;
 use crate::silent::{origin_of, redirect_after_iframe, try_at_start, SilentSignIn};
+use crate::userinfo::check_subject;
 
 /// Where the app stands with the user.
 #[derive(Debug, Clone, PartialEq)]
@@ -334,16 +335,23 @@ impl Auth {
         Err(AuthError::Unauthorized)
     }
 
-    /// The provider's `/userinfo` answer for the signed-in user.
+    /// The provider's `/userinfo` answer for the signed-in user; a successful answer
+    /// is handed out only when its `sub` is the ID token's (Core 5.3.4).
     ///
     /// # Errors
-    /// As [`Auth::get_with_token`], or when the provider has no userinfo endpoint.
+    /// As [`Auth::get_with_token`]; [`AuthError::Userinfo`] for an answer about
+    /// someone else (or about nobody); when the provider has no userinfo endpoint.
     pub async fn userinfo(&self) -> Result<HttpResponse, AuthError> {
         let metadata = provider::metadata(&self.config.get_value()).await?;
         let url = metadata
             .userinfo_endpoint
             .ok_or(MetadataError::NoUserinfo)?;
-        self.get_with_token(&url).await
+        let response = self.get_with_token(&url).await?;
+        if (200..300).contains(&response.status) {
+            let sub = self.session().map(|s| s.claims.sub).unwrap_or_default();
+            check_subject(&response.body, &sub)?;
+        }
+        Ok(response)
     }
 
     /// Renews a session without refresh token by a silent sign-in in the iframe: the

@@ -8,6 +8,7 @@ use crate::id_token::IdTokenError;
 use crate::provider_error::ProviderError;
 use crate::token::TokenError;
 use crate::transaction::TakeError;
+use crate::userinfo::UserinfoError;
 
 /// A browser facility failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,6 +85,9 @@ pub enum AuthError {
     /// in frames).
     #[error("the sign-in service did not answer in time")]
     SilentTimeout,
+    /// The userinfo answer is not about the signed-in user (Core 5.3.4), or unusable.
+    #[error(transparent)]
+    Userinfo(#[from] UserinfoError),
     /// An API refused the access token even after a renewal.
     #[error("the service no longer accepts your sign-in (HTTP 401); please sign in again")]
     Unauthorized,

@@ -115,6 +115,7 @@ pub mod session;
 pub mod silent;
 pub mod token;
 pub mod transaction;
+pub mod userinfo;
 
 #[cfg(target_arch = "wasm32")]
 mod browser;

@@ -11,7 +11,7 @@ use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
 use e2e::Env;
 
-use crate::{sign_in, with_browser};
+use crate::{sign_in, sign_in_to, with_browser};
 
 /// Fault tests share the provider's single fault slot, so they take turns.
 static FAULT_SLOT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -411,6 +411,25 @@ async fn a_crash_of_the_module_shows_a_readable_page_not_a_blank_one() {
                 "the frozen app is gone"
             );
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn user_info_about_another_user_is_not_shown() {
+    let _turn = FAULT_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        let app = App::faults(&browser, &env);
+        sign_in_to(&app, &browser, &env).await;
+        app.nav("User info").await;
+        let (status, body) = app.http_result().await;
+        assert_eq!(status, "200", "the real answer is shown: {body}");
+        assert!(body.contains(&env.user_email), "{body}");
+        arm(&env, "userinfo-other-sub");
+        browser.click("main button.button").await;
+        let error = browser.text_of("[data-testid=http-error]").await;
+        assert!(error.contains("about another user"), "{error}");
+        assert!(!browser.page_text().await.contains("Mallory"));
     })
     .await;
 }
