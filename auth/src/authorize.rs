@@ -136,6 +136,7 @@ fn build(
         organization: options.organization.clone(),
         silent,
         leeway_secs: config.clock_leeway_secs,
+        timeout_secs: config.http_timeout_secs,
         provider: CallbackEndpoints::of(provider),
     };
     let url = authorize_url(

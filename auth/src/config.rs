@@ -104,6 +104,9 @@ pub struct AuthConfig {
     /// Seconds of clock skew tolerated on the ID token's times (`clock_leeway_secs`,
     /// 0 to 600; default 60).
     pub clock_leeway_secs: u32,
+    /// Seconds a request to the provider or an API may take (`http_timeout_secs`,
+    /// 1 to 120; default 20).
+    pub http_timeout_secs: u32,
     /// Where the provider answers a silent sign-in in the hidden iframe: a static
     /// page that hands the answer to the app (`silent-callback.html`).
     pub silent_redirect_uri: String,
@@ -183,23 +186,8 @@ impl AuthConfig {
                 })
             }
         };
-        let clock_leeway_secs = match fields.get("clock_leeway_secs") {
-            None | Some(Value::Null) => 60,
-            Some(Value::Number(n)) => n
-                .as_u64()
-                .filter(|secs| *secs <= 600)
-                .map(|secs| secs as u32)
-                .ok_or(ConfigError::Invalid {
-                    field: "clock_leeway_secs",
-                    reason: "must be a whole number of seconds from 0 to 600",
-                })?,
-            Some(_) => {
-                return Err(ConfigError::WrongType {
-                    field: "clock_leeway_secs",
-                    expected: "a number",
-                })
-            }
-        };
+        let clock_leeway_secs = seconds(&fields, "clock_leeway_secs", 60, 0..=600)?;
+        let http_timeout_secs = seconds(&fields, "http_timeout_secs", 20, 1..=120)?;
         let storage_prefix = match optional_string(&fields, "storage_prefix")? {
             Some(prefix) => {
                 check_storage_prefix(&prefix)?;
@@ -245,6 +233,7 @@ impl AuthConfig {
             storage_prefix,
             silent_sign_in,
             clock_leeway_secs,
+            http_timeout_secs,
             silent_redirect_uri,
         })
     }
@@ -288,6 +277,30 @@ fn check_on_origin(field: &'static str, url: &str, origin: &str) -> Result<(), C
         field,
         reason: "must be https:// (http:// only on loopback)",
     })
+}
+
+/// A whole number of seconds in `range`, `default` when absent.
+fn seconds(
+    fields: &Map<String, Value>,
+    field: &'static str,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, ConfigError> {
+    match fields.get(field) {
+        None | Some(Value::Null) => Ok(default),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .and_then(|secs| u32::try_from(secs).ok())
+            .filter(|secs| range.contains(secs))
+            .ok_or(ConfigError::Invalid {
+                field,
+                reason: "must be a whole number of seconds within the documented range",
+            }),
+        Some(_) => Err(ConfigError::WrongType {
+            field,
+            expected: "a number",
+        }),
+    }
 }
 
 /// A prefix becomes part of storage keys and the names of a lock, a channel and a
@@ -394,6 +407,7 @@ mod tests {
         assert_eq!(config.endpoint_overrides, EndpointOverrides::default());
         assert_eq!(config.storage_prefix, "leptos-pkce.abc");
         assert_eq!(config.clock_leeway_secs, 60);
+        assert_eq!(config.http_timeout_secs, 20);
         assert_eq!(config.callback_path(), "/callback");
         assert_eq!(config.redirect_uri, "http://127.0.0.1:8080/callback");
         assert_eq!(config.post_logout_redirect_uri, "http://127.0.0.1:8080/");
@@ -544,6 +558,24 @@ mod tests {
                 ..
             })
         ));
+        let timeout = |value: &str| {
+            parse(&format!(
+                r#"{{"domain":"t.auth0.com","client_id":"c","http_timeout_secs":{value}}}"#
+            ))
+        };
+        assert_eq!(timeout("5").unwrap().http_timeout_secs, 5);
+        for bad in ["0", "121", "4294967297"] {
+            assert!(
+                matches!(
+                    timeout(bad),
+                    Err(ConfigError::Invalid {
+                        field: "http_timeout_secs",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -528,6 +528,7 @@ impl Auth {
 /// token when so configured. Call once, near the root; finish logins with
 /// [`crate::HandleCallback`] inside the router.
 pub fn provide_auth(config: AuthConfig) -> Auth {
+    http::set_timeout_secs(config.http_timeout_secs);
     let names = StorageNames::new(&config.storage_prefix);
     storage::sweep_transactions(&names, clock::now_ms());
     // With a stored refresh token, or at the callback, the app starts

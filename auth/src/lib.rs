@@ -83,6 +83,8 @@
 //! | `refresh_token_storage` | `memory` (default) or `indexed_db` (a refresh token at rest) |
 //! | `silent_sign_in` | `iframe_then_redirect` (default), `iframe` or `off`: signing a returning user back in after a reload |
 //! | `silent_redirect_uri` | the static silent-callback page (`auth/assets/`), on the app's origin (`{origin}/silent-callback.html`) |
+//! | `clock_leeway_secs` | clock skew tolerated on the ID token's times, 0 to 600 (60) |
+//! | `http_timeout_secs` | how long a request may take, 1 to 120 (20) |
 //! | `storage_prefix` | names every storage key, lock, channel and database (`leptos-pkce.{client_id}`) |
 //! | `authorization_endpoint`, `token_endpoint`, `userinfo_endpoint` | override discovery |
 //!

@@ -204,6 +204,7 @@ mod tests {
             organization: None,
             silent: false,
             leeway_secs: 60,
+            timeout_secs: 20,
             provider: crate::transaction::CallbackEndpoints {
                 token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
                 jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),

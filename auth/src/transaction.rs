@@ -49,6 +49,9 @@ pub struct Transaction {
     /// The clock leeway of the configuration the login started with, in seconds.
     #[serde(default = "default_leeway_secs")]
     pub leeway_secs: u32,
+    /// The request timeout of that configuration, in seconds.
+    #[serde(default = "default_timeout_secs")]
+    pub timeout_secs: u32,
     /// The provider endpoints the callback needs, as known when the login started:
     /// the callback redeems the code without waiting for discovery again.
     pub provider: CallbackEndpoints,
@@ -93,6 +96,10 @@ pub enum TakeError {
 
 fn default_leeway_secs() -> u32 {
     60
+}
+
+fn default_timeout_secs() -> u32 {
+    20
 }
 
 /// A stored value that is not a usable transaction.
@@ -152,6 +159,7 @@ pub(crate) mod tests {
             organization: Some("org_1".into()),
             silent: false,
             leeway_secs: 60,
+            timeout_secs: 20,
             provider: CallbackEndpoints {
                 token_endpoint: "https://idp.example/oauth/token".into(),
                 jwks_uri: "https://idp.example/.well-known/jwks.json".into(),

@@ -432,7 +432,7 @@ const PERSISTENT_CONFIG: (&str, &str) = (
 /// config.json edit for the app whose token requests go through the fault route.
 const FAULTS_CONFIG: (&str, &str) = (
     r#""refresh_token_storage": "memory""#,
-    r#""refresh_token_storage": "memory", "token_endpoint": "http://127.0.0.1:4000/faults/token", "userinfo_endpoint": "http://127.0.0.1:4000/faults/userinfo""#,
+    r#""refresh_token_storage": "memory", "token_endpoint": "http://127.0.0.1:4000/faults/token", "userinfo_endpoint": "http://127.0.0.1:4000/faults/userinfo", "http_timeout_secs": 5"#,
 );
 
 /// A copy of `dist/` under `target/e2e/dist-NAME` with one edit to its config.json.

@@ -11,8 +11,17 @@ use crate::error::BrowserError;
 use crate::secret::AccessToken;
 use crate::token::MAX_RESPONSE_BYTES;
 
-/// How long a request may take before the app gives up and says so.
-pub const REQUEST_TIMEOUT_MS: u32 = 20_000;
+thread_local! {
+    /// How long a request may take before the app gives up and says so: the
+    /// configuration's `http_timeout_secs` (the login transaction's at the callback,
+    /// before the configuration is loaded).
+    static TIMEOUT_MS: std::cell::Cell<u32> = const { std::cell::Cell::new(20_000) };
+}
+
+/// Sets the request timeout for this page (`http_timeout_secs`).
+pub fn set_timeout_secs(secs: u32) {
+    TIMEOUT_MS.with(|t| t.set(secs.saturating_mul(1000)));
+}
 
 /// The most a discovery document or key set may weigh (real ones are a few KB).
 pub const MAX_METADATA_BYTES: usize = 256 * 1024;
@@ -44,7 +53,7 @@ fn failure(url: &str, signal: &AbortSignal) -> BrowserError {
     }
 }
 
-/// Sends a request, giving up after [`REQUEST_TIMEOUT_MS`], and reads the answer up
+/// Sends a request, giving up after the configured timeout, and reads the answer up
 /// to `cap` bytes: an answer that says it is larger is refused before its body is
 /// read, and one that turns out larger is cut off there (a hostile server could
 /// otherwise stream hundreds of megabytes within the timeout).
@@ -54,7 +63,7 @@ async fn send(
     body: Option<String>,
     cap: usize,
 ) -> Result<HttpResponse, BrowserError> {
-    let signal = AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS);
+    let signal = AbortSignal::timeout_with_u32(TIMEOUT_MS.with(std::cell::Cell::get));
     let request = request.abort_signal(Some(&signal));
     let request = match body {
         Some(body) => request.body(body),

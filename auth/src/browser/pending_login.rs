@@ -78,6 +78,7 @@ pub fn begin_callback() {
     };
     let path = navigation::current_path();
     if path_of(&transaction.redirect_uri) == path {
+        super::http::set_timeout_secs(transaction.timeout_secs);
         start(prefix, answer, &path);
     }
 }

@@ -109,7 +109,9 @@ async fn a_stalled_token_endpoint_times_out_and_the_app_stays_usable() {
         ProviderPages::new(&browser, &env)
             .sign_in_and_allow(&env.user, &env.password)
             .await;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(35);
+        // The fault app sets http_timeout_secs to 5 (the default is 20).
+        let started = tokio::time::Instant::now();
+        let deadline = started + Duration::from_secs(35);
         let error = loop {
             if browser.exists("[data-testid=callback-error]").await {
                 break browser.text_of("[data-testid=callback-error]").await;
@@ -118,6 +120,11 @@ async fn a_stalled_token_endpoint_times_out_and_the_app_stays_usable() {
             tokio::time::sleep(Duration::from_millis(250)).await;
         };
         assert!(error.contains("timed out"), "{error}");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the configured timeout applies: {:?}",
+            started.elapsed()
+        );
         // "Try again" works at once: still signed in at the provider, and the fault is
         // spent, so this login completes.
         browser.click("section.card button.primary").await;
