@@ -435,3 +435,48 @@ async fn signing_out_during_a_renewal_wins_in_every_tab_and_revokes_the_token() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_renewal_timer_and_an_api_call_at_once_send_one_refresh() {
+    with_browser(|browser, env| async move {
+        sign_in(&browser, &env).await;
+        let app = App::new(&browser, &env);
+        browser.eval(WATCH_REFRESHES).await;
+        let before = app.token_expiry().await;
+        // The 45 s token is renewed by the timer when half spent; call the API just
+        // after that moment, while the timer's refresh is in flight (300 ms answers):
+        // the call finds the token stale and must join that refresh, not start one.
+        let joined = browser
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const expiry = Date.parse(arguments[0]);
+                 const renewAt = expiry - 22500;
+                 const wait = () => {
+                   if (sessionStorage.getItem('test.refresh.sent') === '1'
+                       || Date.now() >= renewAt + 100) {
+                     const api = [...document.querySelectorAll('nav a')].find(a => a.textContent === 'API');
+                     api.click();
+                     done(sessionStorage.getItem('test.refresh.sent'));
+                   } else {
+                     setTimeout(wait, 5);
+                   }
+                 };
+                 wait();",
+                vec![before.clone().into()],
+            )
+            .await
+            .expect("call the API as the timer fires");
+        browser
+            .wait_for_text("[data-testid=http-body]", "Hello from the private API")
+            .await;
+        let (sent, tokens) = watched_refreshes(&browser).await;
+        assert_eq!(sent, 1, "one refresh for the timer and the call (sent when the call left: {joined})");
+        assert_eq!(tokens.len(), 1);
+        app.nav("Profile").await;
+        let after = app.token_expiry().await;
+        assert!(after > before, "{after} after {before}");
+        assert_eq!(app.header_user().await, env.user_name);
+    })
+    .await;
+}
