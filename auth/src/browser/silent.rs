@@ -11,7 +11,7 @@ use web_sys::{HtmlIFrameElement, MessageEvent};
 
 use super::pending_login::Finished;
 use super::{clock, flow, navigation, provider, random, storage};
-use crate::authorize::{begin_silent_login, SilentVia};
+use crate::authorize::{begin_silent_login, AuthorizeRequest, SilentVia};
 use crate::callback::CallbackResponse;
 use crate::config::AuthConfig;
 use crate::error::AuthError;
@@ -25,17 +25,7 @@ use crate::silent::{IFRAME_TIMEOUT_MS, MESSAGE_TYPE};
 /// [`AuthError::SilentTimeout`] when no answer came in time (the provider's cookies
 /// may be blocked in frames); any error of a login.
 pub async fn in_iframe(config: &AuthConfig, return_to: ReturnTo) -> Result<Finished, AuthError> {
-    let metadata = provider::metadata(config).await?;
-    let request = begin_silent_login(
-        config,
-        &metadata,
-        SilentVia::Iframe,
-        return_to,
-        &random::login_randomness()?,
-        clock::now_ms(),
-    );
-    let names = StorageNames::new(&config.storage_prefix);
-    storage::save_transaction(&names, &request.transaction)?;
+    let (names, request) = store_silent_login(config, SilentVia::Iframe, return_to).await?;
     match frame_answer(&request.url).await {
         Some(query) => flow::complete_login(&names, CallbackResponse::parse(&query)).await,
         None => {
@@ -52,22 +42,33 @@ pub async fn in_iframe(config: &AuthConfig, return_to: ReturnTo) -> Result<Finis
 /// An [`AuthError`] when the provider is unknown or the browser fails; nothing is
 /// left stored then.
 pub async fn by_redirect(config: &AuthConfig, return_to: ReturnTo) -> Result<(), AuthError> {
+    let (names, request) = store_silent_login(config, SilentVia::Redirect, return_to).await?;
+    super::hint::set_redirect_tried(&names, true);
+    navigation::assign(&request.url).map_err(|e| {
+        storage::clear_transactions(&names);
+        e.into()
+    })
+}
+
+/// Builds a silent sign-in answered `via` the iframe or the page, and stores its
+/// transaction.
+async fn store_silent_login(
+    config: &AuthConfig,
+    via: SilentVia,
+    return_to: ReturnTo,
+) -> Result<(StorageNames, AuthorizeRequest), AuthError> {
     let metadata = provider::metadata(config).await?;
     let request = begin_silent_login(
         config,
         &metadata,
-        SilentVia::Redirect,
+        via,
         return_to,
         &random::login_randomness()?,
         clock::now_ms(),
     );
     let names = StorageNames::new(&config.storage_prefix);
     storage::save_transaction(&names, &request.transaction)?;
-    super::hint::set_redirect_tried(&names, true);
-    navigation::assign(&request.url).map_err(|e| {
-        storage::clear_transactions(&names);
-        e.into()
-    })
+    Ok((names, request))
 }
 
 /// Loads `url` in a hidden iframe and waits for the silent-callback page's message:
