@@ -440,3 +440,26 @@ async fn user_info_about_another_user_is_not_shown() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_unknown_kid_fetches_the_key_set_once_more_then_refuses() {
+    let _turn = FAULT_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        let error = login_with_fault(&browser, &env, "unknown-kid").await;
+        assert!(
+            error.contains("signed with a key the provider does not publish"),
+            "{error}"
+        );
+        // The callback page's own requests: the key set the login started with, then
+        // once more for the unknown kid (the provider may have rotated its keys), and
+        // no third time.
+        let fetches = browser
+            .eval(
+                "return performance.getEntriesByType('resource')
+                   .filter(e => e.name.endsWith('/.well-known/jwks.json')).length;",
+            )
+            .await;
+        assert_eq!(fetches, serde_json::json!(2));
+    })
+    .await;
+}
