@@ -118,7 +118,18 @@ impl Browser {
 
     /// Waits until the text at `css` differs from `before`, and returns it.
     pub async fn wait_for_text_change(&self, css: &str, before: &str) -> String {
-        let deadline = tokio::time::Instant::now() + WAIT;
+        self.wait_for_text_change_within(css, before, WAIT).await
+    }
+
+    /// [`Browser::wait_for_text_change`] for at most `limit` (a renewal that is due
+    /// in 22 s, say).
+    pub async fn wait_for_text_change_within(
+        &self,
+        css: &str,
+        before: &str,
+        limit: Duration,
+    ) -> String {
+        let deadline = tokio::time::Instant::now() + limit;
         loop {
             let now = self.text_of(css).await;
             if now != before {

@@ -144,12 +144,17 @@ async fn store_refresh_token(config: &AuthConfig, token: Option<&RefreshToken>) 
 
 /// Runs `work` holding the app's cross-tab refresh lock: refreshes, and the writes
 /// and removals of the refresh token, happen one at a time across the app's tabs.
-async fn with_refresh_lock<T: 'static>(
+/// `work` gets its own copy of the configuration: the locked future outlives the
+/// borrow.
+async fn with_refresh_lock<T: 'static, F>(
     config: &AuthConfig,
-    work: impl std::future::Future<Output = T> + 'static,
-) -> T {
+    work: impl FnOnce(AuthConfig) -> F,
+) -> T
+where
+    F: std::future::Future<Output = T> + 'static,
+{
     let lock = StorageNames::new(&config.storage_prefix).refresh_lock();
-    locks::with_lock(&lock, work).await
+    locks::with_lock(&lock, work(config.clone())).await
 }
 
 /// Spends the refresh token for new tokens, holding the app's cross-tab lock. The
@@ -164,8 +169,7 @@ pub async fn refresh(
     config: &AuthConfig,
     current: impl FnOnce() -> Option<Session> + 'static,
 ) -> Result<Session, AuthError> {
-    let config = config.clone();
-    with_refresh_lock(&config.clone(), async move {
+    with_refresh_lock(config, |config| async move {
         refresh_locked(&config, current()).await
     })
     .await
@@ -218,9 +222,8 @@ async fn refresh_locked(
 /// Keeps the refresh token of a new session (or forgets it with `None`), under the
 /// lock: a refresh in flight in another tab finishes first.
 pub async fn keep_refresh_token(config: &AuthConfig, token: Option<RefreshToken>) {
-    let locked = config.clone();
-    with_refresh_lock(config, async move {
-        store_refresh_token(&locked, token.as_ref()).await;
+    with_refresh_lock(config, |config| async move {
+        store_refresh_token(&config, token.as_ref()).await;
     })
     .await;
 }
@@ -234,9 +237,8 @@ pub async fn keep_refresh_token(config: &AuthConfig, token: Option<RefreshToken>
 /// # Errors
 /// [`BrowserError::StorageWrite`] when the stored token could not be removed.
 pub async fn end_refresh_token(config: &AuthConfig, revoke: bool) -> Result<(), AuthError> {
-    let locked = config.clone();
-    with_refresh_lock(config, async move {
-        let config = &locked;
+    with_refresh_lock(config, |config| async move {
+        let config = &config;
         let token = load_refresh_token(config).await;
         store_refresh_token(config, None).await;
         if load_refresh_token(config).await.is_some() {
