@@ -117,6 +117,11 @@ impl QueryParams {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every parameter, in the order of the query.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
     /// The value of `name` when present and not empty.
     pub fn non_empty(&self, name: &str) -> Option<&str> {
         self.get(name).filter(|v| !v.is_empty())

@@ -1,6 +1,8 @@
 //! `cargo xtask fuzz [--seconds N]`: every cargo-fuzz target for N seconds (60), with
-//! the executions each ran. A crash stops with the input saved under
-//! `fuzz/artifacts/`; turn it into a regression test in the module it broke.
+//! the executions each ran, starting from the committed seeds in `fuzz/seeds/TARGET/`
+//! (new inputs go to the untracked `fuzz/corpus/TARGET/`). A crash or a broken property
+//! stops with the input saved under `fuzz/artifacts/`; turn it into a regression test
+//! in the module it broke.
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
@@ -8,7 +10,17 @@ use std::process::Stdio;
 use crate::paths::{command, output_line, root, run};
 
 /// The targets in `fuzz/fuzz_targets/`.
-const TARGETS: [&str; 5] = ["callback", "id_token", "token_response", "jwks", "config"];
+const TARGETS: [&str; 9] = [
+    "callback",
+    "id_token",
+    "token_response",
+    "jwks",
+    "config",
+    "form",
+    "return_to",
+    "discovery",
+    "transaction",
+];
 
 /// Installs cargo-fuzz when missing, then runs each target in turn.
 pub fn run_all(args: &[String]) -> Result<(), String> {
@@ -26,11 +38,19 @@ pub fn run_all(args: &[String]) -> Result<(), String> {
     let mut summary = Vec::new();
     for target in TARGETS {
         println!("\n==> fuzz {target} for {seconds} s");
+        let fuzz = root().join("fuzz");
+        let corpus = fuzz.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+        let seeds = fuzz.join("seeds").join(target);
         // Safe Rust: no sanitizer needed to catch what matters here (panics, hangs,
         // runaway memory), and none needs a nightly compiler.
         let mut child = command("cargo")
-            .current_dir(root().join("fuzz"))
-            .args(["fuzz", "run", "-s", "none", target, "--"])
+            .current_dir(&fuzz)
+            .args(["fuzz", "run", "-s", "none", target])
+            .arg(&corpus)
+            // Structured targets (form) have no text seeds.
+            .args(seeds.is_dir().then_some(&seeds))
+            .arg("--")
             .arg(format!("-max_total_time={seconds}"))
             .args(["-timeout=5", "-rss_limit_mb=2048", "-print_final_stats=1"])
             .stderr(Stdio::piped())
@@ -42,7 +62,12 @@ pub fn run_all(args: &[String]) -> Result<(), String> {
             if let Some(rest) = line.strip_prefix("Done ") {
                 runs = rest.split(' ').next().unwrap_or("?").to_owned();
             }
-            if line.starts_with("==") || line.contains("panicked") || line.contains("SUMMARY") {
+            let build_error = line.starts_with("error") || line.trim_start().starts_with("-->");
+            if build_error
+                || line.starts_with("==")
+                || line.contains("panicked")
+                || line.contains("SUMMARY")
+            {
                 eprintln!("{line}");
             }
         }
