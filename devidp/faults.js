@@ -6,6 +6,11 @@
 // signed with the provider's real key unless the fault is about the signature, so
 // exactly one check is wrong at a time.
 //
+// The fault app also reads the provider's keys through GET /faults/jwks (its jwks_uri):
+// the real key set, unless an armed fault changes it (a key without kid, two keys
+// without kid, a key rotated in after the first fetch), for the OpenID Foundation's
+// relying-party tests that need a misbehaving key set.
+//
 // Also collects Content-Security-Policy violation reports (POST /faults/csp-report,
 // GET /faults/csp-reports), so tests can prove the app runs under the policy cleanly.
 
@@ -18,7 +23,14 @@ export function createFaults({ issuer, jwk, kid }) {
   const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
   const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' });
   const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const publicJwk = (key, extra) => ({
+    ...createPublicKey(key).export({ format: 'jwk' }), alg: 'RS256', use: 'sig', ...extra,
+  });
   let armed = null;
+  // The key-set fault armed with the last fault (kept for every key-set request until
+  // the next fault is armed), and how many key-set requests came since.
+  let armedKeys = null;
+  let keyFetches = 0;
   const cspReports = [];
 
   const signRs256 = (header, payloadSegment, key = privateKey) => {
@@ -56,8 +68,24 @@ export function createFaults({ issuer, jwk, kid }) {
     'wrong-at-hash': (t) => withClaims(t, (c) => { c.at_hash = 'AAAAAAAAAAAAAAAAAAAAAA'; }),
     expired: (t) => withClaims(t, (c) => { c.exp = now() - 3600; c.iat = now() - 7200; }),
     'iat-in-future': (t) => withClaims(t, (c) => { c.iat = now() + 3600; c.exp = now() + 7200; }),
+    'missing-sub': (t) => withClaims(t, (c) => { delete c.sub; }),
+    'missing-iat': (t) => withClaims(t, (c) => { delete c.iat; }),
+    // Signed with the real key, naming none: the key set below decides.
+    'kid-absent-single-jwks': (t) => signRs256({ alg: 'RS256' }, t.split('.')[1]),
+    'kid-absent-multiple-jwks': (t) => signRs256({ alg: 'RS256' }, t.split('.')[1]),
+    // Signed with a key the provider publishes only from its second key-set answer on.
+    'key-rotated-before-signing': (t) => signRs256({ alg: 'RS256', kid: 'rotated' }, t.split('.')[1], otherKey),
     'malformed-json': () => signRs256({ alg: 'RS256', kid }, b64url('{"sub": "x", not json')),
     huge: (t) => withClaims(t, (c) => { c.padding = 'x'.repeat(70 * 1024); }),
+  };
+
+  // The key set /faults/jwks answers with, per armed fault.
+  const keyFaults = {
+    'kid-absent-single-jwks': () => [publicJwk(privateKey)],
+    'kid-absent-multiple-jwks': () => [publicJwk(privateKey), publicJwk(otherKey)],
+    'key-rotated-before-signing': (fetch) => (fetch === 1
+      ? [publicJwk(privateKey, { kid })]
+      : [publicJwk(privateKey, { kid }), publicJwk(otherKey, { kid: 'rotated' })]),
   };
 
   const cors = (req) => (req.headers.origin ? {
@@ -171,6 +199,12 @@ export function createFaults({ issuer, jwk, kid }) {
     return send(req, res, answer.status, await answer.text());
   }
 
+  function jwks(req, res) {
+    keyFetches += 1;
+    const keys = armedKeys ? keyFaults[armedKeys](keyFetches) : [publicJwk(privateKey, { kid })];
+    return send(req, res, 200, JSON.stringify({ keys }));
+  }
+
   const known = new Set([null, 'invalid-grant', 'userinfo-other-sub', 'status-401', 'status-500', 'not-json', 'stall',
     'cors-refused', 'offline', 'no-id-token', 'huge-declared', 'huge-streamed',
     ...Object.keys(idTokenFaults)]);
@@ -180,6 +214,14 @@ export function createFaults({ issuer, jwk, kid }) {
     if (!url.pathname.startsWith('/faults/')) return false;
     if (url.pathname === '/faults/token') {
       await token(req, res);
+    } else if (url.pathname === '/faults/issuer-mismatch/.well-known/openid-configuration') {
+      // OpenID Foundation oidcc-client-test-discovery-issuer-mismatch: an app configured
+      // with the issuer http://…/faults/issuer-mismatch/ gets the real provider's
+      // document, which names the real issuer.
+      const answer = await fetch(new URL('.well-known/openid-configuration', issuer));
+      send(req, res, 200, await answer.text());
+    } else if (url.pathname === '/faults/jwks') {
+      jwks(req, res);
     } else if (url.pathname === '/faults/userinfo') {
       await userinfo(req, res);
     } else if (url.pathname === '/faults/next' && req.method === 'POST') {
@@ -188,6 +230,8 @@ export function createFaults({ issuer, jwk, kid }) {
         send(req, res, 400, JSON.stringify({ error: `unknown fault ${kind}` }));
       } else {
         armed = kind;
+        armedKeys = kind in keyFaults ? kind : null;
+        keyFetches = 0;
         res.writeHead(204);
         res.end();
       }

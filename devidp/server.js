@@ -7,7 +7,7 @@
 //   DEVIDP_PORT                 port on 127.0.0.1 (4000)
 //   DEVIDP_APP_ORIGINS          comma-separated app origins allowed as redirect targets
 //                               (127.0.0.1:8080 and localhost:8080 for development,
-//                               127.0.0.1:8090, 8091, 8093, 8094 and localhost:8095 for
+//                               127.0.0.1:8090, 8091, 8093, 8094, 8096, localhost:8095 for
 //                               the end-to-end tests); on each, `/callback`,
 //                               `/silent-callback.html` and the example app's
 //                               `/example/auth/callback`
@@ -37,7 +37,7 @@ const PORT = Number(env.DEVIDP_PORT || 4000);
 const HOST = '127.0.0.1';
 const ISSUER = `http://${HOST}:${PORT}/`;
 const APP_ORIGINS = (env.DEVIDP_APP_ORIGINS
-  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091,http://127.0.0.1:8093,http://127.0.0.1:8094,http://localhost:8095')
+  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091,http://127.0.0.1:8093,http://127.0.0.1:8094,http://localhost:8095,http://127.0.0.1:8096')
   .split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
 const seconds = (name, fallback) => Number(env[name] || fallback);
 const TOKEN_DELAY_MS = Number(env.DEVIDP_TOKEN_DELAY_MS || 0);

@@ -45,6 +45,8 @@ pub struct EndpointOverrides {
     pub token: Option<String>,
     /// `userinfo_endpoint`.
     pub userinfo: Option<String>,
+    /// `jwks_uri`: where the provider's signing keys are published.
+    pub jwks_uri: Option<String>,
 }
 
 /// Where the refresh token is kept.
@@ -156,6 +158,7 @@ impl AuthConfig {
             authorization: url("authorization_endpoint")?,
             token: url("token_endpoint")?,
             userinfo: url("userinfo_endpoint")?,
+            jwks_uri: url("jwks_uri")?,
         };
         let origin = origin.trim_end_matches('/');
         let client_id =

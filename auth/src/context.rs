@@ -422,7 +422,7 @@ impl Auth {
             Finished::SignedIn(session, _)
                 if !session.belongs_to(&config.issuer, &config.client_id) =>
             {
-                Err(AuthError::IssuerMismatch)
+                Err(AuthError::ConfigurationChanged)
             }
             finished => Ok(finished),
         });

@@ -109,7 +109,10 @@ impl ProviderMetadata {
                 Some(url) => Some(url.clone()),
                 None => url("userinfo_endpoint")?,
             },
-            jwks_uri: required("jwks_uri")?,
+            jwks_uri: match &overrides.jwks_uri {
+                Some(url) => url.clone(),
+                None => required("jwks_uri")?,
+            },
             end_session_endpoint: url("end_session_endpoint")?,
             revocation_endpoint: url("revocation_endpoint")?,
             iss_parameter_supported: doc
@@ -131,7 +134,7 @@ impl ProviderMetadata {
             authorization_endpoint: or(&overrides.authorization, "/authorize"),
             token_endpoint: or(&overrides.token, "/oauth/token"),
             userinfo_endpoint: Some(or(&overrides.userinfo, "/userinfo")),
-            jwks_uri: format!("{base}/.well-known/jwks.json"),
+            jwks_uri: or(&overrides.jwks_uri, "/.well-known/jwks.json"),
             end_session_endpoint: None,
             revocation_endpoint: Some(format!("{base}/oauth/revoke")),
             iss_parameter_supported: false,
@@ -193,6 +196,16 @@ mod tests {
         );
         let meta = ProviderMetadata::from_discovery(DOC, &config).unwrap();
         assert_eq!(meta.token_endpoint, "https://proxy.example/token");
+        assert_eq!(meta.jwks_uri, "https://id.example/keys");
+
+        let keys_elsewhere =
+            r#"{"domain":"t.auth0.com","client_id":"c","jwks_uri":"https://proxy.example/keys"}"#;
+        let config = self::config(keys_elsewhere);
+        let doc = DOC.replace("https://id.example/", "https://t.auth0.com/");
+        let meta = ProviderMetadata::from_discovery(&doc, &config).unwrap();
+        assert_eq!(meta.jwks_uri, "https://proxy.example/keys");
+        let before_discovery = ProviderMetadata::auth0_paths(&config);
+        assert_eq!(before_discovery.jwks_uri, "https://proxy.example/keys");
     }
 
     #[test]

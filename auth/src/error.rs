@@ -55,10 +55,13 @@ pub enum AuthError {
     /// No matching transaction (forged, replayed, expired or from another tab).
     #[error(transparent)]
     Transaction(#[from] TakeError),
-    /// The callback names another issuer (RFC 9207 mix-up defence), or a session
-    /// belongs to another issuer or client than the configured one.
+    /// The callback names another issuer (RFC 9207 mix-up defence).
     #[error("the sign-in response came from another provider than the configured one")]
     IssuerMismatch,
+    /// The login was started for another issuer or client than the configuration loaded
+    /// at the callback names (a deployment in between): its session is not kept.
+    #[error("the app's sign-in settings changed while you were signing in; please sign in again")]
+    ConfigurationChanged,
     /// The provider promises `iss` in every response (RFC 9207) and this one has none.
     #[error("the sign-in response does not say which provider sent it")]
     MissingIssuer,
@@ -109,6 +112,7 @@ impl AuthError {
             | Self::RefreshedClaimChanged(_)
             | Self::IdToken(_)
             | Self::IssuerMismatch
+            | Self::ConfigurationChanged
             | Self::Unauthorized
             | Self::SignedOutElsewhere => true,
             // A successful status with an unusable body, or a refused client: the
@@ -137,6 +141,7 @@ mod tests {
             AuthError::SubjectChanged,
             AuthError::IdToken(IdTokenError::BadSignature),
             AuthError::IssuerMismatch,
+            AuthError::ConfigurationChanged,
             AuthError::Unauthorized,
             server("invalid_client"),
             server("unauthorized_client"),

@@ -57,6 +57,16 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Page object for the app whose config.json a test rewrites (see
+    /// [`crate::switch::ConfigSwitch`]).
+    pub fn switchable(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.switch_app,
+            client_id: &env.client_id,
+        }
+    }
+
     /// Every key this origin keeps in sessionStorage and localStorage, besides the
     /// non-secret "signed in here before" hint (its value is checked to be just that).
     pub async fn stored_keys(&self) -> serde_json::Value {

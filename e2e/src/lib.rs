@@ -10,7 +10,9 @@
 //! configured with the `issuer` of a generic provider without a logout endpoint,
 //! http://127.0.0.1:8094), `E2E_IDP_URL` (http://127.0.0.1:4000), `E2E_GENERIC_IDP_URL`
 //! (that generic provider, http://127.0.0.1:4001), `E2E_CROSS_SITE_APP_URL` (the app on
-//! another site than the provider, http://localhost:8095),
+//! another site than the provider, http://localhost:8095), `E2E_SWITCH_APP_URL` (the
+//! same app, whose config.json at `E2E_SWITCH_CONFIG` a test rewrites while a user signs
+//! in, http://127.0.0.1:8096; target/e2e/dist-switch/config.json),
 //! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_CHROMIUM` (/usr/bin/chromium),
 //! `E2E_CLIENT_ID` (spa-dev, the app's client at the provider),
 //! `E2E_USER`/`E2E_PASSWORD`/`E2E_USER_NAME`/`E2E_USER_EMAIL` (the local user ada),
@@ -20,6 +22,7 @@ pub mod app;
 pub mod browser;
 pub mod provider;
 pub mod refreshes;
+pub mod switch;
 
 use std::env;
 
@@ -40,6 +43,10 @@ pub struct Env {
     pub generic_idp: String,
     /// The app opened on another site than the provider (`localhost`).
     pub cross_site_app: String,
+    /// The app whose configuration a test changes between sign-in and callback.
+    pub switch_app: String,
+    /// That app's config.json on disk.
+    pub switch_config: String,
     /// The app's `client_id` at the provider.
     pub client_id: String,
     /// The chromedriver URL.
@@ -84,6 +91,16 @@ impl Env {
             cross_site_app: var("E2E_CROSS_SITE_APP_URL", "http://localhost:8095")
                 .trim_end_matches('/')
                 .into(),
+            switch_app: var("E2E_SWITCH_APP_URL", "http://127.0.0.1:8096")
+                .trim_end_matches('/')
+                .into(),
+            switch_config: var(
+                "E2E_SWITCH_CONFIG",
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../target/e2e/dist-switch/config.json"
+                ),
+            ),
             client_id: var("E2E_CLIENT_ID", "spa-dev"),
             webdriver: var("E2E_WEBDRIVER", "http://127.0.0.1:9515"),
             chromium: var("E2E_CHROMIUM", "/usr/bin/chromium"),

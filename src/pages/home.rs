@@ -33,7 +33,7 @@ pub fn HomePage() -> impl IntoView {
                 .into_any(),
             }}
             {move || auth.error().get().map(|error| view! {
-                <p class="error" role="alert">{error.to_string()}</p>
+                <p class="error" role="alert" data-testid="auth-error">{error.to_string()}</p>
             })}
             {move || signed_out_locally.get().then(|| view! {
                 <p class="notice" role="status" data-testid="provider-session-note">

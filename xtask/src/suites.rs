@@ -22,6 +22,9 @@ pub const GENERIC_PROVIDER_PORT: u16 = 4001;
 /// The same build, opened as `http://localhost:PORT`: another site than the provider
 /// on 127.0.0.1, so the provider's cookies stay out of the app's iframes.
 const CROSS_SITE_APP_PORT: u16 = 8095;
+/// The same build, whose `config.json` a test may rewrite while a user is signing in
+/// (a deployment between sign-in and callback).
+const SWITCH_APP_PORT: u16 = 8096;
 pub const CHROMEDRIVER_PORT: u16 = 9515;
 
 /// Passed and failed tests of one suite.
@@ -178,6 +181,11 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
                 "E2E_CROSS_SITE_APP_URL",
                 format!("http://localhost:{CROSS_SITE_APP_PORT}"),
             )
+            .env(
+                "E2E_SWITCH_APP_URL",
+                format!("http://127.0.0.1:{SWITCH_APP_PORT}"),
+            )
+            .env("E2E_SWITCH_CONFIG", switch_config_path())
             .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
             .env(
                 "E2E_WEBDRIVER",
@@ -364,6 +372,7 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             )
             .with_provider(&generic_idp),
             Site::new(CROSS_SITE_APP_PORT, root().join("dist")),
+            Site::new(SWITCH_APP_PORT, dist_variant(&work, "switch", NO_EDIT)?),
         ],
         "",
     )?;
@@ -432,10 +441,19 @@ const PERSISTENT_CONFIG: (&str, &str) = (
 /// config.json edit for the app whose token requests go through the fault route.
 const FAULTS_CONFIG: (&str, &str) = (
     r#""refresh_token_storage": "memory""#,
-    r#""refresh_token_storage": "memory", "token_endpoint": "http://127.0.0.1:4000/faults/token", "userinfo_endpoint": "http://127.0.0.1:4000/faults/userinfo", "http_timeout_secs": 5"#,
+    r#""refresh_token_storage": "memory", "token_endpoint": "http://127.0.0.1:4000/faults/token", "userinfo_endpoint": "http://127.0.0.1:4000/faults/userinfo", "jwks_uri": "http://127.0.0.1:4000/faults/jwks", "http_timeout_secs": 5"#,
 );
 
-/// A copy of `dist/` under `target/e2e/dist-NAME` with one edit to its config.json.
+/// config.json as built, for a site whose test edits it.
+const NO_EDIT: (&str, &str) = ("", "");
+
+/// The config.json the switch app serves.
+fn switch_config_path() -> PathBuf {
+    root().join("target/e2e/dist-switch/config.json")
+}
+
+/// A copy of `dist/` under `target/e2e/dist-NAME` with one edit to its config.json
+/// (none for [`NO_EDIT`]).
 fn dist_variant(
     work: &std::path::Path,
     name: &str,
@@ -453,8 +471,12 @@ fn dist_variant(
     }
     let config_path = target.join("config.json");
     let config = std::fs::read_to_string(&config_path).map_err(|e| e.to_string())?;
-    let edited = config.replace(from, to);
-    if edited == config {
+    let edited = if from.is_empty() {
+        config.clone()
+    } else {
+        config.replace(from, to)
+    };
+    if edited == config && !from.is_empty() {
         return Err(format!("public/config.json must contain {from}"));
     }
     std::fs::write(&config_path, edited).map_err(|e| e.to_string())?;

@@ -16,7 +16,6 @@ use crate::error::{AuthError, BrowserError};
 use crate::id_token::claims::{validate_id_token, ClaimsCheck, IdTokenClaims};
 use crate::id_token::jwks::Jwks;
 use crate::id_token::jwt::DecodedJwt;
-use crate::id_token::IdTokenError;
 use crate::login::{check_callback, id_token_check, CallbackVerdict};
 use crate::logout::{logout_target, LogoutOptions, LogoutTarget};
 use crate::names::StorageNames;
@@ -110,7 +109,7 @@ async fn verify_id_token(
     if keys.find(&jwt.header).is_none() {
         keys = provider::jwks(jwks_uri, true).await?;
     }
-    let key = keys.find(&jwt.header).ok_or(IdTokenError::UnknownKey)?;
+    let key = keys.select(&jwt.header)?;
     let verified = verify_signature(jwt, key).await?;
     Ok(validate_id_token(verified, check)?)
 }

@@ -7,6 +7,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::jwt::JwtHeader;
+use super::IdTokenError;
 
 /// Smallest RSA modulus accepted, in bytes (2048 bits).
 const MIN_RSA_MODULUS_BYTES: usize = 256;
@@ -99,13 +100,25 @@ impl Jwks {
     /// The key that can have signed a token with `header`: same `kid` (or, when the
     /// token names none, the only key for its algorithm) and the algorithm's key type.
     pub fn find(&self, header: &JwtHeader) -> Option<&Jwk> {
+        self.select(header).ok()
+    }
+
+    /// The key for `header`, or why there is none: no key fits, or the header names
+    /// no `kid` and several keys fit its algorithm.
+    ///
+    /// # Errors
+    /// [`IdTokenError::UnknownKey`] or [`IdTokenError::AmbiguousKey`].
+    pub fn select(&self, header: &JwtHeader) -> Result<&Jwk, IdTokenError> {
         let mut candidates = self.keys.iter().filter(|k| k.alg() == header.alg);
         match &header.kid {
-            Some(kid) => candidates.find(|k| k.kid() == Some(kid)),
-            None => {
-                let first = candidates.next();
-                candidates.next().is_none().then_some(first).flatten()
-            }
+            Some(kid) => candidates
+                .find(|k| k.kid() == Some(kid))
+                .ok_or(IdTokenError::UnknownKey),
+            None => match (candidates.next(), candidates.next()) {
+                (Some(only), None) => Ok(only),
+                (None, _) => Err(IdTokenError::UnknownKey),
+                (Some(_), Some(_)) => Err(IdTokenError::AmbiguousKey),
+            },
         }
     }
 }
@@ -215,6 +228,14 @@ mod tests {
             keys: vec![jwks.keys[0].clone(), jwks.keys[0].clone()],
         };
         assert_eq!(two.find(&header("RS256", None)), None);
+        assert_eq!(
+            two.select(&header("RS256", None)),
+            Err(IdTokenError::AmbiguousKey)
+        );
+        assert_eq!(
+            two.select(&header("ES256", None)),
+            Err(IdTokenError::UnknownKey)
+        );
     }
 
     #[test]

@@ -27,6 +27,11 @@ pub enum IdTokenError {
     /// No key of the provider's key set fits the token's `kid` and `alg`.
     #[error("the ID token was signed with a key the provider does not publish")]
     UnknownKey,
+    /// The token names no key (`kid`) and the provider publishes several for its
+    /// algorithm: refused rather than tried one by one (OpenID Connect Core 10.1 asks
+    /// for a `kid` when there are several keys).
+    #[error("the ID token names no signing key and the provider publishes several")]
+    AmbiguousKey,
     /// The signature does not verify with the provider's key.
     #[error("the ID token's signature is invalid")]
     BadSignature,

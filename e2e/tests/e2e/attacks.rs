@@ -95,6 +95,9 @@ fault_cases! {
     id_token_expired: "expired" => "has expired";
     id_token_iat_in_future: "iat-in-future" => "issued in the future";
     id_token_malformed_json: "malformed-json" => "payload is not a JSON object";
+    id_token_missing_sub: "missing-sub" => "has no `sub` claim";
+    id_token_missing_iat: "missing-iat" => "has no `iat` claim";
+    id_token_without_kid_and_several_keys_published: "kid-absent-multiple-jwks" => "names no signing key and the provider publishes several";
     id_token_huge: "huge" => "the ID token is too large";
 }
 
@@ -179,24 +182,118 @@ async fn pending_state(browser: &Browser, env: &Env, app: &App<'_>) -> String {
     app.pending_states().await.pop().expect("a pending state")
 }
 
+/// The RFC 7636 Appendix B verifier, whose challenge [`unspent_code`] sends.
+const APPENDIX_B_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+/// A real, unspent code for `user` with the provider's `iss`: an attacker signs in with
+/// the RFC 7636 Appendix B PKCE pair and stops at the app's callback, which refuses
+/// their state, so the code is never redeemed.
+async fn unspent_code(env: &Env, user: &str, password: &str) -> (String, String) {
+    let attacker = Browser::start(env).await;
+    let app = App::new(&attacker, env);
+    let authorize = format!(
+        "{}/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid&state=attacker\
+         &nonce=n&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+        env.idp,
+        env.client_id,
+        app.url("/callback").replace(':', "%3A").replace('/', "%2F"),
+    );
+    attacker.goto(&authorize).await;
+    ProviderPages::new(&attacker, env)
+        .sign_in_and_allow(user, password)
+        .await;
+    app.callback_error().await;
+    let landed = attacker
+        .eval("return performance.getEntriesByType('navigation')[0].name")
+        .await;
+    let landed = landed.as_str().expect("callback URL").to_owned();
+    let param = |name: &str| {
+        landed
+            .split(['?', '&'])
+            .find_map(|p| p.strip_prefix(name))
+            .unwrap_or_else(|| panic!("{name} in {landed}"))
+            .to_owned()
+    };
+    let answer = (param("code="), param("iss="));
+    attacker.close().await;
+    answer
+}
+
+/// Token requests the current page has made.
+async fn token_requests_of_this_page(browser: &Browser) -> u64 {
+    browser
+        .eval(
+            "return performance.getEntriesByType('resource')
+               .filter(e => e.name.includes('/oauth/token')).length;",
+        )
+        .await
+        .as_u64()
+        .expect("a count")
+}
+
+/// Redeems `code` from the page with the Appendix B verifier; the HTTP status.
+async fn redeem(browser: &Browser, env: &Env, app: &App<'_>, code: &str) -> u64 {
+    let body = format!(
+        "grant_type=authorization_code&client_id={}&code={code}&code_verifier={APPENDIX_B_VERIFIER}&redirect_uri={}",
+        env.client_id,
+        app.url("/callback").replace(':', "%3A").replace('/', "%2F"),
+    );
+    let status = browser
+        .client
+        .execute_async(
+            &format!(
+                "const done = arguments[arguments.length - 1];
+                 fetch('{}/oauth/token', {{ method: 'POST', body: '{body}',
+                   headers: {{ 'Content-Type': 'application/x-www-form-urlencoded' }} }})
+                   .then(r => done(r.status), e => done(String(e)));",
+                env.idp
+            ),
+            vec![],
+        )
+        .await
+        .expect("token request");
+    status
+        .as_u64()
+        .unwrap_or_else(|| panic!("token request: {status}"))
+}
+
 #[tokio::test]
 async fn a_callback_from_another_issuer_or_without_the_promised_iss_is_refused() {
     with_browser(|browser, env| async move {
         // RFC 9207: the provider advertises authorization_response_iss_parameter_supported.
+        // A real code, answered as if by another issuer (a mix-up).
+        let (code, _) = unspent_code(&env, &env.user, &env.password).await;
         let app = App::new(&browser, &env);
         let state = pending_state(&browser, &env, &app).await;
         app.open(&format!(
-            "/callback?code=x&state={state}&iss=https%3A%2F%2Fevil.example%2F"
+            "/callback?code={code}&state={state}&iss=https%3A%2F%2Fevil.example%2F"
         ))
         .await;
         let error = app.callback_error().await;
         assert!(error.contains("came from another provider"), "{error}");
+        assert_eq!(token_requests_of_this_page(&browser).await, 0);
+        // Refused before the code was spent: it still redeems (at the provider, with
+        // its own verifier) after the app said no.
+        assert_eq!(
+            redeem(&browser, &env, &app, &code).await,
+            200,
+            "code unspent"
+        );
+
+        let (code, _) = unspent_code(&env, &env.user, &env.password).await;
         let state = pending_state(&browser, &env, &app).await;
-        app.open(&format!("/callback?code=x&state={state}")).await;
+        app.open(&format!("/callback?code={code}&state={state}"))
+            .await;
         let error = app.callback_error().await;
         assert!(
             error.contains("does not say which provider sent it"),
             "{error}"
+        );
+        assert_eq!(token_requests_of_this_page(&browser).await, 0);
+        assert_eq!(
+            redeem(&browser, &env, &app, &code).await,
+            200,
+            "code unspent"
         );
     })
     .await;
@@ -205,45 +302,20 @@ async fn a_callback_from_another_issuer_or_without_the_promised_iss_is_refused()
 #[tokio::test]
 async fn a_code_injected_from_another_session_is_useless_without_its_verifier() {
     with_browser(|victim, env| async move {
-        // The attacker signs in with a PKCE pair of their own (RFC 7636 Appendix B)
-        // and stops at the app's callback, which refuses their state: the code is
-        // still unspent.
-        let attacker = Browser::start(&env).await;
-        let app_for_attacker = App::new(&attacker, &env);
-        let authorize = format!(
-            "{}/authorize?response_type=code&client_id={}&redirect_uri={}&scope=openid&state=attacker\
-             &nonce=n&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
-            env.idp,
-            env.client_id,
-            app_for_attacker.url("/callback").replace(':', "%3A").replace('/', "%2F"),
-        );
-        attacker.goto(&authorize).await;
-        ProviderPages::new(&attacker, &env)
-            .sign_in_and_allow("grace", "grace-password")
-            .await;
-        app_for_attacker.callback_error().await;
-        let landed = attacker
-            .eval("return performance.getEntriesByType('navigation')[0].name")
-            .await;
-        let landed = landed.as_str().expect("callback URL").to_owned();
-        let param = |name: &str| {
-            landed
-                .split(['?', '&'])
-                .find_map(|p| p.strip_prefix(name))
-                .unwrap_or_else(|| panic!("{name} in {landed}"))
-                .to_owned()
-        };
         // The whole answer is copied, `iss` included, so only PKCE stands in the way.
-        let (code, iss) = (param("code="), param("iss="));
-        attacker.close().await;
+        let (code, iss) = unspent_code(&env, "grace", "grace-password").await;
 
         // The victim starts a login; the attacker's code arrives with the victim's state.
         let app = App::new(&victim, &env);
         let state = pending_state(&victim, &env, &app).await;
-        app.open(&format!("/callback?code={code}&state={state}&iss={iss}")).await;
+        app.open(&format!("/callback?code={code}&state={state}&iss={iss}"))
+            .await;
         let error = app.callback_error().await;
         assert!(error.contains("already used or has expired"), "{error}");
-        assert!(app.header_offers_sign_in().await, "not signed in as the attacker");
+        assert!(
+            app.header_offers_sign_in().await,
+            "not signed in as the attacker"
+        );
     })
     .await;
 }
@@ -456,10 +528,59 @@ async fn an_unknown_kid_fetches_the_key_set_once_more_then_refuses() {
         let fetches = browser
             .eval(
                 "return performance.getEntriesByType('resource')
-                   .filter(e => e.name.endsWith('/.well-known/jwks.json')).length;",
+                   .filter(e => e.name.endsWith('/faults/jwks')).length;",
             )
             .await;
         assert_eq!(fetches, serde_json::json!(2));
+    })
+    .await;
+}
+
+/// Signs in on the fault app with `kind` armed, expecting the login to succeed; returns
+/// how many times the callback page fetched the provider's key set.
+async fn login_succeeding_despite(browser: &Browser, env: &Env, kind: &str) -> u64 {
+    let app = App::faults(browser, env);
+    app.open("/").await;
+    arm(env, kind);
+    app.click_sign_in().await;
+    ProviderPages::new(browser, env)
+        .sign_in_and_allow(&env.user, &env.password)
+        .await;
+    let (name, _) = app.profile().await;
+    assert!(!name.is_empty(), "{kind}: signed in");
+    let fetches = browser
+        .eval(
+            "return performance.getEntriesByType('resource')
+               .filter(e => e.name.endsWith('/faults/jwks')).length;",
+        )
+        .await;
+    fetches.as_u64().expect("a count")
+}
+
+/// OpenID Foundation `oidcc-client-test-kid-absent-single-jwks`: a token that names no
+/// key, and a key set of one key without `kid`: that key verifies it.
+#[tokio::test]
+async fn a_token_without_kid_is_verified_with_the_only_published_key() {
+    let _turn = FAULT_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        let fetches = login_succeeding_despite(&browser, &env, "kid-absent-single-jwks").await;
+        assert_eq!(fetches, 1, "the key set is fetched once");
+    })
+    .await;
+}
+
+/// OpenID Foundation `oidcc-client-test-signing-key-rotation-just-before-signing`: the
+/// token is signed with a key the provider adds after the callback's first key-set
+/// request; the unknown `kid` makes the client fetch the key set once more and accept.
+#[tokio::test]
+async fn a_key_rotated_in_just_before_signing_is_fetched_and_accepted() {
+    let _turn = FAULT_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        let fetches = login_succeeding_despite(&browser, &env, "key-rotated-before-signing").await;
+        assert_eq!(
+            fetches, 2,
+            "the first key set lacked the new key: one more fetch"
+        );
     })
     .await;
 }

@@ -3,6 +3,7 @@
 //! chromedriver, then runs these.
 
 mod attacks;
+mod deployments;
 mod library;
 mod session;
 mod sign_in;

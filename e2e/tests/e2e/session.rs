@@ -221,20 +221,31 @@ async fn two_tabs_renewing_at_the_same_moment_both_stay_signed_in() {
         );
         // Both refreshes leave while the other is in flight (token answers take 300 ms);
         // without the cross-tab lock they would spend the same refresh token and the
-        // provider would revoke the grant.
+        // provider would refuse the second (and revoke the grant).
+        browser.eval(WATCH_REFRESHES).await;
         app.renew().await;
         browser.switch_to(tab_one.clone()).await;
+        browser.eval(WATCH_REFRESHES).await;
         app.renew().await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        let mut handed_out = Vec::new();
         for tab in [tab_one, tab_two] {
             browser.switch_to(tab).await;
-            let before = app.token_expiry().await;
-            app.renew().await;
-            browser
-                .wait_for_text_change("[data-testid=token-expiry]", &before)
-                .await;
+            // Waits until this tab's refresh has been answered.
+            let (sent, tokens) = watched_refreshes(&browser).await;
+            assert_eq!(sent, 1, "one refresh per tab");
+            assert_eq!(tokens.len(), 1, "the provider granted it (no invalid_grant)");
+            handed_out.extend(tokens);
             assert_eq!(app.header_user().await, env.user_name);
         }
+        assert_ne!(
+            handed_out[0], handed_out[1],
+            "each tab spent the token the other had just received"
+        );
+        // The token kept at the end is the newest, and the provider still honours it.
+        let kept = stored_refresh_token(&browser, &app.storage_prefix()).await;
+        let kept = kept.as_str().expect("a stored refresh token");
+        assert!(handed_out.iter().any(|t| t == kept), "the newest token is kept");
+        assert_eq!(refresh_status(&browser, &env.idp, &env.client_id, kept).await, 200);
     })
     .await;
 }
