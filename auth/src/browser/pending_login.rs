@@ -17,8 +17,9 @@ use crate::session::Session;
 
 /// How a login at the callback ended, when it did not fail.
 pub enum Finished {
-    /// Signed in; go to the page the login was for.
-    SignedIn(Box<Session>, ReturnTo),
+    /// Signed in; go to the page the login was for, with the app state the login
+    /// carried.
+    SignedIn(Box<Session>, ReturnTo, Option<serde_json::Value>),
     /// A silent sign-in that needs the user: signed out, quietly, at that page.
     SignedOutQuietly(ReturnTo),
 }
@@ -94,25 +95,40 @@ fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: 
 
 /// The login being finished for the app of `config`: the one [`begin_callback`]
 /// started for it, or, at `config`'s callback path, one started now. Handed out once.
+///
+/// A login started (from its transaction) under another storage prefix at this very
+/// callback path means the configuration changed between sign-in and callback (a
+/// deployment gave the app another client or prefix): its outcome is refused as
+/// [`AuthError::ConfigurationChanged`] rather than left pending forever.
 pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
+    let path = navigation::current_path();
     if !started() {
-        let path = navigation::current_path();
         if path != config.callback_path() {
             return None;
         }
         start(config.storage_prefix.clone(), read_answer(), &path);
     }
+    let at_callback = path == config.callback_path();
     CALLBACK.with(|c| {
         let mut c = c.borrow_mut();
-        match &*c {
-            Callback::Pending { prefix, .. } if *prefix == config.storage_prefix => {
-                match std::mem::replace(&mut *c, Callback::Done) {
-                    Callback::Pending { task, .. } => Some(task),
-                    _ => None,
-                }
-            }
-            _ => None,
+        let ours = match &*c {
+            Callback::Pending { prefix, .. } => *prefix == config.storage_prefix,
+            _ => return None,
+        };
+        if !ours && !at_callback {
+            return None;
         }
+        let Callback::Pending { task, .. } = std::mem::replace(&mut *c, Callback::Done) else {
+            return None;
+        };
+        Some(if ours {
+            task
+        } else {
+            Task::spawn(async move {
+                let _spent = task.join().await;
+                Err(AuthError::ConfigurationChanged)
+            })
+        })
     })
 }
 
@@ -121,7 +137,9 @@ pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
 pub fn is_finishing(config: &AuthConfig) -> bool {
     CALLBACK.with(|c| match &*c.borrow() {
         Callback::NotStarted => navigation::current_path() == config.callback_path(),
-        Callback::Pending { prefix, .. } => *prefix == config.storage_prefix,
+        Callback::Pending { prefix, .. } => {
+            *prefix == config.storage_prefix || navigation::current_path() == config.callback_path()
+        }
         Callback::Done => false,
     })
 }
