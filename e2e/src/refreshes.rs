@@ -32,6 +32,12 @@ pub const WATCH_REFRESHES: &str = "
 /// (refresh requests sent, refresh tokens handed out), once every request sent has
 /// been answered.
 pub async fn watched_refreshes(browser: &Browser) -> (u64, Vec<String>) {
+    watched_refreshes_after(browser, 0).await
+}
+
+/// Like [`watched_refreshes`], once at least `sent` requests have left: a renewal
+/// waiting for another tab's refresh lock has not sent its request yet.
+pub async fn watched_refreshes_after(browser: &Browser, at_least: u64) -> (u64, Vec<String>) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let seen = browser
@@ -48,7 +54,7 @@ pub async fn watched_refreshes(browser: &Browser) -> (u64, Vec<String>) {
             .filter_map(|t| t.as_str().map(str::to_owned))
             .collect();
         let answered = seen[1].as_array().map_or(0, Vec::len) as u64;
-        if answered == sent {
+        if answered == sent && sent >= at_least {
             return (sent, tokens);
         }
         assert!(

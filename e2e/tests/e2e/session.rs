@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use e2e::app::App;
 use e2e::provider::ProviderPages;
-use e2e::refreshes::{refresh_status, watched_refreshes, WATCH_REFRESHES};
+use e2e::refreshes::{refresh_status, watched_refreshes, watched_refreshes_after, WATCH_REFRESHES};
 
 use crate::{sign_in, sign_in_to, with_browser};
 
@@ -230,10 +230,14 @@ async fn two_tabs_renewing_at_the_same_moment_both_stay_signed_in() {
         let mut handed_out = Vec::new();
         for tab in [tab_one, tab_two] {
             browser.switch_to(tab).await;
-            // Waits until this tab's refresh has been answered.
-            let (sent, tokens) = watched_refreshes(&browser).await;
+            // Waits until this tab's refresh (sent once it holds the lock) is answered.
+            let (sent, tokens) = watched_refreshes_after(&browser, 1).await;
             assert_eq!(sent, 1, "one refresh per tab");
-            assert_eq!(tokens.len(), 1, "the provider granted it (no invalid_grant)");
+            assert_eq!(
+                tokens.len(),
+                1,
+                "the provider granted it (no invalid_grant)"
+            );
             handed_out.extend(tokens);
             assert_eq!(app.header_user().await, env.user_name);
         }
@@ -244,8 +248,14 @@ async fn two_tabs_renewing_at_the_same_moment_both_stay_signed_in() {
         // The token kept at the end is the newest, and the provider still honours it.
         let kept = stored_refresh_token(&browser, &app.storage_prefix()).await;
         let kept = kept.as_str().expect("a stored refresh token");
-        assert!(handed_out.iter().any(|t| t == kept), "the newest token is kept");
-        assert_eq!(refresh_status(&browser, &env.idp, &env.client_id, kept).await, 200);
+        assert!(
+            handed_out.iter().any(|t| t == kept),
+            "the newest token is kept"
+        );
+        assert_eq!(
+            refresh_status(&browser, &env.idp, &env.client_id, kept).await,
+            200
+        );
     })
     .await;
 }
