@@ -366,7 +366,57 @@ pub fn check_provider_url(field: &'static str, url: &str) -> Result<(), ConfigEr
             reason: "must be a plain URL with a host and no query, fragment or credentials",
         });
     }
+    if !is_host_and_port(host) {
+        return Err(ConfigError::Invalid {
+            field,
+            reason: "must name its host in ASCII (letters, digits, `-`, `.`; punycode for \
+                     international names, brackets for IPv6) with an optional numeric port",
+        });
+    }
     Ok(())
+}
+
+/// `host` or `host:port` as a browser would take it without rewriting: a DNS name or
+/// IPv4 address of ASCII letters, digits, `-` and `.`, or a bracketed IPv6 address;
+/// the port all digits, at most 65535. (Found by fuzzing: `https://id.example^/` was
+/// taken before.)
+fn is_host_and_port(authority: &str) -> bool {
+    let (host_ok, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let Some((address, after)) = v6.split_once(']') else {
+            return false;
+        };
+        let port = match after {
+            "" => None,
+            after => match after.strip_prefix(':') {
+                Some(port) => Some(port),
+                None => return false,
+            },
+        };
+        let address_ok = !address.is_empty()
+            && address
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.'));
+        (address_ok, port)
+    } else {
+        let (host, port) = match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        };
+        // A trailing dot (a fully qualified name) is the only empty label allowed.
+        let name = host.strip_suffix('.').unwrap_or(host);
+        let labels_ok = name.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+        (!name.is_empty() && labels_ok, port)
+    };
+    let port_ok = port.is_none_or(|port| {
+        (1..=5).contains(&port.len())
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u32>().is_ok_and(|p| p <= 65_535)
+    });
+    host_ok && port_ok
 }
 
 fn with_openid(scope: &str) -> String {
@@ -525,11 +575,35 @@ mod tests {
             r#"{"domain":"t.auth0.com","issuer":"https://t.auth0.com/","client_id":"c"}"#,
             r#"{"domain":"t.auth0.com","client_id":"c","redirect_uri":"/callback"}"#,
             r#"{"domain":"t.auth0.com","client_id":"c","token_endpoint":"http://evil.example/"}"#,
+            r#"{"issuer":"https://id.example^/","client_id":"c"}"#,
+            r#"{"issuer":"https://id..example/","client_id":"c"}"#,
+            r#"{"issuer":"https://-id.example/","client_id":"c"}"#,
+            r#"{"issuer":"https://id.example:99999/","client_id":"c"}"#,
+            r#"{"issuer":"https://id.example:/","client_id":"c"}"#,
+            r#"{"issuer":"https://id.example:8a/","client_id":"c"}"#,
+            r#"{"issuer":"https://[::1/","client_id":"c"}"#,
+            r#"{"issuer":"https://[::1]x/","client_id":"c"}"#,
+            r#"{"issuer":"https://bücher.example/","client_id":"c"}"#,
         ] {
             assert!(
                 matches!(parse(json), Err(ConfigError::Invalid { .. })),
                 "{json}"
             );
+        }
+    }
+
+    #[test]
+    fn hosts_are_taken_as_a_browser_takes_them() {
+        for issuer in [
+            "https://id.example/",
+            "https://id.example.:8443/realms/x",
+            "https://xn--bcher-kva.example/",
+            "http://127.0.0.1:4000/",
+            "http://[::1]:4000/",
+            "https://[2001:db8::1]/",
+        ] {
+            let json = format!(r#"{{"issuer":"{issuer}","client_id":"c"}}"#);
+            assert!(parse(&json).is_ok(), "{issuer}");
         }
     }
 

@@ -21,7 +21,7 @@ pub enum DiscoveryError {
     #[error("the provider's discovery document names another issuer")]
     IssuerMismatch,
     /// An endpoint URL is not https (or loopback http).
-    #[error("the provider's `{0}` is not an https URL")]
+    #[error("the provider's `{0}` is not a valid https URL")]
     InsecureUrl(&'static str),
 }
 
@@ -206,6 +206,17 @@ mod tests {
         assert_eq!(meta.jwks_uri, "https://proxy.example/keys");
         let before_discovery = ProviderMetadata::auth0_paths(&config);
         assert_eq!(before_discovery.jwks_uri, "https://proxy.example/keys");
+    }
+
+    #[test]
+    fn an_endpoint_whose_host_a_browser_would_not_take_is_refused() {
+        // Found by `cargo xtask fuzz` (discovery target).
+        let config = config(r#"{"issuer":"https://id.example/","client_id":"c"}"#);
+        let doc = DOC.replace("https://id.example/auth", "https://id.example^/authorize");
+        assert_eq!(
+            ProviderMetadata::from_discovery(&doc, &config),
+            Err(DiscoveryError::InsecureUrl("authorization_endpoint"))
+        );
     }
 
     #[test]
