@@ -4,37 +4,11 @@
 use super::config::AuthConfig;
 use super::discovery::ProviderMetadata;
 use super::form;
+use super::login_options::{LoginOptions, LoginOptionsError};
 use super::pkce::{CodeChallenge, CODE_CHALLENGE_METHOD, RANDOM_BYTES};
 use super::return_to::ReturnTo;
 use super::secret::{CodeVerifier, Nonce, State};
 use super::transaction::{CallbackEndpoints, Transaction};
-
-/// What a caller may add to one login. Every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LoginOptions {
-    /// Where to go once signed in; the home page when `None`.
-    pub return_to: Option<ReturnTo>,
-    /// Replaces the configured scope (`openid` is always kept).
-    pub scope: Option<String>,
-    /// Replaces the configured API audience.
-    pub audience: Option<String>,
-    /// Auth0 connection to go to directly, such as `github`.
-    pub connection: Option<String>,
-    /// Auth0 organization id or name.
-    pub organization: Option<String>,
-    /// Auth0 organization invitation ticket.
-    pub invitation: Option<String>,
-    /// `none`, `login`, `consent` or `select_account`.
-    pub prompt: Option<String>,
-    /// Maximum seconds since the user last authenticated.
-    pub max_age: Option<u64>,
-    /// Pre-fills the user name on the provider's login page.
-    pub login_hint: Option<String>,
-    /// Auth0 `screen_hint`, such as `signup`.
-    pub screen_hint: Option<String>,
-    /// Preferred languages for the provider's pages.
-    pub ui_locales: Option<String>,
-}
 
 /// Fresh randomness for one login, from a cryptographically secure source.
 pub struct LoginRandomness {
@@ -57,14 +31,18 @@ pub struct AuthorizeRequest {
 
 /// Builds a login from the configuration, the provider's metadata, the caller's
 /// options, fresh randomness and the current time (milliseconds since the Unix epoch).
+///
+/// # Errors
+/// [`LoginOptionsError`] for a reserved extra parameter or an oversized app state.
 pub fn begin_login(
     config: &AuthConfig,
     provider: &ProviderMetadata,
     options: LoginOptions,
     randomness: &LoginRandomness,
     now_ms: u64,
-) -> AuthorizeRequest {
-    build(
+) -> Result<AuthorizeRequest, LoginOptionsError> {
+    options.check()?;
+    Ok(build(
         config,
         provider,
         options,
@@ -72,7 +50,7 @@ pub fn begin_login(
         false,
         randomness,
         now_ms,
-    )
+    ))
 }
 
 /// Where a silent sign-in's answer comes back.
@@ -134,6 +112,8 @@ fn build(
         created_at: now_ms,
         max_age: options.max_age,
         organization: options.organization.clone(),
+        acr_values: options.acr_values.clone().filter(|v| !v.trim().is_empty()),
+        app_state: options.app_state.clone(),
         silent,
         leeway_secs: config.clock_leeway_secs,
         timeout_secs: config.http_timeout_secs,
@@ -188,11 +168,19 @@ fn authorize_url(
         ("login_hint", options.login_hint.as_ref()),
         ("screen_hint", options.screen_hint.as_ref()),
         ("ui_locales", options.ui_locales.as_ref()),
+        ("acr_values", options.acr_values.as_ref()),
     ];
     pairs.extend(
         optional.into_iter().filter_map(|(name, value)| {
             Some((name, value?.as_str())).filter(|(_, v)| !v.is_empty())
         }),
+    );
+    // Checked by `LoginOptions::check`: never one of the names above.
+    pairs.extend(
+        options
+            .extra_params
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str())),
     );
     let separator = if endpoint.contains('?') { '&' } else { '?' };
     format!("{endpoint}{separator}{}", form::encode_pairs(pairs))
@@ -254,7 +242,8 @@ mod tests {
             LoginOptions::default(),
             &RANDOMNESS,
             7,
-        );
+        )
+        .unwrap();
         assert!(!login.transaction.silent);
     }
 
@@ -266,7 +255,8 @@ mod tests {
             LoginOptions::default(),
             &RANDOMNESS,
             1_000,
-        );
+        )
+        .unwrap();
         assert!(request
             .url
             .starts_with("https://tenant.auth0.com/authorize?response_type=code&"));
@@ -312,6 +302,18 @@ mod tests {
     }
 
     #[test]
+    fn a_reserved_extra_parameter_stops_the_login() {
+        let options = LoginOptions {
+            extra_params: vec![("state".into(), "attacker".into())],
+            ..LoginOptions::default()
+        };
+        assert_eq!(
+            begin_login(&config(), &provider(), options, &RANDOMNESS, 0).err(),
+            Some(LoginOptionsError::ReservedParameter("state"))
+        );
+    }
+
+    #[test]
     fn every_option_is_sent_encoded() {
         let options = LoginOptions {
             return_to: Some(ReturnTo::parse("/profile").unwrap()),
@@ -325,8 +327,26 @@ mod tests {
             login_hint: Some("ada@example.com".into()),
             screen_hint: Some("signup".into()),
             ui_locales: Some("fr-CA en".into()),
+            acr_values: Some("http://schemas.openid.net/pape/policies/2007/06/multi-factor".into()),
+            extra_params: vec![("ext-campaign".into(), "spring & summer".into())],
+            app_state: Some(serde_json::json!({"draft": {"amount": 12}})),
         };
-        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0);
+        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0).unwrap();
+        let q = query_of(&request.url);
+        assert_eq!(
+            q.get("acr_values"),
+            Some("http://schemas.openid.net/pape/policies/2007/06/multi-factor")
+        );
+        assert_eq!(q.get("ext-campaign"), Some("spring & summer"));
+        assert!(!request.url.contains("draft"), "app state never in the URL");
+        assert_eq!(
+            request.transaction.app_state,
+            Some(serde_json::json!({"draft": {"amount": 12}}))
+        );
+        assert_eq!(
+            request.transaction.acr_values.as_deref(),
+            Some("http://schemas.openid.net/pape/policies/2007/06/multi-factor")
+        );
         let q = query_of(&request.url);
         assert_eq!(q.get("scope"), Some("openid profile offline_access"));
         assert_eq!(q.get("audience"), Some("https://api.example/v1?x=1&y=2"));
@@ -352,7 +372,11 @@ mod tests {
             connection: Some(String::new()),
             ..LoginOptions::default()
         };
-        let q = query_of(&begin_login(&config, &provider(), options, &RANDOMNESS, 0).url);
+        let q = query_of(
+            &begin_login(&config, &provider(), options, &RANDOMNESS, 0)
+                .unwrap()
+                .url,
+        );
         assert_eq!(q.get("audience"), Some("https://api.example"));
         assert_eq!(q.get("connection"), None);
     }
@@ -363,7 +387,7 @@ mod tests {
             connection: Some("x&redirect_uri=https://evil.example".into()),
             ..LoginOptions::default()
         };
-        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0);
+        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0).unwrap();
         assert!(request
             .url
             .starts_with("https://tenant.auth0.com/authorize?"));

@@ -8,9 +8,9 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
-use crate::authorize::LoginOptions;
 use crate::browser::pending_login;
 use crate::context::{use_auth, AuthState};
+use crate::login_options::LoginOptions;
 use crate::return_to::ReturnTo;
 
 fn default_pending() -> AnyView {

@@ -15,7 +15,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::authorize::LoginOptions;
 use crate::browser::flow;
 use crate::browser::http::{self, HttpResponse};
 use crate::browser::pending_login::{self, Finished, LoginOutcome};
@@ -27,6 +26,7 @@ use crate::config::{AuthConfig, RefreshTokenStorage};
 use crate::discovery::MetadataError;
 use crate::error::AuthError;
 use crate::id_token::claims::IdTokenClaims;
+use crate::login_options::LoginOptions;
 use crate::logout::{LogoutOptions, LogoutTarget};
 use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
@@ -68,6 +68,8 @@ pub struct Auth {
     generation: StoredValue<u64>,
     /// Renewals failed in a row (for the back-off).
     failures: StoredValue<u32>,
+    /// The app state the last finished login carried.
+    app_state: RwSignal<Option<serde_json::Value>>,
 }
 
 impl Auth {
@@ -89,6 +91,7 @@ impl Auth {
             in_flight: StoredValue::new_local(None),
             generation: StoredValue::new(0),
             failures: StoredValue::new(0),
+            app_state: RwSignal::new(None),
         }
     }
 
@@ -149,6 +152,13 @@ impl Auth {
                 _ => None,
             })
         })
+    }
+
+    /// The app state given to the login that signed the user in
+    /// ([`LoginOptions::app_state`]), once that login has finished; `None` before, or
+    /// when the login carried none. Kept until the next login finishes.
+    pub fn app_state(&self) -> ReadSignal<Option<serde_json::Value>> {
+        self.app_state.read_only()
     }
 
     /// Starts a login: the browser leaves for the provider. On failure the error is
@@ -360,7 +370,7 @@ impl Auth {
         let here =
             ReturnTo::parse(&navigation::current_path()).unwrap_or_else(|_| ReturnTo::home());
         match silent::in_iframe(config, here).await? {
-            Finished::SignedIn(session, _) => match self.session() {
+            Finished::SignedIn(session, ..) => match self.session() {
                 Some(current) if current.claims.sub != session.claims.sub => {
                     Err(AuthError::SubjectChanged)
                 }
@@ -385,7 +395,7 @@ impl Auth {
             return;
         }
         let needs_the_provider_page = match outcome {
-            Ok(Finished::SignedIn(session, _)) => {
+            Ok(Finished::SignedIn(session, ..)) => {
                 self.signed_in(*session);
                 return;
             }
@@ -419,7 +429,7 @@ impl Auth {
     pub(crate) async fn finish_login(&self, outcome: LoginOutcome) -> Option<ReturnTo> {
         let config = self.config.get_value();
         let outcome = outcome.and_then(|finished| match finished {
-            Finished::SignedIn(session, _)
+            Finished::SignedIn(session, ..)
                 if !session.belongs_to(&config.issuer, &config.client_id) =>
             {
                 Err(AuthError::ConfigurationChanged)
@@ -431,7 +441,8 @@ impl Auth {
                 self.signed_out_quietly();
                 Some(return_to)
             }
-            Ok(Finished::SignedIn(session, return_to)) => {
+            Ok(Finished::SignedIn(session, return_to, app_state)) => {
+                self.app_state.set(app_state);
                 flow::keep_refresh_token(&config, session.refresh_token.clone()).await;
                 self.signed_in(*session);
                 // Not before the destination has painted: nothing on it waits for

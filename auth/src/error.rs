@@ -55,6 +55,9 @@ pub enum AuthError {
     /// No matching transaction (forged, replayed, expired or from another tab).
     #[error(transparent)]
     Transaction(#[from] TakeError),
+    /// The options given to a login cannot be used.
+    #[error(transparent)]
+    LoginOptions(#[from] crate::login_options::LoginOptionsError),
     /// The callback names another issuer (RFC 9207 mix-up defence).
     #[error("the sign-in response came from another provider than the configured one")]
     IssuerMismatch,

@@ -105,6 +105,7 @@ pub mod error;
 pub mod form;
 pub mod id_token;
 pub mod login;
+pub mod login_options;
 pub mod logout;
 pub mod names;
 pub mod pkce;
@@ -126,10 +127,10 @@ mod components;
 #[cfg(target_arch = "wasm32")]
 mod context;
 
-pub use authorize::LoginOptions;
 pub use config::{AuthConfig, ConfigError, ProviderKind, RefreshTokenStorage};
 pub use error::{AuthError, BrowserError};
 pub use id_token::claims::IdTokenClaims;
+pub use login_options::{LoginOptions, LoginOptionsError};
 pub use logout::LogoutOptions;
 pub use return_to::ReturnTo;
 pub use secret::AccessToken;

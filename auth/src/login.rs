@@ -10,7 +10,7 @@ use super::silent::needs_interaction;
 use super::transaction::{TakeError, Transaction};
 
 /// What to do with an accepted callback answer.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum CallbackVerdict {
     /// Redeem the code for the transaction it belongs to.
     Redeem(Box<Transaction>, AuthorizationCode),
@@ -71,6 +71,7 @@ pub fn id_token_check<'a>(
         now_secs,
         max_age: transaction.max_age,
         organization: transaction.organization.as_deref(),
+        acr_values: transaction.acr_values.as_deref(),
         leeway_secs: i64::from(transaction.leeway_secs),
         access_token: Some(access_token),
     }

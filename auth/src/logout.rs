@@ -4,7 +4,9 @@
 use super::config::{AuthConfig, ProviderKind};
 use super::discovery::ProviderMetadata;
 use super::form;
+use super::return_to::ReturnTo;
 use super::secret::IdToken;
+use super::silent::origin_of;
 
 /// Where signing out sends the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,13 +20,18 @@ pub enum LogoutTarget {
 }
 
 /// Per-call logout choices.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LogoutOptions {
     /// Only forget the session in this app (every tab); the provider's session stays.
     pub local_only: bool,
     /// Auth0: also sign out of the social identity provider; `None` keeps the
     /// configured `federated_logout`.
     pub federated: Option<bool>,
+    /// The page of this app the provider sends the browser back to, instead of the
+    /// configured `post_logout_redirect_uri` (Auth0 `returnTo`). The provider must list
+    /// it among the client's allowed logout URLs. Only a path of this app: the
+    /// provider's redirect is never pointed off the app's origin.
+    pub return_to: Option<ReturnTo>,
 }
 
 /// Where to send the browser to end the provider's session. `id_token` is the last
@@ -45,14 +52,21 @@ pub fn logout_target(
     if options.local_only {
         return LogoutTarget::LocalOnly;
     }
+    let come_back = options.return_to.as_ref().map_or_else(
+        || config.post_logout_redirect_uri.clone(),
+        |path| {
+            format!(
+                "{}{}",
+                origin_of(&config.post_logout_redirect_uri),
+                path.as_str()
+            )
+        },
+    );
     match (&metadata.end_session_endpoint, config.provider) {
         (Some(endpoint), _) => {
             let mut pairs = vec![
                 ("client_id", config.client_id.as_str()),
-                (
-                    "post_logout_redirect_uri",
-                    config.post_logout_redirect_uri.as_str(),
-                ),
+                ("post_logout_redirect_uri", come_back.as_str()),
             ];
             if let Some(token) = id_token {
                 pairs.insert(0, ("id_token_hint", token.secret()));
@@ -62,7 +76,7 @@ pub fn logout_target(
         (None, ProviderKind::Auth0) => {
             let mut pairs = vec![
                 ("client_id", config.client_id.as_str()),
-                ("returnTo", config.post_logout_redirect_uri.as_str()),
+                ("returnTo", come_back.as_str()),
             ];
             if options.federated.unwrap_or(config.federated_logout) {
                 pairs.push(("federated", ""));
@@ -163,6 +177,29 @@ mod tests {
             LogoutOptions::default()
         ))
         .starts_with("https://accounts.example/logout?"));
+    }
+
+    #[test]
+    fn a_return_page_per_call_stays_on_the_apps_origin() {
+        let config = config();
+        let options = LogoutOptions {
+            return_to: Some(ReturnTo::parse("/goodbye?reason=idle").unwrap()),
+            ..LogoutOptions::default()
+        };
+        let mut metadata = ProviderMetadata::auth0_paths(&config);
+        let v2 = url(logout_target(&config, &metadata, None, options.clone()));
+        let q = QueryParams::parse(v2.split_once('?').unwrap().1).unwrap();
+        assert_eq!(
+            q.get("returnTo"),
+            Some("https://app.example/goodbye?reason=idle")
+        );
+        metadata.end_session_endpoint = Some("https://t.auth0.com/oidc/logout".into());
+        let oidc = url(logout_target(&config, &metadata, None, options));
+        let q = QueryParams::parse(oidc.split_once('?').unwrap().1).unwrap();
+        assert_eq!(
+            q.get("post_logout_redirect_uri"),
+            Some("https://app.example/goodbye?reason=idle")
+        );
     }
 
     #[test]

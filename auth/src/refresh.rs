@@ -82,6 +82,7 @@ pub fn refreshed_id_token_check<'a>(
         now_secs,
         max_age: None,
         organization: None,
+        acr_values: None,
         leeway_secs: i64::from(config.clock_leeway_secs),
         access_token: Some(access_token),
     }

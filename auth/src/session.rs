@@ -118,6 +118,7 @@ pub(crate) mod tests {
             now_secs: 1_000,
             max_age: None,
             organization: None,
+            acr_values: None,
             leeway_secs: 60,
             access_token: None,
         };

@@ -94,7 +94,8 @@ pub fn same_site(a: &str, b: &str) -> bool {
     matches!((parts(a), parts(b)), (Some(a), Some(b)) if a == b)
 }
 
-/// The provider's origin, from its issuer or any of its URLs.
+/// The origin (`scheme://host:port`) of a URL: the provider's from its issuer, the app's
+/// from one of its pages.
 pub fn origin_of(url: &str) -> &str {
     match url.split_once("://") {
         Some((scheme, rest)) => {

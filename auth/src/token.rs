@@ -202,6 +202,8 @@ mod tests {
             created_at: 0,
             max_age: None,
             organization: None,
+            acr_values: None,
+            app_state: None,
             silent: false,
             leeway_secs: 60,
             timeout_secs: 20,

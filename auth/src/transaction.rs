@@ -16,7 +16,7 @@ pub const TRANSACTION_TTL_MS: u64 = 10 * 60 * 1000;
 const FUTURE_SKEW_MS: u64 = 60 * 1000;
 
 /// One login in progress.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Transaction {
     /// The `state` sent to `/authorize`, and the storage key.
@@ -42,6 +42,13 @@ pub struct Transaction {
     /// The `organization` sent, if any (checked against `org_id`).
     #[serde(default)]
     pub organization: Option<String>,
+    /// The `acr_values` asked for, if any: the ID token's `acr` must be one of them.
+    #[serde(default)]
+    pub acr_values: Option<String>,
+    /// What the app gave to have back after the login (size-capped when the login
+    /// began).
+    #[serde(default)]
+    pub app_state: Option<serde_json::Value>,
     /// A silent sign-in (`prompt=none`): an answer that needs interaction leaves the
     /// user signed out quietly, on the page they opened.
     #[serde(default)]
@@ -157,6 +164,8 @@ pub(crate) mod tests {
             created_at: 1_000_000,
             max_age: None,
             organization: Some("org_1".into()),
+            acr_values: None,
+            app_state: None,
             silent: false,
             leeway_secs: 60,
             timeout_secs: 20,

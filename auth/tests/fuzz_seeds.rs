@@ -37,6 +37,7 @@ fn id_token_seeds_pass_the_fuzz_targets_checks() {
         now_secs: 1_700_000_000,
         max_age: Some(300),
         organization: Some("org_1"),
+        acr_values: None,
         leeway_secs: 60,
         access_token: None,
     };

@@ -33,6 +33,7 @@ fuzz_target!(|input: &str| {
         now_secs: NOW,
         max_age: Some(300),
         organization: Some("org_1"),
+        acr_values: None,
         leeway_secs: LEEWAY,
         access_token: None,
     };

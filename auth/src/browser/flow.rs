@@ -8,7 +8,7 @@ use super::crypto::verify_signature;
 use super::pending_login::Finished;
 use super::task::Task;
 use super::{clock, http, locks, navigation, provider, random, refresh_store, storage};
-use crate::authorize::{begin_login, LoginOptions};
+use crate::authorize::begin_login;
 use crate::callback::{CallbackError, CallbackResponse};
 use crate::config::{AuthConfig, RefreshTokenStorage};
 use crate::discovery::MetadataError;
@@ -17,6 +17,7 @@ use crate::id_token::claims::{validate_id_token, ClaimsCheck, IdTokenClaims};
 use crate::id_token::jwks::Jwks;
 use crate::id_token::jwt::DecodedJwt;
 use crate::login::{check_callback, id_token_check, CallbackVerdict};
+use crate::login_options::LoginOptions;
 use crate::logout::{logout_target, LogoutOptions, LogoutTarget};
 use crate::names::StorageNames;
 use crate::refresh::{accept_refresh, read_refresh_answer, refreshed_id_token_check};
@@ -40,7 +41,7 @@ pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(
         options,
         &random::login_randomness()?,
         clock::now_ms(),
-    );
+    )?;
     let names = StorageNames::new(&config.storage_prefix);
     storage::save_transaction(&names, &request.transaction)?;
     navigation::assign(&request.url).map_err(|e| {
@@ -93,7 +94,11 @@ pub async fn complete_login(
     )
     .await?;
     let session = Session::new(tokens, id_token, claims, clock::now_ms());
-    Ok(Finished::SignedIn(Box::new(session), transaction.return_to))
+    Ok(Finished::SignedIn(
+        Box::new(session),
+        transaction.return_to,
+        transaction.app_state,
+    ))
 }
 
 /// Verifies an ID token: its signature with the provider's key (fetching the key set

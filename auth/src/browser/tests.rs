@@ -15,12 +15,12 @@ use super::refresh_store;
 use super::storage::{
     clear_transactions, find_transaction, save_transaction, sweep_transactions, take_transaction,
 };
-use crate::authorize::LoginOptions;
 use crate::config::AuthConfig;
 use crate::error::{AuthError, BrowserError};
 use crate::id_token::jwks::Jwks;
 use crate::id_token::jwt::DecodedJwt;
 use crate::id_token::IdTokenError;
+use crate::login_options::LoginOptions;
 use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
 use crate::secret::{CodeVerifier, Nonce, RefreshToken, State};

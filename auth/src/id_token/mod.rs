@@ -47,6 +47,9 @@ pub enum IdTokenError {
     /// of which this client understands: the token must be refused.
     #[error("the ID token requires extensions this app does not understand (crit)")]
     CriticalHeader,
+    /// A login asked for `acr_values` (a step-up) and the token's `acr` is none of them.
+    #[error("the sign-in did not reach the authentication level that was asked for (acr)")]
+    AcrNotSatisfied,
     /// A required claim is absent.
     #[error("the ID token has no `{0}` claim")]
     MissingClaim(&'static str),
