@@ -49,6 +49,15 @@ pub struct EndpointOverrides {
     pub jwks_uri: Option<String>,
 }
 
+/// How a request names the API a token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudienceParam {
+    /// Auth0's `audience` (the default for an Auth0 `domain`).
+    Audience,
+    /// RFC 8707 `resource` (the default for a generic `issuer`).
+    Resource,
+}
+
 /// Where the refresh token is kept.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RefreshTokenStorage {
@@ -103,6 +112,9 @@ pub struct AuthConfig {
     pub storage_prefix: String,
     /// How a returning user is signed back in without a prompt.
     pub silent_sign_in: SilentSignIn,
+    /// How a token request names its API (`audience_param`: `"audience"` or
+    /// `"resource"`).
+    pub audience_param: AudienceParam,
     /// Seconds of clock skew tolerated on the ID token's times (`clock_leeway_secs`,
     /// 0 to 600; default 60).
     pub clock_leeway_secs: u32,
@@ -189,6 +201,18 @@ impl AuthConfig {
                 })
             }
         };
+        let audience_param = match optional_string(&fields, "audience_param")?.as_deref() {
+            None if provider == ProviderKind::Auth0 => AudienceParam::Audience,
+            None => AudienceParam::Resource,
+            Some("audience") => AudienceParam::Audience,
+            Some("resource") => AudienceParam::Resource,
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    field: "audience_param",
+                    reason: "must be \"audience\" or \"resource\"",
+                })
+            }
+        };
         let clock_leeway_secs = seconds(&fields, "clock_leeway_secs", 60, 0..=600)?;
         let http_timeout_secs = seconds(&fields, "http_timeout_secs", 20, 1..=120)?;
         let storage_prefix = match optional_string(&fields, "storage_prefix")? {
@@ -235,6 +259,7 @@ impl AuthConfig {
             refresh_token_storage,
             storage_prefix,
             silent_sign_in,
+            audience_param,
             clock_leeway_secs,
             http_timeout_secs,
             silent_redirect_uri,
@@ -404,12 +429,19 @@ fn is_host_and_port(authority: &str) -> bool {
         };
         // A trailing dot (a fully qualified name) is the only empty label allowed.
         let name = host.strip_suffix('.').unwrap_or(host);
-        let labels_ok = name.split('.').all(|label| {
-            !label.is_empty()
-                && !label.starts_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        });
-        (!name.is_empty() && labels_ok, port)
+        let labels_ok = name.len() <= 253
+            && name.split('.').all(|label| {
+                (1..=63).contains(&label.len())
+                    && !label.starts_with('-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        // A name ending in a number is read as an IPv4 address by browsers (WHATWG
+        // URL): only the plain dotted quad is taken.
+        let last = name.rsplit('.').next().unwrap_or("");
+        let numeric = last.bytes().all(|b| b.is_ascii_digit())
+            || last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"));
+        let address_ok = !numeric || name.parse::<std::net::Ipv4Addr>().is_ok();
+        (!name.is_empty() && labels_ok && address_ok, port)
     };
     let port_ok = port.is_none_or(|port| {
         (1..=5).contains(&port.len())
@@ -584,6 +616,10 @@ mod tests {
             r#"{"issuer":"https://[::1/","client_id":"c"}"#,
             r#"{"issuer":"https://[::1]x/","client_id":"c"}"#,
             r#"{"issuer":"https://bücher.example/","client_id":"c"}"#,
+            r#"{"issuer":"https://id.example.55555/","client_id":"c"}"#,
+            r#"{"issuer":"https://127.1/","client_id":"c"}"#,
+            r#"{"issuer":"https://id.0x1f/","client_id":"c"}"#,
+            r#"{"issuer":"https://999.1.1.1/","client_id":"c"}"#,
         ] {
             assert!(
                 matches!(parse(json), Err(ConfigError::Invalid { .. })),
@@ -601,6 +637,8 @@ mod tests {
             "http://127.0.0.1:4000/",
             "http://[::1]:4000/",
             "https://[2001:db8::1]/",
+            "https://10.0.0.7:8443/",
+            "https://1password.example/",
         ] {
             let json = format!(r#"{{"issuer":"{issuer}","client_id":"c"}}"#);
             assert!(parse(&json).is_ok(), "{issuer}");
