@@ -8,6 +8,7 @@ use super::login_options::{LoginOptions, LoginOptionsError};
 use super::pkce::{CodeChallenge, CODE_CHALLENGE_METHOD, RANDOM_BYTES};
 use super::return_to::ReturnTo;
 use super::secret::{CodeVerifier, Nonce, State};
+use super::token_request::TokenKey;
 use super::transaction::{CallbackEndpoints, Transaction};
 
 /// Fresh randomness for one login, from a cryptographically secure source.
@@ -62,19 +63,25 @@ pub enum SilentVia {
     Redirect,
 }
 
-/// Builds a silent sign-in (`prompt=none`) that returns the user to `return_to`.
-/// Everything else is a login's: PKCE, `state`, `nonce`, the same checks.
+/// Builds a silent sign-in (`prompt=none`) that returns the user to `return_to`, for
+/// the configured API or, with `api`, another one. Everything else is a login's:
+/// PKCE, `state`, `nonce`, the same checks.
 pub fn begin_silent_login(
     config: &AuthConfig,
     provider: &ProviderMetadata,
     via: SilentVia,
     return_to: ReturnTo,
+    api: Option<&TokenKey>,
     randomness: &LoginRandomness,
     now_ms: u64,
 ) -> AuthorizeRequest {
     let options = LoginOptions {
         return_to: Some(return_to),
         prompt: Some("none".into()),
+        audience: api
+            .map(|key| key.audience.clone())
+            .filter(|a| !a.is_empty()),
+        scope: api.map(|key| key.scope.clone()).filter(|s| !s.is_empty()),
         ..LoginOptions::default()
     };
     let redirect_uri = match via {
@@ -113,6 +120,8 @@ fn build(
         max_age: options.max_age,
         organization: options.organization.clone(),
         acr_values: options.acr_values.clone().filter(|v| !v.trim().is_empty()),
+        audience: options.audience.clone(),
+        scope: options.scope.clone(),
         app_state: options.app_state.clone(),
         silent,
         leeway_secs: config.clock_leeway_secs,
@@ -158,8 +167,12 @@ fn authorize_url(
         ("code_challenge", challenge.as_str()),
         ("code_challenge_method", CODE_CHALLENGE_METHOD),
     ];
+    let audience_name = match config.audience_param {
+        crate::config::AudienceParam::Audience => "audience",
+        crate::config::AudienceParam::Resource => "resource",
+    };
     let optional = [
-        ("audience", audience),
+        (audience_name, audience),
         ("connection", options.connection.as_ref()),
         ("organization", options.organization.as_ref()),
         ("invitation", options.invitation.as_ref()),
@@ -223,8 +236,15 @@ mod tests {
             ),
             (SilentVia::Redirect, "https://app.example/callback"),
         ] {
-            let request =
-                begin_silent_login(&config(), &provider(), via, here.clone(), &RANDOMNESS, 7);
+            let request = begin_silent_login(
+                &config(),
+                &provider(),
+                via,
+                here.clone(),
+                None,
+                &RANDOMNESS,
+                7,
+            );
             let q = query_of(&request.url);
             let tx = &request.transaction;
             assert_eq!(q.get("prompt"), Some("none"));

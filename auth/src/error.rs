@@ -55,6 +55,18 @@ pub enum AuthError {
     /// No matching transaction (forged, replayed, expired or from another tab).
     #[error(transparent)]
     Transaction(#[from] TakeError),
+    /// The API or the token endpoint wants the user to authenticate more strongly
+    /// (RFC 9470 `insufficient_user_authentication`, Auth0 `mfa_required`): answer
+    /// with a login built by [`crate::step_up::StepUp::login_options`].
+    #[error("this needs a stronger sign-in (such as a second factor); please confirm it's you")]
+    StepUpRequired(crate::step_up::StepUp),
+    /// An API answered a JSON call with an error status.
+    #[error("the API answered with HTTP status {0}")]
+    ApiStatus(u16),
+    /// An API's answer is not the JSON the app expects; names neither the body nor
+    /// its values.
+    #[error("the API's answer is not the JSON this app expects")]
+    ApiBody,
     /// The options given to a login cannot be used.
     #[error(transparent)]
     LoginOptions(#[from] crate::login_options::LoginOptionsError),

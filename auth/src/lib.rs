@@ -116,7 +116,9 @@ pub mod schedule;
 pub mod secret;
 pub mod session;
 pub mod silent;
+pub mod step_up;
 pub mod token;
+pub mod token_request;
 pub mod transaction;
 pub mod userinfo;
 
@@ -135,6 +137,8 @@ pub use logout::LogoutOptions;
 pub use return_to::ReturnTo;
 pub use secret::AccessToken;
 pub use session::Session;
+pub use step_up::StepUp;
+pub use token_request::TokenRequest;
 
 #[cfg(target_arch = "wasm32")]
 pub use browser::http::HttpResponse;
@@ -143,4 +147,4 @@ pub use browser::pending_login::begin_callback;
 #[cfg(target_arch = "wasm32")]
 pub use components::{HandleCallback, RequireAuth};
 #[cfg(target_arch = "wasm32")]
-pub use context::{provide_auth, use_auth, Auth, AuthState};
+pub use context::{provide_auth, use_auth, ApiRequest, Auth, AuthState, HttpMethod};

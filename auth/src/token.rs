@@ -203,6 +203,8 @@ mod tests {
             max_age: None,
             organization: None,
             acr_values: None,
+            audience: None,
+            scope: None,
             app_state: None,
             silent: false,
             leeway_secs: 60,

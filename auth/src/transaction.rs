@@ -45,6 +45,12 @@ pub struct Transaction {
     /// The `acr_values` asked for, if any: the ID token's `acr` must be one of them.
     #[serde(default)]
     pub acr_values: Option<String>,
+    /// The audience the login asked for instead of the configured one, if any.
+    #[serde(default)]
+    pub audience: Option<String>,
+    /// The scope the login asked for instead of the configured one, if any.
+    #[serde(default)]
+    pub scope: Option<String>,
     /// What the app gave to have back after the login (size-capped when the login
     /// began).
     #[serde(default)]
@@ -165,6 +171,8 @@ pub(crate) mod tests {
             max_age: None,
             organization: Some("org_1".into()),
             acr_values: None,
+            audience: None,
+            scope: None,
             app_state: None,
             silent: false,
             leeway_secs: 60,

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use super::crypto::verify_signature;
-use super::pending_login::Finished;
+use super::pending_login::{Finished, Landing};
 use super::task::Task;
 use super::{clock, http, locks, navigation, provider, random, refresh_store, storage};
 use crate::authorize::begin_login;
@@ -23,7 +23,9 @@ use crate::names::StorageNames;
 use crate::refresh::{accept_refresh, read_refresh_answer, refreshed_id_token_check};
 use crate::secret::{IdToken, RefreshToken};
 use crate::session::Session;
-use crate::token::{authorization_code_body, refresh_token_body, revocation_body, TokenResponse};
+use crate::step_up::StepUp;
+use crate::token::{authorization_code_body, revocation_body, TokenError, TokenResponse};
+use crate::token_request::{refresh_body_for, TokenKey, TokenRequest};
 
 /// Starts a login: stores a fresh transaction, then leaves for the provider.
 ///
@@ -96,8 +98,14 @@ pub async fn complete_login(
     let session = Session::new(tokens, id_token, claims, clock::now_ms());
     Ok(Finished::SignedIn(
         Box::new(session),
-        transaction.return_to,
-        transaction.app_state,
+        Landing {
+            return_to: transaction.return_to,
+            app_state: transaction.app_state,
+            api: TokenRequest {
+                audience: transaction.audience,
+                scope: transaction.scope,
+            },
+        },
     ))
 }
 
@@ -191,9 +199,15 @@ async fn refresh_locked(
         let uri = metadata.jwks_uri.clone();
         Task::spawn(async move { provider::jwks(&uri, false).await })
     };
+    // Names the configured API, if any: a step-up login for another API may have
+    // left the grant's own audience elsewhere (Auth0 Multi-Resource Refresh Tokens).
+    let session_api = TokenKey {
+        scope: String::new(),
+        ..TokenKey::default_for(config)
+    };
     let answer = http::post_form(
         &metadata.token_endpoint,
-        refresh_token_body(&config.client_id, &refresh_token),
+        refresh_body_for(config, &refresh_token, &session_api),
     )
     .await?;
     let answer = match read_refresh_answer(answer.status, &answer.body, refresh_token) {
@@ -221,6 +235,44 @@ async fn refresh_locked(
         None => None,
     };
     accept_refresh(current, answer.tokens, id_token, clock::now_ms())
+}
+
+/// A token for another API than the configured one (`key`), with the refresh token:
+/// a refresh grant that names the API (Auth0 Multi-Resource Refresh Tokens, RFC 8707),
+/// under the same lock as every refresh, keeping the rotated refresh token. The
+/// session is not touched: an ID token in the answer is not used.
+///
+/// # Errors
+/// [`AuthError::StepUpRequired`] for `mfa_required`; [`AuthError::SessionEnded`] for
+/// a refused refresh token (then forgotten); any other failure of a refresh.
+pub async fn token_for(config: &AuthConfig, key: &TokenKey) -> Result<TokenResponse, AuthError> {
+    let key = key.clone();
+    with_refresh_lock(config, |config| async move {
+        let refresh_token = load_refresh_token(&config)
+            .await
+            .ok_or(AuthError::SessionEnded)?;
+        let metadata = provider::metadata(&config).await?;
+        let body = refresh_body_for(&config, &refresh_token, &key);
+        let answer = http::post_form(&metadata.token_endpoint, body).await?;
+        match read_refresh_answer(answer.status, &answer.body, refresh_token) {
+            Ok(answer) => {
+                store_refresh_token(&config, Some(&answer.keep)).await;
+                Ok(answer.tokens)
+            }
+            Err(AuthError::Token(TokenError::Server(error))) if error.error == "mfa_required" => {
+                Err(AuthError::StepUpRequired(StepUp::for_mfa_required(
+                    &config, &key,
+                )))
+            }
+            Err(error) => {
+                if error.ends_session() {
+                    store_refresh_token(&config, None).await;
+                }
+                Err(error)
+            }
+        }
+    })
+    .await
 }
 
 /// Keeps the refresh token of a new session (or forgets it with `None`), under the

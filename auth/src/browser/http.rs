@@ -37,6 +37,9 @@ pub struct HttpResponse {
     pub status: u16,
     /// The body as text.
     pub body: String,
+    /// The `WWW-Authenticate` header, when the server sent one and let the page read
+    /// it (CORS `Access-Control-Expose-Headers`).
+    pub www_authenticate: Option<String>,
 }
 
 fn origin(url: &str) -> String {
@@ -82,10 +85,15 @@ async fn send(
         }
         return Err(BrowserError::TooLarge(origin(url)));
     }
+    let www_authenticate = response.headers().get("www-authenticate");
     let body = read_capped(&response, cap)
         .await
         .map_err(|error| error.unwrap_or_else(|| failure(url, &signal)))?;
-    Ok(HttpResponse { status, body })
+    Ok(HttpResponse {
+        status,
+        body,
+        www_authenticate,
+    })
 }
 
 /// The body, read chunk by chunk and given up past `cap` bytes (`Err(Some(..))`);
@@ -131,6 +139,36 @@ pub async fn get(
         request = request.header("Authorization", &format!("Bearer {}", token.secret()));
     }
     send(url, request, None, cap).await
+}
+
+/// Calls an API: `method` on `url` with `Authorization: Bearer`, and `body` with its
+/// content type when given; without cookies; reads at most [`MAX_API_BYTES`].
+///
+/// # Errors
+/// As [`get`].
+pub async fn call(
+    method: &str,
+    url: &str,
+    token: &AccessToken,
+    body: Option<(&str, String)>,
+) -> Result<HttpResponse, BrowserError> {
+    let mut request = match method {
+        "POST" => Request::post(url),
+        "PUT" => Request::put(url),
+        "PATCH" => Request::patch(url),
+        "DELETE" => Request::delete(url),
+        _ => Request::get(url),
+    }
+    .credentials(RequestCredentials::Omit)
+    .header("Authorization", &format!("Bearer {}", token.secret()));
+    let text = match body {
+        Some((content_type, text)) => {
+            request = request.header("Content-Type", content_type);
+            Some(text)
+        }
+        None => None,
+    };
+    send(url, request, text, MAX_API_BYTES).await
 }
 
 /// POSTs a form-encoded body (a token request), without cookies; reads at most

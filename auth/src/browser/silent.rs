@@ -18,6 +18,7 @@ use crate::error::AuthError;
 use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
 use crate::silent::{IFRAME_TIMEOUT_MS, MESSAGE_TYPE};
+use crate::token_request::TokenKey;
 
 /// Signs in with `prompt=none` in a hidden iframe, coming back to `return_to`.
 ///
@@ -25,7 +26,20 @@ use crate::silent::{IFRAME_TIMEOUT_MS, MESSAGE_TYPE};
 /// [`AuthError::SilentTimeout`] when no answer came in time (the provider's cookies
 /// may be blocked in frames); any error of a login.
 pub async fn in_iframe(config: &AuthConfig, return_to: ReturnTo) -> Result<Finished, AuthError> {
-    let (names, request) = store_silent_login(config, SilentVia::Iframe, return_to).await?;
+    in_iframe_for(config, return_to, None).await
+}
+
+/// A silent sign-in in the iframe for `api` (another API than the configured one)
+/// when given: its answer carries that API's access token.
+///
+/// # Errors
+/// As [`in_iframe`].
+pub async fn in_iframe_for(
+    config: &AuthConfig,
+    return_to: ReturnTo,
+    api: Option<&TokenKey>,
+) -> Result<Finished, AuthError> {
+    let (names, request) = store_silent_login(config, SilentVia::Iframe, return_to, api).await?;
     match frame_answer(&request.url).await {
         Some(query) => flow::complete_login(&names, CallbackResponse::parse(&query)).await,
         None => {
@@ -42,7 +56,7 @@ pub async fn in_iframe(config: &AuthConfig, return_to: ReturnTo) -> Result<Finis
 /// An [`AuthError`] when the provider is unknown or the browser fails; nothing is
 /// left stored then.
 pub async fn by_redirect(config: &AuthConfig, return_to: ReturnTo) -> Result<(), AuthError> {
-    let (names, request) = store_silent_login(config, SilentVia::Redirect, return_to).await?;
+    let (names, request) = store_silent_login(config, SilentVia::Redirect, return_to, None).await?;
     super::hint::set_redirect_tried(&names, true);
     navigation::assign(&request.url).map_err(|e| {
         storage::clear_transactions(&names);
@@ -56,6 +70,7 @@ async fn store_silent_login(
     config: &AuthConfig,
     via: SilentVia,
     return_to: ReturnTo,
+    api: Option<&TokenKey>,
 ) -> Result<(StorageNames, AuthorizeRequest), AuthError> {
     let metadata = provider::metadata(config).await?;
     let request = begin_silent_login(
@@ -63,6 +78,7 @@ async fn store_silent_login(
         &metadata,
         via,
         return_to,
+        api,
         &random::login_randomness()?,
         clock::now_ms(),
     );

@@ -34,7 +34,12 @@ use crate::schedule::{after_renewal_failure, renewal_delay_ms, RenewalFailure};
 use crate::secret::AccessToken;
 use crate::session::Session;
 use crate::silent::{origin_of, redirect_after_iframe, try_at_start, SilentSignIn};
+use crate::token_request::{CachedToken, TokenCache, TokenKey, TokenRequest};
 use crate::userinfo::check_subject;
+
+mod api;
+
+pub use api::{ApiRequest, HttpMethod};
 
 /// Where the app stands with the user.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +60,9 @@ pub enum AuthState {
     Failed(AuthError),
 }
 
+/// A request for another API's access token, shared by the callers waiting for it.
+type TokenFlight = SharedTask<Result<AccessToken, AuthError>>;
+
 /// Handle to the auth state and its actions. `Copy`, so closures take it freely.
 #[derive(Clone, Copy)]
 pub struct Auth {
@@ -70,6 +78,10 @@ pub struct Auth {
     failures: StoredValue<u32>,
     /// The app state the last finished login carried.
     app_state: RwSignal<Option<serde_json::Value>>,
+    /// Access tokens for other APIs than the configured one, per audience and scope.
+    tokens: StoredValue<TokenCache>,
+    /// Their requests in flight, one per key, shared by every caller in this tab.
+    token_flights: StoredValue<Vec<(TokenKey, TokenFlight)>, LocalStorage>,
 }
 
 impl Auth {
@@ -92,6 +104,8 @@ impl Auth {
             generation: StoredValue::new(0),
             failures: StoredValue::new(0),
             app_state: RwSignal::new(None),
+            tokens: StoredValue::new(TokenCache::default()),
+            token_flights: StoredValue::new_local(Vec::new()),
         }
     }
 
@@ -220,6 +234,8 @@ impl Auth {
         self.in_flight.set_value(None);
         self.failures.set_value(0);
         self.cancel_renewal();
+        self.tokens.set_value(TokenCache::default());
+        self.token_flights.set_value(Vec::new());
         hint::set_signed_in_before(&self.names(), false);
         storage::clear_transactions(&self.names());
         self.state.set(next);
@@ -320,31 +336,6 @@ impl Auth {
         }
     }
 
-    /// GETs `url` with the access token. On 401 the tokens are renewed once and the
-    /// request repeated; a second 401 (or no way to renew) signs the user out with a
-    /// clear message.
-    ///
-    /// # Errors
-    /// [`AuthError::Unauthorized`] after a second 401; the request's own failure.
-    pub async fn get_with_token(&self, url: &str) -> Result<HttpResponse, AuthError> {
-        let token = self.access_token().await.ok_or(AuthError::SessionEnded)?;
-        let response = http::get(url, Some(&token), http::MAX_API_BYTES).await?;
-        if response.status != 401 {
-            return Ok(response);
-        }
-        let can_renew = self.session().is_some_and(|s| s.refresh_token.is_some());
-        if can_renew && self.renew().await.is_ok() {
-            if let Some(token) = self.session().map(|s| s.access_token) {
-                let retried = http::get(url, Some(&token), http::MAX_API_BYTES).await?;
-                if retried.status != 401 {
-                    return Ok(retried);
-                }
-            }
-        }
-        self.sign_out_locally(Some(AuthError::Unauthorized));
-        Err(AuthError::Unauthorized)
-    }
-
     /// The provider's `/userinfo` answer for the signed-in user; a successful answer
     /// is handed out only when its `sub` is the ID token's (Core 5.3.4).
     ///
@@ -441,10 +432,11 @@ impl Auth {
                 self.signed_out_quietly();
                 Some(return_to)
             }
-            Ok(Finished::SignedIn(session, return_to, app_state)) => {
-                self.app_state.set(app_state);
+            Ok(Finished::SignedIn(session, landing)) => {
+                self.app_state.set(landing.app_state);
                 flow::keep_refresh_token(&config, session.refresh_token.clone()).await;
-                self.signed_in(*session);
+                let session = self.file_login_token(&config, *session, &landing.api);
+                self.signed_in(session);
                 // Not before the destination has painted: nothing on it waits for
                 // discovery, so it must not compete with the first render.
                 let auth = *self;
@@ -452,13 +444,35 @@ impl Auth {
                     move || auth.prefetch_metadata(),
                     std::time::Duration::from_secs(1),
                 );
-                Some(return_to)
+                Some(landing.return_to)
             }
             Err(error) => {
                 self.state.set(AuthState::Failed(error));
                 None
             }
         }
+    }
+
+    /// A login for another API than the configured one (a step-up for it, say) got
+    /// that API's token: it is filed in the cache for that API, and the session's own
+    /// token counts as stale, so the configured API's token is fetched when needed.
+    fn file_login_token(
+        &self,
+        config: &AuthConfig,
+        mut session: Session,
+        api: &TokenRequest,
+    ) -> Session {
+        let key = TokenKey::of(config, api);
+        if key != TokenKey::default_for(config) {
+            let token = CachedToken {
+                access_token: session.access_token.clone(),
+                received_at_ms: session.received_at_ms,
+                expires_at_ms: session.expires_at_ms,
+            };
+            self.tokens.update_value(|cache| cache.insert(key, token));
+            session.expires_at_ms = session.received_at_ms;
+        }
+        session
     }
 
     /// Starts discovery in the background, so sign-in, sign-out and `/userinfo` find

@@ -1,0 +1,312 @@
+//! Calling APIs: access tokens per API (audience and scope), cached and renewed per
+//! API, and calls with any method and body that renew once on 401 and turn a step-up
+//! challenge into [`AuthError::StepUpRequired`].
+//!
+//! Races: callers asking for the same API's token at once share one request (one
+//! in-flight task per key); a sign-out bumps the generation, so a token that arrives
+//! afterwards is dropped, and empties the cache.
+
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::Auth;
+use crate::browser::http::{self, HttpResponse};
+use crate::browser::pending_login::Finished;
+use crate::browser::task::SharedTask;
+use crate::browser::{clock, flow, navigation, silent};
+use crate::error::AuthError;
+use crate::return_to::ReturnTo;
+use crate::secret::AccessToken;
+use crate::step_up::{after_api_answer, ApiVerdict};
+use crate::token_request::{CachedToken, TokenKey, TokenRequest};
+
+/// An HTTP method an API call may use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// `GET`.
+    #[default]
+    Get,
+    /// `POST`.
+    Post,
+    /// `PUT`.
+    Put,
+    /// `PATCH`.
+    Patch,
+    /// `DELETE`.
+    Delete,
+}
+
+impl HttpMethod {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+/// One call to an API with an access token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiRequest {
+    /// The method.
+    pub method: HttpMethod,
+    /// The URL.
+    pub url: String,
+    /// The body and its content type, if any.
+    pub body: Option<(String, String)>,
+    /// Which access token: the configured API's by default.
+    pub token: TokenRequest,
+}
+
+impl ApiRequest {
+    /// A `GET` of `url`.
+    pub fn get(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            ..Self::default()
+        }
+    }
+
+    /// `method` on `url` with `value` as a JSON body.
+    ///
+    /// # Errors
+    /// [`AuthError::ApiBody`] when `value` does not serialize.
+    pub fn json<T: Serialize>(
+        method: HttpMethod,
+        url: impl Into<String>,
+        value: &T,
+    ) -> Result<Self, AuthError> {
+        let body = serde_json::to_string(value).map_err(|_| AuthError::ApiBody)?;
+        Ok(Self {
+            method,
+            url: url.into(),
+            body: Some(("application/json".into(), body)),
+            token: TokenRequest::default(),
+        })
+    }
+
+    /// The same call with a token for another API (or scope).
+    #[must_use]
+    pub fn with_token(mut self, token: TokenRequest) -> Self {
+        self.token = token;
+        self
+    }
+}
+
+impl Auth {
+    /// An access token for `request`'s API and scope. For the configured ones, the
+    /// session's token ([`Auth::access_token`]); for any other, a token cached per API
+    /// and scope, renewed when stale with the refresh token (naming the API: Auth0
+    /// Multi-Resource Refresh Tokens, RFC 8707 `resource`), else by a silent sign-in.
+    ///
+    /// # Errors
+    /// [`AuthError::SessionEnded`] when nobody is signed in;
+    /// [`AuthError::StepUpRequired`] when the provider wants a stronger sign-in for
+    /// that API (`mfa_required`); any failure of the request.
+    pub async fn access_token_for(&self, request: &TokenRequest) -> Result<AccessToken, AuthError> {
+        let config = self.config.get_value();
+        let key = TokenKey::of(&config, request);
+        if key == TokenKey::default_for(&config) {
+            return self.access_token().await.ok_or(AuthError::SessionEnded);
+        }
+        if self.session().is_none() {
+            return Err(AuthError::SessionEnded);
+        }
+        let cached = self
+            .tokens
+            .with_value(|cache| cache.fresh(&key, clock::now_ms()).cloned());
+        match cached {
+            Some(token) => Ok(token),
+            None => self.token_flight(key).join().await,
+        }
+    }
+
+    /// The request in flight for `key`, or a new one.
+    fn token_flight(&self, key: TokenKey) -> super::TokenFlight {
+        let running = self.token_flights.with_value(|flights| {
+            flights
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, task)| task.clone())
+        });
+        if let Some(task) = running {
+            return task;
+        }
+        let auth = *self;
+        let task = SharedTask::spawn({
+            let key = key.clone();
+            async move { auth.fetch_token_for(key).await }
+        });
+        self.token_flights
+            .update_value(|flights| flights.push((key, task.clone())));
+        task
+    }
+
+    async fn fetch_token_for(self, key: TokenKey) -> Result<AccessToken, AuthError> {
+        let generation = self.generation.get_value();
+        let config = self.config.get_value();
+        let with_refresh_token = self.session().is_some_and(|s| s.refresh_token.is_some());
+        let result = if with_refresh_token {
+            flow::token_for(&config, &key)
+                .await
+                .map(|tokens| CachedToken::from_answer(&tokens, clock::now_ms()))
+        } else {
+            self.silent_token_for(&key).await
+        };
+        if self.generation.try_get_value() != Some(generation) {
+            // Signed out while the request was on its way: nothing of it is kept.
+            return Err(AuthError::SessionEnded);
+        }
+        self.token_flights
+            .update_value(|flights| flights.retain(|(k, _)| *k != key));
+        match result {
+            Ok(token) => {
+                let access_token = token.access_token.clone();
+                self.tokens.update_value(|cache| cache.insert(key, token));
+                Ok(access_token)
+            }
+            Err(error) => {
+                if error.ends_session() {
+                    self.sign_out_locally(Some(error.clone()));
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// A token for `key` by a silent sign-in in the iframe: the same user must come
+    /// back.
+    async fn silent_token_for(&self, key: &TokenKey) -> Result<CachedToken, AuthError> {
+        let config = self.config.get_value();
+        let here =
+            ReturnTo::parse(&navigation::current_path()).unwrap_or_else(|_| ReturnTo::home());
+        match silent::in_iframe_for(&config, here, Some(key)).await? {
+            Finished::SignedIn(session, ..) => match self.session() {
+                Some(current) if current.claims.sub != session.claims.sub => {
+                    Err(AuthError::SubjectChanged)
+                }
+                _ => Ok(CachedToken {
+                    access_token: session.access_token,
+                    received_at_ms: session.received_at_ms,
+                    expires_at_ms: session.expires_at_ms,
+                }),
+            },
+            Finished::SignedOutQuietly(_) => Err(AuthError::SessionEnded),
+        }
+    }
+
+    /// Forgets the token for `key` and gets a new one: an API refused it.
+    async fn renewed_token_for(
+        &self,
+        request: &TokenRequest,
+        key: &TokenKey,
+    ) -> Result<AccessToken, AuthError> {
+        let config = self.config.get_value();
+        if *key == TokenKey::default_for(&config) {
+            let can_renew = self.session().is_some_and(|s| s.refresh_token.is_some());
+            if !can_renew {
+                return Err(AuthError::Unauthorized);
+            }
+            self.renew().await?;
+            return self
+                .session()
+                .map(|s| s.access_token)
+                .ok_or(AuthError::SessionEnded);
+        }
+        self.tokens.update_value(|cache| cache.remove(key));
+        self.access_token_for(request).await
+    }
+
+    /// Calls an API with the access token for its audience. On 401 the token is
+    /// renewed once and the call repeated; a second 401 signs the user out with a
+    /// clear message. An RFC 9470 challenge (`insufficient_user_authentication`)
+    /// gives [`AuthError::StepUpRequired`] at once: no renewal can satisfy it.
+    ///
+    /// # Errors
+    /// [`AuthError::Unauthorized`] after a second 401; [`AuthError::StepUpRequired`];
+    /// the request's own failure.
+    pub async fn call_api(&self, request: ApiRequest) -> Result<HttpResponse, AuthError> {
+        let key = TokenKey::of(&self.config.get_value(), &request.token);
+        let token = self.access_token_for(&request.token).await?;
+        let response = self.send(&request, &token).await?;
+        match after_api_answer(
+            response.status,
+            response.www_authenticate.as_deref(),
+            &key,
+            false,
+        ) {
+            ApiVerdict::Done => return Ok(response),
+            ApiVerdict::StepUp(step_up) => return Err(AuthError::StepUpRequired(step_up)),
+            ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {}
+        }
+        let retried = match self.renewed_token_for(&request.token, &key).await {
+            Ok(token) => self.send(&request, &token).await?,
+            Err(AuthError::Unauthorized) => {
+                self.sign_out_locally(Some(AuthError::Unauthorized));
+                return Err(AuthError::Unauthorized);
+            }
+            Err(error) => return Err(error),
+        };
+        match after_api_answer(
+            retried.status,
+            retried.www_authenticate.as_deref(),
+            &key,
+            true,
+        ) {
+            ApiVerdict::Done => Ok(retried),
+            ApiVerdict::StepUp(step_up) => Err(AuthError::StepUpRequired(step_up)),
+            ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {
+                self.sign_out_locally(Some(AuthError::Unauthorized));
+                Err(AuthError::Unauthorized)
+            }
+        }
+    }
+
+    async fn send(
+        &self,
+        request: &ApiRequest,
+        token: &AccessToken,
+    ) -> Result<HttpResponse, AuthError> {
+        let body = request
+            .body
+            .as_ref()
+            .map(|(content_type, text)| (content_type.as_str(), text.clone()));
+        Ok(http::call(request.method.as_str(), &request.url, token, body).await?)
+    }
+
+    /// GETs `url` with the configured API's access token (see [`Auth::call_api`]).
+    ///
+    /// # Errors
+    /// As [`Auth::call_api`].
+    pub async fn get_with_token(&self, url: &str) -> Result<HttpResponse, AuthError> {
+        self.call_api(ApiRequest::get(url)).await
+    }
+
+    /// Calls an API and reads its JSON answer as `T`.
+    ///
+    /// # Errors
+    /// As [`Auth::call_api`]; [`AuthError::ApiStatus`] for a status outside 2xx;
+    /// [`AuthError::ApiBody`] for an answer that is not a `T`.
+    pub async fn call_json<T: DeserializeOwned>(
+        &self,
+        request: ApiRequest,
+    ) -> Result<T, AuthError> {
+        let response = self.call_api(request).await?;
+        if !(200..300).contains(&response.status) {
+            return Err(AuthError::ApiStatus(response.status));
+        }
+        serde_json::from_str(&response.body).map_err(|_| AuthError::ApiBody)
+    }
+
+    /// GETs `url` and reads its JSON answer as `T` (see [`Auth::call_json`]).
+    ///
+    /// # Errors
+    /// As [`Auth::call_json`].
+    pub async fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, AuthError> {
+        self.call_json(ApiRequest::get(url)).await
+    }
+}
