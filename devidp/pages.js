@@ -43,6 +43,19 @@ ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
 </form>`);
 }
 
+export function otpPage({ uid, error }) {
+  return layout('Second factor', `
+<h1>Confirm it's you</h1>
+<p class="note">The app asks for a second factor. Enter the one-time code of your authenticator.</p>
+${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
+<form method="post" action="/interaction/${escape(uid)}/otp" autocomplete="off">
+  <label for="otp">One-time code</label>
+  <input id="otp" name="otp" inputmode="numeric" required autofocus>
+  <button class="primary" type="submit" id="verify">Verify</button>
+  <a href="/interaction/${escape(uid)}/abort">Cancel</a>
+</form>`);
+}
+
 export function consentPage({ uid, clientId, scopes }) {
   return layout('Authorize', `
 <h1>Authorize ${escape(clientId)}</h1>

@@ -21,15 +21,17 @@
 //   DEVIDP_FAULTS               1 switches on the fault-injection routes of faults.js
 //                               (tests only)
 //
-// Besides the provider it serves a tiny protected API at /api/private, which answers
-// 200 for a valid access token and 401 otherwise.
+// Besides the provider it serves the APIs of apis.js: /api/private for any access token,
+// and two APIs with their own audiences, one of which needs a second factor (the user
+// ada's one-time code is 123456).
 
 import { createServer } from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Provider, errors } from 'oidc-provider';
 
 import { CONNECTIONS, findBySub, findUser } from './users.js';
-import { consentPage, loginPage, logoutPage } from './pages.js';
+import { consentPage, loginPage, logoutPage, otpPage } from './pages.js';
+import { createApis, MFA_ACR, PASSWORD_ACR } from './apis.js';
 import { createFaults } from './faults.js';
 
 const env = process.env;
@@ -85,6 +87,9 @@ const configuration = {
     profile: ['name', 'nickname', 'picture', 'updated_at'],
     email: ['email', 'email_verified'],
   },
+  acrValues: [PASSWORD_ACR, MFA_ACR],
+  // The API each access token is for, and the user's acr (apis.js).
+  extraTokenClaims: (ctx, token) => apis.extraTokenClaims(ctx, token),
   // Auth0 puts the profile claims in the ID token even when an access token is issued.
   conformIdTokenClaims: false,
   pkce: { required: () => true },
@@ -152,6 +157,9 @@ const configuration = {
 };
 
 const provider = new Provider(ISSUER, configuration);
+const apis = createApis({ provider, corsHeaders });
+// Logins waiting for their second factor: interaction uid → account.
+const awaitingOtp = new Map();
 const oidc = provider.callback();
 
 // A line per failed token request and per revoked grant, to follow sessions in the log.
@@ -198,6 +206,7 @@ async function interaction(req, res, uid, action) {
     invitation: params.invitation,
   };
   if (prompt.name === 'login') {
+    const stepUp = (params.acr_values || '').split(' ').includes(MFA_ACR);
     if (req.method === 'POST' && action === 'login') {
       const form = await readForm(req);
       const user = findUser(form.get('login'), form.get('password'), connection);
@@ -206,8 +215,23 @@ async function interaction(req, res, uid, action) {
           ...pageParams, login: form.get('login') || '', error: 'Wrong username or password.',
         }));
       }
+      if (stepUp) {
+        awaitingOtp.set(uid, user);
+        return html(res, 200, otpPage({ uid }));
+      }
       return provider.interactionFinished(req, res, {
-        login: { accountId: user.claims.sub },
+        login: { accountId: user.claims.sub, acr: PASSWORD_ACR, amr: ['pwd'] },
+      }, { mergeWithLastSubmission: false });
+    }
+    if (req.method === 'POST' && action === 'otp' && awaitingOtp.has(uid)) {
+      const user = awaitingOtp.get(uid);
+      const form = await readForm(req);
+      if (!user.otp || form.get('otp') !== user.otp) {
+        return html(res, 200, otpPage({ uid, error: 'That code is not right.' }));
+      }
+      awaitingOtp.delete(uid);
+      return provider.interactionFinished(req, res, {
+        login: { accountId: user.claims.sub, acr: MFA_ACR, amr: ['pwd', 'otp'] },
       }, { mergeWithLastSubmission: false });
     }
     return html(res, 200, loginPage(pageParams));
@@ -256,44 +280,27 @@ function corsHeaders(req) {
   } : {};
 }
 
-// The user's own API, as a resource server would be: it accepts this provider's
-// access tokens and nothing else.
-async function privateApi(req, res) {
-  const cors = corsHeaders(req);
-  if (req.method === 'OPTIONS') {
-    res.writeHead(204, cors);
-    return res.end();
-  }
-  const token = (req.headers.authorization || '').match(/^Bearer (\S+)$/)?.[1];
-  const accessToken = token && await provider.AccessToken.find(token);
-  if (!accessToken) {
-    res.writeHead(401, {
-      ...cors,
-      'Content-Type': 'application/json',
-      'WWW-Authenticate': 'Bearer error="invalid_token"',
-    });
-    return res.end(JSON.stringify({ error: 'invalid_token' }));
-  }
-  res.writeHead(200, { ...cors, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-  return res.end(JSON.stringify({
-    message: 'Hello from the private API',
-    sub: accessToken.accountId,
-    client_id: accessToken.clientId,
-    scope: accessToken.scope,
-  }));
-}
-
 const faults = env.DEVIDP_FAULTS === '1' ? createFaults({ issuer: ISSUER, jwk, kid: KID }) : null;
 
 const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url, ISSUER);
     if (faults && await faults(req, res, url)) return undefined;
-    if (url.pathname === '/api/private') return await privateApi(req, res);
-    if (TOKEN_DELAY_MS && url.pathname === '/oauth/token' && req.method === 'POST') {
-      await new Promise((resolve) => { setTimeout(resolve, TOKEN_DELAY_MS); });
+    if (await apis.handle(req, res, url)) return undefined;
+    if (url.pathname === '/oauth/token' && req.method === 'POST') {
+      if (TOKEN_DELAY_MS) await new Promise((resolve) => { setTimeout(resolve, TOKEN_DELAY_MS); });
+      // Read here so the audience (Auth0) or resource (RFC 8707) a refresh names can be
+      // checked against the client's APIs; the provider gets the rest as its body.
+      const form = await readForm(req);
+      const refused = await apis.checkTokenRequest(req, form);
+      if (refused) {
+        const [status, body] = refused;
+        res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...corsHeaders(req) });
+        return res.end(JSON.stringify(body));
+      }
+      req.body = form.toString();
     }
-    const match = url.pathname.match(/^\/interaction\/([\w-]+)(?:\/(login|consent|abort))?$/);
+    const match = url.pathname.match(/^\/interaction\/([\w-]+)(?:\/(login|consent|abort|otp))?$/);
     if (match) return await interaction(req, res, match[1], match[2]);
 
     // Auth0's logout endpoint, mapped onto RP-initiated logout.
@@ -309,9 +316,19 @@ const server = createServer(async (req, res) => {
 
     // Auth0 keeps `offline_access` without `prompt=consent`; oidc-provider drops it
     // unless consent is asked for. The consent step is skipped when nothing is new.
-    if (url.pathname === '/authorize' && !url.searchParams.has('prompt')
-      && (url.searchParams.get('scope') || '').split(' ').includes('offline_access')) {
-      url.searchParams.set('prompt', 'consent');
+    if (url.pathname === '/authorize') {
+      apis.rememberLogin(url);
+      const prompts = new Set((url.searchParams.get('prompt') || '').split(' ').filter(Boolean));
+      if (!url.searchParams.has('prompt')
+        && (url.searchParams.get('scope') || '').split(' ').includes('offline_access')) {
+        prompts.add('consent');
+      }
+      // A step-up (acr_values asking for a second factor) asks the user again, as an
+      // Auth0 Action requiring MFA would; never inside a silent (prompt=none) request.
+      if ((url.searchParams.get('acr_values') || '').split(' ').includes(MFA_ACR) && !prompts.has('none')) {
+        prompts.add('login');
+      }
+      if (prompts.size) url.searchParams.set('prompt', [...prompts].join(' '));
       req.url = url.pathname + url.search;
     }
     return oidc(req, res);

@@ -13,6 +13,8 @@ export const USERS = [
   {
     login: 'ada',
     password: 'ada-password',
+    // The one-time code of her second factor (a step-up asks for it).
+    otp: '123456',
     connection: 'Username-Password-Authentication',
     claims: {
       sub: 'auth0|ada',

@@ -15,6 +15,17 @@ pub struct Connection {
     pub label: String,
 }
 
+/// Another API the app calls with a token for its own audience.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraApi {
+    /// Shown as the card's title.
+    pub name: String,
+    /// The URL called with `GET` (and `POST` for notes).
+    pub url: String,
+    /// The API's identifier at the provider.
+    pub audience: String,
+}
+
 /// This app's own settings, beside the protocol configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AppSettings {
@@ -22,6 +33,8 @@ pub struct AppSettings {
     pub api_url: Option<String>,
     /// Direct sign-in buttons.
     pub connections: Vec<Connection>,
+    /// More APIs, each with its own audience, called on the API page.
+    pub apis: Vec<ExtraApi>,
 }
 
 /// Everything `config.json` says.
@@ -63,9 +76,40 @@ impl AppConfig {
             settings: AppSettings {
                 api_url,
                 connections: connections(&fields)?,
+                apis: apis(&fields)?,
             },
         })
     }
+}
+
+fn apis(fields: &Map<String, Value>) -> Result<Vec<ExtraApi>, ConfigError> {
+    let wrong = || ConfigError::WrongType {
+        field: "apis",
+        expected: "a list of {\"name\", \"url\", \"audience\"} objects",
+    };
+    let list = match fields.get("apis") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(list)) => list,
+        Some(_) => return Err(wrong()),
+    };
+    list.iter()
+        .map(|item| {
+            let text = |name: &str| {
+                item.get(name)
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.trim().is_empty())
+                    .map(str::to_owned)
+                    .ok_or_else(wrong)
+            };
+            let api = ExtraApi {
+                name: text("name")?,
+                url: text("url")?,
+                audience: text("audience")?,
+            };
+            check_provider_url("apis", &api.url)?;
+            Ok(api)
+        })
+        .collect()
 }
 
 fn connections(fields: &Map<String, Value>) -> Result<Vec<Connection>, ConfigError> {
@@ -120,6 +164,12 @@ mod tests {
         );
         assert_eq!(config.settings.connections[0].label, "GitHub");
         assert_eq!(config.settings.connections[1].label, "google-oauth2");
+        let with_apis = parse(
+            r#"{"domain":"t.auth0.com","client_id":"c",
+                "apis":[{"name":"Billing","url":"https://billing.example/v1","audience":"https://billing"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(with_apis.settings.apis[0].audience, "https://billing");
         let bare = parse(r#"{"domain":"t.auth0.com","client_id":"c"}"#).unwrap();
         assert_eq!(bare.settings, AppSettings::default());
     }
@@ -131,6 +181,8 @@ mod tests {
             ("api_url", r#""api_url":7"#),
             ("connections", r#""connections":{}"#),
             ("connections", r#""connections":[{"label":"x"}]"#),
+            ("apis", r#""apis":[{"name":"x","url":"https://a.example/"}]"#),
+            ("apis", r#""apis":[{"name":"x","url":"http://a.example/","audience":"a"}]"#),
         ] {
             let json = format!(r#"{{"domain":"t.auth0.com","client_id":"c",{json}}}"#);
             let error = parse(&json).unwrap_err();

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod api_card;
 pub mod busy;
 pub mod fetched;
 pub mod header;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_pkce_auth::use_auth;
 
 use crate::app::use_settings;
+use crate::components::api_card::ApiCard;
 use crate::components::fetched::Fetched;
 use crate::components::http_result::HttpResult;
 use crate::components::require_auth::RequireAuth;
@@ -11,9 +12,11 @@ use crate::components::require_auth::RequireAuth;
 /// The API page (signed in only).
 #[component]
 pub fn ApiPage() -> impl IntoView {
+    let apis = use_settings().apis;
     view! {
         <RequireAuth>
             <ApiCall/>
+            {apis.clone().into_iter().map(|api| view! { <ApiCard api/> }).collect_view()}
         </RequireAuth>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::CustomAttribute;
-use leptos_pkce_auth::{use_auth, IdTokenClaims};
+use leptos_pkce_auth::{use_auth, IdTokenClaims, LogoutOptions};
 use serde_json::Value;
 
 use crate::components::busy::Busy;
@@ -56,6 +56,14 @@ fn TokenStatus() -> impl IntoView {
         <Show when=move || auth.can_renew().get()>
             <button class="button" data-testid="renew" on:click=renew>"Renew tokens now"</button>
         </Show>
+        <button
+            class="button"
+            data-testid="sign-out-here"
+            title="Forget the session in this app; stay signed in at the provider"
+            on:click=move |_| auth.logout(LogoutOptions { local_only: true, ..LogoutOptions::default() })
+        >
+            "Sign out of this app only"
+        </button>
     }
 }
 

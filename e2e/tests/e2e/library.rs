@@ -105,7 +105,7 @@ async fn sign_in_to_generic(app: &App<'_>, provider: &ProviderPages<'_>) {
 
 /// Waits for `css`, answering a consent page if the provider shows one; the
 /// provider's session is already open, so its login form must not appear.
-async fn without_password(browser: &Browser, provider: &ProviderPages<'_>, css: &str) {
+pub(crate) async fn without_password(browser: &Browser, provider: &ProviderPages<'_>, css: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !browser.exists(css).await {
         assert!(

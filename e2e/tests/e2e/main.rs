@@ -2,6 +2,7 @@
 //! `cargo xtask test` starts the provider, nginx (deploy/ config, release dist/) and
 //! chromedriver, then runs these.
 
+mod apis;
 mod attacks;
 mod deployments;
 mod library;
