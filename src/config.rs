@@ -181,8 +181,14 @@ mod tests {
             ("api_url", r#""api_url":7"#),
             ("connections", r#""connections":{}"#),
             ("connections", r#""connections":[{"label":"x"}]"#),
-            ("apis", r#""apis":[{"name":"x","url":"https://a.example/"}]"#),
-            ("apis", r#""apis":[{"name":"x","url":"http://a.example/","audience":"a"}]"#),
+            (
+                "apis",
+                r#""apis":[{"name":"x","url":"https://a.example/"}]"#,
+            ),
+            (
+                "apis",
+                r#""apis":[{"name":"x","url":"http://a.example/","audience":"a"}]"#,
+            ),
         ] {
             let json = format!(r#"{{"domain":"t.auth0.com","client_id":"c",{json}}}"#);
             let error = parse(&json).unwrap_err();

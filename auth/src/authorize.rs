@@ -54,6 +54,31 @@ pub fn begin_login(
     ))
 }
 
+/// Builds a login answered in a popup window: everything of [`begin_login`], but the
+/// provider sends its answer to `silent_redirect_uri`, the static page that hands it
+/// to the window that opened the popup.
+///
+/// # Errors
+/// As [`begin_login`].
+pub fn begin_popup_login(
+    config: &AuthConfig,
+    provider: &ProviderMetadata,
+    options: LoginOptions,
+    randomness: &LoginRandomness,
+    now_ms: u64,
+) -> Result<AuthorizeRequest, LoginOptionsError> {
+    options.check()?;
+    Ok(build(
+        config,
+        provider,
+        options,
+        &config.silent_redirect_uri,
+        false,
+        randomness,
+        now_ms,
+    ))
+}
+
 /// Where a silent sign-in's answer comes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SilentVia {
@@ -318,6 +343,30 @@ mod tests {
         assert_eq!(
             tx.provider.jwks_uri,
             "https://tenant.auth0.com/.well-known/jwks.json"
+        );
+    }
+
+    #[test]
+    fn a_popup_login_is_a_login_answered_at_the_silent_callback_page() {
+        let options = LoginOptions {
+            acr_values: Some("urn:strong".into()),
+            ..LoginOptions::default()
+        };
+        let request = begin_popup_login(&config(), &provider(), options, &RANDOMNESS, 0).unwrap();
+        let q = query_of(&request.url);
+        assert_eq!(
+            q.get("redirect_uri"),
+            Some("https://app.example/silent-callback.html")
+        );
+        assert_eq!(q.get("prompt"), None, "the user is asked, not prompt=none");
+        assert_eq!(q.get("acr_values"), Some("urn:strong"));
+        assert!(
+            !request.transaction.silent,
+            "errors are shown, not swallowed"
+        );
+        assert_eq!(
+            request.transaction.redirect_uri,
+            "https://app.example/silent-callback.html"
         );
     }
 

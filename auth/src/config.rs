@@ -115,6 +115,9 @@ pub struct AuthConfig {
     /// How a token request names its API (`audience_param`: `"audience"` or
     /// `"resource"`).
     pub audience_param: AudienceParam,
+    /// Seconds a popup login may take before the app gives up (`popup_timeout_secs`,
+    /// 10 to 900; default 300: time to type a password and a one-time code).
+    pub popup_timeout_secs: u32,
     /// Seconds of clock skew tolerated on the ID token's times (`clock_leeway_secs`,
     /// 0 to 600; default 60).
     pub clock_leeway_secs: u32,
@@ -214,6 +217,7 @@ impl AuthConfig {
             }
         };
         let clock_leeway_secs = seconds(&fields, "clock_leeway_secs", 60, 0..=600)?;
+        let popup_timeout_secs = seconds(&fields, "popup_timeout_secs", 300, 10..=900)?;
         let http_timeout_secs = seconds(&fields, "http_timeout_secs", 20, 1..=120)?;
         let storage_prefix = match optional_string(&fields, "storage_prefix")? {
             Some(prefix) => {
@@ -260,6 +264,7 @@ impl AuthConfig {
             storage_prefix,
             silent_sign_in,
             audience_param,
+            popup_timeout_secs,
             clock_leeway_secs,
             http_timeout_secs,
             silent_redirect_uri,
@@ -493,6 +498,8 @@ mod tests {
         assert_eq!(config.storage_prefix, "leptos-pkce.abc");
         assert_eq!(config.clock_leeway_secs, 60);
         assert_eq!(config.http_timeout_secs, 20);
+        assert_eq!(config.popup_timeout_secs, 300);
+        assert_eq!(config.audience_param, AudienceParam::Audience);
         assert_eq!(config.callback_path(), "/callback");
         assert_eq!(config.redirect_uri, "http://127.0.0.1:8080/callback");
         assert_eq!(config.post_logout_redirect_uri, "http://127.0.0.1:8080/");

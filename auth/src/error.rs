@@ -67,6 +67,15 @@ pub enum AuthError {
     /// its values.
     #[error("the API's answer is not the JSON this app expects")]
     ApiBody,
+    /// The browser blocked the sign-in popup (it must open from a click).
+    #[error("the sign-in window was blocked by the browser; allow pop-ups for this site, or sign in without a pop-up")]
+    PopupBlocked,
+    /// The user closed the sign-in popup before it finished.
+    #[error("the sign-in window was closed before the sign-in finished")]
+    PopupClosed,
+    /// The sign-in popup did not answer within `popup_timeout_secs`.
+    #[error("the sign-in window did not finish in time; please try again")]
+    PopupTimeout,
     /// The options given to a login cannot be used.
     #[error(transparent)]
     LoginOptions(#[from] crate::login_options::LoginOptionsError),

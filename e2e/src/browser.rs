@@ -34,6 +34,10 @@ impl Browser {
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--window-size=1100,900",
                 ],
+                // chromedriver switches popup blocking off by default; a user's browser
+                // has it on, and the popup tests need it (a popup not opened from a
+                // click must be blocked).
+                "excludeSwitches": ["disable-popup-blocking"],
             }),
         );
         caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
@@ -211,6 +215,28 @@ impl Browser {
             .await
             .expect("switch to the new tab");
         previous
+    }
+
+    /// Waits for a window other than `current` (a popup) and switches to it.
+    pub async fn switch_to_new_window(&self, current: &fantoccini::wd::WindowHandle) {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let windows = self.client.windows().await.expect("windows");
+            if let Some(other) = windows.into_iter().find(|w| w != current) {
+                self.client
+                    .switch_to_window(other)
+                    .await
+                    .expect("switch to the popup");
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "no popup opened");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    /// How many windows are open.
+    pub async fn window_count(&self) -> usize {
+        self.client.windows().await.expect("windows").len()
     }
 
     /// Switches to the tab `handle`, returning the one left.

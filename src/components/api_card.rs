@@ -29,7 +29,11 @@ pub fn ApiCard(api: ExtraApi) -> impl IntoView {
     let back_from_step_up = move || {
         auth.app_state()
             .get()
-            .and_then(|state| state.get("confirmed").and_then(|v| v.as_str().map(str::to_owned)))
+            .and_then(|state| {
+                state
+                    .get("confirmed")
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            })
             .is_some_and(|confirmed| confirmed == name)
     };
     let takes_notes = api.name == "Notes";
@@ -46,7 +50,7 @@ pub fn ApiCard(api: ExtraApi) -> impl IntoView {
             {move || match answer.get() {
                 None => view! { <div class="spinner" role="status" aria-label="Loading"></div> }.into_any(),
                 Some(Err(AuthError::StepUpRequired(step_up))) => {
-                    view! { <StepUpPrompt step_up name=api.name.clone()/> }.into_any()
+                    view! { <StepUpPrompt step_up name=api.name.clone() on_done=move || answer.reload()/> }.into_any()
                 }
                 Some(result) => view! { <HttpResult result/> }.into_any(),
             }}
@@ -58,9 +62,27 @@ pub fn ApiCard(api: ExtraApi) -> impl IntoView {
 
 /// Why the API wants more, and the button that signs in again to give it.
 #[component]
-fn StepUpPrompt(step_up: StepUp, name: String) -> impl IntoView {
+fn StepUpPrompt(
+    step_up: StepUp,
+    name: String,
+    on_done: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let auth = use_auth();
     let message = AuthError::StepUpRequired(step_up.clone()).to_string();
+    // In a popup: this page, and anything typed on it, stays as it is.
+    let popup_error = RwSignal::new(None::<String>);
+    let in_popup = {
+        let step_up = step_up.clone();
+        move |_| {
+            let login = auth.login_with_popup(step_up.login_options(LoginOptions::default()));
+            leptos::task::spawn_local(async move {
+                match login.await {
+                    Ok(()) => on_done(),
+                    Err(error) => popup_error.set(Some(error.to_string())),
+                }
+            });
+        }
+    };
     let confirm = move |_| {
         let options = step_up.login_options(LoginOptions {
             return_to: ReturnTo::parse("/api").ok(),
@@ -74,12 +96,20 @@ fn StepUpPrompt(step_up: StepUp, name: String) -> impl IntoView {
             {message}
         </p>
         <button class="button primary" data-testid="step-up" on:click=confirm>"Confirm it's you"</button>
+        <button class="button" data-testid="step-up-popup" on:click=in_popup>"Confirm in a pop-up"</button>
+        {move || popup_error.get().map(|error| view! {
+            <p class="error" role="alert" data-testid="popup-error">{error}</p>
+        })}
     }
 }
 
 /// A one-line form that `POST`s `{"text": …}` as JSON.
 #[component]
-fn AddNote(url: String, token: TokenRequest, on_added: impl Fn() + Copy + 'static) -> impl IntoView {
+fn AddNote(
+    url: String,
+    token: TokenRequest,
+    on_added: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let auth = use_auth();
     let text = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, AuthError>>);

@@ -59,10 +59,24 @@ pub fn LoginButtons(
         </button>
     }
     .attr("elementtiming", "sign-in");
+    // The popup opens inside the click (browsers block it otherwise); this page stays.
+    let popup_error = RwSignal::new(None::<String>);
+    let in_popup = move |_| {
+        let login = auth.login_with_popup(LoginOptions::default());
+        leptos::task::spawn_local(async move {
+            popup_error.set(login.await.err().map(|error| error.to_string()));
+        });
+    };
     view! {
         <div class="login-buttons">
             {sign_in}
+            <button class="button" data-testid="sign-in-popup" disabled=busy on:click=in_popup>
+                "Sign in with a pop-up"
+            </button>
             {connection_buttons}
         </div>
+        {move || popup_error.get().map(|error| view! {
+            <p class="error" role="alert" data-testid="popup-error">{error}</p>
+        })}
     }
 }

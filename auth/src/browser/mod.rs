@@ -11,6 +11,7 @@ pub(crate) mod http;
 pub(crate) mod locks;
 pub(crate) mod navigation;
 pub(crate) mod pending_login;
+pub(crate) mod popup;
 pub(crate) mod provider;
 pub(crate) mod random;
 pub(crate) mod refresh_store;

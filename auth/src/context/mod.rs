@@ -38,6 +38,7 @@ use crate::token_request::{CachedToken, TokenCache, TokenKey, TokenRequest};
 use crate::userinfo::check_subject;
 
 mod api;
+mod popup;
 
 pub use api::{ApiRequest, HttpMethod};
 

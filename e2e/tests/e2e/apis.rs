@@ -22,10 +22,18 @@ async fn two_apis_with_their_own_audiences_from_one_sign_in() {
             .wait_for_text("[data-testid=http-body]", "Hello from the private API")
             .await;
         browser
-            .wait_for_text(&format!("{NOTES} [data-testid=http-body]"), "Hello from the Notes API")
+            .wait_for_text(
+                &format!("{NOTES} [data-testid=http-body]"),
+                "Hello from the Notes API",
+            )
             .await;
-        let body = browser.text_of(&format!("{NOTES} [data-testid=http-body]")).await;
-        assert!(body.contains("https://notes.api.leptos-pkce.test"), "{body}");
+        let body = browser
+            .text_of(&format!("{NOTES} [data-testid=http-body]"))
+            .await;
+        assert!(
+            body.contains("https://notes.api.leptos-pkce.test"),
+            "{body}"
+        );
         // Another method with a JSON body, with the same token.
         browser.fill("[data-testid=note-text]", "buy milk").await;
         browser.click("[data-testid=add-note]").await;
@@ -51,7 +59,9 @@ async fn a_step_up_for_the_api_that_needs_a_second_factor_ends_with_the_call_suc
             .await;
         assert!(needed.contains("stronger sign-in"), "{needed}");
         assert!(!browser.exists("[data-testid=step-up-done]").await);
-        browser.click(&format!("{BILLING} [data-testid=step-up]")).await;
+        browser
+            .click(&format!("{BILLING} [data-testid=step-up]"))
+            .await;
         // The provider asks again, with the second factor.
         let provider = ProviderPages::new(&browser, &env);
         provider.sign_in().await;
@@ -62,13 +72,24 @@ async fn a_step_up_for_the_api_that_needs_a_second_factor_ends_with_the_call_suc
         browser.wait_for_url(&app.url("/api")).await;
         browser.wait_for("[data-testid=step-up-done]").await;
         browser
-            .wait_for_text(&format!("{BILLING} [data-testid=http-body]"), "Hello from the Billing API")
+            .wait_for_text(
+                &format!("{BILLING} [data-testid=http-body]"),
+                "Hello from the Billing API",
+            )
             .await;
-        let body = browser.text_of(&format!("{BILLING} [data-testid=http-body]")).await;
-        assert!(body.contains("multi-factor"), "the token carries the second factor: {body}");
+        let body = browser
+            .text_of(&format!("{BILLING} [data-testid=http-body]"))
+            .await;
+        assert!(
+            body.contains("multi-factor"),
+            "the token carries the second factor: {body}"
+        );
         // The other APIs still work from the new sign-in.
         browser
-            .wait_for_text(&format!("{NOTES} [data-testid=http-body]"), "Hello from the Notes API")
+            .wait_for_text(
+                &format!("{NOTES} [data-testid=http-body]"),
+                "Hello from the Notes API",
+            )
             .await;
         browser
             .wait_for_text("[data-testid=http-body]", "Hello from the private API")

@@ -6,6 +6,7 @@ mod apis;
 mod attacks;
 mod deployments;
 mod library;
+mod popup;
 mod session;
 mod sign_in;
 

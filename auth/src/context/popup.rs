@@ -1,0 +1,83 @@
+//! Signing in in a popup window, and getting another API's token that way: the page
+//! keeps its state. Each must be called from the user's click: the popup opens at the
+//! call, before anything is awaited (browsers block popups opened later).
+//!
+//! Races: a sign-out while the popup is open bumps the generation; the popup's login is
+//! then dropped when it finishes, as a renewal in flight would be.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+
+use super::Auth;
+use crate::browser::pending_login::Finished;
+use crate::browser::{flow, popup};
+use crate::error::AuthError;
+use crate::login_options::LoginOptions;
+use crate::secret::AccessToken;
+use crate::token_request::{TokenCache, TokenRequest};
+
+impl Auth {
+    /// Signs in in a popup window with `options` (a step-up, another account): the
+    /// same checks as a redirect login, and the page that called it keeps its state.
+    /// Opens the popup at once: call it from a click handler.
+    ///
+    /// # Errors
+    /// [`AuthError::PopupBlocked`], [`AuthError::PopupClosed`],
+    /// [`AuthError::PopupTimeout`], or any error of a login. The session in place (if
+    /// any) is kept when the popup login fails.
+    pub fn login_with_popup(
+        &self,
+        options: LoginOptions,
+    ) -> impl Future<Output = Result<(), AuthError>> + 'static {
+        let opened = popup::open();
+        let auth = *self;
+        async move {
+            let window = opened?;
+            let generation = auth.generation.get_value();
+            let config = auth.config.get_value();
+            let finished = popup::login(&config, options, window).await?;
+            if auth.generation.try_get_value() != Some(generation) {
+                return Err(AuthError::SessionEnded);
+            }
+            let Finished::SignedIn(session, landing) = finished else {
+                return Err(AuthError::SessionEnded);
+            };
+            if auth
+                .session()
+                .is_some_and(|s| s.claims.sub != session.claims.sub)
+            {
+                // Another account: nothing cached for the last one is kept.
+                auth.tokens.set_value(TokenCache::default());
+            }
+            auth.app_state.set(landing.app_state);
+            flow::keep_refresh_token(&config, session.refresh_token.clone()).await;
+            let session = auth.file_login_token(&config, *session, &landing.api);
+            auth.signed_in(session);
+            Ok(())
+        }
+    }
+
+    /// An access token for `request`'s API got through a popup login (for an API that
+    /// needs the user: consent, a second factor). `options` adds to that login.
+    ///
+    /// # Errors
+    /// As [`Auth::login_with_popup`] and [`Auth::access_token_for`].
+    pub fn token_with_popup(
+        &self,
+        request: TokenRequest,
+        options: LoginOptions,
+    ) -> impl Future<Output = Result<AccessToken, AuthError>> + 'static {
+        let options = LoginOptions {
+            audience: request.audience.clone().or(options.audience),
+            scope: request.scope.clone().or(options.scope),
+            ..options
+        };
+        let login = self.login_with_popup(options);
+        let auth = *self;
+        async move {
+            login.await?;
+            auth.access_token_for(&request).await
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Signing in in a popup window: the page stays as it was; a blocked popup and a
+//! closed one end with clear messages.
+
+use std::time::Duration;
+
+use e2e::app::App;
+use e2e::provider::ProviderPages;
+
+use crate::with_browser;
+
+const POPUP_BUTTON: &str = "[data-testid=sign-in-popup]";
+
+#[tokio::test]
+async fn a_popup_login_signs_in_and_the_page_keeps_its_state() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        // Something only this page load holds: a reload or a redirect would lose it.
+        browser
+            .eval("window.keptState = 'half-filled form'; return null;")
+            .await;
+        let main = browser.client.window().await.expect("main window");
+        browser.click(POPUP_BUTTON).await;
+        browser.switch_to_new_window(&main).await;
+        ProviderPages::new(&browser, &env)
+            .sign_in_and_allow(&env.user, &env.password)
+            .await;
+        browser
+            .client
+            .switch_to_window(main)
+            .await
+            .expect("back to the app");
+        assert_eq!(app.header_user().await, env.user_name);
+        assert_eq!(browser.url().await, app.url("/"), "the page never left");
+        assert_eq!(
+            browser.eval("return window.keptState;").await,
+            serde_json::json!("half-filled form"),
+            "the page kept its state"
+        );
+        // The popup closed itself once its answer was in.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while browser.window_count().await > 1 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the popup stayed open"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            app.stored_keys().await,
+            serde_json::json!([]),
+            "no transaction left"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_blocked_popup_is_a_clear_error() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        // A click from script is no user gesture: the browser blocks the popup.
+        browser
+            .eval(&format!(
+                "document.querySelector('{POPUP_BUTTON}').click(); return null;"
+            ))
+            .await;
+        let error = browser.text_of("[data-testid=popup-error]").await;
+        assert!(error.contains("blocked by the browser"), "{error}");
+        assert_eq!(browser.window_count().await, 1, "no popup opened");
+        assert!(app.header_offers_sign_in().await);
+        assert_eq!(app.stored_keys().await, serde_json::json!([]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_popup_closed_by_the_user_is_a_clear_error() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        let main = browser.client.window().await.expect("main window");
+        browser.click(POPUP_BUTTON).await;
+        browser.switch_to_new_window(&main).await;
+        ProviderPages::new(&browser, &env).login_heading().await;
+        browser
+            .client
+            .close_window()
+            .await
+            .expect("close the popup");
+        browser
+            .client
+            .switch_to_window(main)
+            .await
+            .expect("back to the app");
+        let error = browser.text_of("[data-testid=popup-error]").await;
+        assert!(
+            error.contains("closed before the sign-in finished"),
+            "{error}"
+        );
+        assert!(app.header_offers_sign_in().await);
+        assert_eq!(
+            app.stored_keys().await,
+            serde_json::json!([]),
+            "the transaction is gone"
+        );
+    })
+    .await;
+}
