@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use crate::browser::Browser;
 
-/// Watches this tab's refresh requests: the number sent, and each refresh token the
+/// Watches this tab's refresh requests for the session (not those for another API's
+/// token): the number sent, and each refresh token the
 /// answers hand out, in sessionStorage (`test.refresh.sent`, `test.refresh.tokens`)
 /// so both survive the tab's navigations. The app's fetch goes through
 /// `window.fetch`, which this wraps.
@@ -14,8 +15,10 @@ pub const WATCH_REFRESHES: &str = "
   const list = (key) => JSON.parse(sessionStorage.getItem(key) || '[]');
   window.fetch = async (input, init) => {
     const request = new Request(input, init);
-    const refresh = request.url.endsWith('/oauth/token')
-      && (await request.clone().text()).includes('grant_type=refresh_token');
+    // The session's own refreshes: a token for another API (the API page's Notes and
+    // Billing, audiences on api.leptos-pkce.test) is not one.
+    const body = request.url.endsWith('/oauth/token') ? await request.clone().text() : '';
+    const refresh = body.includes('grant_type=refresh_token') && !body.includes('api.leptos-pkce.test');
     if (refresh) {
       sessionStorage.setItem('test.refresh.sent', String(1 + Number(sessionStorage.getItem('test.refresh.sent') || 0)));
     }

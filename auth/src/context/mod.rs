@@ -120,10 +120,13 @@ impl Auth {
         self.state.read_only()
     }
 
-    /// True while a login is being started or finished.
+    /// True while a login is being started or finished, or a sign-out is on its way
+    /// to the provider: sign-in buttons wait, so a click cannot race the sign-out.
     pub fn is_loading(&self) -> Signal<bool> {
         let state = self.state;
-        Signal::derive(move || state.with(|s| matches!(s, AuthState::Authenticating)))
+        Signal::derive(move || {
+            state.with(|s| matches!(s, AuthState::Authenticating | AuthState::SigningOut))
+        })
     }
 
     /// True when a user is signed in.
