@@ -65,6 +65,7 @@ fn session() -> Session {
         now_secs: now,
         max_age: None,
         organization: None,
+        acr_values: None,
         leeway_secs: 60,
         access_token: None,
     };
