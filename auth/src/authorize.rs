@@ -151,6 +151,7 @@ fn build(
         silent,
         leeway_secs: config.clock_leeway_secs,
         timeout_secs: config.http_timeout_secs,
+        dpop: config.dpop && crate::dpop::supported(&provider.dpop_signing_alg_values_supported),
         provider: CallbackEndpoints::of(provider),
     };
     let url = authorize_url(

@@ -115,6 +115,9 @@ pub struct AuthConfig {
     /// How a token request names its API (`audience_param`: `"audience"` or
     /// `"resource"`).
     pub audience_param: AudienceParam,
+    /// Binds tokens to a key this browser holds (DPoP, RFC 9449; `dpop`, default
+    /// off), where the provider's discovery document accepts ES256 proofs.
+    pub dpop: bool,
     /// Seconds a popup login may take before the app gives up (`popup_timeout_secs`,
     /// 10 to 900; default 300: time to type a password and a one-time code).
     pub popup_timeout_secs: u32,
@@ -240,16 +243,16 @@ impl AuthConfig {
                     })
                 }
             };
-        let federated_logout = match fields.get("federated_logout") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
-            Some(_) => {
-                return Err(ConfigError::WrongType {
-                    field: "federated_logout",
-                    expected: "true or false",
-                })
-            }
+        let flag = |field: &'static str| match fields.get(field) {
+            None | Some(Value::Null) => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(ConfigError::WrongType {
+                field,
+                expected: "true or false",
+            }),
         };
+        let federated_logout = flag("federated_logout")?;
+        let dpop = flag("dpop")?;
         Ok(Self {
             issuer,
             provider,
@@ -264,6 +267,7 @@ impl AuthConfig {
             storage_prefix,
             silent_sign_in,
             audience_param,
+            dpop,
             popup_timeout_secs,
             clock_leeway_secs,
             http_timeout_secs,
@@ -499,6 +503,7 @@ mod tests {
         assert_eq!(config.clock_leeway_secs, 60);
         assert_eq!(config.http_timeout_secs, 20);
         assert_eq!(config.popup_timeout_secs, 300);
+        assert!(!config.dpop, "DPoP is opt-in");
         assert_eq!(config.audience_param, AudienceParam::Audience);
         assert_eq!(config.callback_path(), "/callback");
         assert_eq!(config.redirect_uri, "http://127.0.0.1:8080/callback");

@@ -63,6 +63,8 @@ pub struct ProviderMetadata {
     pub revocation_endpoint: Option<String>,
     /// RFC 9207: the provider always sends `iss` in authorization responses.
     pub iss_parameter_supported: bool,
+    /// RFC 9449: the DPoP proof algorithms the provider accepts (empty: no DPoP).
+    pub dpop_signing_alg_values_supported: Vec<String>,
 }
 
 /// The discovery document's URL for `issuer`.
@@ -119,6 +121,17 @@ impl ProviderMetadata {
                 .get("authorization_response_iss_parameter_supported")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            dpop_signing_alg_values_supported: doc
+                .get("dpop_signing_alg_values_supported")
+                .and_then(Value::as_array)
+                .map(|algs| {
+                    algs.iter()
+                        .filter_map(Value::as_str)
+                        .take(16)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 
@@ -138,6 +151,8 @@ impl ProviderMetadata {
             end_session_endpoint: None,
             revocation_endpoint: Some(format!("{base}/oauth/revoke")),
             iss_parameter_supported: false,
+            // Known only from discovery: DPoP waits for it.
+            dpop_signing_alg_values_supported: Vec::new(),
         }
     }
 }
@@ -164,7 +179,8 @@ mod tests {
         "jwks_uri": "https://id.example/keys",
         "end_session_endpoint": "https://id.example/logout",
         "revocation_endpoint": "https://id.example/revoke",
-        "authorization_response_iss_parameter_supported": true
+        "authorization_response_iss_parameter_supported": true,
+        "dpop_signing_alg_values_supported": ["ES256", "EdDSA"]
     }"#;
 
     #[test]
@@ -187,6 +203,7 @@ mod tests {
             Some("https://id.example/revoke")
         );
         assert!(meta.iss_parameter_supported);
+        assert_eq!(meta.dpop_signing_alg_values_supported, ["ES256", "EdDSA"]);
     }
 
     #[test]

@@ -67,6 +67,9 @@ pub enum AuthError {
     /// its values.
     #[error("the API's answer is not the JSON this app expects")]
     ApiBody,
+    /// A DPoP key or proof could not be made.
+    #[error(transparent)]
+    Dpop(#[from] crate::dpop::DpopError),
     /// The browser blocked the sign-in popup (it must open from a click).
     #[error("the sign-in window was blocked by the browser; allow pop-ups for this site, or sign in without a pop-up")]
     PopupBlocked,

@@ -41,6 +41,12 @@ impl StorageNames {
         self.prefix.clone()
     }
 
+    /// The IndexedDB database of the DPoP key pair (a `CryptoKey` that cannot be
+    /// exported), with `dpop` on.
+    pub fn dpop_database(&self) -> String {
+        format!("{}.dpop", self.prefix)
+    }
+
     /// The localStorage key of the non-secret "signed in here before" hint: a
     /// silent sign-in is tried after a reload only when it is there.
     pub fn signed_in_hint(&self) -> String {

@@ -31,6 +31,8 @@ pub struct Session {
     pub received_at_ms: u64,
     /// The scope granted.
     pub scope: Option<String>,
+    /// The access token is bound to this browser's DPoP key (`token_type: DPoP`).
+    pub dpop_bound: bool,
 }
 
 impl Session {
@@ -42,6 +44,7 @@ impl Session {
         claims: IdTokenClaims,
         now_ms: u64,
     ) -> Self {
+        let dpop_bound = !tokens.is_bearer();
         Self {
             claims,
             access_token: tokens.access_token,
@@ -49,6 +52,7 @@ impl Session {
             refresh_token: tokens.refresh_token,
             expires_at_ms: expiry(now_ms, tokens.expires_in),
             received_at_ms: now_ms,
+            dpop_bound,
             scope: tokens.scope,
         }
     }
@@ -68,6 +72,7 @@ impl Session {
         id_token: Option<(IdToken, IdTokenClaims)>,
         now_ms: u64,
     ) -> Self {
+        self.dpop_bound = !tokens.is_bearer();
         self.access_token = tokens.access_token;
         self.expires_at_ms = expiry(now_ms, tokens.expires_in);
         self.received_at_ms = now_ms;

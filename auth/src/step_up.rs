@@ -50,8 +50,8 @@ impl StepUp {
     }
 }
 
-/// The parameters of a `Bearer` challenge in a `WWW-Authenticate` header (RFC 6750
-/// section 3); only the ones this client acts on.
+/// The parameters of a `Bearer` (or `DPoP`) challenge in a `WWW-Authenticate` header
+/// (RFC 6750 section 3, RFC 9449 section 7.1); only the ones this client acts on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BearerChallenge {
     /// `error`, such as `invalid_token` or `insufficient_user_authentication`.
@@ -71,11 +71,17 @@ impl BearerChallenge {
     /// bare values, other schemes before it); a value it cannot read gives `None`
     /// rather than a guess.
     pub fn parse(header: &str) -> Option<Self> {
+        Self::parse_scheme(header, "bearer")
+    }
+
+    /// The same for the challenge of another scheme (`scheme` in lowercase, such as
+    /// `dpop`).
+    pub fn parse_scheme(header: &str, scheme: &str) -> Option<Self> {
         if header.len() > MAX_HEADER_LEN {
             return None;
         }
-        let start = find_scheme(header, "bearer")?;
-        let mut rest = &header[start + "bearer".len()..];
+        let start = find_scheme(header, scheme)?;
+        let mut rest = &header[start + scheme.len()..];
         let mut challenge = Self::default();
         loop {
             rest = rest.trim_start_matches([' ', '\t', ',']);
@@ -167,7 +173,10 @@ pub fn after_api_answer(
     if status != 401 && status != 403 {
         return ApiVerdict::Done;
     }
-    let challenge = www_authenticate.and_then(BearerChallenge::parse);
+    // A DPoP-bound token's API answers with a `DPoP` challenge (RFC 9449 section 7.1).
+    let challenge = www_authenticate.and_then(|header| {
+        BearerChallenge::parse(header).or_else(|| BearerChallenge::parse_scheme(header, "dpop"))
+    });
     if let Some(challenge) = challenge.filter(BearerChallenge::needs_step_up) {
         return ApiVerdict::StepUp(StepUp {
             acr_values: challenge.acr_values,

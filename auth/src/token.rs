@@ -77,7 +77,7 @@ pub enum TokenError {
     /// No `id_token`, though `openid` was asked for.
     #[error("the sign-in service sent no ID token")]
     MissingIdToken,
-    /// A `token_type` other than `Bearer` (in any case, RFC 6749 section 7.1).
+    /// A `token_type` other than `Bearer` or `DPoP` (in any case, RFC 6749 section 7.1).
     #[error("the sign-in service sent an unsupported token type")]
     UnsupportedTokenType,
     /// Larger than [`MAX_RESPONSE_BYTES`].
@@ -112,6 +112,12 @@ struct RawError {
 const DEFAULT_EXPIRES_IN: u64 = 3600;
 
 impl TokenResponse {
+    /// True for a bearer token; false for a DPoP-bound one (RFC 9449), which is sent
+    /// as `Authorization: DPoP` with a proof.
+    pub fn is_bearer(&self) -> bool {
+        self.token_type == "Bearer"
+    }
+
     /// Parses the token endpoint's answer from its HTTP status and body.
     ///
     /// # Errors
@@ -143,14 +149,18 @@ impl TokenResponse {
         let access_token =
             optional("access_token")?.ok_or(TokenError::Malformed("access_token"))?;
         let token_type = optional("token_type")?.ok_or(TokenError::Malformed("token_type"))?;
-        if !token_type.eq_ignore_ascii_case("bearer") {
+        let token_type = if token_type.eq_ignore_ascii_case("bearer") {
+            "Bearer"
+        } else if token_type.eq_ignore_ascii_case("dpop") {
+            "DPoP"
+        } else {
             return Err(TokenError::UnsupportedTokenType);
-        }
+        };
         Ok(Self {
             access_token: AccessToken::new(access_token),
             id_token: optional("id_token")?.map(IdToken::new),
             refresh_token: optional("refresh_token")?.map(RefreshToken::new),
-            token_type: "Bearer".into(),
+            token_type: token_type.into(),
             expires_in: expires_in(fields.get("expires_in"))?,
             scope: optional("scope")?,
         })
@@ -209,6 +219,7 @@ mod tests {
             silent: false,
             leeway_secs: 60,
             timeout_secs: 20,
+            dpop: false,
             provider: crate::transaction::CallbackEndpoints {
                 token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
                 jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
@@ -255,6 +266,9 @@ mod tests {
         assert_eq!(response.require_id_token().unwrap().secret(), "a.b.c");
         assert_eq!(response.refresh_token.unwrap().secret(), "rt");
         assert_eq!(response.token_type, "Bearer");
+        let dpop = body.replace(r#""token_type":"bearer""#, r#""token_type":"dpop""#);
+        assert_eq!(TokenResponse::parse(200, &dpop).unwrap().token_type, "DPoP");
+        assert!(TokenResponse::parse(200, body).unwrap().is_bearer());
         assert_eq!(response.expires_in, 86400);
         assert_eq!(response.scope.as_deref(), Some("openid profile"));
     }

@@ -96,6 +96,8 @@ pub struct CachedToken {
     pub received_at_ms: u64,
     /// When it expires, milliseconds since the Unix epoch.
     pub expires_at_ms: u64,
+    /// Bound to this browser's DPoP key.
+    pub dpop_bound: bool,
 }
 
 impl CachedToken {
@@ -105,6 +107,7 @@ impl CachedToken {
             access_token: tokens.access_token.clone(),
             received_at_ms: now_ms,
             expires_at_ms: now_ms.saturating_add(tokens.expires_in.saturating_mul(1000)),
+            dpop_bound: !tokens.is_bearer(),
         }
     }
 
@@ -128,10 +131,15 @@ pub const MAX_CACHED_TOKENS: usize = 16;
 impl TokenCache {
     /// The fresh token for `key` at `now_ms`.
     pub fn fresh(&self, key: &TokenKey, now_ms: u64) -> Option<&AccessToken> {
+        self.entry(key).and_then(|token| token.fresh(now_ms))
+    }
+
+    /// The entry for `key`, fresh or not.
+    pub fn entry(&self, key: &TokenKey) -> Option<&CachedToken> {
         self.0
             .iter()
             .find(|(k, _)| k == key)
-            .and_then(|(_, token)| token.fresh(now_ms))
+            .map(|(_, token)| token)
     }
 
     /// Files `token` under `key`, replacing the one there.
@@ -215,6 +223,7 @@ mod tests {
             access_token: AccessToken::new(name.into()),
             received_at_ms: 0,
             expires_at_ms: 600_000,
+            dpop_bound: false,
         };
         cache.insert(two.clone(), token("two"));
         assert_eq!(

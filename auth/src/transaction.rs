@@ -65,6 +65,10 @@ pub struct Transaction {
     /// The request timeout of that configuration, in seconds.
     #[serde(default = "default_timeout_secs")]
     pub timeout_secs: u32,
+    /// The code is redeemed with a DPoP proof (RFC 9449): `dpop` was on and the
+    /// provider accepts ES256 proofs.
+    #[serde(default)]
+    pub dpop: bool,
     /// The provider endpoints the callback needs, as known when the login started:
     /// the callback redeems the code without waiting for discovery again.
     pub provider: CallbackEndpoints,
@@ -177,6 +181,7 @@ pub(crate) mod tests {
             silent: false,
             leeway_secs: 60,
             timeout_secs: 20,
+            dpop: false,
             provider: CallbackEndpoints {
                 token_endpoint: "https://idp.example/oauth/token".into(),
                 jwks_uri: "https://idp.example/.well-known/jwks.json".into(),

@@ -5,13 +5,15 @@
 use std::cell::RefCell;
 
 use super::crypto::verify_signature;
+use super::http::HttpResponse;
 use super::pending_login::{Finished, Landing};
 use super::task::Task;
-use super::{clock, http, locks, navigation, provider, random, refresh_store, storage};
+use super::{clock, dpop, http, locks, navigation, provider, random, refresh_store, storage};
 use crate::authorize::begin_login;
 use crate::callback::{CallbackError, CallbackResponse};
 use crate::config::{AuthConfig, RefreshTokenStorage};
 use crate::discovery::MetadataError;
+use crate::dpop::token_endpoint_wants_nonce;
 use crate::error::{AuthError, BrowserError};
 use crate::id_token::claims::{validate_id_token, ClaimsCheck, IdTokenClaims};
 use crate::id_token::jwks::Jwks;
@@ -81,7 +83,7 @@ pub async fn complete_login(
         Task::spawn(async move { provider::jwks(&uri, false).await })
     };
     let body = authorization_code_body(&transaction, &code);
-    let answer = http::post_form(&endpoints.token_endpoint, body).await?;
+    let answer = token_request(names, &endpoints.token_endpoint, body, transaction.dpop).await?;
     let tokens = TokenResponse::parse(answer.status, &answer.body)?;
     let id_token = tokens.require_id_token()?.clone();
     let claims = verify_id_token(
@@ -107,6 +109,44 @@ pub async fn complete_login(
             },
         },
     ))
+}
+
+/// True when token requests to this provider carry DPoP proofs: `dpop` is on and the
+/// provider accepts ES256 proofs.
+pub fn uses_dpop(config: &AuthConfig, metadata: &crate::discovery::ProviderMetadata) -> bool {
+    config.dpop && crate::dpop::supported(&metadata.dpop_signing_alg_values_supported)
+}
+
+/// Sends a token request to `endpoint`: with a DPoP proof signed with the app's key
+/// when `dpop`, and once more with the server's nonce when it asks for one (RFC 9449
+/// section 8).
+///
+/// # Errors
+/// A failed request, or a key or proof that could not be made.
+async fn token_request(
+    names: &StorageNames,
+    endpoint: &str,
+    body: String,
+    dpop: bool,
+) -> Result<HttpResponse, AuthError> {
+    if !dpop {
+        return Ok(http::post_form(endpoint, body, None).await?);
+    }
+    let key = dpop::key(names).await?;
+    let mut answered_nonce = false;
+    loop {
+        let proof = dpop::proof_for(&key, "POST", endpoint, None).await?;
+        let answer = http::post_form(endpoint, body.clone(), Some(&proof)).await?;
+        if let Some(nonce) = &answer.dpop_nonce {
+            dpop::remember_nonce(endpoint, nonce);
+        }
+        let wants_nonce = token_endpoint_wants_nonce(answer.status, &answer.body);
+        if wants_nonce && answer.dpop_nonce.is_some() && !answered_nonce {
+            answered_nonce = true;
+            continue;
+        }
+        return Ok(answer);
+    }
 }
 
 /// Verifies an ID token: its signature with the provider's key (fetching the key set
@@ -205,9 +245,11 @@ async fn refresh_locked(
         scope: String::new(),
         ..TokenKey::default_for(config)
     };
-    let answer = http::post_form(
+    let answer = token_request(
+        &StorageNames::new(&config.storage_prefix),
         &metadata.token_endpoint,
         refresh_body_for(config, &refresh_token, &session_api),
+        uses_dpop(config, &metadata),
     )
     .await?;
     let answer = match read_refresh_answer(answer.status, &answer.body, refresh_token) {
@@ -253,7 +295,9 @@ pub async fn token_for(config: &AuthConfig, key: &TokenKey) -> Result<TokenRespo
             .ok_or(AuthError::SessionEnded)?;
         let metadata = provider::metadata(&config).await?;
         let body = refresh_body_for(&config, &refresh_token, &key);
-        let answer = http::post_form(&metadata.token_endpoint, body).await?;
+        let names = StorageNames::new(&config.storage_prefix);
+        let dpop = uses_dpop(&config, &metadata);
+        let answer = token_request(&names, &metadata.token_endpoint, body, dpop).await?;
         match read_refresh_answer(answer.status, &answer.body, refresh_token) {
             Ok(answer) => {
                 store_refresh_token(&config, Some(&answer.keep)).await;
@@ -306,6 +350,8 @@ pub async fn end_refresh_token(config: &AuthConfig, revoke: bool) -> Result<(), 
         if let (true, Some(token)) = (revoke, token) {
             revoke_refresh_token(config, &token).await;
         }
+        // The DPoP key goes with the session (after the revocation, which needs none).
+        dpop::forget(&StorageNames::new(&config.storage_prefix)).await;
         Ok(())
     })
     .await
@@ -322,7 +368,7 @@ async fn revoke_refresh_token(config: &AuthConfig, token: &RefreshToken) {
     else {
         return;
     };
-    let _ = http::post_form(&endpoint, revocation_body(&config.client_id, token)).await;
+    let _ = http::post_form(&endpoint, revocation_body(&config.client_id, token), None).await;
 }
 
 /// Where signing out sends the browser, for `id_token`'s user (the core decides).

@@ -40,6 +40,8 @@ pub struct HttpResponse {
     /// The `WWW-Authenticate` header, when the server sent one and let the page read
     /// it (CORS `Access-Control-Expose-Headers`).
     pub www_authenticate: Option<String>,
+    /// The `DPoP-Nonce` header (RFC 9449), likewise.
+    pub dpop_nonce: Option<String>,
 }
 
 fn origin(url: &str) -> String {
@@ -86,6 +88,7 @@ async fn send(
         return Err(BrowserError::TooLarge(origin(url)));
     }
     let www_authenticate = response.headers().get("www-authenticate");
+    let dpop_nonce = response.headers().get("dpop-nonce");
     let body = read_capped(&response, cap)
         .await
         .map_err(|error| error.unwrap_or_else(|| failure(url, &signal)))?;
@@ -93,6 +96,7 @@ async fn send(
         status,
         body,
         www_authenticate,
+        dpop_nonce,
     })
 }
 
@@ -141,7 +145,8 @@ pub async fn get(
     send(url, request, None, cap).await
 }
 
-/// Calls an API: `method` on `url` with `Authorization: Bearer`, and `body` with its
+/// Calls an API: `method` on `url` with the access token (`Authorization: Bearer`, or
+/// `Authorization: DPoP` with the `DPoP` proof when one is given), and `body` with its
 /// content type when given; without cookies; reads at most [`MAX_API_BYTES`].
 ///
 /// # Errors
@@ -150,6 +155,7 @@ pub async fn call(
     method: &str,
     url: &str,
     token: &AccessToken,
+    dpop_proof: Option<&str>,
     body: Option<(&str, String)>,
 ) -> Result<HttpResponse, BrowserError> {
     let mut request = match method {
@@ -159,8 +165,13 @@ pub async fn call(
         "DELETE" => Request::delete(url),
         _ => Request::get(url),
     }
-    .credentials(RequestCredentials::Omit)
-    .header("Authorization", &format!("Bearer {}", token.secret()));
+    .credentials(RequestCredentials::Omit);
+    request = match dpop_proof {
+        Some(proof) => request
+            .header("Authorization", &format!("DPoP {}", token.secret()))
+            .header("DPoP", proof),
+        None => request.header("Authorization", &format!("Bearer {}", token.secret())),
+    };
     let text = match body {
         Some((content_type, text)) => {
             request = request.header("Content-Type", content_type);
@@ -171,15 +182,23 @@ pub async fn call(
     send(url, request, text, MAX_API_BYTES).await
 }
 
-/// POSTs a form-encoded body (a token request), without cookies; reads at most
+/// POSTs a form-encoded body (a token request), without cookies, with a DPoP proof
+/// when given; reads at most
 /// [`MAX_RESPONSE_BYTES`] of the answer.
 ///
 /// # Errors
 /// [`BrowserError::Network`] or [`BrowserError::Timeout`] when no answer arrives,
 /// [`BrowserError::TooLarge`] past the cap.
-pub async fn post_form(url: &str, body: String) -> Result<HttpResponse, BrowserError> {
-    let request = Request::post(url)
+pub async fn post_form(
+    url: &str,
+    body: String,
+    dpop_proof: Option<&str>,
+) -> Result<HttpResponse, BrowserError> {
+    let mut request = Request::post(url)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .credentials(RequestCredentials::Omit);
+    if let Some(proof) = dpop_proof {
+        request = request.header("DPoP", proof);
+    }
     send(url, request, Some(body), MAX_RESPONSE_BYTES).await
 }

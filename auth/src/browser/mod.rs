@@ -5,9 +5,11 @@
 pub(crate) mod broadcast;
 pub(crate) mod clock;
 pub(crate) mod crypto;
+pub(crate) mod dpop;
 pub(crate) mod flow;
 pub(crate) mod hint;
 pub(crate) mod http;
+pub(crate) mod idb;
 pub(crate) mod locks;
 pub(crate) mod navigation;
 pub(crate) mod pending_login;

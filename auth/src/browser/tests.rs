@@ -77,6 +77,7 @@ fn transaction(state: &str) -> Transaction {
         silent: false,
         leeway_secs: 60,
         timeout_secs: 20,
+        dpop: false,
         provider: CallbackEndpoints {
             token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
             jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),

@@ -14,7 +14,8 @@ use super::Auth;
 use crate::browser::http::{self, HttpResponse};
 use crate::browser::pending_login::Finished;
 use crate::browser::task::SharedTask;
-use crate::browser::{clock, flow, navigation, silent};
+use crate::browser::{clock, dpop, flow, navigation, silent};
+use crate::dpop::resource_wants_nonce;
 use crate::error::AuthError;
 use crate::return_to::ReturnTo;
 use crate::secret::AccessToken;
@@ -193,6 +194,7 @@ impl Auth {
                     access_token: session.access_token,
                     received_at_ms: session.received_at_ms,
                     expires_at_ms: session.expires_at_ms,
+                    dpop_bound: session.dpop_bound,
                 }),
             },
             Finished::SignedOutQuietly(_) => Err(AuthError::SessionEnded),
@@ -232,7 +234,7 @@ impl Auth {
     pub async fn call_api(&self, request: ApiRequest) -> Result<HttpResponse, AuthError> {
         let key = TokenKey::of(&self.config.get_value(), &request.token);
         let token = self.access_token_for(&request.token).await?;
-        let response = self.send(&request, &token).await?;
+        let response = self.send(&request, &key, &token).await?;
         match after_api_answer(
             response.status,
             response.www_authenticate.as_deref(),
@@ -244,7 +246,7 @@ impl Auth {
             ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {}
         }
         let retried = match self.renewed_token_for(&request.token, &key).await {
-            Ok(token) => self.send(&request, &token).await?,
+            Ok(token) => self.send(&request, &key, &token).await?,
             Err(AuthError::Unauthorized) => {
                 self.sign_out_locally(Some(AuthError::Unauthorized));
                 return Err(AuthError::Unauthorized);
@@ -266,16 +268,62 @@ impl Auth {
         }
     }
 
+    /// Sends `request` with `token`: as a bearer token, or, for a DPoP-bound token,
+    /// with a proof (`ath`, the API's nonce), sent once more with the API's new nonce
+    /// when it asks for one (RFC 9449 section 9).
     async fn send(
         &self,
         request: &ApiRequest,
+        key: &TokenKey,
         token: &AccessToken,
     ) -> Result<HttpResponse, AuthError> {
         let body = request
             .body
             .as_ref()
             .map(|(content_type, text)| (content_type.as_str(), text.clone()));
-        Ok(http::call(request.method.as_str(), &request.url, token, body).await?)
+        let method = request.method.as_str();
+        if !self.dpop_bound(key) {
+            return Ok(http::call(method, &request.url, token, None, body).await?);
+        }
+        let dpop_key = dpop::key(&self.names()).await?;
+        let mut answered_nonce = false;
+        loop {
+            let proof =
+                dpop::proof_for(&dpop_key, method, &request.url, Some(token.secret())).await?;
+            let response =
+                http::call(method, &request.url, token, Some(&proof), body.clone()).await?;
+            if let Some(nonce) = &response.dpop_nonce {
+                dpop::remember_nonce(&request.url, nonce);
+            }
+            let wants_nonce =
+                resource_wants_nonce(response.status, response.www_authenticate.as_deref());
+            if wants_nonce && response.dpop_nonce.is_some() && !answered_nonce {
+                answered_nonce = true;
+                continue;
+            }
+            return Ok(response);
+        }
+    }
+
+    /// The RFC 7638 thumbprint of the key this browser's tokens are bound to (DPoP,
+    /// RFC 9449), while the session's token is bound to one: the `jkt` the provider
+    /// and the APIs check.
+    pub async fn dpop_thumbprint(&self) -> Option<String> {
+        if !self.session()?.dpop_bound {
+            return None;
+        }
+        let key = dpop::key(&self.names()).await.ok()?;
+        Some(dpop::thumbprint(&key))
+    }
+
+    /// True when the token for `key` is bound to this browser's DPoP key.
+    fn dpop_bound(&self, key: &TokenKey) -> bool {
+        if *key == TokenKey::default_for(&self.config.get_value()) {
+            self.session().is_some_and(|s| s.dpop_bound)
+        } else {
+            self.tokens
+                .with_value(|cache| cache.entry(key).is_some_and(|t| t.dpop_bound))
+        }
     }
 
     /// GETs `url` with the configured API's access token (see [`Auth::call_api`]).

@@ -472,6 +472,7 @@ impl Auth {
                 access_token: session.access_token.clone(),
                 received_at_ms: session.received_at_ms,
                 expires_at_ms: session.expires_at_ms,
+                dpop_bound: session.dpop_bound,
             };
             self.tokens.update_value(|cache| cache.insert(key, token));
             session.expires_at_ms = session.received_at_ms;

@@ -1,0 +1,154 @@
+//! DPoP in the browser: the key pair (WebCrypto ECDSA P-256; the private key cannot
+//! be exported, not even by this code) kept in IndexedDB as a `CryptoKey`, so a reload
+//! and the callback after a redirect keep the same key; proofs signed with it; and the
+//! servers' nonces. The claims and rules are the core's (`crate::dpop`).
+//!
+//! Races: two calls at once that find no key both make one and the last write wins;
+//! tokens are bound at the token endpoint, under the refresh lock, to the key read
+//! there, and the key is made before the login leaves for the provider.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, SubtleCrypto};
+
+use super::{clock, idb};
+use crate::dpop::{proof, signing_input, DpopError, Nonces, ProofFor, PublicJwk};
+use crate::names::StorageNames;
+
+const STORE: &str = "keys";
+const KEY: &str = "dpop";
+
+/// The browser's DPoP key: the private half (unexportable) and the public JWK.
+#[derive(Clone)]
+pub struct DpopKey {
+    private: CryptoKey,
+    public: PublicJwk,
+}
+
+thread_local! {
+    /// The key of this page, once read or made, with the database it lives in.
+    static CURRENT: RefCell<Option<(String, DpopKey)>> = const { RefCell::new(None) };
+    /// The servers' latest nonces.
+    static NONCES: RefCell<Nonces> = RefCell::new(Nonces::default());
+}
+
+fn subtle() -> Result<SubtleCrypto, DpopError> {
+    Ok(web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .ok_or(DpopError::Crypto)?
+        .subtle())
+}
+
+fn object(json: &str) -> Result<Object, DpopError> {
+    JSON::parse(json)
+        .ok()
+        .and_then(|v| v.dyn_into::<Object>().ok())
+        .ok_or(DpopError::Crypto)
+}
+
+async fn settle(promise: Result<js_sys::Promise, JsValue>) -> Result<JsValue, DpopError> {
+    JsFuture::from(promise.map_err(|_| DpopError::Crypto)?)
+        .await
+        .map_err(|_| DpopError::Crypto)
+}
+
+/// The key of `names`' app: this page's, the one kept in IndexedDB, or a new one
+/// (kept there at once).
+///
+/// # Errors
+/// [`DpopError`] when WebCrypto or IndexedDB fail.
+pub async fn key(names: &StorageNames) -> Result<DpopKey, DpopError> {
+    let database = names.dpop_database();
+    let cached = CURRENT.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(db, _)| *db == database)
+            .map(|(_, key)| key.clone())
+    });
+    if let Some(key) = cached {
+        return Ok(key);
+    }
+    let pair = match idb::get(&database, STORE, KEY).await {
+        Some(pair) => pair,
+        None => {
+            let usages = Array::of1(&"sign".into());
+            let algorithm = object(r#"{"name":"ECDSA","namedCurve":"P-256"}"#)?;
+            // `false`: the private key can never leave WebCrypto.
+            let pair =
+                settle(subtle()?.generate_key_with_object(&algorithm, false, &usages)).await?;
+            if !idb::put(&database, STORE, KEY, &pair).await {
+                return Err(DpopError::Crypto);
+            }
+            pair
+        }
+    };
+    let part = |name: &str| -> Result<CryptoKey, DpopError> {
+        Reflect::get(&pair, &name.into())
+            .ok()
+            .and_then(|k| k.dyn_into().ok())
+            .ok_or(DpopError::BadKey)
+    };
+    let (private, public) = (part("privateKey")?, part("publicKey")?);
+    let exported = settle(subtle()?.export_key("jwk", &public)).await?;
+    let jwk = JSON::stringify(&exported)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or(DpopError::BadKey)?;
+    let key = DpopKey {
+        private,
+        public: PublicJwk::from_json(&jwk)?,
+    };
+    CURRENT.with(|c| *c.borrow_mut() = Some((database, key.clone())));
+    Ok(key)
+}
+
+/// Removes the key of `names`' app (at sign-out) and every nonce.
+pub async fn forget(names: &StorageNames) {
+    CURRENT.with(|c| *c.borrow_mut() = None);
+    NONCES.with(|n| *n.borrow_mut() = Nonces::default());
+    idb::delete(&names.dpop_database(), STORE, KEY).await;
+}
+
+/// A proof for one request, with the server's latest nonce.
+///
+/// # Errors
+/// [`DpopError::Crypto`] when signing fails.
+pub async fn proof_for(
+    key: &DpopKey,
+    method: &str,
+    url: &str,
+    access_token: Option<&str>,
+) -> Result<String, DpopError> {
+    let nonce = NONCES.with(|n| n.borrow().for_url(url).map(str::to_owned));
+    let mut jti = [0u8; 16];
+    getrandom::fill(&mut jti).map_err(|_| DpopError::Crypto)?;
+    let input = signing_input(
+        &key.public,
+        &ProofFor {
+            method,
+            url,
+            access_token,
+            nonce: nonce.as_deref(),
+        },
+        &crate::pkce::base64url(&jti),
+        clock::now_secs(),
+    );
+    let algorithm = object(r#"{"name":"ECDSA","hash":"SHA-256"}"#)?;
+    let signature =
+        settle(subtle()?.sign_with_object_and_u8_array(&algorithm, &key.private, input.as_bytes()))
+            .await?;
+    Ok(proof(&input, &Uint8Array::new(&signature).to_vec()))
+}
+
+/// Keeps the nonce a server sent (`DPoP-Nonce`) for its next proofs.
+pub fn remember_nonce(url: &str, nonce: &str) {
+    NONCES.with(|n| n.borrow_mut().remember(url, nonce));
+}
+
+/// The public key's RFC 7638 thumbprint (what the provider binds tokens to).
+pub fn thumbprint(key: &DpopKey) -> String {
+    key.public.thumbprint()
+}
