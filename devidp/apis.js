@@ -11,6 +11,14 @@
 //
 // Access tokens stay opaque (so /userinfo takes them too, as Auth0's do); the API an
 // access token is for and the user's `acr` travel as its extra claims.
+//
+// A DPoP-bound access token (RFC 9449: the provider bound it to a key, `jkt`) is taken
+// only as `Authorization: DPoP` with a proof signed by that key, for this request
+// (htm, htu, ath), fresh (iat), never seen before (jti), with the API's current
+// nonce: without one the API answers `use_dpop_nonce` and a new `DPoP-Nonce`.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
 
 export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 export const PASSWORD_ACR = 'urn:leptos-pkce:password';
@@ -25,7 +33,43 @@ const json = (res, status, body, headers = {}) => {
   res.end(JSON.stringify(body));
 };
 
-export function createApis({ provider, corsHeaders }) {
+export function createApis({ provider, corsHeaders, issuer }) {
+  // The APIs' DPoP nonce, renewed every five minutes (the last one still taken).
+  let nonces = [randomBytes(16).toString('base64url')];
+  setInterval(() => { nonces = [randomBytes(16).toString('base64url'), nonces[0]]; }, 300_000).unref();
+  const seenJti = new Map();
+
+  // Checks the DPoP proof of a request made with `accessToken`; the error to answer,
+  // or null when the proof holds.
+  async function dpopError(req, url, value, accessToken) {
+    const proof = req.headers.dpop;
+    if (!(req.headers.authorization || '').startsWith('DPoP ') || typeof proof !== 'string') {
+      return 'invalid_token';
+    }
+    let verified;
+    try {
+      verified = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256'] });
+    } catch {
+      return 'invalid_dpop_proof';
+    }
+    const { payload, protectedHeader } = verified;
+    const htu = new URL(url.pathname, issuer).href;
+    const ath = createHash('sha256').update(value).digest('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    if (payload.htm !== req.method || payload.htu !== htu || payload.ath !== ath
+      || typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > 60
+      || typeof payload.jti !== 'string' || seenJti.has(payload.jti)) {
+      return 'invalid_dpop_proof';
+    }
+    if (await calculateJwkThumbprint(protectedHeader.jwk) !== accessToken.jkt) {
+      return 'invalid_token';
+    }
+    if (!nonces.includes(payload.nonce)) return 'use_dpop_nonce';
+    seenJti.set(payload.jti, now);
+    for (const [jti, at] of seenJti) if (now - at > 120) seenJti.delete(jti);
+    return null;
+  }
+
   // What each authorization asked for, by its PKCE challenge (unique per login), read
   // again when its code is redeemed; and each grant's own audience, for refresh grants
   // that name none.
@@ -85,9 +129,9 @@ export function createApis({ provider, corsHeaders }) {
 
   const withCors = (req, extra = {}) => ({
     ...corsHeaders(req),
-    'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
     'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
-    'Access-Control-Expose-Headers': 'WWW-Authenticate',
+    'Access-Control-Expose-Headers': 'WWW-Authenticate, DPoP-Nonce',
     ...extra,
   });
 
@@ -111,18 +155,35 @@ export function createApis({ provider, corsHeaders }) {
       res.end();
       return true;
     }
-    const value = (req.headers.authorization || '').match(/^Bearer (\S+)$/)?.[1];
+    const value = (req.headers.authorization || '').match(/^(?:Bearer|DPoP) (\S+)$/)?.[1];
     const accessToken = value && await provider.AccessToken.find(value);
     if (!accessToken) {
       json(res, 401, { error: 'invalid_token' }, { ...cors, 'WWW-Authenticate': 'Bearer error="invalid_token"' });
       return true;
     }
+    if (accessToken.jkt) {
+      const error = await dpopError(req, url, value, accessToken);
+      if (error) {
+        json(res, 401, { error }, {
+          ...cors,
+          'WWW-Authenticate': `DPoP error="${error}", algs="ES256"`,
+          'DPoP-Nonce': nonces[0],
+        });
+        return true;
+      }
+    } else if (!(req.headers.authorization || '').startsWith('Bearer ')) {
+      json(res, 401, { error: 'invalid_token' }, { ...cors, 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      return true;
+    }
+    // What the API saw, for the app to show: whether the token was bound, and to what.
+    const binding = { token_type: accessToken.jkt ? 'DPoP' : 'Bearer', cnf_jkt: accessToken.jkt || null };
     if (isPrivate) {
       json(res, 200, {
         message: 'Hello from the private API',
         sub: accessToken.accountId,
         client_id: accessToken.clientId,
         scope: accessToken.scope,
+        ...binding,
       }, cors);
       return true;
     }
@@ -158,6 +219,7 @@ export function createApis({ provider, corsHeaders }) {
       audience,
       sub: accessToken.accountId,
       acr: accessToken.extra?.acr || null,
+      ...binding,
       ...(api.name === 'Notes' ? { notes: mine } : { invoices: [{ id: 'inv_1', total: '12.00 EUR' }] }),
     }, cors);
     return true;

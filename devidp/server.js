@@ -7,7 +7,7 @@
 //   DEVIDP_PORT                 port on 127.0.0.1 (4000)
 //   DEVIDP_APP_ORIGINS          comma-separated app origins allowed as redirect targets
 //                               (127.0.0.1:8080 and localhost:8080 for development,
-//                               127.0.0.1:8090, 8091, 8093, 8094, 8096, localhost:8095 for
+//                               127.0.0.1:8090, 8091, 8093, 8094, 8096, 8097, localhost:8095 for
 //                               the end-to-end tests); on each, `/callback`,
 //                               `/silent-callback.html` and the example app's
 //                               `/example/auth/callback`
@@ -39,7 +39,7 @@ const PORT = Number(env.DEVIDP_PORT || 4000);
 const HOST = '127.0.0.1';
 const ISSUER = `http://${HOST}:${PORT}/`;
 const APP_ORIGINS = (env.DEVIDP_APP_ORIGINS
-  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091,http://127.0.0.1:8093,http://127.0.0.1:8094,http://localhost:8095,http://127.0.0.1:8096')
+  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091,http://127.0.0.1:8093,http://127.0.0.1:8094,http://localhost:8095,http://127.0.0.1:8096,http://127.0.0.1:8097')
   .split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
 const seconds = (name, fallback) => Number(env[name] || fallback);
 const TOKEN_DELAY_MS = Number(env.DEVIDP_TOKEN_DELAY_MS || 0);
@@ -147,6 +147,10 @@ const configuration = {
       async logoutSource(ctx, form) { ctx.body = logoutPage(form); },
     },
     revocation: { enabled: true },
+    // DPoP (RFC 9449) with server nonces: a client that sends proofs gets tokens bound
+    // to its key (refresh tokens too, the client being public), and must answer
+    // use_dpop_nonce. Clients without proofs get bearer tokens as before.
+    dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
   },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   renderError(ctx, out) {
@@ -157,7 +161,7 @@ const configuration = {
 };
 
 const provider = new Provider(ISSUER, configuration);
-const apis = createApis({ provider, corsHeaders });
+const apis = createApis({ provider, corsHeaders, issuer: ISSUER });
 // Logins waiting for their second factor: interaction uid → account.
 const awaitingOtp = new Map();
 const oidc = provider.callback();

@@ -57,6 +57,15 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Page object for the app that binds its tokens to a DPoP key.
+    pub fn dpop(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.dpop_app,
+            client_id: &env.client_id,
+        }
+    }
+
     /// Page object for the app whose config.json a test rewrites (see
     /// [`crate::switch::ConfigSwitch`]).
     pub fn switchable(browser: &'a Browser, env: &'a Env) -> Self {

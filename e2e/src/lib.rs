@@ -12,7 +12,8 @@
 //! (that generic provider, http://127.0.0.1:4001), `E2E_CROSS_SITE_APP_URL` (the app on
 //! another site than the provider, http://localhost:8095), `E2E_SWITCH_APP_URL` (the
 //! same app, whose config.json at `E2E_SWITCH_CONFIG` a test rewrites while a user signs
-//! in, http://127.0.0.1:8096; target/e2e/dist-switch/config.json),
+//! in, http://127.0.0.1:8096; target/e2e/dist-switch/config.json), `E2E_DPOP_APP_URL`
+//! (the same app with `dpop` on and `indexed_db`, http://127.0.0.1:8097),
 //! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_CHROMIUM` (/usr/bin/chromium),
 //! `E2E_CLIENT_ID` (spa-dev, the app's client at the provider),
 //! `E2E_USER`/`E2E_PASSWORD`/`E2E_USER_NAME`/`E2E_USER_EMAIL` (the local user ada),
@@ -20,6 +21,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod outside;
 pub mod provider;
 pub mod refreshes;
 pub mod switch;
@@ -43,6 +45,8 @@ pub struct Env {
     pub generic_idp: String,
     /// The app opened on another site than the provider (`localhost`).
     pub cross_site_app: String,
+    /// The app that binds its tokens to a DPoP key (refresh token in IndexedDB).
+    pub dpop_app: String,
     /// The app whose configuration a test changes between sign-in and callback.
     pub switch_app: String,
     /// That app's config.json on disk.
@@ -89,6 +93,9 @@ impl Env {
                 .trim_end_matches('/')
                 .into(),
             cross_site_app: var("E2E_CROSS_SITE_APP_URL", "http://localhost:8095")
+                .trim_end_matches('/')
+                .into(),
+            dpop_app: var("E2E_DPOP_APP_URL", "http://127.0.0.1:8097")
                 .trim_end_matches('/')
                 .into(),
             switch_app: var("E2E_SWITCH_APP_URL", "http://127.0.0.1:8096")

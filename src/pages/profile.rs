@@ -42,7 +42,22 @@ fn TokenStatus() -> impl IntoView {
             let _ = auth.renew().await;
         })
     };
+    // DPoP: the key the tokens are bound to (read once the session is known).
+    let bound_to = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if auth.access_token_expires_at().get().is_some() {
+            leptos::task::spawn_local(async move {
+                bound_to.set(auth.dpop_thumbprint().await);
+            });
+        }
+    });
     view! {
+        {move || bound_to.get().map(|jkt| view! {
+            <p class="token-status">
+                "Tokens bound to this browser's key (DPoP), thumbprint "
+                <code data-testid="dpop-jkt">{jkt}</code>
+            </p>
+        })}
         {move || auth.access_token_expires_at().get().map(|ms| {
             let at = js_sys::Date::new(&(ms as f64).into()).to_iso_string().as_string();
             view! {

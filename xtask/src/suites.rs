@@ -25,6 +25,8 @@ const CROSS_SITE_APP_PORT: u16 = 8095;
 /// The same build, whose `config.json` a test may rewrite while a user is signing in
 /// (a deployment between sign-in and callback).
 const SWITCH_APP_PORT: u16 = 8096;
+/// The same build with DPoP on and the refresh token in IndexedDB.
+const DPOP_APP_PORT: u16 = 8097;
 pub const CHROMEDRIVER_PORT: u16 = 9515;
 
 /// Passed and failed tests of one suite.
@@ -186,6 +188,10 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
                 format!("http://127.0.0.1:{SWITCH_APP_PORT}"),
             )
             .env("E2E_SWITCH_CONFIG", switch_config_path())
+            .env(
+                "E2E_DPOP_APP_URL",
+                format!("http://127.0.0.1:{DPOP_APP_PORT}"),
+            )
             .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
             .env(
                 "E2E_WEBDRIVER",
@@ -373,6 +379,7 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             .with_provider(&generic_idp),
             Site::new(CROSS_SITE_APP_PORT, root().join("dist")),
             Site::new(SWITCH_APP_PORT, dist_variant(&work, "switch", NO_EDIT)?),
+            Site::new(DPOP_APP_PORT, dist_variant(&work, "dpop", DPOP_CONFIG)?),
         ],
         "",
     )?;
@@ -442,6 +449,12 @@ const PERSISTENT_CONFIG: (&str, &str) = (
 const FAULTS_CONFIG: (&str, &str) = (
     r#""refresh_token_storage": "memory""#,
     r#""refresh_token_storage": "memory", "token_endpoint": "http://127.0.0.1:4000/faults/token", "userinfo_endpoint": "http://127.0.0.1:4000/faults/userinfo", "jwks_uri": "http://127.0.0.1:4000/faults/jwks", "http_timeout_secs": 5"#,
+);
+
+/// config.json edit for the app that binds its tokens to a DPoP key.
+const DPOP_CONFIG: (&str, &str) = (
+    r#""refresh_token_storage": "memory""#,
+    r#""refresh_token_storage": "indexed_db", "dpop": true"#,
 );
 
 /// config.json as built, for a site whose test edits it.

@@ -5,6 +5,7 @@
 mod apis;
 mod attacks;
 mod deployments;
+mod dpop;
 mod library;
 mod popup;
 mod session;

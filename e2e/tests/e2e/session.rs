@@ -336,7 +336,7 @@ async fn two_signed_in_tabs(
 
 /// The refresh token the app keeps in IndexedDB (`null` when there is none); it is
 /// stored with the issuer and client it belongs to.
-async fn stored_refresh_token(
+pub(crate) async fn stored_refresh_token(
     browser: &e2e::browser::Browser,
     database: &str,
 ) -> serde_json::Value {
