@@ -23,11 +23,20 @@ const WASM_OPT_ARGS: [&str; 7] = [
 
 /// Builds both apps, serves them with nginx, and runs the measuring binary.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let runs = match args {
-        [] => "20".to_owned(),
-        [flag, n] if flag == "--runs" && n.parse::<u32>().is_ok_and(|n| n > 0) => n.clone(),
-        _ => return Err("usage: cargo xtask bench [--runs N]".into()),
-    };
+    let usage = || "usage: cargo xtask bench [--runs N] [--dpop]".to_owned();
+    let mut runs = "20".to_owned();
+    let mut dpop = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--runs" => match rest.next() {
+                Some(n) if n.parse::<u32>().is_ok_and(|n| n > 0) => runs.clone_from(n),
+                _ => return Err(usage()),
+            },
+            "--dpop" => dpop = true,
+            _ => return Err(usage()),
+        }
+    }
     setup::for_bench()?;
     suites::build_release()?;
     let baseline = root().join("bench/baseline");
@@ -44,9 +53,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
          gzip on;\n  gzip_types application/javascript;\n  location / {{ try_files $uri /index.html; }}\n}}\n",
         baseline.join("dist").display()
     );
+    // With --dpop, the same build with `dpop` on: every token request carries a proof
+    // (and the provider's first answer is a nonce challenge).
+    let ours = if dpop {
+        suites::dist_variant(&work, "bench-dpop", suites::DPOP_ONLY)?
+    } else {
+        root().join("dist")
+    };
     let config = suites::nginx_config(
         &work,
-        &[suites::Site::new(OURS_PORT, root().join("dist"))],
+        &[suites::Site::new(OURS_PORT, ours.clone())],
         &baseline_site,
     )?;
     let _nginx = suites::start_nginx(&work, &config, BASELINE_PORT)?;
@@ -60,7 +76,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "BENCH_BASELINE_URL",
             format!("http://127.0.0.1:{BASELINE_PORT}"),
         )
-        .env("BENCH_OURS_DIST", root().join("dist"))
+        .env("BENCH_OURS_DIST", ours)
         .env("BENCH_BASELINE_DIST", baseline.join("dist"))
         .env(
             "BENCH_SPA_JS",

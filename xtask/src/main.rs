@@ -3,7 +3,8 @@
 //! - `cargo xtask dev`: set up, then run the local provider and `trunk serve`.
 //! - `cargo xtask test`: set up, then run every suite (native, browser, end-to-end).
 //! - `cargo xtask e2e [FILTER…]`: only the end-to-end suite (after a release build).
-//! - `cargo xtask bench [--runs N]`: sizes and sign-in timings beside auth0-react.
+//! - `cargo xtask bench [--runs N] [--dpop]`: sizes and sign-in timings beside auth0-react
+//!   (with `--dpop`, the app binds its tokens with DPoP).
 //! - `cargo xtask fuzz [--seconds N]`: every fuzz target for N seconds (60).
 //! - `cargo xtask build`: set up, then build the release `dist/`.
 //! - `cargo xtask setup [--all]`: only install what is missing.
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
         Some("setup") if args.get(1).map(String::as_str) == Some("--all") => setup::for_tests(),
         Some("setup") => setup::for_build(),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | bench [--runs N] | fuzz [--seconds N] | build | setup [--all]>");
+            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | bench [--runs N] [--dpop] | fuzz [--seconds N] | build | setup [--all]>");
             return ExitCode::from(2);
         }
     };

@@ -457,6 +457,12 @@ const DPOP_CONFIG: (&str, &str) = (
     r#""refresh_token_storage": "indexed_db", "dpop": true"#,
 );
 
+/// config.json edit that turns DPoP on and nothing else (the bench's `--dpop`).
+pub const DPOP_ONLY: (&str, &str) = (
+    r#""refresh_token_storage": "memory""#,
+    r#""refresh_token_storage": "memory", "dpop": true"#,
+);
+
 /// config.json as built, for a site whose test edits it.
 const NO_EDIT: (&str, &str) = ("", "");
 
@@ -467,7 +473,7 @@ fn switch_config_path() -> PathBuf {
 
 /// A copy of `dist/` under `target/e2e/dist-NAME` with one edit to its config.json
 /// (none for [`NO_EDIT`]).
-fn dist_variant(
+pub fn dist_variant(
     work: &std::path::Path,
     name: &str,
     (from, to): (&str, &str),

@@ -24,7 +24,8 @@ thread_local! {
 }
 
 /// The metadata if already known: discovered earlier on this page, or Auth0's
-/// documented paths for an Auth0 `domain` (known without asking).
+/// documented paths for an Auth0 `domain` (known without asking) — except with
+/// `dpop` on, where only discovery says whether the provider takes proofs.
 pub fn known_metadata(config: &AuthConfig) -> Option<ProviderMetadata> {
     let discovered = DISCOVERY.with(|d| {
         d.borrow()
@@ -33,9 +34,7 @@ pub fn known_metadata(config: &AuthConfig) -> Option<ProviderMetadata> {
             .and_then(Result::ok)
     });
     discovered.or_else(|| {
-        config
-            .is_auth0()
-            .then(|| ProviderMetadata::auth0_paths(config))
+        (config.is_auth0() && !config.dpop).then(|| ProviderMetadata::auth0_paths(config))
     })
 }
 
