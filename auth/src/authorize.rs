@@ -30,8 +30,19 @@ pub struct AuthorizeRequest {
     pub url: String,
 }
 
+/// Where a login's answer is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnsweredIn {
+    /// The whole page, at `redirect_uri`.
+    Page,
+    /// A popup window, at `silent_redirect_uri`: the static page that hands the
+    /// answer to the window that opened the popup.
+    Popup,
+}
+
 /// Builds a login from the configuration, the provider's metadata, the caller's
-/// options, fresh randomness and the current time (milliseconds since the Unix epoch).
+/// options, fresh randomness and the current time (milliseconds since the Unix epoch),
+/// answered in the page or in a popup.
 ///
 /// # Errors
 /// [`LoginOptionsError`] for a reserved extra parameter or an oversized app state.
@@ -39,40 +50,20 @@ pub fn begin_login(
     config: &AuthConfig,
     provider: &ProviderMetadata,
     options: LoginOptions,
+    answered_in: AnsweredIn,
     randomness: &LoginRandomness,
     now_ms: u64,
 ) -> Result<AuthorizeRequest, LoginOptionsError> {
     options.check()?;
+    let redirect_uri = match answered_in {
+        AnsweredIn::Page => &config.redirect_uri,
+        AnsweredIn::Popup => &config.silent_redirect_uri,
+    };
     Ok(build(
         config,
         provider,
         options,
-        &config.redirect_uri,
-        false,
-        randomness,
-        now_ms,
-    ))
-}
-
-/// Builds a login answered in a popup window: everything of [`begin_login`], but the
-/// provider sends its answer to `silent_redirect_uri`, the static page that hands it
-/// to the window that opened the popup.
-///
-/// # Errors
-/// As [`begin_login`].
-pub fn begin_popup_login(
-    config: &AuthConfig,
-    provider: &ProviderMetadata,
-    options: LoginOptions,
-    randomness: &LoginRandomness,
-    now_ms: u64,
-) -> Result<AuthorizeRequest, LoginOptionsError> {
-    options.check()?;
-    Ok(build(
-        config,
-        provider,
-        options,
-        &config.silent_redirect_uri,
+        redirect_uri,
         false,
         randomness,
         now_ms,
@@ -286,6 +277,7 @@ mod tests {
             &config(),
             &provider(),
             LoginOptions::default(),
+            AnsweredIn::Page,
             &RANDOMNESS,
             7,
         )
@@ -299,6 +291,7 @@ mod tests {
             &config(),
             &provider(),
             LoginOptions::default(),
+            AnsweredIn::Page,
             &RANDOMNESS,
             1_000,
         )
@@ -353,7 +346,15 @@ mod tests {
             acr_values: Some("urn:strong".into()),
             ..LoginOptions::default()
         };
-        let request = begin_popup_login(&config(), &provider(), options, &RANDOMNESS, 0).unwrap();
+        let request = begin_login(
+            &config(),
+            &provider(),
+            options,
+            AnsweredIn::Popup,
+            &RANDOMNESS,
+            0,
+        )
+        .unwrap();
         let q = query_of(&request.url);
         assert_eq!(
             q.get("redirect_uri"),
@@ -378,7 +379,15 @@ mod tests {
             ..LoginOptions::default()
         };
         assert_eq!(
-            begin_login(&config(), &provider(), options, &RANDOMNESS, 0).err(),
+            begin_login(
+                &config(),
+                &provider(),
+                options,
+                AnsweredIn::Page,
+                &RANDOMNESS,
+                0
+            )
+            .err(),
             Some(LoginOptionsError::ReservedParameter("state"))
         );
     }
@@ -401,7 +410,15 @@ mod tests {
             extra_params: vec![("ext-campaign".into(), "spring & summer".into())],
             app_state: Some(serde_json::json!({"draft": {"amount": 12}})),
         };
-        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0).unwrap();
+        let request = begin_login(
+            &config(),
+            &provider(),
+            options,
+            AnsweredIn::Page,
+            &RANDOMNESS,
+            0,
+        )
+        .unwrap();
         let q = query_of(&request.url);
         assert_eq!(
             q.get("acr_values"),
@@ -443,9 +460,16 @@ mod tests {
             ..LoginOptions::default()
         };
         let q = query_of(
-            &begin_login(&config, &provider(), options, &RANDOMNESS, 0)
-                .unwrap()
-                .url,
+            &begin_login(
+                &config,
+                &provider(),
+                options,
+                AnsweredIn::Page,
+                &RANDOMNESS,
+                0,
+            )
+            .unwrap()
+            .url,
         );
         assert_eq!(q.get("audience"), Some("https://api.example"));
         assert_eq!(q.get("connection"), None);
@@ -457,7 +481,15 @@ mod tests {
             connection: Some("x&redirect_uri=https://evil.example".into()),
             ..LoginOptions::default()
         };
-        let request = begin_login(&config(), &provider(), options, &RANDOMNESS, 0).unwrap();
+        let request = begin_login(
+            &config(),
+            &provider(),
+            options,
+            AnsweredIn::Page,
+            &RANDOMNESS,
+            0,
+        )
+        .unwrap();
         assert!(request
             .url
             .starts_with("https://tenant.auth0.com/authorize?"));

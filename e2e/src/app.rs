@@ -197,6 +197,15 @@ impl<'a> App<'a> {
         self.browser.click("[data-testid=renew]").await;
     }
 
+    /// Renews on the profile and waits until it shows the new token's expiry.
+    pub async fn renew_and_wait(&self) {
+        let before = self.token_expiry().await;
+        self.renew().await;
+        self.browser
+            .wait_for_text_change("[data-testid=token-expiry]", &before)
+            .await;
+    }
+
     /// Follows a header navigation link (client-side, the session stays in memory).
     pub async fn nav(&self, label: &str) {
         let links = self

@@ -217,6 +217,21 @@ impl Browser {
         previous
     }
 
+    /// How many requests this page made to URLs ending in `suffix` (its resource
+    /// timing entries: fetches, frames, scripts).
+    pub async fn requests_to(&self, suffix: &str) -> u64 {
+        self.client
+            .execute(
+                "return performance.getEntriesByType('resource')
+                   .filter(e => e.name.endsWith(arguments[0])).length;",
+                vec![suffix.into()],
+            )
+            .await
+            .expect("resource entries")
+            .as_u64()
+            .expect("a count")
+    }
+
     /// Waits for a window other than `current` (a popup) and switches to it.
     pub async fn switch_to_new_window(&self, current: &fantoccini::wd::WindowHandle) {
         let deadline = std::time::Instant::now() + WAIT;

@@ -9,7 +9,7 @@ use super::http::HttpResponse;
 use super::pending_login::{Finished, Landing};
 use super::task::Task;
 use super::{clock, dpop, http, locks, navigation, provider, random, refresh_store, storage};
-use crate::authorize::begin_login;
+use crate::authorize::{begin_login, AnsweredIn, AuthorizeRequest};
 use crate::callback::{CallbackError, CallbackResponse};
 use crate::config::{AuthConfig, RefreshTokenStorage};
 use crate::discovery::MetadataError;
@@ -35,6 +35,24 @@ use crate::token_request::{refresh_body_for, TokenKey, TokenRequest};
 /// An [`AuthError`] if the provider is unknown or the browser fails; nothing is
 /// left stored then.
 pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(), AuthError> {
+    let (names, request) = store_login(config, options, AnsweredIn::Page).await?;
+    navigation::assign(&request.url).map_err(|e| {
+        storage::clear_transactions(&names);
+        e.into()
+    })
+}
+
+/// Builds a login answered `answered_in` the page or a popup and stores its
+/// transaction; the caller sends the browser to its URL.
+///
+/// # Errors
+/// An [`AuthError`] if the provider is unknown, the options are refused or the
+/// browser fails; nothing is stored then.
+pub async fn store_login(
+    config: &AuthConfig,
+    options: LoginOptions,
+    answered_in: AnsweredIn,
+) -> Result<(StorageNames, AuthorizeRequest), AuthError> {
     let metadata = match provider::known_metadata(config) {
         Some(metadata) => metadata,
         None => provider::metadata(config).await?,
@@ -43,15 +61,13 @@ pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(
         config,
         &metadata,
         options,
+        answered_in,
         &random::login_randomness()?,
         clock::now_ms(),
     )?;
     let names = StorageNames::new(&config.storage_prefix);
     storage::save_transaction(&names, &request.transaction)?;
-    navigation::assign(&request.url).map_err(|e| {
-        storage::clear_transactions(&names);
-        e.into()
-    })
+    Ok((names, request))
 }
 
 /// Finishes a login from the parsed callback answer: the core checks it against its

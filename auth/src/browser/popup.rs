@@ -16,13 +16,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Window};
 
 use super::pending_login::Finished;
-use super::{clock, flow, provider, random, storage};
-use crate::authorize::begin_popup_login;
+use super::{clock, flow, storage};
+use crate::authorize::AnsweredIn;
 use crate::callback::CallbackResponse;
 use crate::config::AuthConfig;
 use crate::error::AuthError;
 use crate::login_options::LoginOptions;
-use crate::names::StorageNames;
 use crate::silent::MESSAGE_TYPE;
 
 /// How often the wait checks whether the user closed the popup.
@@ -57,23 +56,7 @@ pub async fn login(
     options: LoginOptions,
     popup: Window,
 ) -> Result<Finished, AuthError> {
-    let started = async {
-        let metadata = match provider::known_metadata(config) {
-            Some(metadata) => metadata,
-            None => provider::metadata(config).await?,
-        };
-        let request = begin_popup_login(
-            config,
-            &metadata,
-            options,
-            &random::login_randomness()?,
-            clock::now_ms(),
-        )?;
-        let names = StorageNames::new(&config.storage_prefix);
-        storage::save_transaction(&names, &request.transaction)?;
-        Ok::<_, AuthError>((names, request))
-    };
-    let (names, request) = match started.await {
+    let (names, request) = match flow::store_login(config, options, AnsweredIn::Popup).await {
         Ok(started) => started,
         Err(error) => {
             let _ = popup.close();

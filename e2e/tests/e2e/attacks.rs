@@ -219,18 +219,6 @@ async fn unspent_code(env: &Env, user: &str, password: &str) -> (String, String)
     answer
 }
 
-/// Token requests the current page has made.
-async fn token_requests_of_this_page(browser: &Browser) -> u64 {
-    browser
-        .eval(
-            "return performance.getEntriesByType('resource')
-               .filter(e => e.name.includes('/oauth/token')).length;",
-        )
-        .await
-        .as_u64()
-        .expect("a count")
-}
-
 /// Redeems `code` from the page with the Appendix B verifier; the HTTP status.
 async fn redeem(browser: &Browser, env: &Env, app: &App<'_>, code: &str) -> u64 {
     let body = format!(
@@ -271,7 +259,7 @@ async fn a_callback_from_another_issuer_or_without_the_promised_iss_is_refused()
         .await;
         let error = app.callback_error().await;
         assert!(error.contains("came from another provider"), "{error}");
-        assert_eq!(token_requests_of_this_page(&browser).await, 0);
+        assert_eq!(browser.requests_to("/oauth/token").await, 0);
         // Refused before the code was spent: it still redeems (at the provider, with
         // its own verifier) after the app said no.
         assert_eq!(
@@ -289,7 +277,7 @@ async fn a_callback_from_another_issuer_or_without_the_promised_iss_is_refused()
             error.contains("does not say which provider sent it"),
             "{error}"
         );
-        assert_eq!(token_requests_of_this_page(&browser).await, 0);
+        assert_eq!(browser.requests_to("/oauth/token").await, 0);
         assert_eq!(
             redeem(&browser, &env, &app, &code).await,
             200,
@@ -525,13 +513,7 @@ async fn an_unknown_kid_fetches_the_key_set_once_more_then_refuses() {
         // The callback page's own requests: the key set the login started with, then
         // once more for the unknown kid (the provider may have rotated its keys), and
         // no third time.
-        let fetches = browser
-            .eval(
-                "return performance.getEntriesByType('resource')
-                   .filter(e => e.name.endsWith('/faults/jwks')).length;",
-            )
-            .await;
-        assert_eq!(fetches, serde_json::json!(2));
+        assert_eq!(browser.requests_to("/faults/jwks").await, 2);
     })
     .await;
 }
@@ -548,13 +530,7 @@ async fn login_succeeding_despite(browser: &Browser, env: &Env, kind: &str) -> u
         .await;
     let (name, _) = app.profile().await;
     assert!(!name.is_empty(), "{kind}: signed in");
-    let fetches = browser
-        .eval(
-            "return performance.getEntriesByType('resource')
-               .filter(e => e.name.endsWith('/faults/jwks')).length;",
-        )
-        .await;
-    fetches.as_u64().expect("a count")
+    browser.requests_to("/faults/jwks").await
 }
 
 /// OpenID Foundation `oidcc-client-test-kid-absent-single-jwks`: a token that names no

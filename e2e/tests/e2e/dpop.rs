@@ -27,18 +27,6 @@ async fn thumbprint(browser: &Browser) -> String {
     jkt
 }
 
-/// Token endpoint requests the current page made.
-async fn token_requests(browser: &Browser) -> u64 {
-    browser
-        .eval(
-            "return performance.getEntriesByType('resource')
-               .filter(e => e.name.endsWith('/oauth/token')).length;",
-        )
-        .await
-        .as_u64()
-        .expect("a count")
-}
-
 #[tokio::test]
 async fn sign_in_renewal_and_api_calls_are_bound_to_the_browsers_key() {
     with_browser(|browser, env| async move {
@@ -46,7 +34,7 @@ async fn sign_in_renewal_and_api_calls_are_bound_to_the_browsers_key() {
         sign_in_to(&app, &browser, &env).await;
         // The callback answered the provider's nonce challenge: two token requests.
         assert_eq!(
-            token_requests(&browser).await,
+            browser.requests_to("/oauth/token").await,
             2,
             "use_dpop_nonce answered once"
         );
@@ -69,11 +57,7 @@ async fn sign_in_renewal_and_api_calls_are_bound_to_the_browsers_key() {
         assert!(browser.text_of(notes).await.contains(&jkt));
         // A renewal keeps the binding.
         app.nav("Profile").await;
-        let before = app.token_expiry().await;
-        app.renew().await;
-        browser
-            .wait_for_text_change("[data-testid=token-expiry]", &before)
-            .await;
+        app.renew_and_wait().await;
         assert_eq!(thumbprint(&browser).await, jkt);
     })
     .await;
@@ -130,11 +114,7 @@ async fn tokens_copied_out_of_the_browser_are_refused_outside_it() {
         }
         // The browser, which holds the key, still can.
         app.nav("Profile").await;
-        let before = app.token_expiry().await;
-        app.renew().await;
-        browser
-            .wait_for_text_change("[data-testid=token-expiry]", &before)
-            .await;
+        app.renew_and_wait().await;
     })
     .await;
 }

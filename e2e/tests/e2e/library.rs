@@ -132,11 +132,7 @@ async fn a_local_sign_out_revokes_the_refresh_token_at_the_provider() {
         let app = App::generic(&browser, &env);
         sign_in_to_generic(&app, &ProviderPages::generic(&browser, &env)).await;
         browser.eval(WATCH_REFRESHES).await;
-        let before = app.token_expiry().await;
-        app.renew().await;
-        browser
-            .wait_for_text_change("[data-testid=token-expiry]", &before)
-            .await;
+        app.renew_and_wait().await;
         let (_, handed_out) = watched_refreshes(&browser).await;
         let [token] = handed_out.as_slice() else {
             panic!("one rotated refresh token expected, saw {handed_out:?}");
