@@ -66,6 +66,10 @@ pub async fn store_login(
         clock::now_ms(),
     )?;
     let names = StorageNames::new(&config.storage_prefix);
+    if request.transaction.dpop {
+        // Made now, not at the callback: the code exchange there finds it ready.
+        dpop::key(&names).await?;
+    }
     storage::save_transaction(&names, &request.transaction)?;
     Ok((names, request))
 }
@@ -79,7 +83,18 @@ pub async fn store_login(
 ///
 /// # Errors
 /// The first [`AuthError`]; nothing is kept then.
-pub async fn complete_login(
+///
+/// Boxed: the callback, the silent sign-in and the popup each await it, and one
+/// compiled state machine serves all three (measured: see the size note below).
+pub fn complete_login(
+    names: &StorageNames,
+    answer: Result<CallbackResponse, CallbackError>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Finished, AuthError>>>> {
+    let names = names.clone();
+    Box::pin(async move { finish_code_exchange(&names, answer).await })
+}
+
+async fn finish_code_exchange(
     names: &StorageNames,
     answer: Result<CallbackResponse, CallbackError>,
 ) -> Result<Finished, AuthError> {

@@ -62,7 +62,19 @@ fn failure(url: &str, signal: &AbortSignal) -> BrowserError {
 /// to `cap` bytes: an answer that says it is larger is refused before its body is
 /// read, and one that turns out larger is cut off there (a hostile server could
 /// otherwise stream hundreds of megabytes within the timeout).
-async fn send(
+fn send(
+    url: &str,
+    request: RequestBuilder,
+    body: Option<String>,
+    cap: usize,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<HttpResponse, BrowserError>>>> {
+    // Boxed: every request of the library goes through here, and one compiled state
+    // machine serves them all instead of a copy inlined into each caller.
+    let url = url.to_owned();
+    Box::pin(async move { send_now(&url, request, body, cap).await })
+}
+
+async fn send_now(
     url: &str,
     request: RequestBuilder,
     body: Option<String>,

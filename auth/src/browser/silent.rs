@@ -34,7 +34,18 @@ pub async fn in_iframe(config: &AuthConfig, return_to: ReturnTo) -> Result<Finis
 ///
 /// # Errors
 /// As [`in_iframe`].
-pub async fn in_iframe_for(
+pub fn in_iframe_for(
+    config: &AuthConfig,
+    return_to: ReturnTo,
+    api: Option<&TokenKey>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Finished, AuthError>>>> {
+    // Boxed: awaited by the sign-in at start, renewals and other APIs' tokens; one
+    // compiled state machine serves them all.
+    let (config, api) = (config.clone(), api.cloned());
+    Box::pin(async move { silent_sign_in(&config, return_to, api.as_ref()).await })
+}
+
+async fn silent_sign_in(
     config: &AuthConfig,
     return_to: ReturnTo,
     api: Option<&TokenKey>,

@@ -278,6 +278,8 @@ fn wasm_split(csv: &Path) -> Option<BTreeMap<String, u64>> {
 }
 
 const OTHER: &str = "other (unnamed, or no crate in the name)";
+/// The auth library's group, printed again beside auth0-spa-js.
+const LIBRARY: &str = "auth library (auth/, leptos-pkce-auth)";
 
 fn group(symbol: &str) -> &'static str {
     if symbol.starts_with("data segment") {
@@ -304,7 +306,7 @@ fn group_of_path(s: &str) -> Option<&'static str> {
     let crate_name = s.split("::").next().unwrap_or("");
     let crate_name = crate_name.split('[').next().unwrap_or(crate_name);
     Some(if s.starts_with("leptos_pkce_auth") {
-        "auth library (auth/, leptos-pkce-auth)"
+        LIBRARY
     } else if s.starts_with("leptos_pkce") {
         "app UI (pages, components)"
     } else if matches!(
@@ -505,6 +507,12 @@ fn print_report(
                 kb((share * wasm_brotli as f64) as u64)
             );
         }
+        let library = split.get(LIBRARY).copied().unwrap_or(0) as f64 / sum as f64;
+        println!(
+            "\nthe auth library alone: ~{} brotli (its share of the wasm), beside auth0-spa-js's {}",
+            kb((library * wasm_brotli as f64) as u64),
+            kb(spa_js.2)
+        );
     }
 }
 
