@@ -108,3 +108,40 @@ async fn a_popup_closed_by_the_user_is_a_clear_error() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_answer_posted_by_the_providers_page_is_ignored() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        let main = browser.client.window().await.expect("main window");
+        browser.click(POPUP_BUTTON).await;
+        browser.switch_to_new_window(&main).await;
+        let provider = ProviderPages::new(&browser, &env);
+        provider.login_heading().await;
+        // Script on another origin (here the provider's page in the popup) posts an
+        // answer of the expected shape to the app: only this origin is heard.
+        let posted = browser
+            .eval(
+                "window.opener.postMessage({ type: 'leptos-pkce-silent-callback',
+                   query: '?code=forged&state=forged' }, '*');
+                 return window.location.origin;",
+            )
+            .await;
+        assert_eq!(
+            posted,
+            serde_json::json!(env.idp),
+            "posted from the provider's origin"
+        );
+        provider.sign_in_and_allow(&env.user, &env.password).await;
+        browser
+            .client
+            .switch_to_window(main)
+            .await
+            .expect("back to the app");
+        // Had the forged answer been taken, the login would have failed on its state.
+        assert_eq!(app.header_user().await, env.user_name);
+        assert!(!browser.exists("[data-testid=popup-error]").await);
+    })
+    .await;
+}
