@@ -23,16 +23,6 @@ pub fn authorization_code_body(transaction: &Transaction, code: &AuthorizationCo
     ])
 }
 
-/// The form-encoded body that spends a refresh token for new tokens (RFC 6749
-/// section 6). With rotation the answer carries the next refresh token.
-pub fn refresh_token_body(client_id: &str, refresh_token: &RefreshToken) -> String {
-    form::encode_pairs([
-        ("grant_type", "refresh_token"),
-        ("client_id", client_id),
-        ("refresh_token", refresh_token.secret()),
-    ])
-}
-
 /// The body that revokes a refresh token (RFC 7009 section 2.1; a public client
 /// names itself with `client_id`).
 pub fn revocation_body(client_id: &str, refresh_token: &RefreshToken) -> String {
@@ -196,35 +186,15 @@ impl TokenResponse {
 mod tests {
     use super::*;
     use crate::form::QueryParams;
-    use crate::return_to::ReturnTo;
-    use crate::secret::{CodeVerifier, Nonce, State};
+    use crate::secret::CodeVerifier;
 
     #[test]
     fn request_body_is_form_encoded() {
         let tx = Transaction {
-            state: State::new("s".into()),
             code_verifier: CodeVerifier::new("v-._~".into()),
-            nonce: Nonce::new("n".into()),
             client_id: "spa dev".into(),
-            issuer: "http://127.0.0.1:4000/".into(),
             redirect_uri: "http://127.0.0.1:8080/callback".into(),
-            return_to: ReturnTo::home(),
-            created_at: 0,
-            max_age: None,
-            organization: None,
-            acr_values: None,
-            audience: None,
-            scope: None,
-            app_state: None,
-            silent: false,
-            leeway_secs: 60,
-            timeout_secs: 20,
-            dpop: false,
-            provider: crate::transaction::CallbackEndpoints {
-                token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
-                jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
-                iss_parameter_supported: false,
-            },
+            ..crate::transaction::tests::transaction()
         };
         let body = authorization_code_body(&tx, &AuthorizationCode::new("a/b+c".into()));
         assert_eq!(
@@ -238,14 +208,6 @@ mod tests {
             params.get("state"),
             None,
             "state is not sent to the token endpoint"
-        );
-    }
-
-    #[test]
-    fn refresh_body_is_form_encoded() {
-        assert_eq!(
-            refresh_token_body("spa-dev", &RefreshToken::new("r/t+1".into())),
-            "grant_type=refresh_token&client_id=spa-dev&refresh_token=r%2Ft%2B1"
         );
     }
 

@@ -62,7 +62,8 @@ impl TokenKey {
     }
 }
 
-/// The refresh grant for `key`: names the audience (as `audience` or `resource`, per
+/// The form-encoded body that spends a refresh token for new tokens (RFC 6749
+/// section 6) for `key`: names the audience (as `audience` or `resource`, per
 /// the configuration) and the scope, so the provider issues a token for that API.
 pub fn refresh_body_for(
     config: &AuthConfig,
@@ -189,6 +190,23 @@ mod tests {
         assert_ne!(
             TokenKey::of(&config, &TokenRequest::for_audience("https://api/two")),
             default
+        );
+    }
+
+    #[test]
+    fn refresh_body_is_form_encoded() {
+        let config = AuthConfig::from_json(
+            r#"{"domain":"t.auth0.com","client_id":"spa-dev"}"#,
+            "https://app.example",
+        )
+        .unwrap();
+        let no_api = TokenKey {
+            audience: String::new(),
+            scope: String::new(),
+        };
+        assert_eq!(
+            refresh_body_for(&config, &RefreshToken::new("r/t+1".into()), &no_api),
+            "grant_type=refresh_token&client_id=spa-dev&refresh_token=r%2Ft%2B1"
         );
     }
 
