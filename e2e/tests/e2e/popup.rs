@@ -4,11 +4,22 @@
 use std::time::Duration;
 
 use e2e::app::App;
+use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
+use fantoccini::wd::WindowHandle;
 
 use crate::with_browser;
 
 const POPUP_BUTTON: &str = "[data-testid=sign-in-popup]";
+
+/// Clicks "Sign in with a pop-up" (a real click: a user gesture) and switches to the
+/// popup; returns the app's window.
+async fn open_popup(browser: &Browser) -> WindowHandle {
+    let main = browser.client.window().await.expect("main window");
+    browser.click(POPUP_BUTTON).await;
+    browser.switch_to_new_window(&main).await;
+    main
+}
 
 #[tokio::test]
 async fn a_popup_login_signs_in_and_the_page_keeps_its_state() {
@@ -19,9 +30,7 @@ async fn a_popup_login_signs_in_and_the_page_keeps_its_state() {
         browser
             .eval("window.keptState = 'half-filled form'; return null;")
             .await;
-        let main = browser.client.window().await.expect("main window");
-        browser.click(POPUP_BUTTON).await;
-        browser.switch_to_new_window(&main).await;
+        let main = open_popup(&browser).await;
         ProviderPages::new(&browser, &env)
             .sign_in_and_allow(&env.user, &env.password)
             .await;
@@ -80,9 +89,7 @@ async fn a_popup_closed_by_the_user_is_a_clear_error() {
     with_browser(|browser, env| async move {
         let app = App::new(&browser, &env);
         app.open("/").await;
-        let main = browser.client.window().await.expect("main window");
-        browser.click(POPUP_BUTTON).await;
-        browser.switch_to_new_window(&main).await;
+        let main = open_popup(&browser).await;
         ProviderPages::new(&browser, &env).login_heading().await;
         browser
             .client
@@ -114,9 +121,7 @@ async fn an_answer_posted_by_the_providers_page_is_ignored() {
     with_browser(|browser, env| async move {
         let app = App::new(&browser, &env);
         app.open("/").await;
-        let main = browser.client.window().await.expect("main window");
-        browser.click(POPUP_BUTTON).await;
-        browser.switch_to_new_window(&main).await;
+        let main = open_popup(&browser).await;
         let provider = ProviderPages::new(&browser, &env);
         provider.login_heading().await;
         // Script on another origin (here the provider's page in the popup) posts an
