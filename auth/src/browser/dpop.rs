@@ -14,8 +14,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
 
+use std::future::Future;
+
+use super::http::HttpResponse;
 use super::{clock, idb};
 use crate::dpop::{proof, signing_input, DpopError, Nonces, ProofFor, PublicJwk};
+use crate::error::{AuthError, BrowserError};
 use crate::names::StorageNames;
 
 const STORE: &str = "keys";
@@ -143,9 +147,37 @@ pub async fn proof_for(
     Ok(proof(&input, &Uint8Array::new(&signature).to_vec()))
 }
 
-/// Keeps the nonce a server sent (`DPoP-Nonce`) for its next proofs.
-pub fn remember_nonce(url: &str, nonce: &str) {
-    NONCES.with(|n| n.borrow_mut().remember(url, nonce));
+/// Sends a request with a proof (`send` gets the proof), keeps the nonce the server
+/// answers with, and sends once more, with that nonce, when `wants_nonce` says the
+/// answer asks for one (RFC 9449 sections 8 and 9).
+///
+/// # Errors
+/// A key or proof that could not be made, or the request's own failure.
+pub async fn send_with_proof<Send, Sent>(
+    key: &DpopKey,
+    method: &str,
+    url: &str,
+    access_token: Option<&str>,
+    wants_nonce: impl Fn(&HttpResponse) -> bool,
+    send: Send,
+) -> Result<HttpResponse, AuthError>
+where
+    Send: Fn(String) -> Sent,
+    Sent: Future<Output = Result<HttpResponse, BrowserError>>,
+{
+    let mut answered_nonce = false;
+    loop {
+        let proof = proof_for(key, method, url, access_token).await?;
+        let answer = send(proof).await?;
+        if let Some(nonce) = &answer.dpop_nonce {
+            NONCES.with(|n| n.borrow_mut().remember(url, nonce));
+        }
+        if wants_nonce(&answer) && answer.dpop_nonce.is_some() && !answered_nonce {
+            answered_nonce = true;
+            continue;
+        }
+        return Ok(answer);
+    }
 }
 
 /// The public key's RFC 7638 thumbprint (what the provider binds tokens to).

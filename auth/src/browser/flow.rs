@@ -164,20 +164,18 @@ async fn token_request(
         return Ok(http::post_form(endpoint, body, None).await?);
     }
     let key = dpop::key(names).await?;
-    let mut answered_nonce = false;
-    loop {
-        let proof = dpop::proof_for(&key, "POST", endpoint, None).await?;
-        let answer = http::post_form(endpoint, body.clone(), Some(&proof)).await?;
-        if let Some(nonce) = &answer.dpop_nonce {
-            dpop::remember_nonce(endpoint, nonce);
-        }
-        let wants_nonce = token_endpoint_wants_nonce(answer.status, &answer.body);
-        if wants_nonce && answer.dpop_nonce.is_some() && !answered_nonce {
-            answered_nonce = true;
-            continue;
-        }
-        return Ok(answer);
-    }
+    dpop::send_with_proof(
+        &key,
+        "POST",
+        endpoint,
+        None,
+        |answer| token_endpoint_wants_nonce(answer.status, &answer.body),
+        |proof| {
+            let body = body.clone();
+            async move { http::post_form(endpoint, body, Some(&proof)).await }
+        },
+    )
+    .await
 }
 
 /// Verifies an ID token: its signature with the provider's key (fetching the key set

@@ -286,23 +286,18 @@ impl Auth {
             return Ok(http::call(method, &request.url, token, None, body).await?);
         }
         let dpop_key = dpop::key(&self.names()).await?;
-        let mut answered_nonce = false;
-        loop {
-            let proof =
-                dpop::proof_for(&dpop_key, method, &request.url, Some(token.secret())).await?;
-            let response =
-                http::call(method, &request.url, token, Some(&proof), body.clone()).await?;
-            if let Some(nonce) = &response.dpop_nonce {
-                dpop::remember_nonce(&request.url, nonce);
-            }
-            let wants_nonce =
-                resource_wants_nonce(response.status, response.www_authenticate.as_deref());
-            if wants_nonce && response.dpop_nonce.is_some() && !answered_nonce {
-                answered_nonce = true;
-                continue;
-            }
-            return Ok(response);
-        }
+        dpop::send_with_proof(
+            &dpop_key,
+            method,
+            &request.url,
+            Some(token.secret()),
+            |answer| resource_wants_nonce(answer.status, answer.www_authenticate.as_deref()),
+            |proof| {
+                let body = body.clone();
+                async move { http::call(method, &request.url, token, Some(&proof), body).await }
+            },
+        )
+        .await
     }
 
     /// The RFC 7638 thumbprint of the key this browser's tokens are bound to (DPoP,
