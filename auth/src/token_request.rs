@@ -5,6 +5,7 @@
 use super::config::{AudienceParam, AuthConfig};
 use super::form;
 use super::secret::{AccessToken, RefreshToken};
+use super::session::Session;
 use super::token::TokenResponse;
 
 /// Which access token a caller wants: for which API and with which scope. `None`
@@ -109,6 +110,16 @@ impl CachedToken {
             received_at_ms: now_ms,
             expires_at_ms: now_ms.saturating_add(tokens.expires_in.saturating_mul(1000)),
             dpop_bound: !tokens.is_bearer(),
+        }
+    }
+
+    /// The access token of a session (a login for this API).
+    pub fn from_session(session: &Session) -> Self {
+        Self {
+            access_token: session.access_token.clone(),
+            received_at_ms: session.received_at_ms,
+            expires_at_ms: session.expires_at_ms,
+            dpop_bound: session.dpop_bound,
         }
     }
 

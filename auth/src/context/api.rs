@@ -190,12 +190,7 @@ impl Auth {
                 Some(current) if current.claims.sub != session.claims.sub => {
                     Err(AuthError::SubjectChanged)
                 }
-                _ => Ok(CachedToken {
-                    access_token: session.access_token,
-                    received_at_ms: session.received_at_ms,
-                    expires_at_ms: session.expires_at_ms,
-                    dpop_bound: session.dpop_bound,
-                }),
+                _ => Ok(CachedToken::from_session(&session)),
             },
             Finished::SignedOutQuietly(_) => Err(AuthError::SessionEnded),
         }

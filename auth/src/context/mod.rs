@@ -468,12 +468,7 @@ impl Auth {
     ) -> Session {
         let key = TokenKey::of(config, api);
         if key != TokenKey::default_for(config) {
-            let token = CachedToken {
-                access_token: session.access_token.clone(),
-                received_at_ms: session.received_at_ms,
-                expires_at_ms: session.expires_at_ms,
-                dpop_bound: session.dpop_bound,
-            };
+            let token = CachedToken::from_session(&session);
             self.tokens.update_value(|cache| cache.insert(key, token));
             session.expires_at_ms = session.received_at_ms;
         }
