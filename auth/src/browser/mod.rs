@@ -2,6 +2,7 @@
 //! BroadcastChannel, randomness, the clock and the address bar. Thin on purpose: the
 //! decisions live in the protocol core. Private to the library.
 
+pub(crate) mod answer;
 pub(crate) mod broadcast;
 pub(crate) mod clock;
 pub(crate) mod crypto;

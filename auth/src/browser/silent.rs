@@ -3,12 +3,10 @@
 //! top-level redirect. The answer goes through the same checks as any login
 //! (`flow::complete_login`); the rules of when and how are in `crate::silent`.
 
-use js_sys::{Function, Object, Promise, Reflect};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlIFrameElement, MessageEvent};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlIFrameElement;
 
+use super::answer::{self, Outcome};
 use super::pending_login::Finished;
 use super::{clock, flow, navigation, provider, random, storage};
 use crate::authorize::{begin_silent_login, AuthorizeRequest, SilentVia};
@@ -17,7 +15,7 @@ use crate::config::AuthConfig;
 use crate::error::AuthError;
 use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
-use crate::silent::{IFRAME_TIMEOUT_MS, MESSAGE_TYPE};
+use crate::silent::IFRAME_TIMEOUT_MS;
 use crate::token_request::TokenKey;
 
 /// Signs in with `prompt=none` in a hidden iframe, coming back to `return_to`.
@@ -98,53 +96,27 @@ async fn store_silent_login(
     Ok((names, request))
 }
 
-/// Loads `url` in a hidden iframe and waits for the silent-callback page's message:
-/// from this origin, from that very frame, of the expected shape. `None` after
-/// [`IFRAME_TIMEOUT_MS`]. The frame is removed either way.
+/// Loads `url` in a hidden iframe and waits for the silent-callback page's message
+/// from that very frame (`answer::wait`). `None` after [`IFRAME_TIMEOUT_MS`]. The frame
+/// is removed either way.
 async fn frame_answer(url: &str) -> Option<String> {
-    let window = web_sys::window()?;
-    let document = window.document()?;
+    let document = web_sys::window()?.document()?;
     let frame: HtmlIFrameElement = document.create_element("iframe").ok()?.dyn_into().ok()?;
     let _ = frame.set_attribute("hidden", "");
     let _ = frame.set_attribute("aria-hidden", "true");
     let _ = frame.set_attribute("tabindex", "-1");
     frame.set_src(url);
-    let origin = window.location().origin().ok()?;
-    let listening = frame.clone();
-    let settle: std::rc::Rc<std::cell::RefCell<Option<Function>>> = Default::default();
-    let on_message = {
-        let settle = settle.clone();
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let from_frame = match (event.source(), listening.content_window()) {
-                (Some(source), Some(frame)) => Object::is(&source, &frame),
-                _ => false,
-            };
-            if event.origin() != origin || !from_frame {
-                return;
-            }
-            let data = event.data();
-            let field = |name: &str| Reflect::get(&data, &name.into()).ok();
-            let kind = field("type").and_then(|v| v.as_string());
-            let query = field("query").filter(JsValue::is_string);
-            if let (Some(MESSAGE_TYPE), Some(query)) = (kind.as_deref(), query) {
-                if let Some(resolve) = settle.borrow_mut().take() {
-                    let _ = resolve.call1(&JsValue::UNDEFINED, &query);
-                }
-            }
-        })
-    };
-    let answered = Promise::new(&mut |resolve: Function, _| {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            &resolve,
-            IFRAME_TIMEOUT_MS as i32,
-        );
-        *settle.borrow_mut() = Some(resolve);
-    });
-    let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
     document.body()?.append_child(&frame).ok()?;
-    let answer = JsFuture::from(answered).await.ok();
-    let _ =
-        window.remove_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    let listening = frame.clone();
+    let outcome = answer::wait(
+        move || listening.content_window(),
+        || false,
+        IFRAME_TIMEOUT_MS,
+    )
+    .await;
     frame.remove();
-    answer?.as_string()
+    match outcome {
+        Outcome::Answer(query) => Some(query),
+        Outcome::Closed | Outcome::TimedOut => None,
+    }
 }
