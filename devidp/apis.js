@@ -20,6 +20,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
 
+import { readText } from './body.js';
+
 export const MFA_ACR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 export const PASSWORD_ACR = 'urn:leptos-pkce:password';
 
@@ -136,11 +138,7 @@ export function createApis({ provider, corsHeaders, issuer }) {
   });
 
   async function readJson(req) {
-    let body = '';
-    for await (const chunk of req) {
-      body += chunk;
-      if (body.length > 10000) throw new Error('body too large');
-    }
+    const body = await readText(req, 'body');
     try { return JSON.parse(body); } catch { return undefined; }
   }
 

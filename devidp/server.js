@@ -32,6 +32,7 @@ import { Provider, errors } from 'oidc-provider';
 import { CONNECTIONS, findBySub, findUser } from './users.js';
 import { consentPage, loginPage, logoutPage, otpPage } from './pages.js';
 import { createApis, MFA_ACR, PASSWORD_ACR } from './apis.js';
+import { readText } from './body.js';
 import { createFaults } from './faults.js';
 
 const env = process.env;
@@ -177,12 +178,7 @@ provider.on('grant.success', (ctx) => {
 });
 
 async function readForm(req) {
-  let body = '';
-  for await (const chunk of req) {
-    body += chunk;
-    if (body.length > 10000) throw new Error('form too large');
-  }
-  return new URLSearchParams(body);
+  return new URLSearchParams(await readText(req, 'form'));
 }
 
 function html(res, status, body) {
