@@ -100,9 +100,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// its wasm and JS glue.
 fn build_floor(work: &Path) -> Result<PathBuf, String> {
     let mut cargo = command("cargo");
-    if release::nightly_available() {
-        release::for_size(&mut cargo);
-    }
+    release::for_size(&mut cargo, release::nightly_available());
     paths::run(cargo.args([
         "build",
         "--quiet",
