@@ -23,9 +23,10 @@ const WASM_OPT_ARGS: [&str; 7] = [
 
 /// Builds both apps, serves them with nginx, and runs the measuring binary.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let usage = || "usage: cargo xtask bench [--runs N] [--dpop]".to_owned();
+    let usage = || "usage: cargo xtask bench [--runs N] [--dpop] [--no-peers]".to_owned();
     let mut runs = "20".to_owned();
     let mut dpop = false;
+    let mut peers = true;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -34,6 +35,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 _ => return Err(usage()),
             },
             "--dpop" => dpop = true,
+            "--no-peers" => peers = false,
             _ => return Err(usage()),
         }
     }
@@ -45,6 +47,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let twiggy_csv = wasm_twiggy_csv(&work);
     let floor = build_floor(&work)?;
+    let peers = if peers { build_peers(&work) } else { Vec::new() };
 
     let origins = format!("http://127.0.0.1:{OURS_PORT},http://127.0.0.1:{BASELINE_PORT}");
     let _provider = suites::start_provider(&work, &[("DEVIDP_APP_ORIGINS", &origins)])?;
@@ -89,6 +92,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "E2E_WEBDRIVER",
             format!("http://127.0.0.1:{CHROMEDRIVER_PORT}"),
         );
+    if !peers.is_empty() {
+        bench.env("BENCH_PEERS", peers.join(";"));
+    }
     if let Some(csv) = twiggy_csv {
         bench.env("BENCH_TWIGGY_CSV", csv);
     }
@@ -113,6 +119,39 @@ fn build_floor(work: &Path) -> Result<PathBuf, String> {
     let out = work.join("floor");
     ship_like_trunk(&release_wasm("leptos-floor"), &out, false)?;
     Ok(out)
+}
+
+/// The Rust peers' reference apps (bench/peers: the smallest app that signs in with
+/// each), with `name=folder` of each one built, shipped like ours. Size only; a peer
+/// that does not build (offline, say: its crates come from crates.io) is left out
+/// with a warning, since it is a reference line, not a measurement of this app.
+fn build_peers(work: &Path) -> Vec<String> {
+    const PEERS: [(&str, &str); 1] = [("leptos_oidc2 0.11.0", "leptos_oidc2")];
+    let nightly = release::nightly_available();
+    let mut built = Vec::new();
+    for (label, folder) in PEERS {
+        let dir = root().join("bench/peers").join(folder);
+        let mut cargo = command("cargo");
+        release::for_size(&mut cargo, nightly)
+            .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown"])
+            .env("CARGO_TARGET_DIR", root().join("target/peers"))
+            .current_dir(&dir);
+        let package = format!("peer-{}", folder.replace('_', "-"));
+        let shipped = paths::run(&mut cargo).and_then(|()| {
+            let wasm = root().join(format!(
+                "target/peers/wasm32-unknown-unknown/release/{package}.wasm"
+            ));
+            ship_like_trunk(&wasm, &work.join("peers").join(folder), false)
+        });
+        match shipped {
+            Ok(module) => built.push(format!(
+                "{label}={}",
+                module.parent().unwrap_or(work).display()
+            )),
+            Err(why) => println!("\n==> bench: no {label} reference line: {why}"),
+        }
+    }
+    built
 }
 
 /// twiggy's size listing of the release module as shipped, but with its function

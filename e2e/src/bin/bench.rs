@@ -6,6 +6,7 @@
 //! Sign In button and on the profile name), so WebDriver's polling adds nothing.
 //! Environment: `BENCH_RUNS` (20), `BENCH_OURS_URL`, `BENCH_BASELINE_URL`,
 //! `BENCH_OURS_DIST`, `BENCH_BASELINE_DIST`, `BENCH_SPA_JS`, `BENCH_FLOOR_DIST`, `BENCH_TWIGGY_CSV`,
+//! `BENCH_PEERS` (`label=folder;…`: the Rust peers' reference apps, size only),
 //! `BENCH_OUT`, and the `E2E_*` variables of the test suite.
 
 use std::collections::BTreeMap;
@@ -63,6 +64,11 @@ async fn main() {
         "BENCH_SPA_JS",
         "bench/baseline/dist-spa-js/auth0-spa-js.min.js",
     )));
+    let peers: Vec<(String, FileSizes)> = var("BENCH_PEERS", "")
+        .split(';')
+        .filter_map(|peer| peer.split_once('='))
+        .map(|(label, dir)| (label.to_owned(), sizes(Path::new(dir))))
+        .collect();
 
     // The two apps take turns, so a slow spell of the machine hits both alike.
     let mut results: Vec<Runs> = targets.iter().map(|_| Runs::default()).collect();
@@ -80,8 +86,11 @@ async fn main() {
     print_report(
         &sizes_ours,
         &sizes_baseline,
-        spa_js,
-        &floor,
+        &References {
+            spa_js,
+            floor: &floor,
+            peers: &peers,
+        },
         &results,
         split.as_ref(),
         runs,
@@ -90,7 +99,9 @@ async fn main() {
         "runs": runs,
         "sizes": { "leptos-pkce": files_json(&sizes_ours), "auth0-react": files_json(&sizes_baseline),
                    "auth0-spa-js bundle": { "raw": spa_js.0, "gzip": spa_js.1, "brotli": spa_js.2 },
-                   "leptos floor": files_json(&floor) },
+                   "leptos floor": files_json(&floor),
+                   "rust peers": peers.iter().map(|(label, files)| (label.clone(), files_json(files)))
+                       .collect::<serde_json::Map<_, _>>() },
         "timings": targets.iter().zip(&results).map(|(t, r)| (t.name.to_string(), json!({
             "interactive_ms": r.interactive_ms, "callback_to_profile_ms": r.callback_ms,
             "serial_round_trips": r.serial_round_trips, "callback_requests": r.requests,
@@ -388,11 +399,20 @@ fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
 
+/// The reference lines printed beside the two apps.
+struct References<'a> {
+    /// The bare auth0-spa-js bundle: raw, gzip, brotli.
+    spa_js: (u64, u64, u64),
+    /// Leptos and its router alone.
+    floor: &'a FileSizes,
+    /// The Rust peers' smallest sign-in apps, by label.
+    peers: &'a [(String, FileSizes)],
+}
+
 fn print_report(
     ours: &FileSizes,
     baseline: &FileSizes,
-    spa_js: (u64, u64, u64),
-    floor: &FileSizes,
+    references: &References,
     timings: &[Runs],
     split: Option<&BTreeMap<String, u64>>,
     runs: usize,
@@ -425,17 +445,27 @@ fn print_report(
     }
     println!(
         "\nreference: bare auth0-spa-js bundle {} raw, {} gzip, {} brotli",
-        kb(spa_js.0),
-        kb(spa_js.1),
-        kb(spa_js.2)
+        kb(references.spa_js.0),
+        kb(references.spa_js.1),
+        kb(references.spa_js.2)
     );
-    let floor_total = total(floor);
+    let floor_total = total(references.floor);
     println!(
         "reference: Leptos + leptos_router alone (bench/floor, wasm + JS glue) {} raw, {} gzip, {} brotli",
         kb(floor_total.0),
         kb(floor_total.1),
         kb(floor_total.2)
     );
+    for (label, files) in references.peers {
+        let (raw, gzip, brotli) = total(files);
+        println!(
+            "reference: Rust peer {label} (bench/peers: the smallest app that signs in with it, \
+             wasm + JS glue, built like ours) {} raw, {} gzip, {} brotli",
+            kb(raw),
+            kb(gzip),
+            kb(brotli)
+        );
+    }
 
     let (ours_total, base_total) = (total(ours).2 as f64, total(baseline).2 as f64);
     println!("\nside by side ({runs} runs each; timings: median, p25–p75)");
@@ -511,7 +541,7 @@ fn print_report(
         println!(
             "\nthe auth library alone: ~{} brotli (its share of the wasm), beside auth0-spa-js's {}",
             kb((library * wasm_brotli as f64) as u64),
-            kb(spa_js.2)
+            kb(references.spa_js.2)
         );
     }
 }
