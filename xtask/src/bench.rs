@@ -47,7 +47,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let twiggy_csv = wasm_twiggy_csv(&work);
     let floor = build_floor(&work)?;
-    let peers = if peers { build_peers(&work) } else { Vec::new() };
+    let peers = if peers {
+        build_peers(&work)
+    } else {
+        Vec::new()
+    };
 
     let origins = format!("http://127.0.0.1:{OURS_PORT},http://127.0.0.1:{BASELINE_PORT}");
     let _provider = suites::start_provider(&work, &[("DEVIDP_APP_ORIGINS", &origins)])?;
@@ -133,7 +137,13 @@ fn build_peers(work: &Path) -> Vec<String> {
         let dir = root().join("bench/peers").join(folder);
         let mut cargo = command("cargo");
         release::for_size(&mut cargo, nightly)
-            .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown"])
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
             .env("CARGO_TARGET_DIR", root().join("target/peers"))
             .current_dir(&dir);
         let package = format!("peer-{}", folder.replace('_', "-"));

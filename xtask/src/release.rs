@@ -47,7 +47,10 @@ const ERASE_COMPONENTS: &str = "--cfg erase_components";
 /// wasm: erased components, and with `nightly`, std rebuilt for size.
 pub fn for_size(cmd: &mut Command, nightly: bool) -> &mut Command {
     if !nightly {
-        return cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", ERASE_COMPONENTS);
+        return cmd.env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            ERASE_COMPONENTS,
+        );
     }
     cmd.env("RUSTUP_TOOLCHAIN", NIGHTLY)
         .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
