@@ -49,7 +49,7 @@ pub fn HandleCallback(
     let ready = RwSignal::new(task.is_none());
     if let Some(task) = task {
         spawn_local(async move {
-            if let Some(return_to) = auth.finish_login(task.join().await).await {
+            if let Some(return_to) = auth.finish_login(task.join().await) {
                 let replace = NavigateOptions {
                     replace: true,
                     ..NavigateOptions::default()
