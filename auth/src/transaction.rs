@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::discovery::ProviderMetadata;
 use super::error::BrowserError;
+use super::id_token::jwks::Jwks;
 use super::return_to::ReturnTo;
 use super::secret::{CodeVerifier, Nonce, State};
 
@@ -14,6 +15,14 @@ pub const TRANSACTION_TTL_MS: u64 = 10 * 60 * 1000;
 
 /// Clock skew tolerated for a `created_at` in the future.
 const FUTURE_SKEW_MS: u64 = 60 * 1000;
+
+/// The largest key set a login carries, as the provider's JSON text (a usual set is
+/// 1–3 KB). A larger one stays behind: the callback fetches it, as without.
+pub const MAX_CARRIED_KEYS_BYTES: usize = 16 * 1024;
+
+/// How long a login waits for the page's key-set fetch (started with the app) before
+/// it leaves without the keys: a sign-in click never waits on a slow key set for long.
+pub const KEY_SET_WAIT_MS: u32 = 1_000;
 
 /// One login in progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +93,12 @@ pub struct CallbackEndpoints {
     pub jwks_uri: String,
     /// RFC 9207: the provider promised `iss` in every authorization response.
     pub iss_parameter_supported: bool,
+    /// The key set at `jwks_uri` (its JSON text) as fetched before the login left: the
+    /// callback verifies the ID token with it and makes no key-set request. A token
+    /// signed with a key not in it (the provider rotated its keys meanwhile) makes
+    /// the callback fetch the set anew, as without it.
+    #[serde(default)]
+    pub keys: Option<String>,
 }
 
 impl CallbackEndpoints {
@@ -93,7 +108,19 @@ impl CallbackEndpoints {
             token_endpoint: metadata.token_endpoint.clone(),
             jwks_uri: metadata.jwks_uri.clone(),
             iss_parameter_supported: metadata.iss_parameter_supported,
+            keys: None,
         }
+    }
+
+    /// Takes the key set fetched from `jwks_uri` along, unless it is larger than
+    /// [`MAX_CARRIED_KEYS_BYTES`] or not a key set at all.
+    pub fn carry_keys(&mut self, text: Option<String>) {
+        self.keys = text.filter(|t| t.len() <= MAX_CARRIED_KEYS_BYTES && Jwks::parse(t).is_ok());
+    }
+
+    /// The key set the login carried, if any and readable; `None` means fetching it.
+    pub fn carried_keys(&self) -> Option<Jwks> {
+        self.keys.as_deref().and_then(|t| Jwks::parse(t).ok())
     }
 }
 
@@ -186,8 +213,59 @@ pub(crate) mod tests {
                 token_endpoint: "https://idp.example/oauth/token".into(),
                 jwks_uri: "https://idp.example/.well-known/jwks.json".into(),
                 iss_parameter_supported: true,
+                keys: None,
             },
         }
+    }
+
+    const KEY_SET: &str = r#"{"keys":[{"kty":"RSA","kid":"k1","alg":"RS256","use":"sig","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","e":"AQAB"}]}"#;
+
+    #[test]
+    fn a_login_carries_a_usable_key_set_and_gives_it_back() {
+        let mut tx = transaction();
+        tx.provider.carry_keys(Some(KEY_SET.into()));
+        let stored = Transaction::from_json(&tx.to_json(), 1_000_500).unwrap();
+        assert_eq!(stored.provider.keys.as_deref(), Some(KEY_SET));
+        assert!(stored.provider.carried_keys().is_some());
+    }
+
+    #[test]
+    fn a_key_set_too_large_or_unreadable_stays_behind() {
+        let mut tx = transaction();
+        let padded = KEY_SET.replacen(
+            '{',
+            &format!("{{\"pad\":\"{}\",", "x".repeat(MAX_CARRIED_KEYS_BYTES)),
+            1,
+        );
+        assert!(
+            Jwks::parse(&padded).is_ok(),
+            "set-up: a valid key set, only too large"
+        );
+        for text in [
+            Some(padded),
+            Some("not json".into()),
+            Some(r#"{"nokeys":[]}"#.into()),
+            None,
+        ] {
+            tx.provider.carry_keys(text.clone());
+            assert_eq!(tx.provider.keys, None, "{text:?}");
+            assert!(tx.provider.carried_keys().is_none());
+        }
+    }
+
+    #[test]
+    fn a_tampered_carried_key_set_means_fetching_it() {
+        let mut tx = transaction();
+        tx.provider.carry_keys(Some(KEY_SET.into()));
+        tx.provider.keys = Some("{garbage".into());
+        assert!(tx.provider.carried_keys().is_none());
+    }
+
+    #[test]
+    fn a_transaction_stored_before_keys_were_carried_still_reads() {
+        let json = transaction().to_json().replace(r#","keys":null"#, "");
+        assert!(!json.contains("keys"), "set-up: no keys field");
+        assert!(Transaction::from_json(&json, 1_000_500).is_ok());
     }
 
     #[test]

@@ -28,6 +28,7 @@ use crate::session::Session;
 use crate::step_up::StepUp;
 use crate::token::{authorization_code_body, revocation_body, TokenError, TokenResponse};
 use crate::token_request::{refresh_body_for, TokenKey, TokenRequest};
+use crate::transaction::KEY_SET_WAIT_MS;
 
 /// Starts a login: stores a fresh transaction, then leaves for the provider.
 ///
@@ -57,7 +58,7 @@ pub async fn store_login(
         Some(metadata) => metadata,
         None => provider::metadata(config).await?,
     };
-    let request = begin_login(
+    let mut request = begin_login(
         config,
         &metadata,
         options,
@@ -65,6 +66,10 @@ pub async fn store_login(
         &random::login_randomness()?,
         clock::now_ms(),
     )?;
+    // The key set goes with the login, so the callback verifies without asking for it.
+    let endpoints = &mut request.transaction.provider;
+    let keys = provider::key_set_text(&endpoints.jwks_uri, KEY_SET_WAIT_MS).await;
+    endpoints.carry_keys(keys);
     let names = StorageNames::new(&config.storage_prefix);
     if request.transaction.dpop {
         // Made now, not at the callback: the code exchange there finds it ready.
@@ -109,6 +114,9 @@ async fn finish_code_exchange(
         }
     };
     let endpoints = &transaction.provider;
+    if let (Some(keys), Some(text)) = (endpoints.carried_keys(), &endpoints.keys) {
+        provider::adopt_key_set(&endpoints.jwks_uri, keys, text);
+    }
     let jwks = {
         let uri = endpoints.jwks_uri.clone();
         Task::spawn(async move { provider::jwks(&uri, false).await })

@@ -8,6 +8,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::http;
+use super::task::SharedTask;
 use crate::config::AuthConfig;
 use crate::discovery::{discovery_url, MetadataError, ProviderMetadata};
 use crate::id_token::jwks::Jwks;
@@ -18,9 +19,20 @@ struct Discovery {
     outcome: Rc<RefCell<Option<Result<ProviderMetadata, MetadataError>>>>,
 }
 
+/// A key set as fetched: parsed, and its JSON text, which a login carries.
+#[derive(Clone)]
+struct KeySet {
+    keys: Jwks,
+    text: Rc<str>,
+}
+
+/// The page's fetch of a key set, running or done, shared by its callers.
+type KeySetFetch = SharedTask<Result<KeySet, MetadataError>>;
+
 thread_local! {
     static DISCOVERY: RefCell<Option<Discovery>> = const { RefCell::new(None) };
-    static JWKS: RefCell<Option<(String, Jwks)>> = const { RefCell::new(None) };
+    /// The key set of this page: its `jwks_uri` and the last fetch of it.
+    static JWKS: RefCell<Option<(String, KeySetFetch)>> = const { RefCell::new(None) };
 }
 
 /// The metadata if already known: discovered earlier on this page, or Auth0's
@@ -90,28 +102,62 @@ async fn discover(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError
     }
 }
 
-/// The key set at `jwks_uri`: the cached one unless `refresh` (an unknown `kid`
-/// means the provider may have rotated its keys).
+/// The key set at `jwks_uri`: the page's one unless `refresh` (an unknown `kid`
+/// means the provider may have rotated its keys). Concurrent callers share one
+/// request; a failed one is tried again by the next caller.
 ///
 /// # Errors
 /// A [`MetadataError`] when it cannot be fetched or parsed.
 pub async fn jwks(jwks_uri: &str, refresh: bool) -> Result<Jwks, MetadataError> {
-    if !refresh {
-        let cached = JWKS.with(|j| {
-            j.borrow()
-                .as_ref()
-                .filter(|(uri, _)| uri == jwks_uri)
-                .map(|(_, keys)| keys.clone())
+    key_set_fetch(jwks_uri, refresh)
+        .join()
+        .await
+        .map(|set| set.keys)
+}
+
+/// The key set's JSON text, for a login to carry: the page's fetch of `jwks_uri`
+/// (started now if there is none), waited for at most `wait_ms`. `None` when it is
+/// not in by then or failed: the callback then fetches the set itself.
+pub async fn key_set_text(jwks_uri: &str, wait_ms: u32) -> Option<String> {
+    let fetched = key_set_fetch(jwks_uri, false).join_within(wait_ms).await;
+    fetched.and_then(Result::ok).map(|set| set.text.to_string())
+}
+
+/// Makes `keys` (with their JSON `text`), carried by a login, the page's key set of
+/// `jwks_uri`: the callback and later renewals verify with it, and an unknown `kid`
+/// still fetches the set anew.
+pub fn adopt_key_set(jwks_uri: &str, keys: Jwks, text: &str) {
+    let set = KeySet {
+        keys,
+        text: text.into(),
+    };
+    let fetch = SharedTask::spawn(async move { Ok(set) });
+    JWKS.with(|j| *j.borrow_mut() = Some((jwks_uri.to_owned(), fetch)));
+}
+
+fn key_set_fetch(jwks_uri: &str, refresh: bool) -> KeySetFetch {
+    JWKS.with(|j| {
+        let mut current = j.borrow_mut();
+        let reusable = current.as_ref().filter(|(uri, fetch)| {
+            !refresh && uri == jwks_uri && !matches!(fetch.outcome(), Some(Err(_)))
         });
-        if let Some(keys) = cached {
-            return Ok(keys);
+        if let Some((_, fetch)) = reusable {
+            return fetch.clone();
         }
-    }
-    let response = http::get(jwks_uri, None, http::MAX_METADATA_BYTES).await?;
+        let fetch = SharedTask::spawn(fetch_key_set(jwks_uri.to_owned()));
+        *current = Some((jwks_uri.to_owned(), fetch.clone()));
+        fetch
+    })
+}
+
+async fn fetch_key_set(jwks_uri: String) -> Result<KeySet, MetadataError> {
+    let response = http::get(&jwks_uri, None, http::MAX_METADATA_BYTES).await?;
     if !(200..300).contains(&response.status) {
         return Err(MetadataError::Status(response.status));
     }
     let keys = Jwks::parse(&response.body)?;
-    JWKS.with(|j| *j.borrow_mut() = Some((jwks_uri.to_owned(), keys.clone())));
-    Ok(keys)
+    Ok(KeySet {
+        keys,
+        text: response.body.into(),
+    })
 }

@@ -79,6 +79,7 @@ fn transaction(state: &str) -> Transaction {
         timeout_secs: 20,
         dpop: false,
         provider: CallbackEndpoints {
+            keys: None,
             token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
             jwks_uri: "http://127.0.0.1:4000/.well-known/jwks.json".into(),
             iss_parameter_supported: true,
@@ -449,5 +450,32 @@ async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
         refresh_store::load(&config()).await,
         None,
         "and the foreign token is gone"
+    );
+}
+
+/// Resolves after `ms` milliseconds.
+async fn delay(ms: i32) {
+    let timer = js_sys::Promise::new(&mut |resolve: js_sys::Function, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(timer).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_shared_task_is_waited_for_at_most_the_given_time() {
+    let slow = super::task::SharedTask::spawn(async {
+        delay(300).await;
+        7
+    });
+    assert_eq!(slow.join_within(20).await, None, "not in after 20 ms");
+    assert_eq!(slow.outcome(), None);
+    assert_eq!(slow.join().await, 7, "the work went on");
+    assert_eq!(
+        slow.join_within(0).await,
+        Some(7),
+        "a finished task answers at once"
     );
 }

@@ -452,7 +452,7 @@ impl Auth {
                 // discovery, so it must not compete with the first render.
                 let auth = *self;
                 set_timeout(
-                    move || auth.prefetch_metadata(),
+                    move || auth.prefetch_provider(),
                     std::time::Duration::from_secs(1),
                 );
                 Some(landing.return_to)
@@ -482,12 +482,14 @@ impl Auth {
         session
     }
 
-    /// Starts discovery in the background, so sign-in, sign-out and `/userinfo` find
-    /// the provider's metadata ready.
-    fn prefetch_metadata(&self) {
+    /// Starts discovery, then the key set, in the background: sign-in, sign-out and
+    /// `/userinfo` find the metadata ready, and a login carries the keys along.
+    fn prefetch_provider(&self) {
         let config = self.config.get_value();
         spawn_local(async move {
-            let _ = provider::metadata(&config).await;
+            if let Ok(metadata) = provider::metadata(&config).await {
+                let _ = provider::jwks(&metadata.jwks_uri, false).await;
+            }
         });
     }
 
@@ -582,7 +584,7 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     // The callback has the endpoints it needs in its transaction: discovery would only
     // compete with the token request, so there it waits until the login is done.
     if !at_callback {
-        auth.prefetch_metadata();
+        auth.prefetch_provider();
     }
     broadcast::on_sign_out_elsewhere(&names.channel(), move || {
         auth.sign_out_locally(Some(AuthError::SignedOutElsewhere))

@@ -34,11 +34,13 @@ fn arm(env: &Env, kind: &str) {
 }
 
 /// Signs in on the fault app with `kind` armed; returns the callback's error after
-/// checking that nobody is signed in and nothing is kept.
+/// checking that nobody is signed in and nothing is kept. Armed before the app opens:
+/// the key set the app fetches at start (which the login carries) is then the one
+/// the fault serves.
 async fn login_with_fault(browser: &Browser, env: &Env, kind: &str) -> String {
     let app = App::faults(browser, env);
-    app.open("/").await;
     arm(env, kind);
+    app.open("/").await;
     app.click_sign_in().await;
     let provider = ProviderPages::new(browser, env);
     provider.sign_in_and_allow(&env.user, &env.password).await;
@@ -510,20 +512,21 @@ async fn an_unknown_kid_fetches_the_key_set_once_more_then_refuses() {
             error.contains("signed with a key the provider does not publish"),
             "{error}"
         );
-        // The callback page's own requests: the key set the login started with, then
-        // once more for the unknown kid (the provider may have rotated its keys), and
-        // no third time.
-        assert_eq!(browser.requests_to("/faults/jwks").await, 2);
+        // The callback page's own requests: none for the key set the login carried,
+        // one for the unknown kid (the provider may have rotated its keys), and no
+        // second.
+        assert_eq!(browser.requests_to("/faults/jwks").await, 1);
     })
     .await;
 }
 
-/// Signs in on the fault app with `kind` armed, expecting the login to succeed; returns
-/// how many times the callback page fetched the provider's key set.
+/// Signs in on the fault app with `kind` armed (before the app opens, as in
+/// [`login_with_fault`]), expecting the login to succeed; returns how many times the
+/// callback page fetched the provider's key set.
 async fn login_succeeding_despite(browser: &Browser, env: &Env, kind: &str) -> u64 {
     let app = App::faults(browser, env);
-    app.open("/").await;
     arm(env, kind);
+    app.open("/").await;
     app.click_sign_in().await;
     ProviderPages::new(browser, env)
         .sign_in_and_allow(&env.user, &env.password)
@@ -540,22 +543,26 @@ async fn a_token_without_kid_is_verified_with_the_only_published_key() {
     let _turn = FAULT_SLOT.lock().await;
     with_browser(|browser, env| async move {
         let fetches = login_succeeding_despite(&browser, &env, "kid-absent-single-jwks").await;
-        assert_eq!(fetches, 1, "the key set is fetched once");
+        assert_eq!(
+            fetches, 0,
+            "the login carried the key set: the callback fetches none"
+        );
     })
     .await;
 }
 
 /// OpenID Foundation `oidcc-client-test-signing-key-rotation-just-before-signing`: the
-/// token is signed with a key the provider adds after the callback's first key-set
-/// request; the unknown `kid` makes the client fetch the key set once more and accept.
+/// token is signed with a key the provider adds after the first key-set request (the
+/// set the login carries); the unknown `kid` makes the callback fetch the key set anew
+/// and accept.
 #[tokio::test]
 async fn a_key_rotated_in_just_before_signing_is_fetched_and_accepted() {
     let _turn = FAULT_SLOT.lock().await;
     with_browser(|browser, env| async move {
         let fetches = login_succeeding_despite(&browser, &env, "key-rotated-before-signing").await;
         assert_eq!(
-            fetches, 2,
-            "the first key set lacked the new key: one more fetch"
+            fetches, 1,
+            "the key set the login carried lacked the new key: one fetch at the callback"
         );
     })
     .await;
