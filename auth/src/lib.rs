@@ -105,6 +105,7 @@ pub mod dpop;
 pub mod error;
 pub mod form;
 pub mod id_token;
+mod json_object;
 pub mod login;
 pub mod login_options;
 pub mod logout;

@@ -1,11 +1,12 @@
 //! The login transaction: what the browser keeps between the redirect to `/authorize`
 //! and the callback. Stored in sessionStorage under its `state`, used once.
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::discovery::ProviderMetadata;
 use super::error::BrowserError;
 use super::id_token::jwks::Jwks;
+use super::json_object::{Fields, Unreadable};
 use super::return_to::ReturnTo;
 use super::secret::{CodeVerifier, Nonce, State};
 
@@ -24,9 +25,10 @@ pub const MAX_CARRIED_KEYS_BYTES: usize = 16 * 1024;
 /// it leaves without the keys: a sign-in click never waits on a slow key set for long.
 pub const KEY_SET_WAIT_MS: u32 = 1_000;
 
-/// One login in progress.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One login in progress. Stored as a JSON object of these fields (`provider` a
+/// nested one); absent optional fields read as `None`, unknown ones make it
+/// unreadable.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Transaction {
     /// The `state` sent to `/authorize`, and the storage key.
     pub state: State,
@@ -46,37 +48,27 @@ pub struct Transaction {
     /// Milliseconds since the Unix epoch when the login started.
     pub created_at: u64,
     /// The `max_age` sent, if any (checked against `auth_time`).
-    #[serde(default)]
     pub max_age: Option<u64>,
     /// The `organization` sent, if any (checked against `org_id`).
-    #[serde(default)]
     pub organization: Option<String>,
     /// The `acr_values` asked for, if any: the ID token's `acr` must be one of them.
-    #[serde(default)]
     pub acr_values: Option<String>,
     /// The audience the login asked for instead of the configured one, if any.
-    #[serde(default)]
     pub audience: Option<String>,
     /// The scope the login asked for instead of the configured one, if any.
-    #[serde(default)]
     pub scope: Option<String>,
     /// What the app gave to have back after the login (size-capped when the login
     /// began).
-    #[serde(default)]
     pub app_state: Option<serde_json::Value>,
     /// A silent sign-in (`prompt=none`): an answer that needs interaction leaves the
     /// user signed out quietly, on the page they opened.
-    #[serde(default)]
     pub silent: bool,
     /// The clock leeway of the configuration the login started with, in seconds.
-    #[serde(default = "default_leeway_secs")]
     pub leeway_secs: u32,
     /// The request timeout of that configuration, in seconds.
-    #[serde(default = "default_timeout_secs")]
     pub timeout_secs: u32,
     /// The code is redeemed with a DPoP proof (RFC 9449): `dpop` was on and the
     /// provider accepts ES256 proofs.
-    #[serde(default)]
     pub dpop: bool,
     /// The provider endpoints the callback needs, as known when the login started:
     /// the callback redeems the code without waiting for discovery again.
@@ -84,8 +76,7 @@ pub struct Transaction {
 }
 
 /// What the callback needs of the provider's metadata, kept with the transaction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackEndpoints {
     /// Where the code is redeemed.
     pub token_endpoint: String,
@@ -97,7 +88,6 @@ pub struct CallbackEndpoints {
     /// callback verifies the ID token with it and makes no key-set request. A token
     /// signed with a key not in it (the provider rotated its keys meanwhile) makes
     /// the callback fetch the set anew, as without it.
-    #[serde(default)]
     pub keys: Option<String>,
 }
 
@@ -110,6 +100,20 @@ impl CallbackEndpoints {
             iss_parameter_supported: metadata.iss_parameter_supported,
             keys: None,
         }
+    }
+
+    fn read(mut f: Fields) -> Result<Self, Unreadable> {
+        let endpoints = Self {
+            token_endpoint: f.string("token_endpoint")?,
+            jwks_uri: f.string("jwks_uri")?,
+            iss_parameter_supported: match f.optional("iss_parameter_supported") {
+                Some(Value::Bool(promised)) => promised,
+                _ => return Err(Unreadable),
+            },
+            keys: f.optional_string("keys")?,
+        };
+        f.finish()?;
+        Ok(endpoints)
     }
 
     /// Takes the key set fetched from `jwks_uri` along, unless it is larger than
@@ -138,13 +142,10 @@ pub enum TakeError {
     Transaction(#[from] TransactionError),
 }
 
-fn default_leeway_secs() -> u32 {
-    60
-}
-
-fn default_timeout_secs() -> u32 {
-    20
-}
+/// The clock leeway of a transaction stored without one, in seconds.
+const DEFAULT_LEEWAY_SECS: u32 = 60;
+/// The request timeout of a transaction stored without one, in seconds.
+const DEFAULT_TIMEOUT_SECS: u32 = 20;
 
 /// A stored value that is not a usable transaction.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -158,9 +159,46 @@ pub enum TransactionError {
 }
 
 impl Transaction {
-    /// Serializes for storage.
+    /// Serializes for storage (fields that are `None` left out).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a transaction always serializes")
+        let mut o = Map::new();
+        let mut put = |name: &str, value: Option<Value>| {
+            if let Some(value) = value {
+                o.insert(name.into(), value);
+            }
+        };
+        let text = |s: &str| Some(Value::from(s));
+        put("state", text(self.state.secret()));
+        put("code_verifier", text(self.code_verifier.secret()));
+        put("nonce", text(self.nonce.secret()));
+        put("client_id", text(&self.client_id));
+        put("issuer", text(&self.issuer));
+        put("redirect_uri", text(&self.redirect_uri));
+        put("return_to", text(self.return_to.as_str()));
+        put("created_at", Some(self.created_at.into()));
+        put("max_age", self.max_age.map(Value::from));
+        put("organization", self.organization.as_deref().and_then(text));
+        put("acr_values", self.acr_values.as_deref().and_then(text));
+        put("audience", self.audience.as_deref().and_then(text));
+        put("scope", self.scope.as_deref().and_then(text));
+        put("app_state", self.app_state.clone());
+        put("silent", Some(self.silent.into()));
+        put("leeway_secs", Some(self.leeway_secs.into()));
+        put("timeout_secs", Some(self.timeout_secs.into()));
+        put("dpop", Some(self.dpop.into()));
+        let p = &self.provider;
+        let mut provider = Map::new();
+        provider.insert("token_endpoint".into(), p.token_endpoint.as_str().into());
+        provider.insert("jwks_uri".into(), p.jwks_uri.as_str().into());
+        provider.insert(
+            "iss_parameter_supported".into(),
+            p.iss_parameter_supported.into(),
+        );
+        if let Some(keys) = &p.keys {
+            provider.insert("keys".into(), keys.as_str().into());
+        }
+        put("provider", Some(provider.into()));
+        Value::Object(o).to_string()
     }
 
     /// Reads a stored transaction back, checking it is still fresh at `now_ms`.
@@ -169,11 +207,37 @@ impl Transaction {
     /// [`TransactionError::Corrupt`] for anything this client did not write,
     /// [`TransactionError::Expired`] for a stale one.
     pub fn from_json(text: &str, now_ms: u64) -> Result<Self, TransactionError> {
-        let transaction: Self =
-            serde_json::from_str(text).map_err(|_| TransactionError::Corrupt)?;
+        let transaction = Self::read(Fields::parse(text).map_err(|_| TransactionError::Corrupt)?)
+            .map_err(|_| TransactionError::Corrupt)?;
         if transaction.is_expired(now_ms) {
             return Err(TransactionError::Expired);
         }
+        Ok(transaction)
+    }
+
+    fn read(mut f: Fields) -> Result<Self, Unreadable> {
+        let transaction = Self {
+            state: State::new(f.string("state")?),
+            code_verifier: CodeVerifier::new(f.string("code_verifier")?),
+            nonce: Nonce::new(f.string("nonce")?),
+            client_id: f.string("client_id")?,
+            issuer: f.string("issuer")?,
+            redirect_uri: f.string("redirect_uri")?,
+            return_to: ReturnTo::parse(&f.string("return_to")?).map_err(|_| Unreadable)?,
+            created_at: f.u64("created_at")?,
+            max_age: f.optional_u64("max_age")?,
+            organization: f.optional_string("organization")?,
+            acr_values: f.optional_string("acr_values")?,
+            audience: f.optional_string("audience")?,
+            scope: f.optional_string("scope")?,
+            app_state: f.optional("app_state"),
+            silent: f.flag("silent")?,
+            leeway_secs: f.u32_or("leeway_secs", DEFAULT_LEEWAY_SECS)?,
+            timeout_secs: f.u32_or("timeout_secs", DEFAULT_TIMEOUT_SECS)?,
+            dpop: f.flag("dpop")?,
+            provider: CallbackEndpoints::read(f.object("provider")?)?,
+        };
+        f.finish()?;
         Ok(transaction)
     }
 
