@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::paths::{self, command, root};
+use crate::paths::{self, command, output_line, root};
 use crate::suites::{self, APP_PORT as OURS_PORT, CHROMEDRIVER_PORT, PROVIDER_PORT};
 use crate::{release, setup};
 
@@ -165,9 +165,25 @@ fn build_peers(work: &Path) -> Vec<String> {
 }
 
 /// twiggy's size listing of the release module as shipped, but with its function
-/// names kept, or `None` when twiggy is missing.
+/// names kept (its own build, in `target/named`: the shipped one has none), or `None`
+/// when twiggy is missing.
 fn wasm_twiggy_csv(work: &Path) -> Option<PathBuf> {
-    let named = ship_like_trunk(&release_wasm("leptos-pkce"), &work.join("named"), true).ok()?;
+    output_line("twiggy", &["--version"])?;
+    let mut cargo = command("cargo");
+    release::with_names(&mut cargo, release::nightly_available())
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--bin",
+            "leptos-pkce",
+        ])
+        .env("CARGO_TARGET_DIR", root().join("target/named"));
+    paths::run(&mut cargo).ok()?;
+    let wasm = root().join("target/named/wasm32-unknown-unknown/release/leptos-pkce.wasm");
+    let named = ship_like_trunk(&wasm, &work.join("named"), true).ok()?;
     let output = command("twiggy")
         .args(["top", "-n", "1000000", "--format", "csv"])
         .arg(&named)
