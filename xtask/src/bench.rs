@@ -2,6 +2,7 @@
 //! baseline (bench/baseline), measured in the same run, side by side.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::paths::{self, command, output_line, root};
 use crate::suites::{self, APP_PORT as OURS_PORT, CHROMEDRIVER_PORT, PROVIDER_PORT};
@@ -109,20 +110,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// the app: same release profile and std (`release`), then as Trunk ships it. Returns the folder holding
 /// its wasm and JS glue.
 fn build_floor(work: &Path) -> Result<PathBuf, String> {
-    let mut cargo = command("cargo");
-    release::for_size(&mut cargo, release::nightly_available());
-    paths::run(cargo.args([
-        "build",
-        "--quiet",
-        "--release",
-        "--target",
-        "wasm32-unknown-unknown",
-        "-p",
-        "leptos-floor",
-    ]))?;
+    let mut cargo = wasm_release_build(release::for_size, "target");
+    paths::run(cargo.args(["-p", "leptos-floor"]))?;
     let out = work.join("floor");
-    ship_like_trunk(&release_wasm("leptos-floor"), &out, false)?;
+    let wasm = root().join("target/wasm32-unknown-unknown/release/leptos-floor.wasm");
+    ship_like_trunk(&wasm, &out, false)?;
     Ok(out)
+}
+
+/// `cargo build --release` for the wasm target with `flags` (the shipped build's,
+/// [`release::for_size`], or [`release::with_names`]) into `target_dir` (relative to
+/// the root).
+fn wasm_release_build(flags: fn(&mut Command, bool) -> &mut Command, target_dir: &str) -> Command {
+    let mut cargo = command("cargo");
+    flags(&mut cargo, release::nightly_available())
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("CARGO_TARGET_DIR", root().join(target_dir));
+    cargo
 }
 
 /// The Rust peers' reference apps (bench/peers: the smallest app that signs in with
@@ -131,21 +141,10 @@ fn build_floor(work: &Path) -> Result<PathBuf, String> {
 /// with a warning, since it is a reference line, not a measurement of this app.
 fn build_peers(work: &Path) -> Vec<String> {
     const PEERS: [(&str, &str); 1] = [("leptos_oidc2 0.11.0", "leptos_oidc2")];
-    let nightly = release::nightly_available();
     let mut built = Vec::new();
     for (label, folder) in PEERS {
-        let dir = root().join("bench/peers").join(folder);
-        let mut cargo = command("cargo");
-        release::for_size(&mut cargo, nightly)
-            .args([
-                "build",
-                "--quiet",
-                "--release",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
-            .env("CARGO_TARGET_DIR", root().join("target/peers"))
-            .current_dir(&dir);
+        let mut cargo = wasm_release_build(release::for_size, "target/peers");
+        cargo.current_dir(root().join("bench/peers").join(folder));
         let package = format!("peer-{}", folder.replace('_', "-"));
         let shipped = paths::run(&mut cargo).and_then(|()| {
             let wasm = root().join(format!(
@@ -169,19 +168,8 @@ fn build_peers(work: &Path) -> Vec<String> {
 /// when twiggy is missing.
 fn wasm_twiggy_csv(work: &Path) -> Option<PathBuf> {
     output_line("twiggy", &["--version"])?;
-    let mut cargo = command("cargo");
-    release::with_names(&mut cargo, release::nightly_available())
-        .args([
-            "build",
-            "--quiet",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--bin",
-            "leptos-pkce",
-        ])
-        .env("CARGO_TARGET_DIR", root().join("target/named"));
-    paths::run(&mut cargo).ok()?;
+    let mut cargo = wasm_release_build(release::with_names, "target/named");
+    paths::run(cargo.args(["--bin", "leptos-pkce"])).ok()?;
     let wasm = root().join("target/named/wasm32-unknown-unknown/release/leptos-pkce.wasm");
     let named = ship_like_trunk(&wasm, &work.join("named"), true).ok()?;
     let output = command("twiggy")
@@ -192,11 +180,6 @@ fn wasm_twiggy_csv(work: &Path) -> Option<PathBuf> {
     let csv = work.join("twiggy.csv");
     std::fs::write(&csv, output.stdout).ok()?;
     Some(csv)
-}
-
-/// The release build of binary `name` for the wasm target, as cargo leaves it.
-fn release_wasm(name: &str) -> PathBuf {
-    root().join(format!("target/wasm32-unknown-unknown/release/{name}.wasm"))
 }
 
 /// Runs `wasm` through wasm-bindgen into a fresh `out` and optimizes the module in
