@@ -282,38 +282,52 @@ async fn refresh_locked(
         scope: String::new(),
         ..TokenKey::default_for(config)
     };
-    let answer = token_request(
-        &StorageNames::new(&config.storage_prefix),
-        &metadata.token_endpoint,
-        refresh_body_for(config, &refresh_token, &session_api),
-        uses_dpop(config, &metadata),
-    )
-    .await?;
-    let answer = match read_refresh_answer(answer.status, &answer.body, refresh_token) {
-        Ok(answer) => answer,
-        Err(error) => {
-            if error.ends_session() {
-                store_refresh_token(config, None).await;
-            }
-            return Err(error);
-        }
+    let tokens = match spend_refresh_token(config, &metadata, refresh_token, &session_api).await {
+        Ok(tokens) => tokens,
+        Err(error) => return Err(forget_if_refused(config, error).await),
     };
-    // The old token is spent: keep the one to use next before anything else can fail.
-    store_refresh_token(config, Some(&answer.keep)).await;
-    let id_token = match &answer.tokens.id_token {
+    let id_token = match &tokens.id_token {
         Some(raw) => {
-            let check = refreshed_id_token_check(
-                config,
-                answer.tokens.access_token.secret(),
-                clock::now_secs(),
-            );
+            let check =
+                refreshed_id_token_check(config, tokens.access_token.secret(), clock::now_secs());
             let claims =
                 verify_id_token(&metadata.jwks_uri, jwks.join().await, raw, &check).await?;
             Some((raw.clone(), claims))
         }
         None => None,
     };
-    accept_refresh(current, answer.tokens, id_token, clock::now_ms())
+    accept_refresh(current, tokens, id_token, clock::now_ms())
+}
+
+/// Spends `refresh_token` (under the lock) at the token endpoint of `metadata` for a
+/// token for `key`, and keeps the rotated refresh token before anything else can
+/// fail: the old one is spent. A failure leaves the stored token as it is; the caller
+/// says what the failure means ([`forget_if_refused`]).
+async fn spend_refresh_token(
+    config: &AuthConfig,
+    metadata: &crate::discovery::ProviderMetadata,
+    refresh_token: RefreshToken,
+    key: &TokenKey,
+) -> Result<TokenResponse, AuthError> {
+    let answer = token_request(
+        &StorageNames::new(&config.storage_prefix),
+        &metadata.token_endpoint,
+        refresh_body_for(config, &refresh_token, key),
+        uses_dpop(config, metadata),
+    )
+    .await?;
+    let answer = read_refresh_answer(answer.status, &answer.body, refresh_token)?;
+    store_refresh_token(config, Some(&answer.keep)).await;
+    Ok(answer.tokens)
+}
+
+/// Forgets the stored refresh token when `error` means the provider refused it (the
+/// core's rule, [`AuthError::ends_session`]); gives the error back.
+async fn forget_if_refused(config: &AuthConfig, error: AuthError) -> AuthError {
+    if error.ends_session() {
+        store_refresh_token(config, None).await;
+    }
+    error
 }
 
 /// A token for another API than the configured one (`key`), with the refresh token:
@@ -331,26 +345,14 @@ pub async fn token_for(config: &AuthConfig, key: &TokenKey) -> Result<TokenRespo
             .await
             .ok_or(AuthError::SessionEnded)?;
         let metadata = provider::metadata(&config).await?;
-        let body = refresh_body_for(&config, &refresh_token, &key);
-        let names = StorageNames::new(&config.storage_prefix);
-        let dpop = uses_dpop(&config, &metadata);
-        let answer = token_request(&names, &metadata.token_endpoint, body, dpop).await?;
-        match read_refresh_answer(answer.status, &answer.body, refresh_token) {
-            Ok(answer) => {
-                store_refresh_token(&config, Some(&answer.keep)).await;
-                Ok(answer.tokens)
-            }
+        match spend_refresh_token(&config, &metadata, refresh_token, &key).await {
+            Ok(tokens) => Ok(tokens),
             Err(AuthError::Token(TokenError::Server(error))) if error.error == "mfa_required" => {
                 Err(AuthError::StepUpRequired(StepUp::for_mfa_required(
                     &config, &key,
                 )))
             }
-            Err(error) => {
-                if error.ends_session() {
-                    store_refresh_token(&config, None).await;
-                }
-                Err(error)
-            }
+            Err(error) => Err(forget_if_refused(&config, error).await),
         }
     })
     .await
