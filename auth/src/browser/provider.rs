@@ -3,21 +3,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::Promise;
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
-
 use super::http;
 use super::task::SharedTask;
 use crate::config::AuthConfig;
 use crate::discovery::{discovery_url, MetadataError, ProviderMetadata};
 use crate::id_token::jwks::Jwks;
 
-/// One discovery request and, once it has answered, its outcome.
-struct Discovery {
-    done: Promise,
-    outcome: Rc<RefCell<Option<Result<ProviderMetadata, MetadataError>>>>,
-}
+/// The page's discovery request, running or done, shared by its callers.
+type Discovery = SharedTask<Result<ProviderMetadata, MetadataError>>;
 
 /// A key set as fetched: parsed, and its JSON text, which a login carries.
 #[derive(Clone)]
@@ -42,7 +35,7 @@ pub fn known_metadata(config: &AuthConfig) -> Option<ProviderMetadata> {
     let discovered = DISCOVERY.with(|d| {
         d.borrow()
             .as_ref()
-            .and_then(|d| d.outcome.borrow().clone())
+            .and_then(Discovery::outcome)
             .and_then(Result::ok)
     });
     discovered.or_else(|| {
@@ -58,27 +51,20 @@ pub fn known_metadata(config: &AuthConfig) -> Option<ProviderMetadata> {
 /// A [`MetadataError`] when discovery fails for a non-Auth0 issuer; the next call
 /// tries again.
 pub async fn metadata(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
-    let (done, outcome) = DISCOVERY.with(|d| {
+    let discovery = DISCOVERY.with(|d| {
         let mut current = d.borrow_mut();
-        let failed = current
+        let reusable = current
             .as_ref()
-            .is_some_and(|d| matches!(*d.outcome.borrow(), Some(Err(_))));
-        if current.is_none() || failed {
-            let outcome = Rc::new(RefCell::new(None));
-            let writer = outcome.clone();
-            let config = config.clone();
-            let done = future_to_promise(async move {
-                *writer.borrow_mut() = Some(discover(&config).await);
-                Ok(JsValue::UNDEFINED)
-            });
-            *current = Some(Discovery { done, outcome });
+            .filter(|discovery| !matches!(discovery.outcome(), Some(Err(_))));
+        if let Some(discovery) = reusable {
+            return discovery.clone();
         }
-        let discovery = current.as_ref().expect("just set");
-        (discovery.done.clone(), discovery.outcome.clone())
+        let config = config.clone();
+        let discovery = SharedTask::spawn(async move { discover(&config).await });
+        *current = Some(discovery.clone());
+        discovery
     });
-    let _ = JsFuture::from(done).await;
-    let result = outcome.borrow().clone();
-    result.expect("a finished discovery has an outcome")
+    discovery.join().await
 }
 
 async fn discover(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
