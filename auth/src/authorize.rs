@@ -239,6 +239,22 @@ mod tests {
         nonce: [3; 32],
     };
 
+    /// A login with the test configuration, provider and randomness at `now_ms`.
+    fn login_at(
+        options: LoginOptions,
+        answered_in: AnsweredIn,
+        now_ms: u64,
+    ) -> Result<AuthorizeRequest, LoginOptionsError> {
+        begin_login(
+            &config(),
+            &provider(),
+            options,
+            answered_in,
+            &RANDOMNESS,
+            now_ms,
+        )
+    }
+
     fn query_of(url: &str) -> QueryParams {
         QueryParams::parse(url.split_once('?').unwrap().1).unwrap()
     }
@@ -273,29 +289,13 @@ mod tests {
             assert_eq!(q.get("state"), Some(tx.state.secret()));
             assert_eq!(q.get("nonce"), Some(tx.nonce.secret()));
         }
-        let login = begin_login(
-            &config(),
-            &provider(),
-            LoginOptions::default(),
-            AnsweredIn::Page,
-            &RANDOMNESS,
-            7,
-        )
-        .unwrap();
+        let login = login_at(LoginOptions::default(), AnsweredIn::Page, 7).unwrap();
         assert!(!login.transaction.silent);
     }
 
     #[test]
     fn basic_login_url() {
-        let request = begin_login(
-            &config(),
-            &provider(),
-            LoginOptions::default(),
-            AnsweredIn::Page,
-            &RANDOMNESS,
-            1_000,
-        )
-        .unwrap();
+        let request = login_at(LoginOptions::default(), AnsweredIn::Page, 1_000).unwrap();
         assert!(request
             .url
             .starts_with("https://tenant.auth0.com/authorize?response_type=code&"));
@@ -346,15 +346,7 @@ mod tests {
             acr_values: Some("urn:strong".into()),
             ..LoginOptions::default()
         };
-        let request = begin_login(
-            &config(),
-            &provider(),
-            options,
-            AnsweredIn::Popup,
-            &RANDOMNESS,
-            0,
-        )
-        .unwrap();
+        let request = login_at(options, AnsweredIn::Popup, 0).unwrap();
         let q = query_of(&request.url);
         assert_eq!(
             q.get("redirect_uri"),
@@ -379,15 +371,7 @@ mod tests {
             ..LoginOptions::default()
         };
         assert_eq!(
-            begin_login(
-                &config(),
-                &provider(),
-                options,
-                AnsweredIn::Page,
-                &RANDOMNESS,
-                0
-            )
-            .err(),
+            login_at(options, AnsweredIn::Page, 0).err(),
             Some(LoginOptionsError::ReservedParameter("state"))
         );
     }
@@ -410,15 +394,7 @@ mod tests {
             extra_params: vec![("ext-campaign".into(), "spring & summer".into())],
             app_state: Some(serde_json::json!({"draft": {"amount": 12}})),
         };
-        let request = begin_login(
-            &config(),
-            &provider(),
-            options,
-            AnsweredIn::Page,
-            &RANDOMNESS,
-            0,
-        )
-        .unwrap();
+        let request = login_at(options, AnsweredIn::Page, 0).unwrap();
         let q = query_of(&request.url);
         assert_eq!(
             q.get("acr_values"),
@@ -481,15 +457,7 @@ mod tests {
             connection: Some("x&redirect_uri=https://evil.example".into()),
             ..LoginOptions::default()
         };
-        let request = begin_login(
-            &config(),
-            &provider(),
-            options,
-            AnsweredIn::Page,
-            &RANDOMNESS,
-            0,
-        )
-        .unwrap();
+        let request = login_at(options, AnsweredIn::Page, 0).unwrap();
         assert!(request
             .url
             .starts_with("https://tenant.auth0.com/authorize?"));
