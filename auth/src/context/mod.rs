@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 
 use crate::browser::flow;
 use crate::browser::http::{self, HttpResponse};
-use crate::browser::pending_login::{self, Finished, LoginOutcome};
+use crate::browser::pending_login::{self, Finished, Landing, LoginOutcome};
 use crate::browser::task::SharedTask;
 use crate::browser::{
     broadcast, clock, hint, navigation, provider, refresh_store, silent, storage,
@@ -437,17 +437,8 @@ impl Auth {
                 Some(return_to)
             }
             Ok(Finished::SignedIn(session, landing)) => {
-                self.app_state.set(landing.app_state);
-                // Stored behind the first paint instead of before it (measured: 4–6 ms
-                // of the callback). Still first in line: the task asks for the
-                // cross-tab refresh lock on its first poll, a microtask queued now,
-                // before any renewal or sign-out this sign-in can start (those are
-                // later tasks, timers or clicks, and wait for the same lock, granted
-                // in request order), so they read the token this stores.
-                let (keep_config, token) = (config.clone(), session.refresh_token.clone());
-                spawn_local(async move { flow::keep_refresh_token(&keep_config, token).await });
-                let session = self.file_login_token(&config, *session, &landing.api);
-                self.signed_in(session);
+                let return_to = landing.return_to.clone();
+                self.signed_in_by_login(&config, *session, landing);
                 // Not before the destination has painted: nothing on it waits for
                 // discovery, so it must not compete with the first render.
                 let auth = *self;
@@ -455,13 +446,30 @@ impl Auth {
                     move || auth.prefetch_provider(),
                     std::time::Duration::from_secs(1),
                 );
-                Some(landing.return_to)
+                Some(return_to)
             }
             Err(error) => {
                 self.state.set(AuthState::Failed(error));
                 None
             }
         }
+    }
+
+    /// Signs in with the session a login (at the callback, or in a popup) finished
+    /// with: its app state, its refresh token kept, its token filed for its API.
+    ///
+    /// The refresh token is stored behind the first paint instead of before it
+    /// (measured at the callback: 4–6 ms). Still first in line: the task asks for the
+    /// cross-tab refresh lock on its first poll, a microtask queued now, before any
+    /// renewal or sign-out this sign-in can start (those are later tasks, timers or
+    /// clicks, and wait for the same lock, granted in request order), so they read
+    /// the token this stores.
+    fn signed_in_by_login(&self, config: &AuthConfig, session: Session, landing: Landing) {
+        self.app_state.set(landing.app_state);
+        let (keep_config, token) = (config.clone(), session.refresh_token.clone());
+        spawn_local(async move { flow::keep_refresh_token(&keep_config, token).await });
+        let session = self.file_login_token(config, session, &landing.api);
+        self.signed_in(session);
     }
 
     /// A login for another API than the configured one (a step-up for it, say) got

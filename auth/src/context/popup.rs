@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use super::Auth;
 use crate::browser::pending_login::Finished;
-use crate::browser::{flow, popup};
+use crate::browser::popup;
 use crate::error::AuthError;
 use crate::login_options::LoginOptions;
 use crate::secret::AccessToken;
@@ -50,10 +50,7 @@ impl Auth {
                 // Another account: nothing cached for the last one is kept.
                 auth.tokens.set_value(TokenCache::default());
             }
-            auth.app_state.set(landing.app_state);
-            flow::keep_refresh_token(&config, session.refresh_token.clone()).await;
-            let session = auth.file_login_token(&config, *session, &landing.api);
-            auth.signed_in(session);
+            auth.signed_in_by_login(&config, *session, landing);
             Ok(())
         }
     }
