@@ -9,7 +9,8 @@
 // The fault app also reads the provider's keys through GET /faults/jwks (its jwks_uri):
 // the real key set, unless an armed fault changes it (a key without kid, two keys
 // without kid, a key rotated in after the first fetch), for the OpenID Foundation's
-// relying-party tests that need a misbehaving key set.
+// relying-party tests that need a misbehaving key set. It is served cacheable
+// (max-age=3600), like real providers' key sets.
 //
 // Also collects Content-Security-Policy violation reports (POST /faults/csp-report,
 // GET /faults/csp-reports), so tests can prove the app runs under the policy cleanly.
@@ -91,8 +92,8 @@ export function createFaults({ issuer, jwk, kid }) {
   const cors = (req) => (req.headers.origin ? {
     'Access-Control-Allow-Origin': req.headers.origin, Vary: 'Origin',
   } : {});
-  const send = (req, res, status, body, { type = 'application/json', withCors = true } = {}) => {
-    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...(withCors ? cors(req) : {}) });
+  const send = (req, res, status, body, { type = 'application/json', withCors = true, cache = 'no-store' } = {}) => {
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': cache, ...(withCors ? cors(req) : {}) });
     res.end(body);
   };
 
@@ -202,7 +203,10 @@ export function createFaults({ issuer, jwk, kid }) {
   function jwks(req, res) {
     keyFetches += 1;
     const keys = armedKeys ? keyFaults[armedKeys](keyFetches) : [publicJwk(privateKey, { kid })];
-    return send(req, res, 200, JSON.stringify({ keys }));
+    // Cacheable for an hour, as real providers serve their key sets (Auth0, Google,
+    // Keycloak): a client that looks for a rotated key in its HTTP cache finds the old
+    // set, and the rotation tests go red.
+    return send(req, res, 200, JSON.stringify({ keys }), { cache: 'public, max-age=3600' });
   }
 
   const known = new Set([null, 'invalid-grant', 'userinfo-other-sub', 'status-401', 'status-500', 'not-json', 'stall',

@@ -108,9 +108,19 @@ pub enum AuthError {
     /// The refresh token was refused, or there is none: the session is over.
     #[error("your session has ended; please sign in again")]
     SessionEnded,
+    /// The browser came back (Back button) to the page that left for a sign-in
+    /// before it finished.
+    #[error("the sign-in was not finished; sign in again to continue")]
+    LoginNotFinished,
     /// The user signed out in another tab of this app.
     #[error("you signed out in another tab")]
     SignedOutElsewhere,
+    /// Another account signed in to this app in another tab: this tab's session (of
+    /// the previous account) is dropped, and the new account's tokens are not its own.
+    #[error(
+        "another account signed in to this app in another tab; sign in again to continue here"
+    )]
+    AccountSwitchedElsewhere,
     /// A silent sign-in got no answer in time (the provider's cookies may be blocked
     /// in frames).
     #[error("the sign-in service did not answer in time")]
@@ -141,7 +151,8 @@ impl AuthError {
             | Self::IssuerMismatch
             | Self::ConfigurationChanged
             | Self::Unauthorized
-            | Self::SignedOutElsewhere => true,
+            | Self::SignedOutElsewhere
+            | Self::AccountSwitchedElsewhere => true,
             // A successful status with an unusable body, or a refused client: the
             // same request will not do better later.
             Self::Token(error) => !error.is_passing(),
@@ -170,6 +181,8 @@ mod tests {
             AuthError::IssuerMismatch,
             AuthError::ConfigurationChanged,
             AuthError::Unauthorized,
+            AuthError::SignedOutElsewhere,
+            AuthError::AccountSwitchedElsewhere,
             server("invalid_client"),
             server("unauthorized_client"),
             server("login_required"),

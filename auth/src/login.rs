@@ -17,6 +17,31 @@ pub enum CallbackVerdict {
     /// A silent sign-in (`prompt=none`) that needs the user: nobody is signed in,
     /// quietly, at the page the user had opened. No error, no loop.
     SignedOutQuietly(ReturnTo),
+    /// An answer to a login this tab already finished (the provider replayed it when
+    /// the Back button returned to its page): nothing of it is redeemed; the session
+    /// is recovered silently, landing where that login landed.
+    Replayed(ReturnTo),
+}
+
+/// [`check_callback`], after one more rule: an answer whose `state` names no pending
+/// login but a login this tab finished (`replayed_to`: where it landed, from
+/// [`crate::spent_logins::SpentLogins`]) is a replay. Nothing it carries is used, not
+/// even an error; only a `state` this very tab spent qualifies, so a forged or another
+/// tab's answer is still refused as before.
+///
+/// # Errors
+/// As [`check_callback`].
+pub fn check_callback_or_replay(
+    response: CallbackResponse,
+    taken: Option<Result<Transaction, TakeError>>,
+    replayed_to: Option<ReturnTo>,
+) -> Result<CallbackVerdict, AuthError> {
+    match (&taken, replayed_to) {
+        (Some(Err(TakeError::UnknownState)), Some(return_to)) => {
+            Ok(CallbackVerdict::Replayed(return_to))
+        }
+        _ => check_callback(response, taken),
+    }
 }
 
 /// Checks the provider's answer against the transaction its `state` named (`taken`
@@ -172,6 +197,53 @@ mod tests {
             Err(AuthError::Transaction(TakeError::UnknownState)),
             "still only for a login of this tab"
         );
+    }
+
+    #[test]
+    fn a_replayed_answer_is_recovered_from_never_redeemed() {
+        let home = ReturnTo::parse("/profile").unwrap();
+        for replayed in [
+            "code=new-code&state=spent&iss=https%3A%2F%2Fidp.example%2F",
+            "error=login_required&state=spent",
+        ] {
+            assert_eq!(
+                check_callback_or_replay(
+                    answer(replayed),
+                    Some(Err(TakeError::UnknownState)),
+                    Some(home.clone())
+                ),
+                Ok(CallbackVerdict::Replayed(home.clone())),
+                "{replayed}"
+            );
+        }
+        assert_eq!(
+            check_callback_or_replay(
+                answer("code=c&state=forged"),
+                Some(Err(TakeError::UnknownState)),
+                None
+            ),
+            Err(AuthError::Transaction(TakeError::UnknownState)),
+            "a state this tab never spent is still refused"
+        );
+        assert_eq!(
+            check_callback_or_replay(
+                answer("code=c&state=st"),
+                Some(Err(TakeError::Transaction(TransactionError::Expired))),
+                Some(home.clone())
+            ),
+            Err(AuthError::Transaction(TakeError::Transaction(
+                TransactionError::Expired
+            ))),
+            "only a missing transaction can be a replay"
+        );
+        assert!(matches!(
+            check_callback_or_replay(
+                answer("code=c1&state=st&iss=https%3A%2F%2Fidp.example%2F"),
+                Some(Ok(transaction(true))),
+                Some(home)
+            ),
+            Ok(CallbackVerdict::Redeem(..))
+        ));
     }
 
     #[test]

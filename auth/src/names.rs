@@ -47,6 +47,12 @@ impl StorageNames {
         format!("{}.dpop", self.prefix)
     }
 
+    /// The sessionStorage key of the logins this tab finished (their spent `state`
+    /// and where they landed), so a provider's replay on Back is recognised.
+    pub fn spent_logins(&self) -> String {
+        format!("{}.spent", self.prefix)
+    }
+
     /// The localStorage key of the non-secret "signed in here before" hint: a
     /// silent sign-in is tried after a reload only when it is there.
     pub fn signed_in_hint(&self) -> String {

@@ -43,28 +43,110 @@ pub fn read_refresh_answer(
     }
 }
 
+/// A refresh token and the user (`sub`) it was issued for. A token is spent only for
+/// its own user's session: in another tab a different user may have signed in since,
+/// and their token is not this session's to spend, cache or forget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnedRefreshToken {
+    /// The token.
+    pub token: RefreshToken,
+    /// The `sub` of the ID token of the login that got it.
+    pub sub: String,
+}
+
 /// The refresh token as kept at rest (`indexed_db`): bound to the issuer and client
-/// it was issued for, so a changed configuration never sends it to another provider.
-pub fn stored_refresh_token(token: &RefreshToken, issuer: &str, client_id: &str) -> String {
-    serde_json::json!({ "refresh_token": token.secret(), "iss": issuer, "client_id": client_id })
-        .to_string()
+/// it was issued for, so a changed configuration never sends it to another provider,
+/// and to its user.
+pub fn stored_refresh_token(owned: &OwnedRefreshToken, issuer: &str, client_id: &str) -> String {
+    serde_json::json!({
+        "refresh_token": owned.token.secret(),
+        "sub": owned.sub,
+        "iss": issuer,
+        "client_id": client_id,
+    })
+    .to_string()
 }
 
 /// The refresh token kept at rest, if it is a plausible token issued by `issuer` to
-/// `client_id`. Anything else (another provider's, a value someone else wrote, a
-/// bare string from an older version) is `None`, to be removed.
+/// `client_id` for a named user. Anything else (another provider's, a value someone
+/// else wrote, a bare string or a token without its user from an older version) is
+/// `None`, to be removed.
 pub fn read_stored_refresh_token(
     value: &str,
     issuer: &str,
     client_id: &str,
-) -> Option<RefreshToken> {
+) -> Option<OwnedRefreshToken> {
     let stored: serde_json::Value = serde_json::from_str(value).ok()?;
     let field = |name| stored.get(name).and_then(serde_json::Value::as_str);
     let token = field("refresh_token")?;
+    let sub = field("sub").filter(|sub| !sub.is_empty())?;
     let plausible =
         !token.is_empty() && token.len() <= 4096 && token.bytes().all(|b| b.is_ascii_graphic());
-    (plausible && field("iss") == Some(issuer) && field("client_id") == Some(client_id))
-        .then(|| RefreshToken::new(token.to_owned()))
+    (plausible && field("iss") == Some(issuer) && field("client_id") == Some(client_id)).then(
+        || OwnedRefreshToken {
+            token: RefreshToken::new(token.to_owned()),
+            sub: sub.to_owned(),
+        },
+    )
+}
+
+/// The refresh token a renewal of `sub`'s session may spend (`None`: restoring after
+/// a reload, any user's; the refreshed ID token must then name the same one).
+///
+/// # Errors
+/// [`AuthError::SessionEnded`] when none is kept; [`AuthError::SubjectChanged`] when
+/// the kept one is another user's (signed in in another tab): it is not spent, and
+/// not this session's to forget.
+pub fn spendable_refresh_token(
+    kept: Option<OwnedRefreshToken>,
+    sub: Option<&str>,
+) -> Result<OwnedRefreshToken, AuthError> {
+    let kept = kept.ok_or(AuthError::SessionEnded)?;
+    match sub {
+        Some(sub) if sub != kept.sub => Err(AuthError::SubjectChanged),
+        _ => Ok(kept),
+    }
+}
+
+/// What a finished login (at the callback, in a popup, or silently) does to the
+/// refresh token kept so far.
+#[derive(Debug, PartialEq)]
+pub enum AfterLogin {
+    /// Keep the login's new token, for its user.
+    Store(OwnedRefreshToken),
+    /// Leave the kept token: the login got none (a step-up for an API's own scope, a
+    /// popup without `offline_access`, a provider that issues none on a silent
+    /// exchange), and the kept one is the same user's.
+    KeepKept,
+    /// Forget the kept token: it is another user's, and the login got none.
+    Forget,
+}
+
+/// The rule for [`AfterLogin`]: a login's refresh token replaces the kept one; a login
+/// without one keeps the same user's token and forgets another user's.
+pub fn refresh_token_after_login(
+    kept_sub: Option<&str>,
+    sub: &str,
+    new: Option<RefreshToken>,
+) -> AfterLogin {
+    match (new, kept_sub) {
+        (Some(token), _) => AfterLogin::Store(OwnedRefreshToken {
+            token,
+            sub: sub.to_owned(),
+        }),
+        (None, Some(kept)) if kept == sub => AfterLogin::KeepKept,
+        (None, None) => AfterLogin::KeepKept,
+        (None, Some(_)) => AfterLogin::Forget,
+    }
+}
+
+/// True when a session of `sub` that ends may forget (and revoke) the kept token:
+/// only its own, never the token of a user who signed in in another tab since.
+pub fn may_forget_kept(kept_sub: Option<&str>, sub: Option<&str>) -> bool {
+    match (kept_sub, sub) {
+        (Some(kept), Some(sub)) => kept == sub,
+        _ => true,
+    }
 }
 
 /// What a refreshed ID token must match (OpenID Connect Core 12.2): the configured
@@ -107,19 +189,28 @@ fn changed_claim(session: &Session, refreshed: &IdTokenClaims) -> Option<&'stati
 }
 
 /// The session after a refresh: `current` renewed, or (after a reload, with no
-/// session in memory) a new one, which needs an ID token to know who this is.
+/// session in memory) a new one, which needs an ID token to know who this is. The
+/// refresh token spent was `kept_sub`'s.
 ///
 /// # Errors
-/// [`AuthError::SubjectChanged`] when the refreshed ID token names another user, and
+/// [`AuthError::SubjectChanged`] when the refreshed ID token names another user than
+/// the session or the spent token, and
 /// [`AuthError::RefreshedClaimChanged`] when it changes `iss`, `aud` or `auth_time`
 /// (OpenID Connect Core 12.2); [`TokenError::MissingIdToken`] when restoring without
 /// an ID token.
 pub fn accept_refresh(
     current: Option<Session>,
+    kept_sub: &str,
     tokens: TokenResponse,
     id_token: Option<(IdToken, IdTokenClaims)>,
     now_ms: u64,
 ) -> Result<Session, AuthError> {
+    if id_token
+        .as_ref()
+        .is_some_and(|(_, claims)| claims.sub != kept_sub)
+    {
+        return Err(AuthError::SubjectChanged);
+    }
     match (current, id_token) {
         (Some(session), Some((_, claims))) if claims.sub != session.claims.sub => {
             Err(AuthError::SubjectChanged)
@@ -231,6 +322,7 @@ mod tests {
         assert_eq!(
             accept_refresh(
                 Some(current.clone()),
+                "s",
                 tokens.clone(),
                 Some(verified("other")),
                 0
@@ -239,6 +331,7 @@ mod tests {
         );
         let renewed = accept_refresh(
             Some(current.clone()),
+            "s",
             tokens.clone(),
             Some(verified("s")),
             1_000,
@@ -246,16 +339,23 @@ mod tests {
         .unwrap();
         assert_eq!(renewed.access_token.secret(), "at-2");
         assert_eq!(renewed.expires_at_ms, 61_000);
-        let without_id_token = accept_refresh(Some(current), tokens, None, 0).unwrap();
+        let without_id_token = accept_refresh(Some(current), "s", tokens, None, 0).unwrap();
         assert_eq!(without_id_token.claims.sub, "s");
     }
 
+    fn owned(sub: &str) -> OwnedRefreshToken {
+        OwnedRefreshToken {
+            token: spent(),
+            sub: sub.into(),
+        }
+    }
+
     #[test]
-    fn a_stored_refresh_token_is_bound_to_its_issuer_and_client() {
-        let stored = stored_refresh_token(&spent(), "https://i/", "c");
+    fn a_stored_refresh_token_is_bound_to_its_issuer_client_and_user() {
+        let stored = stored_refresh_token(&owned("alice"), "https://i/", "c");
         assert_eq!(
-            read_stored_refresh_token(&stored, "https://i/", "c").map(|t| t.secret().to_owned()),
-            Some("rt-1".to_owned())
+            read_stored_refresh_token(&stored, "https://i/", "c"),
+            Some(owned("alice"))
         );
         assert!(read_stored_refresh_token(&stored, "https://other/", "c").is_none());
         assert!(read_stored_refresh_token(&stored, "https://i/", "other").is_none());
@@ -267,16 +367,81 @@ mod tests {
             "",
             "42",
             "\"rt-1\"",
-            r#"{"refresh_token":"two words","iss":"https://i/","client_id":"c"}"#,
-            r#"{"refresh_token":"","iss":"https://i/","client_id":"c"}"#,
-            r#"{"refresh_token":7,"iss":"https://i/","client_id":"c"}"#,
-            r#"{"iss":"https://i/","client_id":"c"}"#,
+            r#"{"refresh_token":"two words","sub":"s","iss":"https://i/","client_id":"c"}"#,
+            r#"{"refresh_token":"","sub":"s","iss":"https://i/","client_id":"c"}"#,
+            r#"{"refresh_token":7,"sub":"s","iss":"https://i/","client_id":"c"}"#,
+            r#"{"sub":"s","iss":"https://i/","client_id":"c"}"#,
+            // Without its user (as stored by older versions), or with an empty one.
+            r#"{"refresh_token":"rt-1","iss":"https://i/","client_id":"c"}"#,
+            r#"{"refresh_token":"rt-1","sub":"","iss":"https://i/","client_id":"c"}"#,
+            r#"{"refresh_token":"rt-1","sub":7,"iss":"https://i/","client_id":"c"}"#,
         ] {
             assert!(
                 read_stored_refresh_token(value, "https://i/", "c").is_none(),
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn only_the_sessions_own_user_spends_the_kept_token() {
+        assert_eq!(
+            spendable_refresh_token(Some(owned("alice")), Some("alice")),
+            Ok(owned("alice"))
+        );
+        assert_eq!(
+            spendable_refresh_token(Some(owned("bob")), Some("alice")),
+            Err(AuthError::SubjectChanged),
+            "bob signed in in another tab: alice's tab must not spend his token"
+        );
+        assert_eq!(
+            spendable_refresh_token(Some(owned("bob")), None),
+            Ok(owned("bob")),
+            "a restore after a reload takes whoever is kept"
+        );
+        assert_eq!(
+            spendable_refresh_token(None, Some("alice")),
+            Err(AuthError::SessionEnded)
+        );
+    }
+
+    #[test]
+    fn a_login_without_a_refresh_token_keeps_the_same_users_and_forgets_anothers() {
+        let new = || Some(RefreshToken::new("rt-new".into()));
+        assert_eq!(
+            refresh_token_after_login(Some("alice"), "bob", new()),
+            AfterLogin::Store(OwnedRefreshToken {
+                token: RefreshToken::new("rt-new".into()),
+                sub: "bob".into()
+            })
+        );
+        assert_eq!(
+            refresh_token_after_login(Some("alice"), "alice", None),
+            AfterLogin::KeepKept,
+            "a step-up or a popup without offline_access must not erase it"
+        );
+        assert_eq!(
+            refresh_token_after_login(None, "alice", None),
+            AfterLogin::KeepKept
+        );
+        assert_eq!(
+            refresh_token_after_login(Some("alice"), "bob", None),
+            AfterLogin::Forget
+        );
+    }
+
+    #[test]
+    fn an_ending_session_forgets_only_its_own_users_token() {
+        assert!(may_forget_kept(Some("alice"), Some("alice")));
+        assert!(
+            !may_forget_kept(Some("bob"), Some("alice")),
+            "alice's tab ending must not sign bob out"
+        );
+        assert!(may_forget_kept(None, Some("alice")));
+        assert!(
+            may_forget_kept(Some("bob"), None),
+            "an explicit sign-out forgets all"
+        );
     }
 
     #[test]
@@ -287,6 +452,7 @@ mod tests {
         let renewed = |payload: &str| {
             accept_refresh(
                 Some(current.clone()),
+                "s",
                 tokens.clone(),
                 Some(verified_with(payload)),
                 0,
@@ -318,10 +484,15 @@ mod tests {
     fn restoring_after_a_reload_needs_an_id_token() {
         let tokens = read_refresh_answer(200, ROTATED, spent()).unwrap().tokens;
         assert_eq!(
-            accept_refresh(None, tokens.clone(), None, 0),
+            accept_refresh(None, "s", tokens.clone(), None, 0),
             Err(AuthError::Token(TokenError::MissingIdToken))
         );
-        let restored = accept_refresh(None, tokens, Some(verified("s")), 0).unwrap();
+        assert_eq!(
+            accept_refresh(None, "bob", tokens.clone(), Some(verified("s")), 0),
+            Err(AuthError::SubjectChanged),
+            "the restored session is the spent token's user"
+        );
+        let restored = accept_refresh(None, "s", tokens, Some(verified("s")), 0).unwrap();
         assert_eq!(restored.claims.sub, "s");
         assert_eq!(restored.refresh_token.unwrap().secret(), "rt-2");
     }

@@ -1,4 +1,4 @@
-//! Telling the app's other tabs that the user signed out, with a BroadcastChannel.
+//! Telling the app's other tabs about sign-outs and sign-ins, with a BroadcastChannel.
 //! One channel object per page both listens and announces: a BroadcastChannel never
 //! delivers a message to the object that posted it, so a tab does not hear its own
 //! sign-out (it would read as "you signed out in another tab").
@@ -9,37 +9,43 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BroadcastChannel, MessageEvent};
 
-const SIGNED_OUT: &str = "signed-out";
+use crate::session_event::SessionEvent;
 
 thread_local! {
     /// The page's channel, open for the page's life once listening starts.
     static CHANNEL: RefCell<Option<BroadcastChannel>> = const { RefCell::new(None) };
 }
 
-/// Tells the app's other tabs (those on `channel_name`) that the user signed out.
-pub fn announce_sign_out(channel_name: &str) {
+/// Tells the app's other tabs (those on `channel_name`) about `event`.
+pub fn announce(channel_name: &str, event: &SessionEvent) {
+    let message = event.to_message();
     let posted = CHANNEL.with(|c| {
         c.borrow()
             .as_ref()
             .filter(|channel| channel.name() == channel_name)
-            .map(|channel| channel.post_message(&SIGNED_OUT.into()))
+            .map(|channel| channel.post_message(&message.as_str().into()))
     });
     if posted.is_none() {
         if let Ok(channel) = BroadcastChannel::new(channel_name) {
-            let _ = channel.post_message(&SIGNED_OUT.into());
+            let _ = channel.post_message(&message.into());
             channel.close();
         }
     }
 }
 
-/// Calls `on_sign_out` whenever another tab announces a sign-out, for the page's life.
-pub fn on_sign_out_elsewhere(channel_name: &str, on_sign_out: impl Fn() + 'static) {
+/// Calls `on_event` for every sign-out or sign-in another tab announces, for the
+/// page's life. Messages of any other shape are ignored.
+pub fn on_event_elsewhere(channel_name: &str, on_event: impl Fn(SessionEvent) + 'static) {
     let Ok(channel) = BroadcastChannel::new(channel_name) else {
         return;
     };
     let listener = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        if event.data().as_string().as_deref() == Some(SIGNED_OUT) {
-            on_sign_out();
+        if let Some(event) = event
+            .data()
+            .as_string()
+            .and_then(|m| SessionEvent::parse(&m))
+        {
+            on_event(event);
         }
     });
     channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));

@@ -18,11 +18,14 @@ use crate::error::{AuthError, BrowserError};
 use crate::id_token::claims::{validate_id_token, ClaimsCheck, IdTokenClaims};
 use crate::id_token::jwks::Jwks;
 use crate::id_token::jwt::DecodedJwt;
-use crate::login::{check_callback, id_token_check, CallbackVerdict};
+use crate::login::{check_callback_or_replay, id_token_check, CallbackVerdict};
 use crate::login_options::LoginOptions;
 use crate::logout::{logout_target, LogoutOptions, LogoutTarget};
 use crate::names::StorageNames;
-use crate::refresh::{accept_refresh, read_refresh_answer, refreshed_id_token_check};
+use crate::refresh::{
+    accept_refresh, may_forget_kept, read_refresh_answer, refresh_token_after_login,
+    refreshed_id_token_check, spendable_refresh_token, AfterLogin, OwnedRefreshToken,
+};
 use crate::secret::{IdToken, RefreshToken};
 use crate::session::Session;
 use crate::step_up::StepUp;
@@ -104,15 +107,21 @@ async fn finish_code_exchange(
     answer: Result<CallbackResponse, CallbackError>,
 ) -> Result<Finished, AuthError> {
     let response = answer?;
+    let now_ms = clock::now_ms();
     let taken = response
         .state()
-        .map(|state| storage::take_transaction(names, state, clock::now_ms()));
-    let (transaction, code) = match check_callback(response, taken)? {
+        .map(|state| storage::take_transaction(names, state, now_ms));
+    let replayed_to = response
+        .state()
+        .and_then(|state| storage::spent_login(names, state, now_ms));
+    let (transaction, code) = match check_callback_or_replay(response, taken, replayed_to)? {
         CallbackVerdict::Redeem(transaction, code) => (*transaction, code),
         CallbackVerdict::SignedOutQuietly(return_to) => {
             return Ok(Finished::SignedOutQuietly(return_to))
         }
+        CallbackVerdict::Replayed(return_to) => return Ok(Finished::Replayed(return_to)),
     };
+    storage::remember_spent_login(names, &transaction.state, &transaction.return_to, now_ms);
     let endpoints = &transaction.provider;
     if let (Some(keys), Some(text)) = (endpoints.carried_keys(), &endpoints.keys) {
         provider::adopt_key_set(&endpoints.jwks_uri, keys, text);
@@ -207,13 +216,13 @@ async fn verify_id_token(
 thread_local! {
     /// The refresh token in memory mode: kept beside the session, read and written
     /// under the same lock as the IndexedDB one, so both modes follow one rule.
-    static MEMORY_REFRESH_TOKEN: RefCell<Option<RefreshToken>> = const { RefCell::new(None) };
+    static MEMORY_REFRESH_TOKEN: RefCell<Option<OwnedRefreshToken>> = const { RefCell::new(None) };
 }
 
-/// The refresh token to spend next: the one in memory, or in IndexedDB with
-/// `indexed_db` (where another tab may have rotated it a moment ago). Read under the
-/// lock.
-async fn load_refresh_token(config: &AuthConfig) -> Option<RefreshToken> {
+/// The refresh token to spend next, and its user: the one in memory, or in IndexedDB
+/// with `indexed_db` (where another tab may have rotated it a moment ago, or signed
+/// in another user). Read under the lock.
+async fn load_refresh_token(config: &AuthConfig) -> Option<OwnedRefreshToken> {
     match config.refresh_token_storage {
         RefreshTokenStorage::IndexedDb => refresh_store::load(config).await,
         RefreshTokenStorage::Memory => MEMORY_REFRESH_TOKEN.with(|t| t.borrow().clone()),
@@ -222,7 +231,7 @@ async fn load_refresh_token(config: &AuthConfig) -> Option<RefreshToken> {
 
 /// Keeps (or with `None` forgets) the refresh token to spend next; returns once an
 /// IndexedDB write has committed. Call under the lock.
-async fn store_refresh_token(config: &AuthConfig, token: Option<&RefreshToken>) {
+async fn store_refresh_token(config: &AuthConfig, token: Option<&OwnedRefreshToken>) {
     match config.refresh_token_storage {
         RefreshTokenStorage::IndexedDb => refresh_store::store(config, token).await,
         RefreshTokenStorage::Memory => {
@@ -268,9 +277,9 @@ async fn refresh_locked(
     config: &AuthConfig,
     current: Option<Session>,
 ) -> Result<Session, AuthError> {
-    let refresh_token = load_refresh_token(config)
-        .await
-        .ok_or(AuthError::SessionEnded)?;
+    // Another user's token (signed in in another tab) is neither spent nor forgotten.
+    let sub = current.as_ref().map(|session| session.claims.sub.clone());
+    let kept = spendable_refresh_token(load_refresh_token(config).await, sub.as_deref())?;
     let metadata = provider::metadata(config).await?;
     let jwks = {
         let uri = metadata.jwks_uri.clone();
@@ -282,7 +291,8 @@ async fn refresh_locked(
         scope: String::new(),
         ..TokenKey::default_for(config)
     };
-    let tokens = match spend_refresh_token(config, &metadata, refresh_token, &session_api).await {
+    let kept_sub = kept.sub.clone();
+    let tokens = match spend_refresh_token(config, &metadata, kept, &session_api).await {
         Ok(tokens) => tokens,
         Err(error) => return Err(forget_if_refused(config, error).await),
     };
@@ -296,28 +306,32 @@ async fn refresh_locked(
         }
         None => None,
     };
-    accept_refresh(current, tokens, id_token, clock::now_ms())
+    accept_refresh(current, &kept_sub, tokens, id_token, clock::now_ms())
 }
 
-/// Spends `refresh_token` (under the lock) at the token endpoint of `metadata` for a
-/// token for `key`, and keeps the rotated refresh token before anything else can
-/// fail: the old one is spent. A failure leaves the stored token as it is; the caller
-/// says what the failure means ([`forget_if_refused`]).
+/// Spends `kept` (under the lock) at the token endpoint of `metadata` for a token for
+/// `key`, and keeps the rotated refresh token, for the same user, before anything
+/// else can fail: the old one is spent. A failure leaves the stored token as it is;
+/// the caller says what the failure means ([`forget_if_refused`]).
 async fn spend_refresh_token(
     config: &AuthConfig,
     metadata: &crate::discovery::ProviderMetadata,
-    refresh_token: RefreshToken,
+    kept: OwnedRefreshToken,
     key: &TokenKey,
 ) -> Result<TokenResponse, AuthError> {
     let answer = token_request(
         &StorageNames::new(&config.storage_prefix),
         &metadata.token_endpoint,
-        refresh_body_for(config, &refresh_token, key),
+        refresh_body_for(config, &kept.token, key),
         uses_dpop(config, metadata),
     )
     .await?;
-    let answer = read_refresh_answer(answer.status, &answer.body, refresh_token)?;
-    store_refresh_token(config, Some(&answer.keep)).await;
+    let answer = read_refresh_answer(answer.status, &answer.body, kept.token)?;
+    let rotated = OwnedRefreshToken {
+        token: answer.keep,
+        sub: kept.sub,
+    };
+    store_refresh_token(config, Some(&rotated)).await;
     Ok(answer.tokens)
 }
 
@@ -330,22 +344,26 @@ async fn forget_if_refused(config: &AuthConfig, error: AuthError) -> AuthError {
     error
 }
 
-/// A token for another API than the configured one (`key`), with the refresh token:
-/// a refresh grant that names the API (Auth0 Multi-Resource Refresh Tokens, RFC 8707),
-/// under the same lock as every refresh, keeping the rotated refresh token. The
-/// session is not touched: an ID token in the answer is not used.
+/// A token for another API than the configured one (`key`), for `sub`'s session,
+/// with its refresh token: a refresh grant that names the API (Auth0 Multi-Resource
+/// Refresh Tokens, RFC 8707), under the same lock as every refresh, keeping the
+/// rotated refresh token. The session is not touched: an ID token in the answer is
+/// not used.
 ///
 /// # Errors
 /// [`AuthError::StepUpRequired`] for `mfa_required`; [`AuthError::SessionEnded`] for
-/// a refused refresh token (then forgotten); any other failure of a refresh.
-pub async fn token_for(config: &AuthConfig, key: &TokenKey) -> Result<TokenResponse, AuthError> {
-    let key = key.clone();
+/// a refused refresh token (then forgotten); [`AuthError::SubjectChanged`] when the
+/// kept token is another user's (left as it is); any other failure of a refresh.
+pub async fn token_for(
+    config: &AuthConfig,
+    key: &TokenKey,
+    sub: &str,
+) -> Result<TokenResponse, AuthError> {
+    let (key, sub) = (key.clone(), sub.to_owned());
     with_refresh_lock(config, |config| async move {
-        let refresh_token = load_refresh_token(&config)
-            .await
-            .ok_or(AuthError::SessionEnded)?;
+        let kept = spendable_refresh_token(load_refresh_token(&config).await, Some(&sub))?;
         let metadata = provider::metadata(&config).await?;
-        match spend_refresh_token(&config, &metadata, refresh_token, &key).await {
+        match spend_refresh_token(&config, &metadata, kept, &key).await {
             Ok(tokens) => Ok(tokens),
             Err(AuthError::Token(TokenError::Server(error))) if error.error == "mfa_required" => {
                 Err(AuthError::StepUpRequired(StepUp::for_mfa_required(
@@ -358,27 +376,52 @@ pub async fn token_for(config: &AuthConfig, key: &TokenKey) -> Result<TokenRespo
     .await
 }
 
-/// Keeps the refresh token of a new session (or forgets it with `None`), under the
-/// lock: a refresh in flight in another tab finishes first.
-pub async fn keep_refresh_token(config: &AuthConfig, token: Option<RefreshToken>) {
+/// Keeps the refresh token a login of `sub` got, under the lock (a refresh in flight
+/// in another tab finishes first), unless `still_current` says, inside the lock, that
+/// the session was forgotten meanwhile (a sign-out bumps the tab's generation before
+/// it asks for the lock, so its removal never runs before this write). A login that
+/// got none keeps the same user's token and forgets another user's
+/// ([`refresh_token_after_login`]).
+pub async fn keep_refresh_token(
+    config: &AuthConfig,
+    sub: String,
+    token: Option<RefreshToken>,
+    still_current: impl FnOnce() -> bool + 'static,
+) {
     with_refresh_lock(config, |config| async move {
-        store_refresh_token(&config, token.as_ref()).await;
+        if !still_current() {
+            return;
+        }
+        let kept = load_refresh_token(&config).await;
+        match refresh_token_after_login(kept.as_ref().map(|k| k.sub.as_str()), &sub, token) {
+            AfterLogin::Store(owned) => store_refresh_token(&config, Some(&owned)).await,
+            AfterLogin::KeepKept => {}
+            AfterLogin::Forget => store_refresh_token(&config, None).await,
+        }
     })
     .await;
 }
 
 /// Sign-out's part: under the lock (so any refresh in flight, in any tab, has
 /// finished and written what it got), forgets the newest refresh token, checks it is
-/// gone, then revokes it at the provider (RFC 7009) when `revoke`. Nothing written
-/// after this can be a token of this session: renewals of this tab are dropped by
-/// their generation, other tabs follow the sign-out broadcast.
+/// gone, then revokes it at the provider (RFC 7009). Nothing written after this can
+/// be a token of this session: renewals of this tab are dropped by their generation,
+/// other tabs follow the sign-out broadcast.
+///
+/// `sub`: the user whose session ends (a renewal refused, another user seen, a
+/// sign-out heard from another tab): a token kept for another user since (signed in
+/// in another tab) is not theirs, and stays. `None`: the user signs out of the app in
+/// this browser, whoever's token is kept.
 ///
 /// # Errors
 /// [`BrowserError::StorageWrite`] when the stored token could not be removed.
-pub async fn end_refresh_token(config: &AuthConfig, revoke: bool) -> Result<(), AuthError> {
+pub async fn end_refresh_token(config: &AuthConfig, sub: Option<String>) -> Result<(), AuthError> {
     with_refresh_lock(config, |config| async move {
         let config = &config;
         let token = load_refresh_token(config).await;
+        if !may_forget_kept(token.as_ref().map(|t| t.sub.as_str()), sub.as_deref()) {
+            return Ok(());
+        }
         store_refresh_token(config, None).await;
         if load_refresh_token(config).await.is_some() {
             store_refresh_token(config, None).await;
@@ -386,8 +429,8 @@ pub async fn end_refresh_token(config: &AuthConfig, revoke: bool) -> Result<(), 
                 return Err(BrowserError::StorageWrite.into());
             }
         }
-        if let (true, Some(token)) = (revoke, token) {
-            revoke_refresh_token(config, &token).await;
+        if let Some(kept) = token {
+            revoke_refresh_token(config, &kept.token).await;
         }
         // The DPoP key goes with the session (after the revocation, which needs none).
         dpop::forget(&StorageNames::new(&config.storage_prefix)).await;

@@ -5,7 +5,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCredentials};
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCache, RequestCredentials};
 
 use crate::error::BrowserError;
 use crate::secret::AccessToken;
@@ -154,6 +154,20 @@ pub async fn get(
     if let Some(token) = bearer {
         request = request.header("Authorization", &format!("Bearer {}", token.secret()));
     }
+    send(url, request, None, cap).await
+}
+
+/// GETs `url` from the server itself, without cookies: the browser's HTTP cache is
+/// neither read nor trusted (the answer replaces what it held). For a key set that
+/// lacks a `kid` the provider signs with: providers serve key sets with
+/// `Cache-Control: max-age` (an hour and more), and a rotation must be seen at once.
+///
+/// # Errors
+/// As [`get`].
+pub async fn get_from_server(url: &str, cap: usize) -> Result<HttpResponse, BrowserError> {
+    let request = Request::get(url)
+        .credentials(RequestCredentials::Omit)
+        .cache(RequestCache::Reload);
     send(url, request, None, cap).await
 }
 

@@ -52,3 +52,23 @@ pub fn is_framed() -> bool {
         _ => false,
     })
 }
+
+/// Calls `on_restored` whenever the browser shows this page again from its
+/// back/forward cache (`pageshow` with `persisted`): the page's memory is as it was
+/// when it left, for the page's life.
+pub fn on_restored_from_cache(on_restored: impl Fn() + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = Closure::<dyn Fn(web_sys::PageTransitionEvent)>::new(
+        move |event: web_sys::PageTransitionEvent| {
+            if event.persisted() {
+                on_restored();
+            }
+        },
+    );
+    let _ = window.add_event_listener_with_callback("pageshow", listener.as_ref().unchecked_ref());
+    listener.forget();
+}

@@ -22,6 +22,9 @@ pub enum Finished {
     SignedIn(Box<Session>, Landing),
     /// A silent sign-in that needs the user: signed out, quietly, at that page.
     SignedOutQuietly(ReturnTo),
+    /// The provider replayed a login this tab finished (Back to its page): nothing
+    /// was redeemed; recover the session silently, landing at that page.
+    Replayed(ReturnTo),
 }
 
 /// Where a finished login lands and what it carried.

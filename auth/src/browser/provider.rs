@@ -130,14 +130,20 @@ fn key_set_fetch(jwks_uri: &str, refresh: bool) -> KeySetFetch {
         if let Some((_, fetch)) = reusable {
             return fetch.clone();
         }
-        let fetch = SharedTask::spawn(fetch_key_set(jwks_uri.to_owned()));
+        let fetch = SharedTask::spawn(fetch_key_set(jwks_uri.to_owned(), refresh));
         *current = Some((jwks_uri.to_owned(), fetch.clone()));
         fetch
     })
 }
 
-async fn fetch_key_set(jwks_uri: String) -> Result<KeySet, MetadataError> {
-    let response = http::get(&jwks_uri, None, http::MAX_METADATA_BYTES).await?;
+/// Fetches the key set; `anew` past the browser's HTTP cache (a `kid` the cached set
+/// lacks: the provider rotated its keys, and its set may be cacheable for an hour).
+async fn fetch_key_set(jwks_uri: String, anew: bool) -> Result<KeySet, MetadataError> {
+    let response = if anew {
+        http::get_from_server(&jwks_uri, http::MAX_METADATA_BYTES).await?
+    } else {
+        http::get(&jwks_uri, None, http::MAX_METADATA_BYTES).await?
+    };
     if !(200..300).contains(&response.status) {
         return Err(MetadataError::Status(response.status));
     }

@@ -12,16 +12,15 @@
 use super::idb;
 use crate::config::AuthConfig;
 use crate::names::StorageNames;
-use crate::refresh::{read_stored_refresh_token, stored_refresh_token};
-use crate::secret::RefreshToken;
+use crate::refresh::{read_stored_refresh_token, stored_refresh_token, OwnedRefreshToken};
 
 const STORE: &str = "tokens";
 const KEY: &str = "refresh_token";
 
-/// The stored refresh token of `config`'s issuer and client, if any. Anything else
-/// under the key (another provider's token, a foreign or implausible value) is
-/// removed and ignored.
-pub async fn load(config: &AuthConfig) -> Option<RefreshToken> {
+/// The stored refresh token of `config`'s issuer and client, and its user, if any.
+/// Anything else under the key (another provider's token, a foreign or implausible
+/// value) is removed and ignored.
+pub async fn load(config: &AuthConfig) -> Option<OwnedRefreshToken> {
     let names = StorageNames::new(&config.storage_prefix);
     let value = idb::get(&names.database(), STORE, KEY).await?;
     let token = value
@@ -33,9 +32,9 @@ pub async fn load(config: &AuthConfig) -> Option<RefreshToken> {
     token
 }
 
-/// Stores the current refresh token, bound to `config`'s issuer and client (or
-/// removes it with `None`), returning once the write has committed.
-pub async fn store(config: &AuthConfig, token: Option<&RefreshToken>) {
+/// Stores the current refresh token, bound to `config`'s issuer and client and to its
+/// user (or removes it with `None`), returning once the write has committed.
+pub async fn store(config: &AuthConfig, token: Option<&OwnedRefreshToken>) {
     let names = StorageNames::new(&config.storage_prefix);
     match token {
         Some(token) => {

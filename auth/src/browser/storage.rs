@@ -8,7 +8,9 @@
 
 use crate::error::BrowserError;
 use crate::names::StorageNames;
+use crate::return_to::ReturnTo;
 use crate::secret::State;
+use crate::spent_logins::SpentLogins;
 use crate::transaction::{TakeError, Transaction};
 
 fn session_storage() -> Result<web_sys::Storage, BrowserError> {
@@ -72,6 +74,34 @@ pub fn find_transaction(state: &State, now_ms: u64) -> Option<(String, Transacti
             let transaction = Transaction::from_json(&value, now_ms).ok()?;
             (transaction.state == *state).then_some((prefix, transaction))
         })
+}
+
+/// Where the login of `state` that this tab finished landed, if it did in the last
+/// hour (see [`SpentLogins`]).
+pub fn spent_login(names: &StorageNames, state: &State, now_ms: u64) -> Option<ReturnTo> {
+    let text = session_storage()
+        .ok()?
+        .get_item(&names.spent_logins())
+        .ok()??;
+    SpentLogins::from_json(&text, now_ms).find(state.secret(), now_ms)
+}
+
+/// Remembers that this tab finished the login of `state`, landing at `return_to`.
+/// Best effort: storage that refuses only means a replay shows an error.
+pub fn remember_spent_login(
+    names: &StorageNames,
+    state: &State,
+    return_to: &ReturnTo,
+    now_ms: u64,
+) {
+    let Ok(storage) = session_storage() else {
+        return;
+    };
+    let key = names.spent_logins();
+    let stored = storage.get_item(&key).ok().flatten().unwrap_or_default();
+    let mut spent = SpentLogins::from_json(&stored, now_ms);
+    spent.insert(state.secret(), return_to.clone(), now_ms);
+    let _ = storage.set_item(&key, &spent.to_json());
 }
 
 /// Removes every transaction of this app that is expired or unreadable. Run at

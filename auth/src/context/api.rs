@@ -150,9 +150,10 @@ impl Auth {
     async fn fetch_token_for(self, key: TokenKey) -> Result<AccessToken, AuthError> {
         let generation = self.generation.get_value();
         let config = self.config.get_value();
-        let with_refresh_token = self.session().is_some_and(|s| s.refresh_token.is_some());
-        let result = if with_refresh_token {
-            flow::token_for(&config, &key)
+        let session = self.session();
+        let with_refresh_token = session.as_ref().is_some_and(|s| s.refresh_token.is_some());
+        let result = if let (true, Some(session)) = (with_refresh_token, &session) {
+            flow::token_for(&config, &key, &session.claims.sub)
                 .await
                 .map(|tokens| CachedToken::from_answer(&tokens, clock::now_ms()))
         } else {
@@ -192,7 +193,7 @@ impl Auth {
                 }
                 _ => Ok(CachedToken::from_session(&session)),
             },
-            Finished::SignedOutQuietly(_) => Err(AuthError::SessionEnded),
+            Finished::SignedOutQuietly(_) | Finished::Replayed(_) => Err(AuthError::SessionEnded),
         }
     }
 

@@ -10,7 +10,14 @@
 //!   finishes afterwards is dropped, and it forgets and revokes the refresh token
 //!   under the same lock, after any refresh in flight in any tab has written what it
 //!   got; other tabs follow its broadcast, which bumps theirs;
-//! - the callback's code is redeemed at most once per page load (`pending_login`).
+//! - the callback's code is redeemed at most once per page load (`pending_login`);
+//! - a login as another account (a popup, a silent sign-in) bumps the generation too:
+//!   work in flight for the last account is dropped when it lands;
+//! - the refresh token at rest is bound to its user (`sub`): a tab spends, forgets or
+//!   revokes only its own user's, and hearing "signed in as" another account from
+//!   another tab drops its session without touching the new account's token;
+//! - a login's refresh token is kept under the lock, and only while the tab's
+//!   generation is the one it was got in (checked inside the lock).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -33,6 +40,7 @@ use crate::return_to::ReturnTo;
 use crate::schedule::{after_renewal_failure, renewal_delay_ms, RenewalFailure};
 use crate::secret::AccessToken;
 use crate::session::Session;
+use crate::session_event::{on_heard, Heard, SessionEvent};
 use crate::silent::{origin_of, redirect_after_iframe, try_at_start, SilentSignIn};
 use crate::token_request::{CachedToken, TokenCache, TokenKey, TokenRequest};
 use crate::userinfo::check_subject;
@@ -83,6 +91,10 @@ pub struct Auth {
     tokens: StoredValue<TokenCache>,
     /// Their requests in flight, one per key, shared by every caller in this tab.
     token_flights: StoredValue<Vec<(TokenKey, TokenFlight)>, LocalStorage>,
+    /// What to show if the browser brings this page back from its back/forward cache
+    /// after it left for the provider (a login or a logout): the page's memory still
+    /// says "authenticating" or "signing out", and nothing else would ever change it.
+    on_return: StoredValue<Option<AuthState>>,
 }
 
 impl Auth {
@@ -107,6 +119,7 @@ impl Auth {
             app_state: RwSignal::new(None),
             tokens: StoredValue::new(TokenCache::default()),
             token_flights: StoredValue::new_local(Vec::new()),
+            on_return: StoredValue::new(None),
         }
     }
 
@@ -174,7 +187,8 @@ impl Auth {
 
     /// The app state given to the login that signed the user in
     /// ([`LoginOptions::app_state`]), once that login has finished; `None` before, or
-    /// when the login carried none. Kept until the next login finishes.
+    /// when the login carried none. Kept until the next login finishes, forgotten at
+    /// sign-out.
     pub fn app_state(&self) -> ReadSignal<Option<serde_json::Value>> {
         self.app_state.read_only()
     }
@@ -183,7 +197,7 @@ impl Auth {
     /// shown through [`Auth::error`].
     pub fn login(&self, options: LoginOptions) {
         let auth = *self;
-        self.state.set(AuthState::Authenticating);
+        self.leave_for_provider(AuthState::Authenticating);
         spawn_local(async move {
             if let Err(error) = flow::start_login(&auth.config.get_value(), options).await {
                 auth.state.set(AuthState::Failed(error));
@@ -199,16 +213,18 @@ impl Auth {
     pub fn logout(&self, options: LogoutOptions) {
         let auth = *self;
         let id_token = self.session().map(|s| s.id_token);
-        self.forget_tab_state(AuthState::SigningOut);
+        self.forget_tab_state(AuthState::SigningOut, true);
+        self.on_return.set_value(Some(AuthState::SignedOut));
         spawn_local(async move {
             let config = auth.config.get_value();
             // The refresh token is forgotten, checked gone and revoked before the
-            // page leaves, after any refresh in flight in any tab.
-            if let Err(error) = flow::end_refresh_token(&config, true).await {
+            // page leaves, after any refresh in flight in any tab. Whoever's it is:
+            // the user signs out of the app in this browser.
+            if let Err(error) = flow::end_refresh_token(&config, None).await {
                 auth.state.set(AuthState::Failed(error));
                 return;
             }
-            broadcast::announce_sign_out(&StorageNames::new(&config.storage_prefix).channel());
+            broadcast::announce(&auth.names().channel(), &SessionEvent::SignedOut);
             match flow::logout_destination(&config, id_token.as_ref(), options).await {
                 Ok(LogoutTarget::Provider(url)) => {
                     if let Err(error) = navigation::assign(&url) {
@@ -221,28 +237,70 @@ impl Auth {
         });
     }
 
-    /// Forgets everything in this tab and the stored refresh token; `reason` is shown
-    /// when given.
+    /// Moves to `leaving` (a login starting) and remembers what to show if the Back
+    /// button brings this very page back from the back/forward cache: the session
+    /// as it was (a step-up by redirect), or, with nobody signed in, that the
+    /// sign-in was not finished. Not plain "signed out": a guard would start the
+    /// same login at once, and Back could never leave the provider's page.
+    fn leave_for_provider(&self, leaving: AuthState) {
+        let back = match self.state.get_untracked() {
+            AuthState::SignedIn(session) => AuthState::SignedIn(session),
+            _ => AuthState::Failed(AuthError::LoginNotFinished),
+        };
+        self.on_return.set_value(Some(back));
+        self.state.set(leaving);
+    }
+
+    /// The page is shown again from the back/forward cache: a login or logout it left
+    /// for is not going on here any more.
+    fn restored_from_cache(&self) {
+        let waiting = self
+            .state
+            .with_untracked(|s| matches!(s, AuthState::Authenticating | AuthState::SigningOut));
+        if let (true, Some(back)) = (waiting, self.on_return.get_value()) {
+            self.on_return.set_value(None);
+            self.state.set(back);
+        }
+    }
+
+    /// Forgets everything in this tab, and forgets and revokes the session's refresh
+    /// token (never a token kept for another account since); `reason` is shown when
+    /// given.
     fn sign_out_locally(&self, reason: Option<AuthError>) {
-        self.forget_tab_state(reason.map_or(AuthState::SignedOut, AuthState::Failed));
+        let sub = self.session().map(|s| s.claims.sub);
+        // Another account is signed in now: its "signed in here before" mark stays.
+        let clear_hint = reason != Some(AuthError::AccountSwitchedElsewhere);
+        self.forget_tab_state(
+            reason.map_or(AuthState::SignedOut, AuthState::Failed),
+            clear_hint,
+        );
         let config = self.config.get_value();
         spawn_local(async move {
-            let _ = flow::end_refresh_token(&config, false).await;
+            let _ = flow::end_refresh_token(&config, sub).await;
         });
     }
 
     /// Stops renewal, drops pending logins and the session, and moves to `next`.
     /// Work started before (a renewal in flight) is dropped when it finishes.
-    fn forget_tab_state(&self, next: AuthState) {
+    fn forget_tab_state(&self, next: AuthState, clear_hint: bool) {
+        self.drop_work_in_flight();
+        if clear_hint {
+            hint::set_signed_in_before(&self.names(), false);
+        }
+        storage::clear_transactions(&self.names());
+        self.app_state.set(None);
+        self.state.set(next);
+    }
+
+    /// Starts a new generation: renewals and token requests in flight are dropped
+    /// when they land, the renewal timer and the other APIs' tokens are gone.
+    fn drop_work_in_flight(&self) {
         self.generation.update_value(|g| *g += 1);
         self.in_flight.set_value(None);
         self.failures.set_value(0);
         self.cancel_renewal();
         self.tokens.set_value(TokenCache::default());
         self.token_flights.set_value(Vec::new());
-        hint::set_signed_in_before(&self.names(), false);
-        storage::clear_transactions(&self.names());
-        self.state.set(next);
     }
 
     fn names(&self) -> StorageNames {
@@ -320,6 +378,11 @@ impl Auth {
         match result {
             Ok(session) => {
                 self.failures.set_value(0);
+                if !with_refresh_token {
+                    // A silent sign-in's code exchange may bring a refresh token
+                    // (Keycloak always, Auth0 with offline_access): keep it.
+                    self.keep_login_refresh_token(&config, &session);
+                }
                 self.signed_in(session);
                 Ok(())
             }
@@ -371,30 +434,35 @@ impl Auth {
                 }
                 _ => Ok(*session),
             },
-            Finished::SignedOutQuietly(_) => Err(AuthError::SessionEnded),
+            Finished::SignedOutQuietly(_) | Finished::Replayed(_) => Err(AuthError::SessionEnded),
         }
     }
 
     /// After a reload without a session: signs the user back in silently when this
     /// browser signed in here before (the iframe, then where it cannot work a
-    /// top-level redirect, once per tab); otherwise, or when the provider needs the
-    /// user, quietly signed out on the page they opened.
-    async fn sign_in_silently_at_start(self) {
+    /// top-level redirect, once per tab), coming back to `here`; otherwise, or when
+    /// the provider needs the user, quietly signed out on the page they opened. A
+    /// passing failure (offline, a provider hiccup) keeps the "signed in here before"
+    /// mark: the next page load tries again.
+    async fn sign_in_silently(self, here: ReturnTo) {
         let config = self.config.get_value();
         let names = self.names();
-        let here = ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
-            .unwrap_or_else(|_| ReturnTo::home());
         let generation = self.generation.get_value();
         let outcome = silent::in_iframe(&config, here.clone()).await;
         if self.generation.try_get_value() != Some(generation) {
             return;
         }
         let needs_the_provider_page = match outcome {
-            Ok(Finished::SignedIn(session, ..)) => {
-                self.signed_in(*session);
+            Ok(Finished::SignedIn(session, landing)) => {
+                self.signed_in_by_login(&config, *session, landing);
                 return;
             }
-            Ok(Finished::SignedOutQuietly(_)) | Err(AuthError::SilentTimeout) => true,
+            Ok(Finished::SignedOutQuietly(_) | Finished::Replayed(_))
+            | Err(AuthError::SilentTimeout) => true,
+            Err(error) if !error.ends_session() => {
+                self.state.set(AuthState::SignedOut);
+                return;
+            }
             Err(_) => false,
         };
         let app_origin = navigation::current_origin();
@@ -405,8 +473,12 @@ impl Auth {
                 origin_of(&config.issuer),
                 hint::redirect_tried(&names),
             );
-        if redirect && silent::by_redirect(&config, here).await.is_ok() {
-            return;
+        if redirect {
+            // Back from the provider to this very page finds nobody signed in.
+            self.on_return.set_value(Some(AuthState::SignedOut));
+            if silent::by_redirect(&config, here).await.is_ok() {
+                return;
+            }
         }
         self.signed_out_quietly();
     }
@@ -434,6 +506,14 @@ impl Auth {
         match outcome {
             Ok(Finished::SignedOutQuietly(return_to)) => {
                 self.signed_out_quietly();
+                Some(return_to)
+            }
+            Ok(Finished::Replayed(return_to)) => {
+                // No error: the user's provider session is likely open. Recover it as
+                // a reload would, landing where the replayed login landed.
+                let auth = *self;
+                let here = return_to.clone();
+                spawn_local(async move { auth.start_session(here).await });
                 Some(return_to)
             }
             Ok(Finished::SignedIn(session, landing)) => {
@@ -464,12 +544,40 @@ impl Auth {
     /// renewal or sign-out this sign-in can start (those are later tasks, timers or
     /// clicks, and wait for the same lock, granted in request order), so they read
     /// the token this stores.
+    ///
+    /// A login as another account than the one signed in starts a new generation
+    /// first: a renewal or token request in flight for the last account is dropped
+    /// when it lands. The app's other tabs hear who signed in, and drop a session of
+    /// another account.
     fn signed_in_by_login(&self, config: &AuthConfig, session: Session, landing: Landing) {
+        if self
+            .session()
+            .is_some_and(|current| current.claims.sub != session.claims.sub)
+        {
+            self.drop_work_in_flight();
+        }
         self.app_state.set(landing.app_state);
-        let (keep_config, token) = (config.clone(), session.refresh_token.clone());
-        spawn_local(async move { flow::keep_refresh_token(&keep_config, token).await });
+        self.keep_login_refresh_token(config, &session);
+        broadcast::announce(
+            &self.names().channel(),
+            &SessionEvent::SignedIn(session.claims.sub.clone()),
+        );
         let session = self.file_login_token(config, session, &landing.api);
         self.signed_in(session);
+    }
+
+    /// Keeps the refresh token (or its absence) a login or silent sign-in of
+    /// `session`'s user got ([`flow::keep_refresh_token`]), unless this tab's session
+    /// is forgotten before the lock is granted.
+    fn keep_login_refresh_token(&self, config: &AuthConfig, session: &Session) {
+        let generation = self.generation.get_value();
+        let auth = *self;
+        let config = config.clone();
+        let (sub, token) = (session.claims.sub.clone(), session.refresh_token.clone());
+        spawn_local(async move {
+            let still_current = move || auth.generation.try_get_value() == Some(generation);
+            flow::keep_refresh_token(&config, sub, token, still_current).await;
+        });
     }
 
     /// A login for another API than the configured one (a step-up for it, say) got
@@ -501,13 +609,28 @@ impl Auth {
         });
     }
 
+    /// A page load without a session (a reload, a replayed callback): restores one
+    /// from a refresh token kept in IndexedDB, or signs in silently when this browser
+    /// signed in here before, coming back to `here`; otherwise simply signed out.
+    async fn start_session(self, here: ReturnTo) {
+        let config = self.config.get_value();
+        if config.refresh_token_storage == RefreshTokenStorage::IndexedDb {
+            self.restore(here).await;
+        } else if try_at_start(config.silent_sign_in, hint::signed_in_before(&self.names())) {
+            self.sign_in_silently(here).await;
+        } else {
+            self.state.set(AuthState::SignedOut);
+        }
+    }
+
     /// After a reload, signs back in with a refresh token kept in IndexedDB; with none
-    /// stored, simply signed out. Failures follow the same rule as renewals.
-    async fn restore(&self) {
+    /// stored, silently as [`Auth::sign_in_silently`] or simply signed out. Failures
+    /// follow the same rule as renewals.
+    async fn restore(&self, here: ReturnTo) {
         let config = self.config.get_value();
         if refresh_store::load(&config).await.is_none() {
             if try_at_start(config.silent_sign_in, hint::signed_in_before(&self.names())) {
-                self.sign_in_silently_at_start().await;
+                self.sign_in_silently(here).await;
             } else {
                 self.state.set(AuthState::SignedOut);
             }
@@ -594,13 +717,21 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     if !at_callback {
         auth.prefetch_provider();
     }
-    broadcast::on_sign_out_elsewhere(&names.channel(), move || {
-        auth.sign_out_locally(Some(AuthError::SignedOutElsewhere))
+    broadcast::on_event_elsewhere(&names.channel(), move |event| {
+        let mine = auth.session().map(|s| s.claims.sub);
+        match on_heard(&event, mine.as_deref()) {
+            Heard::SignOut => auth.sign_out_locally(Some(AuthError::SignedOutElsewhere)),
+            Heard::AccountSwitched => {
+                auth.sign_out_locally(Some(AuthError::AccountSwitchedElsewhere))
+            }
+            Heard::Nothing => {}
+        }
     });
-    if restore {
-        spawn_local(async move { auth.restore().await });
-    } else if silently {
-        spawn_local(auth.sign_in_silently_at_start());
+    navigation::on_restored_from_cache(move || auth.restored_from_cache());
+    if restore || silently {
+        let here = ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
+            .unwrap_or_else(|_| ReturnTo::home());
+        spawn_local(auth.start_session(here));
     }
     auth
 }

@@ -3,7 +3,9 @@
 //! call, before anything is awaited (browsers block popups opened later).
 //!
 //! Races: a sign-out while the popup is open bumps the generation; the popup's login is
-//! then dropped when it finishes, as a renewal in flight would be.
+//! then dropped when it finishes, as a renewal in flight would be. A popup login as
+//! another account bumps it too (`signed_in_by_login`): a renewal or another API's
+//! token in flight for the last account is dropped when it lands.
 
 use std::future::Future;
 
@@ -15,7 +17,7 @@ use crate::browser::popup;
 use crate::error::AuthError;
 use crate::login_options::LoginOptions;
 use crate::secret::AccessToken;
-use crate::token_request::{TokenCache, TokenRequest};
+use crate::token_request::TokenRequest;
 
 impl Auth {
     /// Signs in in a popup window with `options` (a step-up, another account): the
@@ -43,13 +45,7 @@ impl Auth {
             let Finished::SignedIn(session, landing) = finished else {
                 return Err(AuthError::SessionEnded);
             };
-            if auth
-                .session()
-                .is_some_and(|s| s.claims.sub != session.claims.sub)
-            {
-                // Another account: nothing cached for the last one is kept.
-                auth.tokens.set_value(TokenCache::default());
-            }
+            // Another account: signed_in_by_login drops the last one's work.
             auth.signed_in_by_login(&config, *session, landing);
             Ok(())
         }
