@@ -48,6 +48,13 @@ const LOGOUT = env.DEVIDP_LOGOUT !== 'off';
 
 // Organization asked for per grant, so the ID token can carry `org_id` as Auth0's does.
 const organizationByGrant = new Map();
+// Grants whose last authorization was a silent one (prompt=none) asking for
+// offline_access: oidc-provider drops that scope under prompt=none, Auth0 and Keycloak
+// issue a refresh token all the same when the user granted it before.
+const silentOfflineGrants = new Set();
+// The authorization parameters of each interaction (login or consent page), so Back
+// to a finished one replays the login as Auth0 and Keycloak do.
+const interactionParams = new Map();
 
 function organizationClaims(organization) {
   if (!organization) return {};
@@ -99,6 +106,7 @@ const configuration = {
     invitation: undefined,
     organization: undefined,
     screen_hint: undefined,
+    silent_offline: undefined,
     connection(ctx, value) {
       if (value && !CONNECTIONS.includes(value)) {
         throw new errors.InvalidRequest(`the connection ${value} is not enabled for this client`);
@@ -127,10 +135,17 @@ const configuration = {
       || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
     if (!grantId) return undefined;
     organizationByGrant.set(grantId, ctx.oidc.params.organization);
+    if (ctx.oidc.params.silent_offline === '1') silentOfflineGrants.add(grantId);
+    else silentOfflineGrants.delete(grantId);
     return ctx.oidc.provider.Grant.find(grantId);
   },
-  issueRefreshToken: async (ctx, client, code) => client.grantTypeAllowed('refresh_token')
-    && code.scopes.has('offline_access'),
+  async issueRefreshToken(ctx, client, code) {
+    if (!client.grantTypeAllowed('refresh_token')) return false;
+    if (code.scopes.has('offline_access')) return true;
+    if (!silentOfflineGrants.has(code.grantId)) return false;
+    const grant = await ctx.oidc.provider.Grant.find(code.grantId);
+    return Boolean(grant && grant.getOIDCScope().split(' ').includes('offline_access'));
+  },
   rotateRefreshToken: true,
   ttl: {
     AccessToken: seconds('DEVIDP_ACCESS_TOKEN_TTL', 3600),
@@ -153,7 +168,12 @@ const configuration = {
     // use_dpop_nonce. Clients without proofs get bearer tokens as before.
     dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
   },
-  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: {
+    url(ctx, interaction) {
+      interactionParams.set(interaction.uid, interaction.params);
+      return `/interaction/${interaction.uid}`;
+    },
+  },
   renderError(ctx, out) {
     ctx.type = 'html';
     ctx.body = `<!doctype html><title>Error</title><h1>${out.error}</h1><p>${
@@ -187,7 +207,22 @@ function html(res, status, body) {
 }
 
 async function interaction(req, res, uid, action) {
-  const details = await provider.interactionDetails(req, res);
+  let details;
+  try {
+    details = await provider.interactionDetails(req, res);
+  } catch (error) {
+    // Back to the page of a login that finished: like Auth0 and Keycloak, run the same
+    // authorization again (same state, same PKCE challenge): with the session open it
+    // comes straight back to the app's callback with a new code.
+    const params = interactionParams.get(uid);
+    if (req.method !== 'GET' || !params) throw error;
+    const replay = new URL('/authorize', ISSUER);
+    for (const [name, value] of Object.entries(params)) {
+      if (typeof value === 'string') replay.searchParams.set(name, value);
+    }
+    res.writeHead(303, { Location: replay.href, 'Cache-Control': 'no-store' });
+    return res.end();
+  }
   if (details.uid !== uid) return html(res, 400, 'interaction mismatch');
   const { prompt, params } = details;
   const connection = params.connection || 'Username-Password-Authentication';
@@ -329,7 +364,19 @@ const server = createServer(async (req, res) => {
         prompts.add('login');
       }
       if (prompts.size) url.searchParams.set('prompt', [...prompts].join(' '));
+      if (prompts.has('none')
+        && (url.searchParams.get('scope') || '').split(' ').includes('offline_access')) {
+        url.searchParams.set('silent_offline', '1');
+      }
       req.url = url.pathname + url.search;
+    }
+    // Key sets are cacheable at Auth0 (and Google, Keycloak): a client must not look
+    // for a rotated key in its HTTP cache.
+    if (url.pathname === '/.well-known/jwks.json') {
+      const setHeader = res.setHeader.bind(res);
+      res.setHeader = (name, value) => setHeader(name, String(name).toLowerCase() === 'cache-control'
+        ? 'public, max-age=3600' : value);
+      res.setHeader('Cache-Control', 'public, max-age=3600');
     }
     return oidc(req, res);
   } catch (error) {

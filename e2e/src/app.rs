@@ -77,22 +77,45 @@ impl<'a> App<'a> {
     }
 
     /// Every key this origin keeps in sessionStorage and localStorage, besides the
-    /// non-secret "signed in here before" hint (its value is checked to be just that).
+    /// non-secret "signed in here before" hint (its value is checked to be just that)
+    /// and the list of this tab's finished logins (checked to hold nothing but spent
+    /// states, paths and times).
     pub async fn stored_keys(&self) -> serde_json::Value {
         let hint = format!("{}.signed-in", self.storage_prefix());
+        let spent = format!("{}.spent", self.storage_prefix());
         let keys = self
             .browser
             .client
             .execute(
-                "const hint = arguments[0];
+                "const [hint, spent] = arguments;
                  const value = localStorage.getItem(hint);
                  if (value !== null && value !== '1') { return ['unexpected hint: ' + value]; }
+                 const logins = JSON.parse(sessionStorage.getItem(spent) || '[]');
+                 const plain = Array.isArray(logins) && logins.every(l =>
+                   Object.keys(l).sort().join() === 'at,return_to,state' && l.return_to.startsWith('/'));
+                 if (!plain) { return ['unexpected finished logins: ' + sessionStorage.getItem(spent)]; }
                  return Object.keys(sessionStorage).concat(Object.keys(localStorage))
-                   .filter(k => k !== hint);",
-                vec![hint.into()],
+                   .filter(k => k !== hint && k !== spent);",
+                vec![hint.into(), spent.into()],
             )
             .await;
         keys.expect("storage keys")
+    }
+
+    /// The names of the IndexedDB databases this origin has (the refresh token's and
+    /// the DPoP key's live there).
+    pub async fn indexed_databases(&self) -> Vec<String> {
+        let names = self
+            .browser
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 indexedDB.databases().then(dbs => done(dbs.map(db => db.name)), () => done(['(unreadable)']));",
+                vec![],
+            )
+            .await
+            .expect("IndexedDB databases");
+        serde_json::from_value(names).expect("a list of names")
     }
 
     /// True when the "signed in here before" hint is set.

@@ -6,6 +6,7 @@ mod apis;
 mod attacks;
 mod deployments;
 mod dpop;
+mod journeys;
 mod library;
 mod popup;
 mod session;

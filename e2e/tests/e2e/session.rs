@@ -102,10 +102,16 @@ async fn a_reload_keeps_the_user_signed_in_with_no_token_at_rest() {
         sign_in(&browser, &env).await;
         let app = App::new(&browser, &env);
         assert_eq!(app.stored_keys().await, serde_json::json!([]));
+        assert_eq!(app.indexed_databases().await, Vec::<String>::new());
         assert!(app.signed_in_hint().await);
         browser.reload().await;
         let (name, _) = app.profile().await;
         assert_eq!(name, env.user_name);
+        // The session signed back in renews (with the refresh token the silent
+        // sign-in got) and still keeps nothing at rest.
+        app.renew_and_wait().await;
+        assert_eq!(app.header_user().await, env.user_name);
+        assert_eq!(app.indexed_databases().await, Vec::<String>::new());
         assert_eq!(
             browser.url().await,
             app.url("/profile"),

@@ -1,0 +1,177 @@
+//! What real users do that a provider shaped like this client's authors never showed
+//! it: reload with a provider that gives refresh tokens to silent sign-ins, press Back
+//! past the provider's pages, sign in as another account in another tab. Each test
+//! failed on the code before the fix it names.
+
+use e2e::app::App;
+use e2e::browser::Browser;
+use e2e::provider::ProviderPages;
+
+use crate::session::stored_refresh_token;
+use crate::{sign_in, sign_in_to, with_browser};
+
+/// The URL this document was loaded from (the callback's, with its query, even after
+/// the app scrubbed the address bar).
+async fn loaded_from(browser: &Browser) -> String {
+    browser
+        .eval("return performance.getEntriesByType('navigation')[0].name;")
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn query_value(url: &str, name: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    url.query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// Issue 20, 1: the silent sign-in after a reload got a refresh token (the provider
+/// gives one to a `prompt=none` exchange when `offline_access` was granted, as Keycloak
+/// and Auth0 do) and forgot to keep it: the first renewal then ended the session.
+#[tokio::test]
+async fn after_a_reload_the_silent_sign_ins_refresh_token_renews_the_session() {
+    with_browser(|browser, env| async move {
+        sign_in(&browser, &env).await;
+        let app = App::new(&browser, &env);
+        browser.reload().await;
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name);
+        // The set-up took effect: the reload signed in through the hidden frame, and
+        // the renewal below spends a refresh token (no second frame): a provider that
+        // gave none would renew silently and prove nothing.
+        let frames = || async {
+            browser
+                .eval("return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'iframe').length;")
+                .await
+                .as_u64()
+                .expect("a count")
+        };
+        assert_eq!(frames().await, 1, "one silent sign-in after the reload");
+        app.renew_and_wait().await;
+        assert_eq!(app.header_user().await, env.user_name, "still signed in");
+        assert!(!browser.exists("[data-testid=session-error]").await);
+        assert_eq!(
+            frames().await,
+            1,
+            "renewed with the refresh token, not by another silent sign-in"
+        );
+    })
+    .await;
+}
+
+/// Issue 20, 3: Back from the provider's login page to the page where Sign In was
+/// clicked, restored from the back/forward cache, stayed "authenticating" for ever,
+/// every sign-in button disabled.
+#[tokio::test]
+async fn back_from_the_providers_page_to_a_cached_page_offers_sign_in_again() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        browser
+            .eval("window.__before_leaving = 1; return null;")
+            .await;
+        app.click_sign_in().await;
+        ProviderPages::new(&browser, &env).login_heading().await;
+        browser.client.back().await.expect("back");
+        browser.wait_for_url(&app.url("/")).await;
+        assert_eq!(
+            browser.eval("return window.__before_leaving === 1;").await,
+            serde_json::json!(true),
+            "the page came back from the back/forward cache (its memory kept)"
+        );
+        assert!(app.header_offers_sign_in().await, "Sign In works again");
+        browser
+            .wait_for_text("[data-testid=auth-error]", "sign-in was not finished")
+            .await;
+        // And it does work: the same button signs in.
+        app.click_sign_in().await;
+        ProviderPages::new(&browser, &env).sign_in().await;
+        ProviderPages::new(&browser, &env).consent(true).await;
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name);
+    })
+    .await;
+}
+
+/// Issue 20, 4: Back past the provider's pages after signing in: the provider replays
+/// its login (a new code, the spent `state`), as Auth0 and Keycloak do. Nothing of
+/// the replay is redeemed; the user is signed in silently where the login landed,
+/// with no error.
+#[tokio::test]
+async fn back_to_the_provider_after_signing_in_lands_signed_in_without_an_error() {
+    with_browser(|browser, env| async move {
+        sign_in(&browser, &env).await;
+        let app = App::new(&browser, &env);
+        let first = loaded_from(&browser).await;
+        let spent_state = query_value(&first, "state").expect("the callback had a state");
+        browser.client.back().await.expect("back");
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name);
+        // The set-up took effect: this document is the provider's replay of the
+        // finished login, with a new code and the spent state.
+        let replay = loaded_from(&browser).await;
+        assert!(replay.starts_with(&app.url("/callback?")), "{replay}");
+        assert_eq!(query_value(&replay, "state"), Some(spent_state));
+        assert_ne!(query_value(&replay, "code"), query_value(&first, "code"));
+        assert!(!browser.exists("[data-testid=callback-error]").await);
+        assert!(!browser.exists("[data-testid=session-error]").await);
+        assert_eq!(
+            browser.url().await,
+            app.url("/profile"),
+            "a clean address bar"
+        );
+        assert_eq!(app.header_user().await, env.user_name);
+        assert!(
+            app.pending_states().await.is_empty(),
+            "no login left pending"
+        );
+    })
+    .await;
+}
+
+/// The review's account switch: with the refresh token in IndexedDB, grace signs in in
+/// one tab while another shows ada. Ada's tab must drop her session at once and leave
+/// grace's token alone (it used to spend grace's token for its own API calls, then
+/// sign out with "another user" and delete it, signing grace out too).
+#[tokio::test]
+async fn another_account_signing_in_in_another_tab_ends_this_tabs_session_only() {
+    with_browser(|browser, env| async move {
+        let app = App::persistent(&browser, &env);
+        sign_in_to(&app, &browser, &env).await;
+        let ada_tab = browser.open_tab().await;
+        // The provider's session ends behind the app's back, then grace signs in.
+        browser.goto(&format!("{}/oidc/logout", env.idp)).await;
+        browser
+            .wait_for_url(&format!("{}/oidc/logout/success", env.idp))
+            .await;
+        app.open("/").await;
+        app.click_sign_in().await;
+        ProviderPages::new(&browser, &env)
+            .sign_in_and_allow("grace", "grace-password")
+            .await;
+        let (name, _) = app.profile().await;
+        assert_eq!(name, "Grace Hopper");
+        let grace_tab = browser.switch_to(ada_tab).await;
+        browser
+            .wait_for_text("[data-testid=session-error]", "another account signed in")
+            .await;
+        assert!(app.header_offers_sign_in().await);
+        browser.switch_to(grace_tab).await;
+        app.renew_and_wait().await;
+        assert_eq!(
+            app.header_user().await,
+            "Grace Hopper",
+            "grace stays signed in"
+        );
+        assert!(
+            !stored_refresh_token(&browser, &app.storage_prefix())
+                .await
+                .is_null(),
+            "grace's refresh token is kept"
+        );
+    })
+    .await;
+}
