@@ -23,6 +23,8 @@ pub enum CallbackResponse {
         error: ProviderError,
         /// The transaction it belongs to, when sent.
         state: Option<State>,
+        /// The issuer that sent it (RFC 9207), when the provider says.
+        iss: Option<String>,
     },
 }
 
@@ -64,6 +66,7 @@ impl CallbackResponse {
                     error_description: params.non_empty("error_description").map(str::to_owned),
                 },
                 state,
+                iss: params.get("iss").map(str::to_owned),
             }),
             (None, None) => Err(CallbackError::NotACallback),
         }
@@ -104,7 +107,7 @@ mod tests {
             "error=access_denied&error_description=User+denied+access&state=s1",
         )
         .unwrap();
-        let CallbackResponse::Error { error, state } = response else {
+        let CallbackResponse::Error { error, state, .. } = response else {
             panic!()
         };
         assert_eq!(error.error, "access_denied");
@@ -117,7 +120,7 @@ mod tests {
 
     #[test]
     fn error_response_without_state_or_description() {
-        let CallbackResponse::Error { error, state } =
+        let CallbackResponse::Error { error, state, .. } =
             CallbackResponse::parse("error=login_required").unwrap()
         else {
             panic!()

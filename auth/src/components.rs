@@ -19,7 +19,12 @@ fn default_pending() -> AnyView {
 
 fn default_failed() -> AnyView {
     let auth = use_auth();
-    view! { <p role="alert">{move || auth.error().get().map(|e| e.to_string())}</p> }.into_any()
+    view! {
+        <p role="alert">
+            {move || auth.error().get().map_or_else(|| "You are signed out.".to_owned(), |e| e.to_string())}
+        </p>
+    }
+    .into_any()
 }
 
 /// Finishes a login at the callback (the path of `redirect_uri`, whatever the app's
@@ -48,8 +53,11 @@ pub fn HandleCallback(
     let task = pending_login::take_for(&config);
     let ready = RwSignal::new(task.is_none());
     if let Some(task) = task {
+        // A sign-out in another tab while the code is redeemed wins (its broadcast
+        // bumps the generation): nothing of the login is kept.
+        let started_in = auth.generation();
         spawn_local(async move {
-            if let Some(return_to) = auth.finish_login(task.join().await) {
+            if let Some(return_to) = auth.finish_login(task.join().await, started_in) {
                 let replace = NavigateOptions {
                     replace: true,
                     ..NavigateOptions::default()
@@ -80,7 +88,9 @@ pub fn HandleCallback(
 }
 
 /// Shows `children` to a signed-in user. Signed out, it starts a login that comes
-/// back to this page; after a failed login it shows `failed` instead of looping.
+/// back to this page; after a failed login, or a sign-out of this app only (the
+/// provider's session may be open: a login would sign the user straight back in),
+/// it shows `failed` instead of looping.
 #[component]
 pub fn RequireAuth(
     /// Shown while the session is being established or the browser leaves to sign
@@ -96,9 +106,7 @@ pub fn RequireAuth(
     let auth = use_auth();
     let location = use_location();
     Effect::new(move |_| {
-        let signed_out = auth
-            .state()
-            .with(|s| matches!(s, AuthState::SignedOut | AuthState::SignedOutLocally));
+        let signed_out = auth.state().with(|s| matches!(s, AuthState::SignedOut));
         if signed_out {
             let here = location.pathname.get_untracked() + &location.search.get_untracked();
             auth.login(LoginOptions {
@@ -114,7 +122,7 @@ pub fn RequireAuth(
     let shown = Memo::new(move |_| {
         auth.state().with(|s| match s {
             AuthState::SignedIn(_) => Guarded::Children,
-            AuthState::Failed(_) => Guarded::Failed,
+            AuthState::Failed(_) | AuthState::SignedOutLocally => Guarded::Failed,
             _ => Guarded::Pending,
         })
     });

@@ -65,19 +65,28 @@ pub fn check_callback(
     taken: Option<Result<Transaction, TakeError>>,
 ) -> Result<CallbackVerdict, AuthError> {
     let transaction = taken.unwrap_or(Err(TakeError::UnknownState))?;
-    let (code, iss) = match response {
+    // RFC 9207 holds for error answers too: an error from another issuer (a mix-up)
+    // is not this provider's word either.
+    let iss = match &response {
+        CallbackResponse::Code { iss, .. } | CallbackResponse::Error { iss, .. } => iss,
+    };
+    match iss {
+        Some(iss) if *iss != transaction.issuer => return Err(AuthError::IssuerMismatch),
+        None if transaction.provider.iss_parameter_supported => {
+            return Err(AuthError::MissingIssuer)
+        }
+        _ => {}
+    }
+    match response {
         CallbackResponse::Error { error, .. }
             if transaction.silent && needs_interaction(&error) =>
         {
-            return Ok(CallbackVerdict::SignedOutQuietly(transaction.return_to));
+            Ok(CallbackVerdict::SignedOutQuietly(transaction.return_to))
         }
-        CallbackResponse::Error { error, .. } => return Err(AuthError::Denied(error)),
-        CallbackResponse::Code { code, iss, .. } => (code, iss),
-    };
-    match iss {
-        Some(iss) if iss != transaction.issuer => Err(AuthError::IssuerMismatch),
-        None if transaction.provider.iss_parameter_supported => Err(AuthError::MissingIssuer),
-        _ => Ok(CallbackVerdict::Redeem(Box::new(transaction), code)),
+        CallbackResponse::Error { error, .. } => Err(AuthError::Denied(error)),
+        CallbackResponse::Code { code, .. } => {
+            Ok(CallbackVerdict::Redeem(Box::new(transaction), code))
+        }
     }
 }
 
@@ -151,7 +160,7 @@ mod tests {
             check_callback(no_state, None),
             Err(AuthError::Transaction(TakeError::UnknownState))
         );
-        let ours = answer("error=access_denied&state=st");
+        let ours = answer("error=access_denied&state=st&iss=https%3A%2F%2Fidp.example%2F");
         assert_eq!(
             check_callback(ours, Some(Ok(transaction(true)))),
             Err(AuthError::Denied(ProviderError {
@@ -167,14 +176,17 @@ mod tests {
         silent.silent = true;
         assert_eq!(
             check_callback(
-                answer("error=login_required&state=st"),
+                answer("error=login_required&state=st&iss=https%3A%2F%2Fidp.example%2F"),
                 Some(Ok(silent.clone()))
             ),
             Ok(CallbackVerdict::SignedOutQuietly(silent.return_to.clone()))
         );
         assert!(
             matches!(
-                check_callback(answer("error=access_denied&state=st"), Some(Ok(silent))),
+                check_callback(
+                    answer("error=access_denied&state=st&iss=https%3A%2F%2Fidp.example%2F"),
+                    Some(Ok(silent))
+                ),
                 Err(AuthError::Denied(_))
             ),
             "other errors are errors"
@@ -182,7 +194,7 @@ mod tests {
         assert!(
             matches!(
                 check_callback(
-                    answer("error=login_required&state=st"),
+                    answer("error=login_required&state=st&iss=https%3A%2F%2Fidp.example%2F"),
                     Some(Ok(transaction(true)))
                 ),
                 Err(AuthError::Denied(_))
@@ -197,6 +209,27 @@ mod tests {
             Err(AuthError::Transaction(TakeError::UnknownState)),
             "still only for a login of this tab"
         );
+    }
+
+    #[test]
+    fn an_error_answer_is_believed_only_from_the_logins_issuer() {
+        let from = |query: &str| check_callback(answer(query), Some(Ok(transaction(true))));
+        assert_eq!(
+            from("error=access_denied&state=st&iss=https%3A%2F%2Fevil.example%2F"),
+            Err(AuthError::IssuerMismatch),
+            "a mix-up's error is not the provider's word"
+        );
+        assert_eq!(
+            from("error=access_denied&state=st"),
+            Err(AuthError::MissingIssuer)
+        );
+        assert!(matches!(
+            check_callback(
+                answer("error=access_denied&state=st"),
+                Some(Ok(transaction(false)))
+            ),
+            Err(AuthError::Denied(_))
+        ));
     }
 
     #[test]

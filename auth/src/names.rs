@@ -36,9 +36,12 @@ impl StorageNames {
         format!("{}.auth", self.prefix)
     }
 
-    /// The IndexedDB database of the refresh token (with `indexed_db`).
+    /// The IndexedDB database of the refresh token (with `indexed_db`). Suffixed like
+    /// every other name: the bare prefix would be another app's name when that app's
+    /// prefix is this one's plus `.dpop` (its token database and this app's DPoP
+    /// database were one).
     pub fn database(&self) -> String {
-        self.prefix.clone()
+        format!("{}.tokens", self.prefix)
     }
 
     /// The IndexedDB database of the DPoP key pair (a `CryptoKey` that cannot be
@@ -76,25 +79,47 @@ mod tests {
         assert_eq!(names.transaction_key("abc"), "leptos-pkce.spa.tx.abc");
         assert_eq!(names.refresh_lock(), "leptos-pkce.spa.refresh");
         assert_eq!(names.channel(), "leptos-pkce.spa.auth");
-        assert_eq!(names.database(), "leptos-pkce.spa");
+        assert_eq!(names.database(), "leptos-pkce.spa.tokens");
+    }
+
+    fn all(n: &StorageNames) -> [String; 8] {
+        [
+            n.transaction_key("s"),
+            n.refresh_lock(),
+            n.channel(),
+            n.database(),
+            n.dpop_database(),
+            n.spent_logins(),
+            n.signed_in_hint(),
+            n.silent_redirect_tried(),
+        ]
     }
 
     #[test]
     fn two_prefixes_share_no_name() {
-        let (a, b) = (StorageNames::new("app"), StorageNames::new("example"));
-        let all = |n: &StorageNames| {
-            [
-                n.transaction_key("s"),
-                n.refresh_lock(),
-                n.channel(),
-                n.database(),
-                n.signed_in_hint(),
-                n.silent_redirect_tried(),
-            ]
-        };
-        for name in all(&a) {
-            assert!(!all(&b).contains(&name), "{name}");
-            assert!(!name.starts_with(&b.transaction_prefix()), "{name}");
+        // Unrelated prefixes, and one that extends the other by a name's suffix.
+        for (a, b) in [
+            ("app", "example"),
+            ("P", "P.dpop"),
+            ("P", "P.tokens"),
+            ("P", "P.spent"),
+        ] {
+            let (a, b) = (StorageNames::new(a), StorageNames::new(b));
+            for name in all(&a) {
+                assert!(!all(&b).contains(&name), "{name}");
+                assert!(!name.starts_with(&b.transaction_prefix()), "{name}");
+            }
+            for name in all(&b) {
+                assert!(!all(&a).contains(&name), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_apps_names_are_all_different() {
+        let names = all(&StorageNames::new("app"));
+        for (i, name) in names.iter().enumerate() {
+            assert!(!names[i + 1..].contains(name), "{name}");
         }
     }
 }

@@ -33,12 +33,40 @@ impl ProviderError {
     }
 }
 
+/// The most characters of an `error_description` shown to the user.
+pub const MAX_DESCRIPTION_CHARS: usize = 200;
+
 impl std::fmt::Display for ProviderError {
+    /// The explanation, then the code and the provider's description as sent, within
+    /// bounds: a code that is not a plain token is not repeated, and the description
+    /// loses control characters and is cut at [`MAX_DESCRIPTION_CHARS`] (a provider or
+    /// a forged answer could otherwise fill the page).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}", self.explanation(), self.error)?;
-        match &self.error_description {
-            Some(description) => write!(f, ": {description})"),
-            None => f.write_str(")"),
+        let plain_code = !self.error.is_empty()
+            && self.error.len() <= 64
+            && self
+                .error
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+        write!(f, "{}", self.explanation())?;
+        let description = self.error_description.as_deref().map(|text| {
+            let kept: String = text
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(MAX_DESCRIPTION_CHARS)
+                .collect();
+            let cut = text.chars().filter(|c| !c.is_control()).count() > MAX_DESCRIPTION_CHARS;
+            if cut {
+                format!("{kept}…")
+            } else {
+                kept
+            }
+        });
+        match (plain_code, description) {
+            (true, Some(description)) => write!(f, " ({}: {description})", self.error),
+            (true, None) => write!(f, " ({})", self.error),
+            (false, Some(description)) => write!(f, " ({description})"),
+            (false, None) => Ok(()),
         }
     }
 }
@@ -46,6 +74,22 @@ impl std::fmt::Display for ProviderError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_or_odd_answer_is_shown_within_bounds() {
+        let long = ProviderError {
+            error: "<script>alert(1)</script>".into(),
+            error_description: Some(format!("line\nbreak {}", "x".repeat(500))),
+        };
+        let shown = long.to_string();
+        assert!(!shown.contains("<script>"), "{shown}");
+        assert!(!shown.contains('\n'));
+        assert!(shown.ends_with("…)"), "{shown}");
+        assert!(
+            shown.chars().count() < MAX_DESCRIPTION_CHARS + 80,
+            "{shown}"
+        );
+    }
 
     #[test]
     fn displays_explanation_code_and_description() {

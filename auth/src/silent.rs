@@ -27,6 +27,16 @@ pub const IFRAME_TIMEOUT_MS: u32 = 10_000;
 /// The `type` of the message the silent-callback page posts to its parent.
 pub const MESSAGE_TYPE: &str = "leptos-pkce-silent-callback";
 
+/// True when `query`, an answer the silent-callback page handed over, belongs to the
+/// login of `state`: two logins waiting at once (two popups, a popup and a frame)
+/// must not take each other's answer. An unreadable answer belongs to nobody.
+pub fn answers_login(query: &str, state: &str) -> bool {
+    crate::callback::CallbackResponse::parse(query)
+        .ok()
+        .and_then(|answer| answer.state().map(|s| s.secret() == state))
+        .unwrap_or(false)
+}
+
 /// True when a `prompt=none` answer says the user must interact: nobody is signed in
 /// at the provider, or it wants consent, an account choice or a login. The user
 /// stays signed out, quietly: no error page, no loop.
@@ -109,6 +119,22 @@ pub fn origin_of(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_belongs_only_to_the_login_of_its_state() {
+        assert!(answers_login("?code=c&state=s1", "s1"));
+        assert!(answers_login("error=login_required&state=s1", "s1"));
+        assert!(
+            !answers_login("code=c&state=s2", "s1"),
+            "another login's answer"
+        );
+        assert!(!answers_login("error=login_required", "s1"), "no state");
+        assert!(
+            !answers_login("code=c&state=s1&state=s1", "s1"),
+            "unreadable"
+        );
+        assert!(!answers_login("", "s1"));
+    }
 
     fn error(code: &str) -> ProviderError {
         ProviderError {

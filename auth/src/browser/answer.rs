@@ -1,8 +1,10 @@
 //! Waiting for the provider's answer that the static silent-callback page hands to the
 //! app, from the hidden iframe of a silent sign-in or the popup of a popup login. One
 //! filter for both: a message counts only when it comes from this origin, from that
-//! very window (`Object.is` on its source), with the expected shape; anything else is
-//! ignored. The answer then goes through every login check (`flow::complete_login`).
+//! very window (`Object.is` on its source), with the expected shape, for that very
+//! login (its `state`: two logins waiting at once never take each other's answer);
+//! anything else is ignored. The answer then goes through every login check
+//! (`flow::complete_login`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Window};
 
-use crate::silent::MESSAGE_TYPE;
+use crate::silent::{answers_login, MESSAGE_TYPE};
 
 /// How often the wait checks whether the window is gone.
 const CLOSED_POLL_MS: i32 = 400;
@@ -29,10 +31,12 @@ pub enum Outcome {
 }
 
 /// Waits for the silent-callback page's message from `source()` (the window it must
-/// come from, read when a message arrives), until `closed()` says that window is gone
-/// (checked every 400 ms), or for `timeout_ms`. Start it once the window is loading:
-/// the listener is in place before any message can be delivered.
+/// come from, read when a message arrives) answering the login of `state`, until
+/// `closed()` says that window is gone (checked every 400 ms), or for `timeout_ms`.
+/// Start it once the window is loading: the listener is in place before any message
+/// can be delivered.
 pub async fn wait(
+    state: String,
     source: impl Fn() -> Option<Window> + 'static,
     closed: impl Fn() -> bool + 'static,
     timeout_ms: u32,
@@ -67,7 +71,9 @@ pub async fn wait(
             let kind = field("type").and_then(|v| v.as_string());
             let query = field("query").and_then(|v| v.as_string());
             if let (Some(MESSAGE_TYPE), Some(query)) = (kind.as_deref(), query) {
-                finish(Outcome::Answer(query));
+                if answers_login(&query, &state) {
+                    finish(Outcome::Answer(query));
+                }
             }
         })
     };

@@ -57,10 +57,7 @@ pub async fn store_login(
     options: LoginOptions,
     answered_in: AnsweredIn,
 ) -> Result<(StorageNames, AuthorizeRequest), AuthError> {
-    let metadata = match provider::known_metadata(config) {
-        Some(metadata) => metadata,
-        None => provider::metadata(config).await?,
-    };
+    let metadata = provider::metadata_for_login(config, KEY_SET_WAIT_MS).await?;
     let mut request = begin_login(
         config,
         &metadata,

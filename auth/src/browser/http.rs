@@ -5,7 +5,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestCache, RequestCredentials};
+use web_sys::{
+    AbortSignal, ReadableStreamDefaultReader, RequestCache, RequestCredentials, RequestRedirect,
+};
 
 use crate::error::BrowserError;
 use crate::secret::AccessToken;
@@ -208,8 +210,10 @@ pub async fn call(
     send(url, request, text, MAX_API_BYTES).await
 }
 
-/// POSTs a form-encoded body (a token request), without cookies, with a DPoP proof
-/// when given; reads at most
+/// POSTs a form-encoded body (a token request, a revocation), without cookies, with a
+/// DPoP proof when given, and never to another address: a redirect is a failure (a
+/// token endpoint that redirects would carry the code, the verifier or a refresh
+/// token to wherever it points); reads at most
 /// [`MAX_RESPONSE_BYTES`] of the answer.
 ///
 /// # Errors
@@ -222,7 +226,8 @@ pub async fn post_form(
 ) -> Result<HttpResponse, BrowserError> {
     let mut request = Request::post(url)
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .credentials(RequestCredentials::Omit);
+        .credentials(RequestCredentials::Omit)
+        .redirect(RequestRedirect::Error);
     if let Some(proof) = dpop_proof {
         request = request.header("DPoP", proof);
     }

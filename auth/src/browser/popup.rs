@@ -54,6 +54,7 @@ pub async fn login(
     let outcome = {
         let (source, watched) = (popup.clone(), popup.clone());
         answer::wait(
+            request.transaction.state.secret().to_owned(),
             move || Some(source.clone()),
             move || watched.closed().unwrap_or(true),
             config.popup_timeout_secs.saturating_mul(1000),

@@ -28,19 +28,28 @@ thread_local! {
     static JWKS: RefCell<Option<(String, KeySetFetch)>> = const { RefCell::new(None) };
 }
 
-/// The metadata if already known: discovered earlier on this page, or Auth0's
-/// documented paths for an Auth0 `domain` (known without asking) — except with
-/// `dpop` on, where only discovery says whether the provider takes proofs.
-pub fn known_metadata(config: &AuthConfig) -> Option<ProviderMetadata> {
-    let discovered = DISCOVERY.with(|d| {
-        d.borrow()
-            .as_ref()
-            .and_then(Discovery::outcome)
-            .and_then(Result::ok)
-    });
-    discovered.or_else(|| {
-        (config.is_auth0() && !config.dpop).then(|| ProviderMetadata::auth0_paths(config))
-    })
+/// The metadata a login is built with: the discovered document (waited for at most
+/// `wait_ms` for an Auth0 `domain`, whose documented paths are known without asking),
+/// else Auth0's paths — except with `dpop` on, where only discovery says whether the
+/// provider takes proofs. Waiting matters: only discovery says whether the provider
+/// promises `iss` in its answers (RFC 9207), and a login built from the paths alone
+/// would not hold it to that promise.
+///
+/// # Errors
+/// As [`metadata`], for a provider whose paths are not known without discovery.
+pub async fn metadata_for_login(
+    config: &AuthConfig,
+    wait_ms: u32,
+) -> Result<ProviderMetadata, MetadataError> {
+    if !config.is_auth0() || config.dpop {
+        return metadata(config).await;
+    }
+    let discovery = DISCOVERY.with(|d| d.borrow().clone());
+    let discovered = match discovery {
+        Some(discovery) => discovery.join_within(wait_ms).await.and_then(Result::ok),
+        None => None,
+    };
+    Ok(discovered.unwrap_or_else(|| ProviderMetadata::auth0_paths(config)))
 }
 
 /// The provider's metadata, discovered once per page load; concurrent callers share

@@ -49,7 +49,7 @@ async fn silent_sign_in(
     api: Option<&TokenKey>,
 ) -> Result<Finished, AuthError> {
     let (names, request) = store_silent_login(config, SilentVia::Iframe, return_to, api).await?;
-    match frame_answer(&request.url).await {
+    match frame_answer(&request.url, request.transaction.state.secret()).await {
         Some(query) => flow::complete_login(&names, CallbackResponse::parse(&query)).await,
         None => {
             let _ = storage::take_transaction(&names, &request.transaction.state, clock::now_ms());
@@ -99,7 +99,7 @@ async fn store_silent_login(
 /// Loads `url` in a hidden iframe and waits for the silent-callback page's message
 /// from that very frame (`answer::wait`). `None` after [`IFRAME_TIMEOUT_MS`]. The frame
 /// is removed either way.
-async fn frame_answer(url: &str) -> Option<String> {
+async fn frame_answer(url: &str, state: &str) -> Option<String> {
     let document = web_sys::window()?.document()?;
     let frame: HtmlIFrameElement = document.create_element("iframe").ok()?.dyn_into().ok()?;
     let _ = frame.set_attribute("hidden", "");
@@ -109,6 +109,7 @@ async fn frame_answer(url: &str) -> Option<String> {
     document.body()?.append_child(&frame).ok()?;
     let listening = frame.clone();
     let outcome = answer::wait(
+        state.to_owned(),
         move || listening.content_window(),
         || false,
         IFRAME_TIMEOUT_MS,

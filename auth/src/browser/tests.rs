@@ -402,8 +402,12 @@ async fn run_js_async(code: &str) {
 
 #[wasm_bindgen_test]
 async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
-    let token_for_ada = || RefreshToken::new("rt-ada".into());
-    let token = RefreshToken::new("rt-abc.def_123".into());
+    let owned = |token: &str, sub: &str| crate::refresh::OwnedRefreshToken {
+        token: RefreshToken::new(token.into()),
+        sub: sub.into(),
+    };
+    let token_for_ada = || owned("rt-ada", "ada");
+    let token = owned("rt-abc.def_123", "ada");
     refresh_store::store(&config(), Some(&token)).await;
     assert_eq!(refresh_store::load(&config()).await, Some(token));
     refresh_store::store(&config(), None).await;
@@ -412,7 +416,7 @@ async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
     // Something else wrote a number under the app's key: ignored and removed.
     run_js_async(
         "return new Promise((resolve, reject) => {
-           const open = indexedDB.open('leptos-pkce.spa-dev', 1);
+           const open = indexedDB.open('leptos-pkce.spa-dev.tokens', 1);
            open.onupgradeneeded = () => open.result.createObjectStore('tokens');
            open.onsuccess = () => {
              const tx = open.result.transaction('tokens', 'readwrite');
@@ -425,7 +429,7 @@ async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
     )
     .await;
     assert_eq!(refresh_store::load(&config()).await, None);
-    let spaced = RefreshToken::new("two words".into());
+    let spaced = owned("two words", "ada");
     refresh_store::store(&config(), Some(&spaced)).await;
     assert_eq!(
         refresh_store::load(&config()).await,

@@ -194,8 +194,13 @@ impl Auth {
     }
 
     /// Starts a login: the browser leaves for the provider. On failure the error is
-    /// shown through [`Auth::error`].
+    /// shown through [`Auth::error`]. While a login is being started or a session
+    /// established ([`Auth::is_loading`]), a second call does nothing: two calls in one
+    /// task (a double click, a guard and a button) make one transaction, one redirect.
     pub fn login(&self, options: LoginOptions) {
+        if self.is_loading().get_untracked() {
+            return;
+        }
         let auth = *self;
         self.leave_for_provider(AuthState::Authenticating);
         spawn_local(async move {
@@ -490,10 +495,22 @@ impl Auth {
         self.state.set(AuthState::SignedOut);
     }
 
-    /// Takes the outcome of the login finished at the callback: signs the user in and gives where to go, or records why not.
-    /// The login started before the configuration was loaded, so its session must
-    /// belong to the configured issuer and client (a deploy in between may change them).
-    pub(crate) fn finish_login(&self, outcome: LoginOutcome) -> Option<ReturnTo> {
+    /// This tab's generation, for work that must be dropped if the session is
+    /// forgotten before it lands ([`Auth::finish_login`]).
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.get_value()
+    }
+
+    /// Takes the outcome of the login finished at the callback: signs the user in and
+    /// gives where to go, or records why not. The login started before the
+    /// configuration was loaded, so its session must belong to the configured issuer
+    /// and client (a deploy in between may change them). `started_in`: the generation
+    /// when the code exchange was awaited; a sign-out heard from another tab meanwhile
+    /// wins, and nothing of the login is kept.
+    pub(crate) fn finish_login(&self, outcome: LoginOutcome, started_in: u64) -> Option<ReturnTo> {
+        if self.generation.get_value() != started_in {
+            return None;
+        }
         let config = self.config.get_value();
         let outcome = outcome.and_then(|finished| match finished {
             Finished::SignedIn(session, ..)

@@ -83,7 +83,8 @@ async fn tokens_copied_out_of_the_browser_are_refused_outside_it() {
         let access_token = authorization
             .strip_prefix("DPoP ")
             .unwrap_or_else(|| panic!("sent as a DPoP token: {authorization}"));
-        let refresh_token = stored_refresh_token(&browser, &app.storage_prefix()).await;
+        let refresh_token =
+            stored_refresh_token(&browser, &format!("{}.tokens", app.storage_prefix())).await;
         let refresh_token = refresh_token.as_str().expect("a stored refresh token");
         // Replayed from outside the browser, without the key.
         let form = format!(
@@ -162,7 +163,7 @@ async fn a_reload_keeps_the_key_and_the_session_and_sign_out_removes_both() {
         assert!(app.header_offers_sign_in().await);
         assert!(!key_stored(&browser, &app).await, "the key is gone");
         assert_eq!(
-            stored_refresh_token(&browser, &app.storage_prefix()).await,
+            stored_refresh_token(&browser, &format!("{}.tokens", app.storage_prefix())).await,
             serde_json::Value::Null,
             "the refresh token is gone"
         );

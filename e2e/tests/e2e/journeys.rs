@@ -167,7 +167,7 @@ async fn another_account_signing_in_in_another_tab_ends_this_tabs_session_only()
             "grace stays signed in"
         );
         assert!(
-            !stored_refresh_token(&browser, &app.storage_prefix())
+            !stored_refresh_token(&browser, &format!("{}.tokens", app.storage_prefix()))
                 .await
                 .is_null(),
             "grace's refresh token is kept"

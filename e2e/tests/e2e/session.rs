@@ -252,7 +252,8 @@ async fn two_tabs_renewing_at_the_same_moment_both_stay_signed_in() {
             "each tab spent the token the other had just received"
         );
         // The token kept at the end is the newest, and the provider still honours it.
-        let kept = stored_refresh_token(&browser, &app.storage_prefix()).await;
+        let kept =
+            stored_refresh_token(&browser, &format!("{}.tokens", app.storage_prefix())).await;
         let kept = kept.as_str().expect("a stored refresh token");
         assert!(
             handed_out.iter().any(|t| t == kept),
@@ -276,7 +277,8 @@ async fn a_revoked_refresh_token_signs_the_user_out_cleanly() {
     with_browser(|browser, env| async move {
         let app = App::persistent(&browser, &env);
         sign_in_to(&app, &browser, &env).await;
-        let token = stored_refresh_token(&browser, &app.storage_prefix()).await;
+        let token =
+            stored_refresh_token(&browser, &format!("{}.tokens", app.storage_prefix())).await;
         let token = token.as_str().expect("a stored refresh token").to_owned();
         let revoke = format!(
             "const done = arguments[arguments.length - 1];
@@ -298,7 +300,8 @@ async fn a_revoked_refresh_token_signs_the_user_out_cleanly() {
         let message = browser.text_of("[data-testid=session-error]").await;
         assert!(message.contains("session has ended"), "{message}");
         assert!(app.header_offers_sign_in().await);
-        let stored = stored_refresh_token(&browser, &app.storage_prefix()).await;
+        let stored =
+            stored_refresh_token(&browser, &format!("{}.tokens", app.storage_prefix())).await;
         assert_eq!(
             stored,
             serde_json::Value::Null,
@@ -399,7 +402,8 @@ async fn signing_out_during_a_renewal_wins_in_every_tab_and_revokes_the_token() 
     with_browser(|browser, env| async move {
         let app = App::persistent(&browser, &env);
         let second = two_signed_in_tabs(&app, &browser, &env).await;
-        let spent = stored_refresh_token(&browser, &app.storage_prefix()).await;
+        let spent =
+            stored_refresh_token(&browser, &format!("{}.tokens", app.storage_prefix())).await;
         let spent = spent.as_str().expect("a stored refresh token").to_owned();
         browser.eval(WATCH_REFRESHES).await;
         // Renew, and sign out as soon as that refresh request has left (the
@@ -434,7 +438,7 @@ async fn signing_out_during_a_renewal_wins_in_every_tab_and_revokes_the_token() 
             "the renewal did race the sign-out"
         );
         assert_eq!(
-            stored_refresh_token(&browser, &app.storage_prefix()).await,
+            stored_refresh_token(&browser, &format!("{}.tokens", app.storage_prefix())).await,
             serde_json::Value::Null,
             "IndexedDB is empty"
         );
