@@ -207,7 +207,18 @@ async fn verify_id_token(
     }
     let key = keys.select(&jwt.header)?;
     let verified = verify_signature(jwt, key).await?;
-    Ok(validate_id_token(verified, check)?)
+    let claims = validate_id_token(verified, check)?;
+    if !claims.dropped.is_empty() {
+        // Names the claims, never their values.
+        web_sys::console::warn_1(
+            &format!(
+                "leptos-pkce: the ID token's {} had the wrong type and were left out",
+                claims.dropped.join(", ")
+            )
+            .into(),
+        );
+    }
+    Ok(claims)
 }
 
 thread_local! {

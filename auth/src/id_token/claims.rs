@@ -75,6 +75,10 @@ pub struct IdTokenClaims {
     pub org_id: Option<String>,
     /// Every other claim, as sent.
     pub other: Map<String, Value>,
+    /// Profile claims left out because the provider sent them with the wrong type
+    /// (`name` as a number): lenient where the trusted clients are, the sign-in goes
+    /// on without them; the browser layer says which in the console.
+    pub dropped: Vec<&'static str>,
 }
 
 impl IdTokenClaims {
@@ -205,6 +209,28 @@ fn claims_from_payload(mut payload: Map<String, Value>) -> Result<IdTokenClaims,
         None => return Err(IdTokenError::MissingClaim("aud")),
     };
     let p = &mut payload;
+    let mut dropped = Vec::new();
+    let mut profile = |p: &mut Map<String, Value>, claim: &'static str| {
+        take_string(p, claim).unwrap_or_else(|_| {
+            dropped.push(claim);
+            None
+        })
+    };
+    let name = profile(p, "name");
+    let nickname = profile(p, "nickname");
+    let picture = profile(p, "picture");
+    let email = profile(p, "email");
+    let email_verified = match p.remove("email_verified") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(b),
+        // As some providers send it (Amazon Cognito).
+        Some(Value::String(s)) if s == "true" => Some(true),
+        Some(Value::String(s)) if s == "false" => Some(false),
+        Some(_) => {
+            dropped.push("email_verified");
+            None
+        }
+    };
     Ok(IdTokenClaims {
         iss: required(take_string(p, "iss")?, "iss")?,
         sub: required(take_string(p, "sub")?, "sub")?,
@@ -214,17 +240,14 @@ fn claims_from_payload(mut payload: Map<String, Value>) -> Result<IdTokenClaims,
         azp: take_string(p, "azp")?,
         nonce: take_string(p, "nonce")?,
         auth_time: take_time(p, "auth_time")?,
-        name: take_string(p, "name")?,
-        nickname: take_string(p, "nickname")?,
-        picture: take_string(p, "picture")?,
-        email: take_string(p, "email")?,
-        email_verified: match p.remove("email_verified") {
-            None | Some(Value::Null) => None,
-            Some(Value::Bool(b)) => Some(b),
-            Some(_) => return Err(IdTokenError::WrongType("email_verified")),
-        },
+        name,
+        nickname,
+        picture,
+        email,
+        email_verified,
         org_id: take_string(p, "org_id")?,
         other: payload,
+        dropped,
     })
 }
 
@@ -524,15 +547,42 @@ mod tests {
             ("sub", json!(42)),
             ("exp", json!("tomorrow")),
             ("iat", json!(true)),
-            ("email_verified", json!("yes")),
-            ("name", json!(["a"])),
             ("nonce", json!(1)),
+            ("azp", json!(7)),
+            ("org_id", json!(7)),
         ] {
             assert_eq!(
                 validate(&with(json!({ claim: value }))),
                 Err(IdTokenError::WrongType(claim)),
                 "{claim}"
             );
+        }
+    }
+
+    #[test]
+    fn a_mistyped_profile_claim_is_dropped_and_named_not_fatal() {
+        for (claim, value) in [
+            ("name", json!(42)),
+            ("nickname", json!({"first": "a"})),
+            ("picture", json!(["a"])),
+            ("email", json!(true)),
+            ("email_verified", json!("yes")),
+        ] {
+            let claims = validate(&with(json!({ claim: value }))).expect(claim);
+            assert_eq!(claims.dropped, vec![claim]);
+        }
+        let claims = validate(&with(json!({"name": 42, "email_verified": "yes"}))).unwrap();
+        assert_eq!(claims.name, None);
+        assert_eq!(claims.email_verified, None);
+        assert_eq!(
+            claims.email.as_deref(),
+            Some("ada@example.com"),
+            "the rest kept"
+        );
+        for (text, value) in [("true", true), ("false", false)] {
+            let claims = validate(&with(json!({ "email_verified": text }))).unwrap();
+            assert_eq!(claims.email_verified, Some(value), "as Cognito sends it");
+            assert!(claims.dropped.is_empty());
         }
     }
 
