@@ -128,8 +128,9 @@ pub enum AuthError {
     /// The userinfo answer is not about the signed-in user (Core 5.3.4), or unusable.
     #[error(transparent)]
     Userinfo(#[from] UserinfoError),
-    /// An API refused the access token even after a renewal.
-    #[error("the service no longer accepts your sign-in (HTTP 401); please sign in again")]
+    /// An API refused the access token even after a renewal (that call fails; the
+    /// session goes on).
+    #[error("the service refused your sign-in even after it was renewed (HTTP 401)")]
     Unauthorized,
 }
 

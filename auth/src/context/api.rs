@@ -205,7 +205,9 @@ impl Auth {
     ) -> Result<AccessToken, AuthError> {
         let config = self.config.get_value();
         if *key == TokenKey::default_for(&config) {
-            let can_renew = self.session().is_some_and(|s| s.refresh_token.is_some());
+            let can_renew = self
+                .session()
+                .is_some_and(|session| self.can_renew_session(&session));
             if !can_renew {
                 return Err(AuthError::Unauthorized);
             }
@@ -220,9 +222,13 @@ impl Auth {
     }
 
     /// Calls an API with the access token for its audience. On 401 the token is
-    /// renewed once and the call repeated; a second 401 signs the user out with a
-    /// clear message. An RFC 9470 challenge (`insufficient_user_authentication`)
-    /// gives [`AuthError::StepUpRequired`] at once: no renewal can satisfy it.
+    /// renewed once (with the refresh token, or by a silent sign-in) and the call
+    /// repeated; a second 401 is that call's [`AuthError::Unauthorized`]: one API
+    /// refusing fresh tokens (its own misconfiguration, a revoked grant for it) does
+    /// not sign the user out of the app and its other APIs. A renewal that fails for
+    /// good ends the session by the renewal's own rule. An RFC 9470 challenge
+    /// (`insufficient_user_authentication`) gives [`AuthError::StepUpRequired`] at
+    /// once: no renewal can satisfy it.
     ///
     /// # Errors
     /// [`AuthError::Unauthorized`] after a second 401; [`AuthError::StepUpRequired`];
@@ -241,14 +247,8 @@ impl Auth {
             ApiVerdict::StepUp(step_up) => return Err(AuthError::StepUpRequired(step_up)),
             ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {}
         }
-        let retried = match self.renewed_token_for(&request.token, &key).await {
-            Ok(token) => self.send(&request, &key, &token).await?,
-            Err(AuthError::Unauthorized) => {
-                self.sign_out_locally(Some(AuthError::Unauthorized));
-                return Err(AuthError::Unauthorized);
-            }
-            Err(error) => return Err(error),
-        };
+        let token = self.renewed_token_for(&request.token, &key).await?;
+        let retried = self.send(&request, &key, &token).await?;
         match after_api_answer(
             retried.status,
             retried.www_authenticate.as_deref(),
@@ -257,10 +257,7 @@ impl Auth {
         ) {
             ApiVerdict::Done => Ok(retried),
             ApiVerdict::StepUp(step_up) => Err(AuthError::StepUpRequired(step_up)),
-            ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {
-                self.sign_out_locally(Some(AuthError::Unauthorized));
-                Err(AuthError::Unauthorized)
-            }
+            ApiVerdict::RenewAndRetry | ApiVerdict::Refused => Err(AuthError::Unauthorized),
         }
     }
 
