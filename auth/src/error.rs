@@ -162,9 +162,59 @@ impl AuthError {
     }
 }
 
+impl AuthError {
+    /// True for a failure that may pass by itself: no answer (offline, a timeout), a
+    /// provider hiccup (5xx, 429, `server_error`, `temporarily_unavailable`). A silent
+    /// sign-in at start that fails this way keeps the "signed in here before" mark, so
+    /// the next page load tries again; any other failure is lasting.
+    pub fn is_transient(&self) -> bool {
+        let browser_passing = |error: &BrowserError| {
+            matches!(error, BrowserError::Network(_) | BrowserError::Timeout(_))
+        };
+        match self {
+            Self::Browser(error) | Self::Metadata(MetadataError::Browser(error)) => {
+                browser_passing(error)
+            }
+            Self::Metadata(MetadataError::Status(status)) => *status >= 500 || *status == 429,
+            Self::Token(error) => error.is_passing(),
+            Self::Denied(error) => matches!(
+                error.error.as_str(),
+                "server_error" | "temporarily_unavailable"
+            ),
+            _ => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_passing_failures_are_transient() {
+        for error in [
+            AuthError::Browser(BrowserError::Network("https://id.example".into())),
+            AuthError::Metadata(MetadataError::Browser(BrowserError::Timeout("x".into()))),
+            AuthError::Metadata(MetadataError::Status(503)),
+            AuthError::Token(TokenError::Status(502)),
+            server("temporarily_unavailable"),
+        ] {
+            assert!(error.is_transient(), "{error:?}");
+        }
+        for error in [
+            AuthError::Denied(ProviderError {
+                error: "access_denied".into(),
+                error_description: None,
+            }),
+            AuthError::Metadata(MetadataError::Status(404)),
+            AuthError::Browser(BrowserError::StorageUnavailable),
+            AuthError::IdToken(IdTokenError::BadSignature),
+            AuthError::Transaction(TakeError::UnknownState),
+            server("invalid_grant"),
+        ] {
+            assert!(!error.is_transient(), "{error:?}");
+        }
+    }
 
     fn server(error: &str) -> AuthError {
         AuthError::Token(TokenError::Server(ProviderError {

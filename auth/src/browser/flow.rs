@@ -94,14 +94,18 @@ pub async fn store_login(
 pub fn complete_login(
     names: &StorageNames,
     answer: Result<CallbackResponse, CallbackError>,
+    in_page: bool,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Finished, AuthError>>>> {
     let names = names.clone();
-    Box::pin(async move { finish_code_exchange(&names, answer).await })
+    Box::pin(async move { finish_code_exchange(&names, answer, in_page).await })
 }
 
+/// `in_page`: the answer came to the page's own callback (not a frame or a popup), so
+/// the tab's history holds the provider's pages and a replay may come back.
 async fn finish_code_exchange(
     names: &StorageNames,
     answer: Result<CallbackResponse, CallbackError>,
+    in_page: bool,
 ) -> Result<Finished, AuthError> {
     let response = answer?;
     let now_ms = clock::now_ms();
@@ -118,7 +122,11 @@ async fn finish_code_exchange(
         }
         CallbackVerdict::Replayed(return_to) => return Ok(Finished::Replayed(return_to)),
     };
-    storage::remember_spent_login(names, &transaction.state, &transaction.return_to, now_ms);
+    // Logins answered in the page only: those are in the tab's history, where Back
+    // can reach the provider's page (frames' and popups' would crowd them out).
+    if in_page {
+        storage::remember_spent_login(names, &transaction.state, &transaction.return_to, now_ms);
+    }
     let endpoints = &transaction.provider;
     if let (Some(keys), Some(text)) = (endpoints.carried_keys(), &endpoints.keys) {
         provider::adopt_key_set(&endpoints.jwks_uri, keys, text);
@@ -401,10 +409,18 @@ pub async fn keep_refresh_token(
             return;
         }
         let kept = load_refresh_token(&config).await;
-        match refresh_token_after_login(kept.as_ref().map(|k| k.sub.as_str()), &sub, token) {
+        let after = refresh_token_after_login(kept.as_ref().map(|k| k.sub.as_str()), &sub, token);
+        match after {
             AfterLogin::Store(owned) => store_refresh_token(&config, Some(&owned)).await,
-            AfterLogin::KeepKept => {}
+            AfterLogin::KeepKept => return,
             AfterLogin::Forget => store_refresh_token(&config, None).await,
+        }
+        // Another user's token, displaced: revoked, so it does not stay valid at the
+        // provider with nobody to spend or end it. (The same user's older token is
+        // not: some providers reuse the grant for the new login, and revoking the old
+        // token would end it.)
+        if let Some(displaced) = kept.filter(|k| k.sub != sub) {
+            revoke_refresh_token(&config, &displaced.token).await;
         }
     })
     .await;
@@ -427,9 +443,13 @@ pub async fn end_refresh_token(config: &AuthConfig, sub: Option<String>) -> Resu
     with_refresh_lock(config, |config| async move {
         let config = &config;
         let token = load_refresh_token(config).await;
-        if !may_forget_kept(token.as_ref().map(|t| t.sub.as_str()), sub.as_deref()) {
+        let kept_sub = token.as_ref().map(|t| t.sub.as_str());
+        if !may_forget_kept(kept_sub, sub.as_deref()) {
             return Ok(());
         }
+        // The DPoP key goes with its user's session only: a session ending here with no
+        // token of its own kept leaves the key another account's tokens may be bound to.
+        let key_is_ours = sub.is_none() || kept_sub.is_some();
         store_refresh_token(config, None).await;
         if load_refresh_token(config).await.is_some() {
             store_refresh_token(config, None).await;
@@ -441,7 +461,9 @@ pub async fn end_refresh_token(config: &AuthConfig, sub: Option<String>) -> Resu
             revoke_refresh_token(config, &kept.token).await;
         }
         // The DPoP key goes with the session (after the revocation, which needs none).
-        dpop::forget(&StorageNames::new(&config.storage_prefix)).await;
+        if key_is_ours {
+            dpop::forget(&StorageNames::new(&config.storage_prefix)).await;
+        }
         Ok(())
     })
     .await

@@ -64,7 +64,7 @@ pub async fn login(
     let _ = popup.close();
     let error = match outcome {
         Outcome::Answer(query) => {
-            return flow::complete_login(&names, CallbackResponse::parse(&query)).await
+            return flow::complete_login(&names, CallbackResponse::parse(&query), false).await
         }
         Outcome::Closed => AuthError::PopupClosed,
         Outcome::TimedOut => AuthError::PopupTimeout,

@@ -50,7 +50,7 @@ async fn silent_sign_in(
 ) -> Result<Finished, AuthError> {
     let (names, request) = store_silent_login(config, SilentVia::Iframe, return_to, api).await?;
     match frame_answer(&request.url, request.transaction.state.secret()).await {
-        Some(query) => flow::complete_login(&names, CallbackResponse::parse(&query)).await,
+        Some(query) => flow::complete_login(&names, CallbackResponse::parse(&query), false).await,
         None => {
             let _ = storage::take_transaction(&names, &request.transaction.state, clock::now_ms());
             Err(AuthError::SilentTimeout)

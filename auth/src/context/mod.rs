@@ -257,13 +257,27 @@ impl Auth {
     }
 
     /// The page is shown again from the back/forward cache: a login or logout it left
-    /// for is not going on here any more.
+    /// for is not going on here any more. Shows the state it left in, unless a login
+    /// may have finished since in another page of this tab (Back twice, past a
+    /// callback): then the session is looked for as on a reload.
     fn restored_from_cache(&self) {
         let waiting = self
             .state
             .with_untracked(|s| matches!(s, AuthState::Authenticating | AuthState::SigningOut));
-        if let (true, Some(back)) = (waiting, self.on_return.get_value()) {
-            self.on_return.set_value(None);
+        let Some(back) = self.on_return.get_value().filter(|_| waiting) else {
+            return;
+        };
+        self.on_return.set_value(None);
+        let config = self.config.get_value();
+        let look_again = !matches!(back, AuthState::SignedIn(_))
+            && (config.refresh_token_storage == RefreshTokenStorage::IndexedDb
+                || hint::signed_in_before(&self.names()));
+        if look_again {
+            let here =
+                ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
+                    .unwrap_or_else(|_| ReturnTo::home());
+            spawn_local(self.start_session(here));
+        } else {
             self.state.set(back);
         }
     }
@@ -273,15 +287,24 @@ impl Auth {
     /// given.
     fn sign_out_locally(&self, reason: Option<AuthError>) {
         let sub = self.session().map(|s| s.claims.sub);
+        self.sign_out_locally_as(reason, sub);
+    }
+
+    /// [`Auth::sign_out_locally`] for the session of `sub` (`None`: this tab has no
+    /// session, so no kept token is its own and none is touched).
+    fn sign_out_locally_as(&self, reason: Option<AuthError>, sub: Option<String>) {
         // Another account is signed in now: its "signed in here before" mark stays.
         let clear_hint = reason != Some(AuthError::AccountSwitchedElsewhere);
         self.forget_tab_state(
             reason.map_or(AuthState::SignedOut, AuthState::Failed),
             clear_hint,
         );
+        let Some(sub) = sub else {
+            return;
+        };
         let config = self.config.get_value();
         spawn_local(async move {
-            let _ = flow::end_refresh_token(&config, sub).await;
+            let _ = flow::end_refresh_token(&config, Some(sub)).await;
         });
     }
 
@@ -464,7 +487,7 @@ impl Auth {
             }
             Ok(Finished::SignedOutQuietly(_) | Finished::Replayed(_))
             | Err(AuthError::SilentTimeout) => true,
-            Err(error) if !error.ends_session() => {
+            Err(error) if error.is_transient() => {
                 self.state.set(AuthState::SignedOut);
                 return;
             }
@@ -645,14 +668,14 @@ impl Auth {
     /// follow the same rule as renewals.
     async fn restore(&self, here: ReturnTo) {
         let config = self.config.get_value();
-        if refresh_store::load(&config).await.is_none() {
+        let Some(kept) = refresh_store::load(&config).await else {
             if try_at_start(config.silent_sign_in, hint::signed_in_before(&self.names())) {
                 self.sign_in_silently(here).await;
             } else {
                 self.state.set(AuthState::SignedOut);
             }
             return;
-        }
+        };
         let generation = self.generation.get_value();
         let result = flow::refresh(&config, || None).await;
         if self.generation.try_get_value() != Some(generation) {
@@ -660,8 +683,10 @@ impl Auth {
         }
         match result {
             Ok(session) => self.signed_in(session),
+            // The restored session was the kept token's user: theirs is forgotten,
+            // never a token another tab kept since for someone else.
             Err(error) => match after_renewal_failure(&error, None, 0, clock::now_ms()) {
-                RenewalFailure::EndSession => self.sign_out_locally(Some(error)),
+                RenewalFailure::EndSession => self.sign_out_locally_as(Some(error), Some(kept.sub)),
                 _ => self.state.set(AuthState::Failed(error)),
             },
         }
