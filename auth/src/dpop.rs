@@ -27,6 +27,32 @@ pub enum DpopError {
     /// The provider does not accept ES256 proofs (`dpop_signing_alg_values_supported`).
     #[error("the provider does not accept DPoP proofs this app can sign (ES256)")]
     Unsupported,
+    /// A server's answer needed a header that CORS keeps from the page: the server
+    /// must list it in `Access-Control-Expose-Headers`.
+    #[error("the server's answer hides its {0} header from this app (it must be listed in Access-Control-Expose-Headers)")]
+    HeaderHidden(&'static str),
+}
+
+/// The header a DPoP answer needed but the page cannot read (CORS exposes only a few
+/// headers unless the server lists more), if any: a nonce asked for without its
+/// `DPoP-Nonce`, or an API's 401 without its `WWW-Authenticate` challenge (RFC 6750
+/// 3 and RFC 9449 7.1 require one). Without this, the first reads as a refused proof
+/// and the second as a refused token, and the user would be signed out for a server's
+/// CORS setting.
+pub fn hidden_header(
+    resource: bool,
+    status: u16,
+    wants_nonce: bool,
+    has_nonce: bool,
+    has_challenge: bool,
+) -> Option<&'static str> {
+    if wants_nonce && !has_nonce {
+        Some("DPoP-Nonce")
+    } else if resource && status == 401 && !has_challenge {
+        Some("WWW-Authenticate")
+    } else {
+        None
+    }
 }
 
 /// The public half of the browser's P-256 key, as a JWK.
@@ -195,6 +221,26 @@ pub fn resource_wants_nonce(status: u16, www_authenticate: Option<&str>) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_hidden_by_cors_is_named() {
+        assert_eq!(
+            hidden_header(false, 400, true, false, false),
+            Some("DPoP-Nonce")
+        );
+        assert_eq!(hidden_header(false, 400, true, true, false), None);
+        assert_eq!(
+            hidden_header(true, 401, false, false, false),
+            Some("WWW-Authenticate")
+        );
+        assert_eq!(hidden_header(true, 401, false, false, true), None);
+        assert_eq!(
+            hidden_header(false, 401, false, false, false),
+            None,
+            "token endpoint"
+        );
+        assert_eq!(hidden_header(true, 200, false, false, false), None);
+    }
 
     // RFC 7638 has no P-256 example; these coordinates are RFC 9449 section 4.1's.
     const JWK: &str = r#"{"kty":"EC","x":"l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs","y":"9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA","crv":"P-256"}"#;

@@ -18,7 +18,7 @@ use std::future::Future;
 
 use super::http::HttpResponse;
 use super::{clock, idb};
-use crate::dpop::{proof, signing_input, DpopError, Nonces, ProofFor, PublicJwk};
+use crate::dpop::{hidden_header, proof, signing_input, DpopError, Nonces, ProofFor, PublicJwk};
 use crate::error::{AuthError, BrowserError};
 use crate::names::StorageNames;
 
@@ -125,8 +125,9 @@ pub async fn proof_for(
     method: &str,
     url: &str,
     access_token: Option<&str>,
+    nonce: Option<String>,
 ) -> Result<String, DpopError> {
-    let nonce = NONCES.with(|n| n.borrow().for_url(url).map(str::to_owned));
+    let nonce = nonce.or_else(|| NONCES.with(|n| n.borrow().for_url(url).map(str::to_owned)));
     let mut jti = [0u8; 16];
     getrandom::fill(&mut jti).map_err(|_| DpopError::Crypto)?;
     let input = signing_input(
@@ -165,19 +166,47 @@ where
     Send: Fn(String) -> Sent,
     Sent: Future<Output = Result<HttpResponse, BrowserError>>,
 {
-    let mut answered_nonce = false;
+    // `htu` and the nonce's origin from the URL as the browser resolves it (a
+    // relative URL, an upper-case host, a default port): the proof names the very
+    // URL the request goes to, as the server sees it.
+    let url = &absolute_url(url);
+    let mut retry_nonce: Option<String> = None;
     loop {
-        let proof = proof_for(key, method, url, access_token).await?;
+        let retrying = retry_nonce.is_some();
+        let proof = proof_for(key, method, url, access_token, retry_nonce.take()).await?;
         let answer = send(proof).await?;
         if let Some(nonce) = &answer.dpop_nonce {
             NONCES.with(|n| n.borrow_mut().remember(url, nonce));
         }
-        if wants_nonce(&answer) && answer.dpop_nonce.is_some() && !answered_nonce {
-            answered_nonce = true;
+        let wants = wants_nonce(&answer);
+        if let Some(header) = hidden_header(
+            access_token.is_some(),
+            answer.status,
+            wants,
+            answer.dpop_nonce.is_some(),
+            answer.www_authenticate.is_some(),
+        ) {
+            return Err(DpopError::HeaderHidden(header).into());
+        }
+        if wants && !retrying {
+            // The nonce of this very answer: another request's answer may have
+            // replaced the remembered one meanwhile.
+            retry_nonce.clone_from(&answer.dpop_nonce);
             continue;
         }
         return Ok(answer);
     }
+}
+
+/// `url` resolved and normalised by the browser's URL parser against the page's
+/// address; as given when it cannot be parsed (the request then fails on its own).
+fn absolute_url(url: &str) -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base(url, &base)
+        .map(|parsed| parsed.href())
+        .unwrap_or_else(|_| url.to_owned())
 }
 
 /// The public key's RFC 7638 thumbprint (what the provider binds tokens to).
