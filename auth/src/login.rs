@@ -78,8 +78,13 @@ pub fn check_callback(
         _ => {}
     }
     match response {
+        // A silent sign-in (`prompt=none`) that needs the user, or that the provider
+        // refused for any lasting reason (`invalid_request`, say): nobody asked for it,
+        // so no error page either. A passing failure (`temporarily_unavailable`)
+        // stays an error, so a renewal retries instead of ending the session.
         CallbackResponse::Error { error, .. }
-            if transaction.silent && needs_interaction(&error) =>
+            if transaction.silent
+                && (needs_interaction(&error) || !is_passing_error(&error.error)) =>
         {
             Ok(CallbackVerdict::SignedOutQuietly(transaction.return_to))
         }
@@ -88,6 +93,10 @@ pub fn check_callback(
             Ok(CallbackVerdict::Redeem(Box::new(transaction), code))
         }
     }
+}
+
+fn is_passing_error(error: &str) -> bool {
+    matches!(error, "server_error" | "temporarily_unavailable")
 }
 
 /// What the ID token of a finished login must match: the issuer and client the login
@@ -181,15 +190,29 @@ mod tests {
             ),
             Ok(CallbackVerdict::SignedOutQuietly(silent.return_to.clone()))
         );
+        for lasting in ["access_denied", "invalid_request", "invalid_scope"] {
+            assert_eq!(
+                check_callback(
+                    answer(&format!(
+                        "error={lasting}&state=st&iss=https%3A%2F%2Fidp.example%2F"
+                    )),
+                    Some(Ok(silent.clone()))
+                ),
+                Ok(CallbackVerdict::SignedOutQuietly(silent.return_to.clone())),
+                "a silent sign-in nobody asked for shows no error page: {lasting}"
+            );
+        }
         assert!(
             matches!(
                 check_callback(
-                    answer("error=access_denied&state=st&iss=https%3A%2F%2Fidp.example%2F"),
+                    answer(
+                        "error=temporarily_unavailable&state=st&iss=https%3A%2F%2Fidp.example%2F"
+                    ),
                     Some(Ok(silent))
                 ),
                 Err(AuthError::Denied(_))
             ),
-            "other errors are errors"
+            "a passing failure stays an error (a renewal retries)"
         );
         assert!(
             matches!(

@@ -30,6 +30,10 @@ pub enum RenewalFailure {
     /// Restoring after a reload failed for a passing reason: nobody is signed in and
     /// the reason is shown; a stored refresh token is kept for the next load.
     NotRestored,
+    /// Restoring after a reload got tokens but no ID token (providers need not send
+    /// one on refresh): who is signed in is learnt by a silent sign-in instead, and the
+    /// rotated refresh token stays kept.
+    SignInSilently,
 }
 
 /// Milliseconds until the session should be renewed (with its refresh token, or by a
@@ -57,6 +61,9 @@ pub fn after_renewal_failure(
     failures: u32,
     now_ms: u64,
 ) -> RenewalFailure {
+    if session.is_none() && *error == AuthError::Token(crate::token::TokenError::MissingIdToken) {
+        return RenewalFailure::SignInSilently;
+    }
     if error.ends_session() {
         return RenewalFailure::EndSession;
     }
@@ -75,6 +82,20 @@ mod tests {
     use super::*;
     use crate::error::BrowserError;
     use crate::session::tests::session;
+
+    #[test]
+    fn a_restore_without_an_id_token_asks_who_by_a_silent_sign_in() {
+        let missing = AuthError::Token(crate::token::TokenError::MissingIdToken);
+        assert_eq!(
+            after_renewal_failure(&missing, None, 0, 0),
+            RenewalFailure::SignInSilently
+        );
+        assert_eq!(
+            after_renewal_failure(&missing, Some(&session(60, 0)), 0, 0),
+            RenewalFailure::EndSession,
+            "a live session's refresh without an ID token is another matter (accept_refresh keeps it)"
+        );
+    }
 
     fn network() -> AuthError {
         AuthError::Browser(BrowserError::Network("https://id.example".into()))

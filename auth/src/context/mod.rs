@@ -687,6 +687,9 @@ impl Auth {
             // never a token another tab kept since for someone else.
             Err(error) => match after_renewal_failure(&error, None, 0, clock::now_ms()) {
                 RenewalFailure::EndSession => self.sign_out_locally_as(Some(error), Some(kept.sub)),
+                RenewalFailure::SignInSilently if config.silent_sign_in != SilentSignIn::Off => {
+                    self.sign_in_silently(here).await;
+                }
                 _ => self.state.set(AuthState::Failed(error)),
             },
         }
