@@ -424,7 +424,10 @@ impl Auth {
                         self.schedule_renewal(delay_ms);
                     }
                     RenewalFailure::RetryOnDemand => {}
-                    RenewalFailure::NotRestored => self.state.set(AuthState::Failed(error.clone())),
+                    // Without a session in memory (none to renew): as a failed restore.
+                    RenewalFailure::NotRestored | RenewalFailure::SignInSilently => {
+                        self.state.set(AuthState::Failed(error.clone()))
+                    }
                 }
                 Err(error)
             }
