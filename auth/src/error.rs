@@ -76,6 +76,11 @@ pub enum AuthError {
     /// The user closed the sign-in popup before it finished.
     #[error("the sign-in window was closed before the sign-in finished")]
     PopupClosed,
+    /// The popup read as closed at once: the provider's page cut its link to this
+    /// window (`Cross-Origin-Opener-Policy: same-origin`), so its answer could never
+    /// come back.
+    #[error("the sign-in provider's page does not let a pop-up report back to this app; sign in without a pop-up")]
+    PopupSevered,
     /// The sign-in popup did not answer within `popup_timeout_secs`.
     #[error("the sign-in window did not finish in time; please try again")]
     PopupTimeout,

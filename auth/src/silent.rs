@@ -27,6 +27,21 @@ pub const IFRAME_TIMEOUT_MS: u32 = 10_000;
 /// The `type` of the message the silent-callback page posts to its parent.
 pub const MESSAGE_TYPE: &str = "leptos-pkce-silent-callback";
 
+/// How soon after it was sent to the provider a popup that reads as closed was cut off
+/// by the provider's page rather than closed by the user: no one closes a window that
+/// fast, while a page served with `Cross-Origin-Opener-Policy: same-origin` severs its
+/// opener as soon as it loads (the app then sees `closed`).
+pub const POPUP_SEVERED_WITHIN_MS: u64 = 1_000;
+
+/// The error for a popup that closed `open_for_ms` after it was sent to the provider.
+pub fn popup_closed_error(open_for_ms: u64) -> crate::error::AuthError {
+    if open_for_ms < POPUP_SEVERED_WITHIN_MS {
+        crate::error::AuthError::PopupSevered
+    } else {
+        crate::error::AuthError::PopupClosed
+    }
+}
+
 /// True when `query`, an answer the silent-callback page handed over, belongs to the
 /// login of `state`: two logins waiting at once (two popups, a popup and a frame)
 /// must not take each other's answer. An unreadable answer belongs to nobody.
@@ -119,6 +134,13 @@ pub fn origin_of(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_popup_gone_at_once_was_cut_off_not_closed() {
+        use crate::error::AuthError;
+        assert_eq!(popup_closed_error(400), AuthError::PopupSevered);
+        assert_eq!(popup_closed_error(5_000), AuthError::PopupClosed);
+    }
 
     #[test]
     fn an_answer_belongs_only_to_the_login_of_its_state() {

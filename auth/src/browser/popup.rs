@@ -16,6 +16,7 @@ use crate::callback::CallbackResponse;
 use crate::config::AuthConfig;
 use crate::error::AuthError;
 use crate::login_options::LoginOptions;
+use crate::silent::popup_closed_error;
 
 /// Opens an empty popup window now.
 ///
@@ -46,6 +47,7 @@ pub async fn login(
             return Err(error);
         }
     };
+    let sent_at = clock::now_ms();
     if popup.location().set_href(&request.url).is_err() {
         let _ = popup.close();
         storage::clear_transactions(&names);
@@ -66,7 +68,7 @@ pub async fn login(
         Outcome::Answer(query) => {
             return flow::complete_login(&names, CallbackResponse::parse(&query), false).await
         }
-        Outcome::Closed => AuthError::PopupClosed,
+        Outcome::Closed => popup_closed_error(clock::now_ms().saturating_sub(sent_at)),
         Outcome::TimedOut => AuthError::PopupTimeout,
     };
     let _ = storage::take_transaction(&names, &request.transaction.state, clock::now_ms());

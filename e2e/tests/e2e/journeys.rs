@@ -109,6 +109,11 @@ async fn back_to_the_provider_after_signing_in_lands_signed_in_without_an_error(
         assert!(!browser.exists("[data-testid=callback-error]").await);
         assert!(!browser.exists("[data-testid=session-error]").await);
         assert_eq!(
+            browser.requests_to("/oauth/token").await,
+            1,
+            "one code exchange: the silent sign-in's, never the replayed code's"
+        );
+        assert_eq!(
             browser.url().await,
             app.url("/profile"),
             "a clean address bar"

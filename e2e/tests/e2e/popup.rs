@@ -91,6 +91,9 @@ async fn a_popup_closed_by_the_user_is_a_clear_error() {
         app.open("/").await;
         let main = open_popup(&browser).await;
         ProviderPages::new(&browser, &env).login_heading().await;
+        // A person takes longer than a second: a popup gone sooner reads as cut off
+        // by the provider's page (Cross-Origin-Opener-Policy), a different message.
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
         browser
             .client
             .close_window()
@@ -124,15 +127,23 @@ async fn an_answer_posted_by_the_providers_page_is_ignored() {
         let main = open_popup(&browser).await;
         let provider = ProviderPages::new(&browser, &env);
         provider.login_heading().await;
+        // The login's own state (read from the app's tab), so only the origin check
+        // can refuse the forged answer: answers for another state are ignored anyway.
+        let popup = browser.switch_to(main.clone()).await;
+        let state = app.pending_states().await.pop().expect("the popup's login");
+        browser.switch_to(popup).await;
         // Script on another origin (here the provider's page in the popup) posts an
         // answer of the expected shape to the app: only this origin is heard.
         let posted = browser
-            .eval(
+            .client
+            .execute(
                 "window.opener.postMessage({ type: 'leptos-pkce-silent-callback',
-                   query: '?code=forged&state=forged' }, '*');
+                   query: '?code=forged&state=' + arguments[0] }, '*');
                  return window.location.origin;",
+                vec![state.into()],
             )
-            .await;
+            .await
+            .expect("post from the popup");
         assert_eq!(
             posted,
             serde_json::json!(env.idp),
@@ -144,7 +155,43 @@ async fn an_answer_posted_by_the_providers_page_is_ignored() {
             .switch_to_window(main)
             .await
             .expect("back to the app");
-        // Had the forged answer been taken, the login would have failed on its state.
+        // Had the forged answer been taken, its code would have been refused.
+        assert_eq!(app.header_user().await, env.user_name);
+        assert!(!browser.exists("[data-testid=popup-error]").await);
+    })
+    .await;
+}
+
+/// SECURITY.md's message filter, the source check: an answer of the right shape, for
+/// the right login, from this very origin but not from the popup (here the app's own
+/// window; in life any other window or frame of the origin) is not heard.
+#[tokio::test]
+async fn an_answer_from_another_window_of_the_origin_is_ignored() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        let main = open_popup(&browser).await;
+        let provider = ProviderPages::new(&browser, &env);
+        provider.login_heading().await;
+        let popup = browser.switch_to(main.clone()).await;
+        let state = app.pending_states().await.pop().expect("the popup's login");
+        browser
+            .client
+            .execute(
+                "window.postMessage({ type: 'leptos-pkce-silent-callback',
+                   query: '?code=forged&state=' + arguments[0] }, window.location.origin);
+                 return null;",
+                vec![state.into()],
+            )
+            .await
+            .expect("post from the app's window");
+        browser.switch_to(popup).await;
+        provider.sign_in_and_allow(&env.user, &env.password).await;
+        browser
+            .client
+            .switch_to_window(main)
+            .await
+            .expect("back to the app");
         assert_eq!(app.header_user().await, env.user_name);
         assert!(!browser.exists("[data-testid=popup-error]").await);
     })

@@ -408,7 +408,7 @@ async fn signing_out_during_a_renewal_wins_in_every_tab_and_revokes_the_token() 
         browser.eval(WATCH_REFRESHES).await;
         // Renew, and sign out as soon as that refresh request has left (the
         // provider answers after 300 ms): the renewal is in flight.
-        browser
+        let raced = browser
             .client
             .execute_async(
                 "const done = arguments[arguments.length - 1];
@@ -429,6 +429,11 @@ async fn signing_out_during_a_renewal_wins_in_every_tab_and_revokes_the_token() 
             )
             .await
             .expect("renew, then sign out");
+        assert_eq!(
+            raced,
+            serde_json::json!(true),
+            "set-up: the sign-out was clicked while the refresh was in flight"
+        );
         browser.wait_for_url(&app.url("/")).await;
         assert!(app.header_offers_sign_in().await);
         let (sent, handed_out) = watched_refreshes(&browser).await;

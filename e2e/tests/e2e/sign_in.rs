@@ -132,7 +132,7 @@ async fn forged_callback_shows_an_error_and_nobody_is_signed_in() {
 }
 
 #[tokio::test]
-async fn an_already_used_callback_url_shows_an_error_not_a_second_login() {
+async fn an_already_used_callback_url_is_never_redeemed_again() {
     with_browser(|browser, env| async move {
         sign_in(&browser, &env).await;
         // The document's navigation entry still names the callback URL it loaded with.
@@ -144,8 +144,21 @@ async fn an_already_used_callback_url_shows_an_error_not_a_second_login() {
             used.contains("/callback?") && used.contains("code="),
             "{used}"
         );
+        // The tab finished that login: like a provider's replay on Back, the answer is
+        // never redeemed; the session is recovered silently where the login landed.
         browser.goto(&used).await;
         let app = App::new(&browser, &env);
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name);
+        assert!(!browser.exists("[data-testid=callback-error]").await);
+        assert_eq!(
+            browser.requests_to("/oauth/token").await,
+            1,
+            "one code exchange: the silent sign-in's, not the used code's"
+        );
+        // In a new tab (which finished no login) the same URL is refused.
+        browser.open_tab().await;
+        browser.goto(&used).await;
         let error = app.callback_error().await;
         assert!(error.contains("unknown or already used state"), "{error}");
         assert!(app.header_offers_sign_in().await);
