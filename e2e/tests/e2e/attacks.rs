@@ -315,10 +315,19 @@ async fn the_back_button_never_returns_to_the_callback_url() {
     with_browser(|browser, env| async move {
         sign_in(&browser, &env).await;
         let app = App::new(&browser, &env);
+        browser.eval("window.__before_back = 1; return null;").await;
         browser.client.back().await.expect("back");
         // Back reaches the provider's page, which replays the finished login (as
-        // Auth0 and Keycloak do); the app scrubs that answer too and lands again.
-        browser.wait_for_url_change(&app.url("/profile")).await;
+        // Auth0 and Keycloak do); the app scrubs that answer too and lands again, in
+        // a new document (faster than the address can be watched changing).
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+        while browser.eval("return window.__before_back === 1;").await == serde_json::json!(true) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "Back loaded nothing"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         browser.wait_for_url(&app.url("/profile")).await;
         let history_entry = browser.url().await;
         assert!(!history_entry.contains("code="), "{history_entry}");
@@ -365,8 +374,12 @@ async fn callback_errors_are_explained_in_words() {
             let [state] = states.as_slice() else {
                 panic!("one pending login expected, found {states:?}");
             };
+            // With the issuer's `iss`, which this provider promises in every answer
+            // (RFC 9207), error answers included.
+            let iss: String =
+                url::form_urlencoded::byte_serialize(format!("{}/", env.idp).as_bytes()).collect();
             app.open(&format!(
-                "/callback?error={code}&error_description=Details+here&state={state}"
+                "/callback?error={code}&error_description=Details+here&state={state}&iss={iss}"
             ))
             .await;
             let error = app.callback_error().await;
@@ -376,6 +389,21 @@ async fn callback_errors_are_explained_in_words() {
             );
             assert!(app.header_offers_sign_in().await);
         }
+        // The same error answer without `iss`, for a login of this tab: not believed.
+        app.open("/").await;
+        app.click_sign_in().await;
+        browser.wait_for_url(&env.idp).await;
+        app.open("/").await;
+        let state = app.pending_states().await.pop().expect("a pending login");
+        app.open(&format!(
+            "/callback?error=access_denied&error_description=Details+here&state={state}"
+        ))
+        .await;
+        let error = app.callback_error().await;
+        assert!(
+            error.contains("does not say which provider sent it") && !error.contains("Details"),
+            "{error}"
+        );
     })
     .await;
 }
