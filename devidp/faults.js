@@ -144,6 +144,12 @@ export function createFaults({ issuer, jwk, kid }) {
       }
       case 'offline':
         return req.socket.destroy();
+      case 'redirect-307':
+        // Sends the request, body and all, on to the real token endpoint: a client
+        // that follows redirects from its token endpoint would carry the code and
+        // verifier (or a refresh token) wherever the Location points.
+        res.writeHead(307, { Location: new URL('oauth/token', issuer).href, 'Cache-Control': 'no-store', ...cors(req) });
+        return res.end();
       case 'huge-declared': {
         // Says it is 500 MB, sends 1 KB, then stalls: a client that waits for the
         // whole body hangs until its timeout.
@@ -210,7 +216,7 @@ export function createFaults({ issuer, jwk, kid }) {
   }
 
   const known = new Set([null, 'invalid-grant', 'userinfo-other-sub', 'status-401', 'status-500', 'not-json', 'stall',
-    'cors-refused', 'offline', 'no-id-token', 'huge-declared', 'huge-streamed',
+    'cors-refused', 'offline', 'redirect-307', 'no-id-token', 'huge-declared', 'huge-streamed',
     ...Object.keys(idTokenFaults)]);
 
   // Handles /faults/…; returns false for any other path.

@@ -65,14 +65,17 @@ pub fn check_callback(
     taken: Option<Result<Transaction, TakeError>>,
 ) -> Result<CallbackVerdict, AuthError> {
     let transaction = taken.unwrap_or(Err(TakeError::UnknownState))?;
-    // RFC 9207 holds for error answers too: an error from another issuer (a mix-up)
-    // is not this provider's word either.
-    let iss = match &response {
-        CallbackResponse::Code { iss, .. } | CallbackResponse::Error { iss, .. } => iss,
+    // RFC 9207 holds for error answers too: an error naming another issuer (a mix-up)
+    // is not this provider's word. A missing `iss` is refused on a code only: real
+    // providers that promise `iss` leave it out of their error answers
+    // (django-oauth-toolkit 3.4 does), and an error spends nothing.
+    let (iss, is_code) = match &response {
+        CallbackResponse::Code { iss, .. } => (iss, true),
+        CallbackResponse::Error { iss, .. } => (iss, false),
     };
     match iss {
         Some(iss) if *iss != transaction.issuer => return Err(AuthError::IssuerMismatch),
-        None if transaction.provider.iss_parameter_supported => {
+        None if is_code && transaction.provider.iss_parameter_supported => {
             return Err(AuthError::MissingIssuer)
         }
         _ => {}
@@ -242,9 +245,18 @@ mod tests {
             Err(AuthError::IssuerMismatch),
             "a mix-up's error is not the provider's word"
         );
+        assert!(
+            matches!(
+                from("error=access_denied&state=st"),
+                Err(AuthError::Denied(_))
+            ),
+            "an error without iss is believed: providers that promise iss leave it out \
+             of errors (django-oauth-toolkit), and an error spends nothing"
+        );
         assert_eq!(
-            from("error=access_denied&state=st"),
-            Err(AuthError::MissingIssuer)
+            from("code=c&state=st"),
+            Err(AuthError::MissingIssuer),
+            "a code without the promised iss is not"
         );
         assert!(matches!(
             check_callback(

@@ -83,6 +83,7 @@ fault_cases! {
     token_without_id_token: "no-id-token" => "sent no ID token";
     token_cors_refused: "cors-refused" => "network request to http://127.0.0.1:4000 failed";
     token_network_offline: "offline" => "network request to http://127.0.0.1:4000 failed";
+    token_endpoint_redirecting_elsewhere: "redirect-307" => "network request to http://127.0.0.1:4000 failed";
     id_token_alg_none: "alg-none" => "uses the algorithm `none`, which is not accepted";
     id_token_hs256_with_public_key: "hs256-public-key" => "uses the algorithm `HS256`";
     id_token_bad_signature: "bad-signature" => "signature is invalid";
@@ -389,19 +390,20 @@ async fn callback_errors_are_explained_in_words() {
             );
             assert!(app.header_offers_sign_in().await);
         }
-        // The same error answer without `iss`, for a login of this tab: not believed.
+        // The same error answer naming another issuer, for a login of this tab: not
+        // believed (RFC 9207 mix-up defence on error answers).
         app.open("/").await;
         app.click_sign_in().await;
         browser.wait_for_url(&env.idp).await;
         app.open("/").await;
         let state = app.pending_states().await.pop().expect("a pending login");
         app.open(&format!(
-            "/callback?error=access_denied&error_description=Details+here&state={state}"
+            "/callback?error=access_denied&error_description=Details+here&state={state}&iss=https%3A%2F%2Fevil.example%2F"
         ))
         .await;
         let error = app.callback_error().await;
         assert!(
-            error.contains("does not say which provider sent it") && !error.contains("Details"),
+            error.contains("came from another provider") && !error.contains("Details"),
             "{error}"
         );
     })
