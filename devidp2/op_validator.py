@@ -1,9 +1,6 @@
 """The only provider logic of devidp2: a small subclass of DOT's OAuth2Validator."""
 
-from jwcrypto.jwk import JWKSet
 from oauth2_provider.oauth2_validators import OAuth2Validator
-from oauth2_provider.settings import oauth2_settings
-from oauth2_provider.utils import jwk_from_pem
 
 
 class Validator(OAuth2Validator):
@@ -30,17 +27,3 @@ class Validator(OAuth2Validator):
             "email": lambda r: r.user.email,
             "email_verified": lambda r: r.user.groups.filter(name="email_verified").exists(),
         }
-
-    # DOT checks an ID token it is handed back (end_session's id_token_hint) against the
-    # active key only, so after DEVIDP2_ROTATE_KEY=1 a sign-out with an ID token from
-    # before the rotation answered 400 although its key is still in the JWKS. Accept every
-    # published key, picked by the token's kid (each key's kid is its thumbprint, as in
-    # the JWKS). DOT also runs this for every ID token it issues.
-    def _get_key_for_token(self, token):
-        key = super()._get_key_for_token(token)
-        if key is None or key.get("kty") != "RSA":
-            return key
-        keys = JWKSet()
-        for pem in [oauth2_settings.OIDC_RSA_PRIVATE_KEY, *oauth2_settings.OIDC_RSA_PRIVATE_KEYS_INACTIVE]:
-            keys.add(jwk_from_pem(pem))
-        return keys

@@ -10,6 +10,10 @@ Idempotent. Environment (all optional):
   DEVIDP2_ACCESS_TOKEN_TTL  access token lifetime in seconds (3600)
   DEVIDP2_JWKS_MAX_AGE      Cache-Control max-age of the JWKS in seconds (3600)
   DEVIDP2_ROTATE_KEY=1      make a new active signing key; older ones stay published
+
+SIGHUP rotates the signing key while running: the process starts itself anew (same
+pid, so whoever started it still stops it) with DEVIDP2_ROTATE_KEY=1. Sessions and
+tokens live in sqlite and survive, as a real provider's keys rotate under live ones.
 """
 
 import os
@@ -117,16 +121,27 @@ def serve(port):
     httpd.daemon_threads = True
     httpd.set_app(StaticFilesHandler(get_wsgi_application()))
 
+    rotate = threading.Event()
+
     def stop(signum, frame):
         threading.Thread(target=httpd.shutdown, daemon=True).start()
 
+    def rotate_key(signum, frame):
+        rotate.set()
+        stop(signum, frame)
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGHUP, rotate_key)
     print(f"devidp2: issuer http://127.0.0.1:{port}/o listening", flush=True)
     try:
         httpd.serve_forever()
     finally:
         httpd.server_close()
+    if rotate.is_set():
+        print("devidp2: restarting with a new signing key", flush=True)
+        os.environ["DEVIDP2_ROTATE_KEY"] = "1"
+        os.execv(sys.executable, [sys.executable, str(Path(__file__).resolve())])
     print("devidp2: stopped", flush=True)
 
 

@@ -57,6 +57,15 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Page object for the app configured for the second provider (its own client).
+    pub fn second(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.second_app,
+            client_id: "spa-dev2",
+        }
+    }
+
     /// Page object for the app that binds its tokens to a DPoP key.
     pub fn dpop(browser: &'a Browser, env: &'a Env) -> Self {
         Self {

@@ -24,6 +24,7 @@ pub mod browser;
 pub mod outside;
 pub mod provider;
 pub mod refreshes;
+pub mod second_provider;
 pub mod switch;
 
 use std::env;
@@ -67,6 +68,12 @@ pub struct Env {
     pub user_email: String,
     /// Where screenshots go.
     pub artifacts: String,
+    /// The app configured for the second, independent provider.
+    pub second_app: String,
+    /// The second provider (django-oauth-toolkit, `devidp2/`): its origin.
+    pub second_idp: String,
+    /// Its process id: SIGHUP makes it rotate its signing key (`devidp2/serve.py`).
+    pub second_idp_pid: String,
 }
 
 impl Env {
@@ -119,6 +126,13 @@ impl Env {
                 "E2E_ARTIFACTS",
                 concat!(env!("CARGO_MANIFEST_DIR"), "/../target/e2e"),
             ),
+            second_app: var("E2E_SECOND_APP_URL", "http://127.0.0.1:8098")
+                .trim_end_matches('/')
+                .into(),
+            second_idp: var("E2E_SECOND_IDP_URL", "http://127.0.0.1:4002")
+                .trim_end_matches('/')
+                .into(),
+            second_idp_pid: var("E2E_SECOND_IDP_PID", ""),
         }
     }
 }

@@ -36,3 +36,20 @@ pub fn request(
         .to_owned();
     (status, body)
 }
+
+/// GETs `url` (`http://host:port/path`) and returns the body of a 200 answer; `None`
+/// when the server cannot be reached (a restarting server) or answers otherwise.
+pub fn get_text(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("http://")?;
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let mut stream = std::net::TcpStream::connect(host).ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    let ok = answer.split(' ').nth(1) == Some("200");
+    let body = answer.split_once("\r\n\r\n")?.1.to_owned();
+    ok.then_some(body)
+}

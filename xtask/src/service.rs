@@ -60,6 +60,12 @@ impl Service {
     pub fn name(&self) -> &'static str {
         self.name
     }
+
+    /// The process id (a test may signal the service, as the second provider's key
+    /// rotation does).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Service {

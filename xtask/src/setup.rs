@@ -30,14 +30,46 @@ pub fn for_bench() -> Result<(), String> {
     Ok(())
 }
 
-/// Everything `cargo xtask test` needs: the above, plus Chromium, chromedriver and nginx.
+/// Everything `cargo xtask test` needs: the above, plus Chromium, chromedriver and
+/// nginx, and the second local provider (django-oauth-toolkit in a Python venv).
 pub fn for_tests() -> Result<(), String> {
     for_build()?;
     debian_packages(&[
         ("/usr/bin/chromium", "chromium"),
         ("/usr/bin/chromedriver", "chromium-driver"),
         ("/usr/sbin/nginx", "nginx"),
-    ])
+        ("/usr/share/doc/python3-venv", "python3-venv"),
+    ])?;
+    second_provider()
+}
+
+/// The Python the second provider's venv is made with: Debian's, whatever else is on
+/// PATH (pyenv and the like).
+const SYSTEM_PYTHON: &str = "/usr/bin/python3";
+
+/// devidp2's venv with exactly the packages of `devidp2/requirements.txt` (all pinned),
+/// from PyPI: made anew when the requirements changed since it was made.
+fn second_provider() -> Result<(), String> {
+    let folder = root().join("devidp2");
+    let venv = folder.join(".venv");
+    let wanted = std::fs::read_to_string(folder.join("requirements.txt"))
+        .map_err(|e| format!("devidp2/requirements.txt: {e}"))?;
+    let marker = venv.join("installed-requirements.txt");
+    if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == wanted) {
+        return Ok(());
+    }
+    step("python3 -m venv devidp2/.venv; pip install -r devidp2/requirements.txt");
+    let _ = std::fs::remove_dir_all(&venv);
+    run(command(SYSTEM_PYTHON).args(["-m", "venv"]).arg(&venv))?;
+    run(command(&venv.join("bin/pip").display().to_string()).args([
+        "install",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--quiet",
+        "-r",
+        &folder.join("requirements.txt").display().to_string(),
+    ]))?;
+    std::fs::write(&marker, wanted).map_err(|e| e.to_string())
 }
 
 fn step(what: &str) {

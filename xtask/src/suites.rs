@@ -27,6 +27,13 @@ const CROSS_SITE_APP_PORT: u16 = 8095;
 const SWITCH_APP_PORT: u16 = 8096;
 /// The same build with DPoP on and the refresh token in IndexedDB.
 const DPOP_APP_PORT: u16 = 8097;
+/// The same build against the second, independent provider (django-oauth-toolkit,
+/// `devidp2/`) on [`SECOND_PROVIDER_PORT`].
+const SECOND_APP_PORT: u16 = 8098;
+pub const SECOND_PROVIDER_PORT: u16 = 4002;
+/// The name the second provider's service goes by (its pid is handed to the tests,
+/// which rotate its signing key with SIGHUP).
+const SECOND_PROVIDER: &str = "second identity provider (django-oauth-toolkit)";
 pub const CHROMEDRIVER_PORT: u16 = 9515;
 
 /// Passed and failed tests of one suite.
@@ -152,7 +159,12 @@ pub fn run_e2e(filters: &[String]) -> Result<(), String> {
 }
 
 fn end_to_end(filters: &[String]) -> Result<Counts, String> {
-    let _servers = start_e2e_servers()?;
+    let servers = start_e2e_servers()?;
+    let second_pid = servers
+        .iter()
+        .find(|service| service.name() == SECOND_PROVIDER)
+        .map(|service| service.pid().to_string())
+        .unwrap_or_default();
     let mut counts = cargo_test(
         "e2e",
         command("cargo")
@@ -192,6 +204,15 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
                 "E2E_DPOP_APP_URL",
                 format!("http://127.0.0.1:{DPOP_APP_PORT}"),
             )
+            .env(
+                "E2E_SECOND_APP_URL",
+                format!("http://127.0.0.1:{SECOND_APP_PORT}"),
+            )
+            .env(
+                "E2E_SECOND_IDP_URL",
+                format!("http://127.0.0.1:{SECOND_PROVIDER_PORT}"),
+            )
+            .env("E2E_SECOND_IDP_PID", second_pid)
             .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
             .env(
                 "E2E_WEBDRIVER",
@@ -349,6 +370,8 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
     // A generic provider (issuer, not an Auth0 domain) with no logout endpoint.
     let generic_provider =
         start_provider_on(&work, GENERIC_PROVIDER_PORT, &[("DEVIDP_LOGOUT", "off")])?;
+    let second_provider = start_second_provider(&work)?;
+    let second_idp = format!("http://127.0.0.1:{SECOND_PROVIDER_PORT}");
     let generic_idp = format!("http://127.0.0.1:{GENERIC_PROVIDER_PORT}");
     let generic_config = (
         r#""domain": "http://127.0.0.1:4000""#,
@@ -380,12 +403,66 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             Site::new(CROSS_SITE_APP_PORT, root().join("dist")),
             Site::new(SWITCH_APP_PORT, dist_variant(&work, "switch", NO_EDIT)?),
             Site::new(DPOP_APP_PORT, dist_variant(&work, "dpop", DPOP_CONFIG)?),
+            Site::new(SECOND_APP_PORT, second_provider_dist(&work, &second_idp)?)
+                .with_provider(&second_idp),
         ],
         "",
     )?;
     let nginx = start_nginx(&work, &config, APP_PORT)?;
     let chromedriver = start_chromedriver(&work)?;
-    Ok(vec![chromedriver, nginx, generic_provider, provider])
+    Ok(vec![
+        chromedriver,
+        nginx,
+        second_provider,
+        generic_provider,
+        provider,
+    ])
+}
+
+/// The second, independent provider (django-oauth-toolkit, `devidp2/`), with a fresh
+/// data folder (users, client and signing key made anew) and 45-second access tokens,
+/// so renewal happens within a test.
+fn start_second_provider(work: &std::path::Path) -> Result<Service, String> {
+    let data = work.join("devidp2-data");
+    let _ = std::fs::remove_dir_all(&data);
+    let mut python = command(
+        &root()
+            .join("devidp2/.venv/bin/python")
+            .display()
+            .to_string(),
+    );
+    python
+        .arg(root().join("devidp2/serve.py"))
+        .env("DEVIDP2_PORT", SECOND_PROVIDER_PORT.to_string())
+        .env(
+            "DEVIDP2_APP_ORIGINS",
+            format!("http://127.0.0.1:{SECOND_APP_PORT}"),
+        )
+        .env("DEVIDP2_DATA", &data)
+        .env("DEVIDP2_ACCESS_TOKEN_TTL", "45");
+    Service::start(
+        SECOND_PROVIDER,
+        &mut python,
+        SECOND_PROVIDER_PORT,
+        Some(&work.join(format!("provider-{SECOND_PROVIDER_PORT}.log"))),
+    )
+}
+
+/// A copy of `dist/` configured for the second provider: its issuer (discovery, no
+/// Auth0 assumptions) and client, and nothing of the first provider's APIs.
+fn second_provider_dist(work: &std::path::Path, idp: &str) -> Result<PathBuf, String> {
+    let dist = dist_variant(work, "second", NO_EDIT)?;
+    let config = format!(
+        r#"{{
+  "issuer": "{idp}/o",
+  "client_id": "spa-dev2",
+  "scope": "openid profile email offline_access",
+  "refresh_token_storage": "memory"
+}}
+"#
+    );
+    std::fs::write(dist.join("config.json"), config).map_err(|e| e.to_string())?;
+    Ok(dist)
 }
 
 /// The local provider on [`PROVIDER_PORT`] with extra environment, logging to `work`.

@@ -9,6 +9,7 @@ mod dpop;
 mod journeys;
 mod library;
 mod popup;
+mod second_provider;
 mod session;
 mod sign_in;
 
