@@ -31,6 +31,11 @@ impl StorageNames {
         format!("{}.refresh", self.prefix)
     }
 
+    /// The Web Lock under which the DPoP key is read or made (one key for all tabs).
+    pub fn dpop_key_lock(&self) -> String {
+        format!("{}.dpop-key", self.prefix)
+    }
+
     /// The BroadcastChannel that tells the app's other tabs about a sign-out.
     pub fn channel(&self) -> String {
         format!("{}.auth", self.prefix)
@@ -82,10 +87,11 @@ mod tests {
         assert_eq!(names.database(), "leptos-pkce.spa.tokens");
     }
 
-    fn all(n: &StorageNames) -> [String; 8] {
+    fn all(n: &StorageNames) -> [String; 9] {
         [
             n.transaction_key("s"),
             n.refresh_lock(),
+            n.dpop_key_lock(),
             n.channel(),
             n.database(),
             n.dpop_database(),

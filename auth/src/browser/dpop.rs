@@ -75,20 +75,12 @@ pub async fn key(names: &StorageNames) -> Result<DpopKey, DpopError> {
     if let Some(key) = cached {
         return Ok(key);
     }
-    let pair = match idb::get(&database, STORE, KEY).await {
-        Some(pair) => pair,
-        None => {
-            let usages = Array::of1(&"sign".into());
-            let algorithm = object(r#"{"name":"ECDSA","namedCurve":"P-256"}"#)?;
-            // `false`: the private key can never leave WebCrypto.
-            let pair =
-                settle(subtle()?.generate_key_with_object(&algorithm, false, &usages)).await?;
-            if !idb::put(&database, STORE, KEY, &pair).await {
-                return Err(DpopError::Crypto);
-            }
-            pair
-        }
-    };
+    // Read, and made only if missing, under the app's key lock: two tabs making the
+    // key at once would each bind their tokens to their own key, and only one would
+    // stay stored.
+    let pair =
+        super::locks::with_lock(&names.dpop_key_lock(), stored_or_new_pair(database.clone()))
+            .await?;
     let part = |name: &str| -> Result<CryptoKey, DpopError> {
         Reflect::get(&pair, &name.into())
             .ok()
@@ -207,6 +199,22 @@ fn absolute_url(url: &str) -> String {
     web_sys::Url::new_with_base(url, &base)
         .map(|parsed| parsed.href())
         .unwrap_or_else(|_| url.to_owned())
+}
+
+/// The key pair stored in `database`, or a new one, stored first. Call under the key
+/// lock.
+async fn stored_or_new_pair(database: String) -> Result<JsValue, DpopError> {
+    if let Some(pair) = idb::get(&database, STORE, KEY).await {
+        return Ok(pair);
+    }
+    let usages = Array::of1(&"sign".into());
+    let algorithm = object(r#"{"name":"ECDSA","namedCurve":"P-256"}"#)?;
+    // `false`: the private key can never leave WebCrypto.
+    let pair = settle(subtle()?.generate_key_with_object(&algorithm, false, &usages)).await?;
+    if !idb::put(&database, STORE, KEY, &pair).await {
+        return Err(DpopError::Crypto);
+    }
+    Ok(pair)
 }
 
 /// The public key's RFC 7638 thumbprint (what the provider binds tokens to).
