@@ -199,9 +199,13 @@ impl<'a> App<'a> {
         self.browser.text_of("table.claims").await
     }
 
-    /// Waits for the header to show a signed-in user and returns the name.
+    /// Waits for the header to show a signed-in user and returns the name (without
+    /// the avatar's initial, which users without a picture get: the local provider's
+    /// users all have one, the second provider's none).
     pub async fn header_user(&self) -> String {
-        self.browser.text_of("[data-testid=header-user]").await
+        self.browser
+            .text_of("[data-testid=header-user] .user-name")
+            .await
     }
 
     /// Waits until the header has settled on a signed-out state (an enabled "Sign
