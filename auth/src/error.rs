@@ -110,6 +110,12 @@ pub enum AuthError {
     /// 12.2): it does not continue this session.
     #[error("the renewed sign-in does not continue this session ({0} changed)")]
     RefreshedClaimChanged(&'static str),
+    /// A renewal without a refresh token found no session at the provider from the
+    /// hidden frame, and the provider is on another site than the app: the browser
+    /// most likely keeps the provider's cookies from frames (third-party cookies
+    /// blocked), so every renewal in the background would end the same way.
+    #[error("your session could not be renewed in the background: this browser keeps the sign-in service's cookies from this site (third-party cookies). Sign in again to continue; to stay signed in, allow its cookies or ask for offline access")]
+    BackgroundRenewalBlocked,
     /// The refresh token was refused, or there is none: the session is over.
     #[error("your session has ended; please sign in again")]
     SessionEnded,
@@ -158,7 +164,8 @@ impl AuthError {
             | Self::ConfigurationChanged
             | Self::Unauthorized
             | Self::SignedOutElsewhere
-            | Self::AccountSwitchedElsewhere => true,
+            | Self::AccountSwitchedElsewhere
+            | Self::BackgroundRenewalBlocked => true,
             // A successful status with an unusable body, or a refused client: the
             // same request will not do better later.
             Self::Token(error) => !error.is_passing(),

@@ -119,6 +119,20 @@ pub fn same_site(a: &str, b: &str) -> bool {
     matches!((parts(a), parts(b)), (Some(a), Some(b)) if a == b)
 }
 
+/// Why a renewal by a silent sign-in in the frame, which found no session at the
+/// provider (`login_required` or no answer), ends the session: across sites (the
+/// app's origin and the issuer's), most likely because the browser keeps the
+/// provider's cookies from frames, which every renewal would meet again: said once,
+/// clearly ([`AuthError::BackgroundRenewalBlocked`]); on one site, the provider's
+/// session really is over ([`AuthError::SessionEnded`]).
+pub fn silent_renewal_failed(app_origin: &str, issuer: &str) -> crate::error::AuthError {
+    if same_site(app_origin, origin_of(issuer)) {
+        crate::error::AuthError::SessionEnded
+    } else {
+        crate::error::AuthError::BackgroundRenewalBlocked
+    }
+}
+
 /// The origin (`scheme://host:port`) of a URL: the provider's from its issuer, the app's
 /// from one of its pages.
 pub fn origin_of(url: &str) -> &str {
@@ -134,6 +148,23 @@ pub fn origin_of(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_background_renewal_across_sites_says_why() {
+        use crate::error::AuthError;
+        assert_eq!(
+            silent_renewal_failed("https://app.example.com", "https://login.example.com/"),
+            AuthError::SessionEnded
+        );
+        assert_eq!(
+            silent_renewal_failed("http://localhost:8095", "http://127.0.0.1:4000/"),
+            AuthError::BackgroundRenewalBlocked
+        );
+        assert_eq!(
+            silent_renewal_failed("https://app.example", "https://tenant.eu.auth0.com/"),
+            AuthError::BackgroundRenewalBlocked
+        );
+    }
 
     #[test]
     fn a_popup_gone_at_once_was_cut_off_not_closed() {

@@ -192,7 +192,7 @@ where
 
 /// `url` resolved and normalised by the browser's URL parser against the page's
 /// address; as given when it cannot be parsed (the request then fails on its own).
-fn absolute_url(url: &str) -> String {
+pub(super) fn absolute_url(url: &str) -> String {
     let base = web_sys::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default();

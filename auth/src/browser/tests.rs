@@ -483,3 +483,65 @@ async fn a_shared_task_is_waited_for_at_most_the_given_time() {
         "a finished task answers at once"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_dpop_proof_names_the_url_as_the_browser_resolves_it() {
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    assert_eq!(
+        super::dpop::absolute_url("/api/notes?x=1"),
+        format!("{origin}/api/notes?x=1"),
+        "a relative URL is the page's origin's"
+    );
+    assert_eq!(
+        super::dpop::absolute_url("HTTP://API.Example:80/notes"),
+        "http://api.example/notes",
+        "scheme and host lower-cased, the default port dropped"
+    );
+    assert_eq!(
+        crate::dpop::htu(&super::dpop::absolute_url(
+            "https://api.example:443/a/../b?q#f"
+        )),
+        "https://api.example/b"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn two_callers_making_the_dpop_key_at_once_get_one_key() {
+    let names = StorageNames::new("test-dpop-lock");
+    super::dpop::forget(&names).await;
+    // Both miss the page's cached key and the store: without the key lock each would
+    // make its own key, and only the last one written would stay stored.
+    let (a, b) = futures_join(super::dpop::key(&names), super::dpop::key(&names)).await;
+    let (a, b) = (a.expect("a key"), b.expect("a key"));
+    assert_eq!(super::dpop::thumbprint(&a), super::dpop::thumbprint(&b));
+    super::dpop::forget(&names).await;
+}
+
+/// Runs two futures at once and gives both outcomes.
+async fn futures_join<A, B>(
+    a: impl std::future::Future<Output = A>,
+    b: impl std::future::Future<Output = B>,
+) -> (A, B) {
+    let (mut a, mut b) = (Box::pin(a), Box::pin(b));
+    let (mut out_a, mut out_b) = (None, None);
+    std::future::poll_fn(|cx| {
+        use std::task::Poll;
+        if out_a.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                out_a = Some(v);
+            }
+        }
+        if out_b.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                out_b = Some(v);
+            }
+        }
+        if out_a.is_some() && out_b.is_some() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    (out_a.unwrap(), out_b.unwrap())
+}

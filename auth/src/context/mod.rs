@@ -41,7 +41,9 @@ use crate::schedule::{after_renewal_failure, renewal_delay_ms, RenewalFailure};
 use crate::secret::AccessToken;
 use crate::session::Session;
 use crate::session_event::{on_heard, Heard, SessionEvent};
-use crate::silent::{origin_of, redirect_after_iframe, try_at_start, SilentSignIn};
+use crate::silent::{
+    origin_of, redirect_after_iframe, silent_renewal_failed, try_at_start, SilentSignIn,
+};
 use crate::token_request::{CachedToken, TokenCache, TokenKey, TokenRequest};
 use crate::userinfo::check_subject;
 
@@ -458,14 +460,22 @@ impl Auth {
     async fn renew_silently(&self, config: &AuthConfig) -> Result<Session, AuthError> {
         let here =
             ReturnTo::parse(&navigation::current_path()).unwrap_or_else(|_| ReturnTo::home());
-        match silent::in_iframe(config, here).await? {
-            Finished::SignedIn(session, ..) => match self.session() {
+        let gone = || silent_renewal_failed(&navigation::current_origin(), &config.issuer);
+        match silent::in_iframe(config, here).await {
+            Ok(Finished::SignedIn(session, ..)) => match self.session() {
                 Some(current) if current.claims.sub != session.claims.sub => {
                     Err(AuthError::SubjectChanged)
                 }
                 _ => Ok(*session),
             },
-            Finished::SignedOutQuietly(_) | Finished::Replayed(_) => Err(AuthError::SessionEnded),
+            Ok(Finished::SignedOutQuietly(_) | Finished::Replayed(_)) => Err(gone()),
+            // No answer at all: on one site a slow provider (retried), across sites
+            // the blocked cookies again.
+            Err(AuthError::SilentTimeout) => match gone() {
+                AuthError::SessionEnded => Err(AuthError::SilentTimeout),
+                blocked => Err(blocked),
+            },
+            Err(error) => Err(error),
         }
     }
 
