@@ -88,24 +88,33 @@ impl<'a> App<'a> {
     /// Every key this origin keeps in sessionStorage and localStorage, besides the
     /// non-secret "signed in here before" hint (its value is checked to be just that)
     /// and the list of this tab's finished logins (checked to hold nothing but spent
-    /// states, paths and times).
+    /// states, paths and times); and every IndexedDB database of this app (its refresh
+    /// token's and its DPoP key's), as `indexedDB:NAME`.
     pub async fn stored_keys(&self) -> serde_json::Value {
         let hint = format!("{}.signed-in", self.storage_prefix());
         let spent = format!("{}.spent", self.storage_prefix());
         let keys = self
             .browser
             .client
-            .execute(
-                "const [hint, spent] = arguments;
+            .execute_async(
+                "const [hint, spent, prefix, done] = arguments;
                  const value = localStorage.getItem(hint);
-                 if (value !== null && value !== '1') { return ['unexpected hint: ' + value]; }
+                 if (value !== null && value !== '1') { return done(['unexpected hint: ' + value]); }
                  const logins = JSON.parse(sessionStorage.getItem(spent) || '[]');
                  const plain = Array.isArray(logins) && logins.every(l =>
                    Object.keys(l).sort().join() === 'at,return_to,state' && l.return_to.startsWith('/'));
-                 if (!plain) { return ['unexpected finished logins: ' + sessionStorage.getItem(spent)]; }
-                 return Object.keys(sessionStorage).concat(Object.keys(localStorage))
-                   .filter(k => k !== hint && k !== spent);",
-                vec![hint.into(), spent.into()],
+                 if (!plain) { return done(['unexpected finished logins: ' + sessionStorage.getItem(spent)]); }
+                 const keys = Object.keys(sessionStorage).concat(Object.keys(localStorage))
+                   .filter(k => k !== hint && k !== spent);
+                 indexedDB.databases().then(
+                   dbs => done(keys.concat(dbs.map(db => db.name)
+                     .filter(n => n.startsWith(prefix + '.')).map(n => 'indexedDB:' + n))),
+                   () => done(keys.concat(['indexedDB: unreadable'])));",
+                vec![
+                    hint.into(),
+                    spent.into(),
+                    self.storage_prefix().into(),
+                ],
             )
             .await;
         keys.expect("storage keys")
