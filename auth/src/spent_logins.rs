@@ -84,6 +84,13 @@ impl SpentLogins {
             .map(|s| s.return_to.clone())
     }
 
+    /// True when this tab finished a login at `since_ms` or later (a page that left for
+    /// the provider then, and comes back from the back/forward cache, may find a
+    /// session made meanwhile in another page of the tab).
+    pub fn finished_since(&self, since_ms: u64) -> bool {
+        self.0.iter().any(|s| s.at_ms >= since_ms)
+    }
+
     fn forget_old(&mut self, now_ms: u64) {
         self.0
             .retain(|s| s.at_ms <= now_ms && now_ms - s.at_ms < SPENT_FOR_MS);
@@ -116,6 +123,16 @@ mod tests {
             "old ones are dropped when read"
         );
         assert_eq!(stored.find("st-1", 500), None, "not from the future");
+    }
+
+    #[test]
+    fn a_login_finished_since_a_moment_is_told_apart() {
+        let mut spent = SpentLogins::default();
+        assert!(!spent.finished_since(0));
+        spent.insert("st-1", to("/"), 1_000);
+        assert!(spent.finished_since(1_000));
+        assert!(spent.finished_since(500));
+        assert!(!spent.finished_since(1_001));
     }
 
     #[test]

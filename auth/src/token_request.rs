@@ -89,6 +89,17 @@ pub fn refresh_body_for(
     form::encode_pairs(pairs)
 }
 
+/// How new a token may be and still not be renewed when an API refuses it: 30 s.
+pub const REFUSED_WHEN_NEW_MS: u64 = 30_000;
+
+/// True when an API's refusal of a token received at `received_at_ms` is worth a
+/// renewal: it is not one received moments ago ([`REFUSED_WHEN_NEW_MS`]). An API that
+/// refuses fresh tokens would otherwise cost a refresh (a rotated token, or a hidden
+/// frame) on every call, for ever.
+pub fn worth_renewing_after_refusal(received_at_ms: u64, now_ms: u64) -> bool {
+    now_ms.saturating_sub(received_at_ms) >= REFUSED_WHEN_NEW_MS
+}
+
 /// An access token for one API, as cached.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CachedToken {
@@ -172,6 +183,18 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_refused_moments_after_it_came_is_not_renewed_again() {
+        assert!(!worth_renewing_after_refusal(
+            1_000,
+            1_000 + REFUSED_WHEN_NEW_MS - 1
+        ));
+        assert!(worth_renewing_after_refusal(
+            1_000,
+            1_000 + REFUSED_WHEN_NEW_MS
+        ));
+    }
     use crate::form::QueryParams;
 
     fn config(extra: &str) -> AuthConfig {

@@ -38,7 +38,6 @@ pub fn for_tests() -> Result<(), String> {
         ("/usr/bin/chromium", "chromium"),
         ("/usr/bin/chromedriver", "chromium-driver"),
         ("/usr/sbin/nginx", "nginx"),
-        ("/usr/share/doc/python3-venv", "python3-venv"),
     ])?;
     second_provider()
 }
@@ -54,9 +53,21 @@ fn second_provider() -> Result<(), String> {
     let venv = folder.join(".venv");
     let wanted = std::fs::read_to_string(folder.join("requirements.txt"))
         .map_err(|e| format!("devidp2/requirements.txt: {e}"))?;
+    // The interpreter's version is part of what was installed: a Debian Python upgrade
+    // breaks the venv's link to it, and the venv is made anew.
+    let python = output_line(SYSTEM_PYTHON, &["--version"]).unwrap_or_default();
+    let wanted = format!("{python}\n{wanted}");
     let marker = venv.join("installed-requirements.txt");
     if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == wanted) {
         return Ok(());
+    }
+    // Debian's python3 makes venvs only with python3-venv (ensurepip) installed.
+    let can_make_venvs = command(SYSTEM_PYTHON)
+        .args(["-c", "import ensurepip, venv"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !can_make_venvs {
+        apt_install(&["python3-venv"])?;
     }
     step("python3 -m venv devidp2/.venv; pip install -r devidp2/requirements.txt");
     let _ = std::fs::remove_dir_all(&venv);
@@ -160,6 +171,11 @@ fn debian_packages(wanted: &[(&str, &str)]) -> Result<(), String> {
     if missing.is_empty() {
         return Ok(());
     }
+    apt_install(&missing)
+}
+
+/// `apt-get update`, then `apt-get install -y` of `missing` (as root, or through sudo).
+fn apt_install(missing: &[&str]) -> Result<(), String> {
     step(&format!("apt-get install {}", missing.join(" ")));
     let as_root = output_line("id", &["-u"]).as_deref() == Some("0");
     let apt = |args: &[&str]| {
@@ -176,6 +192,6 @@ fn debian_packages(wanted: &[(&str, &str)]) -> Result<(), String> {
     };
     apt(&["update"])?;
     let mut args = vec!["install", "-y"];
-    args.extend(&missing);
+    args.extend(missing);
     apt(&args)
 }

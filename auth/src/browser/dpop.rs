@@ -103,9 +103,16 @@ pub async fn key(names: &StorageNames) -> Result<DpopKey, DpopError> {
 
 /// Removes the key of `names`' app (at sign-out) and every nonce.
 pub async fn forget(names: &StorageNames) {
+    drop_cached();
+    idb::delete(&names.dpop_database(), STORE, KEY).await;
+}
+
+/// Forgets this page's copy of the key and the servers' nonces (not the stored key):
+/// the next use reads the key anew from IndexedDB, where another tab may have removed
+/// or replaced it.
+pub fn drop_cached() {
     CURRENT.with(|c| *c.borrow_mut() = None);
     NONCES.with(|n| *n.borrow_mut() = Nonces::default());
-    idb::delete(&names.dpop_database(), STORE, KEY).await;
 }
 
 /// A proof for one request, with the server's latest nonce.

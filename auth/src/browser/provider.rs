@@ -44,11 +44,11 @@ pub async fn metadata_for_login(
     if !config.is_auth0() || config.dpop {
         return metadata(config).await;
     }
-    let discovery = DISCOVERY.with(|d| d.borrow().clone());
-    let discovered = match discovery {
-        Some(discovery) => discovery.join_within(wait_ms).await.and_then(Result::ok),
-        None => None,
-    };
+    // Started now if nothing started it (the callback page, which skips the prefetch).
+    let discovered = discovery(config)
+        .join_within(wait_ms)
+        .await
+        .and_then(Result::ok);
     Ok(discovered.unwrap_or_else(|| ProviderMetadata::auth0_paths(config)))
 }
 
@@ -60,7 +60,13 @@ pub async fn metadata_for_login(
 /// A [`MetadataError`] when discovery fails for a non-Auth0 issuer; the next call
 /// tries again.
 pub async fn metadata(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {
-    let discovery = DISCOVERY.with(|d| {
+    discovery(config).join().await
+}
+
+/// The page's discovery request: the one running or done, unless it failed; else a
+/// new one.
+fn discovery(config: &AuthConfig) -> Discovery {
+    DISCOVERY.with(|d| {
         let mut current = d.borrow_mut();
         let reusable = current
             .as_ref()
@@ -72,8 +78,7 @@ pub async fn metadata(config: &AuthConfig) -> Result<ProviderMetadata, MetadataE
         let discovery = SharedTask::spawn(async move { discover(&config).await });
         *current = Some(discovery.clone());
         discovery
-    });
-    discovery.join().await
+    })
 }
 
 async fn discover(config: &AuthConfig) -> Result<ProviderMetadata, MetadataError> {

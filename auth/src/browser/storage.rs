@@ -86,6 +86,14 @@ pub fn spent_login(names: &StorageNames, state: &State, now_ms: u64) -> Option<R
     SpentLogins::from_json(&text, now_ms).find(state.secret(), now_ms)
 }
 
+/// True when this tab finished a page login at `since_ms` or later.
+pub fn login_finished_since(names: &StorageNames, since_ms: u64, now_ms: u64) -> bool {
+    session_storage()
+        .ok()
+        .and_then(|storage| storage.get_item(&names.spent_logins()).ok().flatten())
+        .is_some_and(|text| SpentLogins::from_json(&text, now_ms).finished_since(since_ms))
+}
+
 /// Remembers that this tab finished the login of `state`, landing at `return_to`.
 /// Best effort: storage that refuses only means a replay shows an error.
 pub fn remember_spent_login(

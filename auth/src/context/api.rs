@@ -20,7 +20,7 @@ use crate::error::AuthError;
 use crate::return_to::ReturnTo;
 use crate::secret::AccessToken;
 use crate::step_up::{after_api_answer, ApiVerdict};
-use crate::token_request::{CachedToken, TokenKey, TokenRequest};
+use crate::token_request::{worth_renewing_after_refusal, CachedToken, TokenKey, TokenRequest};
 
 /// An HTTP method an API call may use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -246,6 +246,16 @@ impl Auth {
             ApiVerdict::Done => return Ok(response),
             ApiVerdict::StepUp(step_up) => return Err(AuthError::StepUpRequired(step_up)),
             ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {}
+        }
+        let received_at_ms = if key == TokenKey::default_for(&self.config.get_value()) {
+            self.session().map(|s| s.received_at_ms)
+        } else {
+            self.tokens
+                .with_value(|cache| cache.entry(&key).map(|t| t.received_at_ms))
+        };
+        if received_at_ms.is_some_and(|at| !worth_renewing_after_refusal(at, clock::now_ms())) {
+            // Refused moments after it came: a renewal would fare no better.
+            return Err(AuthError::Unauthorized);
         }
         let token = self.renewed_token_for(&request.token, &key).await?;
         let retried = self.send(&request, &key, &token).await?;

@@ -97,6 +97,8 @@ pub struct Auth {
     /// after it left for the provider (a login or a logout): the page's memory still
     /// says "authenticating" or "signing out", and nothing else would ever change it.
     on_return: StoredValue<Option<AuthState>>,
+    /// When this page left for the provider (ms since the epoch).
+    left_at_ms: StoredValue<u64>,
 }
 
 impl Auth {
@@ -122,6 +124,7 @@ impl Auth {
             tokens: StoredValue::new(TokenCache::default()),
             token_flights: StoredValue::new_local(Vec::new()),
             on_return: StoredValue::new(None),
+            left_at_ms: StoredValue::new(0),
         }
     }
 
@@ -221,7 +224,7 @@ impl Auth {
         let auth = *self;
         let id_token = self.session().map(|s| s.id_token);
         self.forget_tab_state(AuthState::SigningOut, true);
-        self.on_return.set_value(Some(AuthState::SignedOut));
+        self.returning_to(AuthState::SignedOut);
         spawn_local(async move {
             let config = auth.config.get_value();
             // The refresh token is forgotten, checked gone and revoked before the
@@ -254,14 +257,22 @@ impl Auth {
             AuthState::SignedIn(session) => AuthState::SignedIn(session),
             _ => AuthState::Failed(AuthError::LoginNotFinished),
         };
-        self.on_return.set_value(Some(back));
+        self.returning_to(back);
         self.state.set(leaving);
     }
 
+    /// Remembers `back` as what to show if this page comes back from the
+    /// back/forward cache, and when it left.
+    fn returning_to(&self, back: AuthState) {
+        self.on_return.set_value(Some(back));
+        self.left_at_ms.set_value(clock::now_ms());
+    }
+
     /// The page is shown again from the back/forward cache: a login or logout it left
-    /// for is not going on here any more. Shows the state it left in, unless a login
-    /// may have finished since in another page of this tab (Back twice, past a
-    /// callback): then the session is looked for as on a reload.
+    /// for is not going on here any more. Shows the state it left in, unless this tab
+    /// finished a login since in another page (Back twice, past a callback): then the
+    /// session is looked for as on a reload. Not otherwise: a guard would start the
+    /// same login again, and Back could never leave the provider's page.
     fn restored_from_cache(&self) {
         let waiting = self
             .state
@@ -270,10 +281,12 @@ impl Auth {
             return;
         };
         self.on_return.set_value(None);
-        let config = self.config.get_value();
         let look_again = !matches!(back, AuthState::SignedIn(_))
-            && (config.refresh_token_storage == RefreshTokenStorage::IndexedDb
-                || hint::signed_in_before(&self.names()));
+            && storage::login_finished_since(
+                &self.names(),
+                self.left_at_ms.get_value(),
+                clock::now_ms(),
+            );
         if look_again {
             let here =
                 ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
@@ -314,6 +327,9 @@ impl Auth {
     /// Work started before (a renewal in flight) is dropped when it finishes.
     fn forget_tab_state(&self, next: AuthState, clear_hint: bool) {
         self.drop_work_in_flight();
+        // The next key use reads the stored key anew: another tab may have removed
+        // it (a sign-out) or made another (a new login) meanwhile.
+        crate::browser::dpop::drop_cached();
         if clear_hint {
             hint::set_signed_in_before(&self.names(), false);
         }
@@ -516,7 +532,7 @@ impl Auth {
             );
         if redirect {
             // Back from the provider to this very page finds nobody signed in.
-            self.on_return.set_value(Some(AuthState::SignedOut));
+            self.returning_to(AuthState::SignedOut);
             if silent::by_redirect(&config, here).await.is_ok() {
                 return;
             }
@@ -611,17 +627,16 @@ impl Auth {
         }
         self.app_state.set(landing.app_state);
         self.keep_login_refresh_token(config, &session);
-        broadcast::announce(
-            &self.names().channel(),
-            &SessionEvent::SignedIn(session.claims.sub.clone()),
-        );
         let session = self.file_login_token(config, session, &landing.api);
         self.signed_in(session);
     }
 
     /// Keeps the refresh token (or its absence) a login or silent sign-in of
     /// `session`'s user got ([`flow::keep_refresh_token`]), unless this tab's session
-    /// is forgotten before the lock is granted.
+    /// is forgotten before the lock is granted; then tells the app's other tabs who
+    /// signed in. In that order: a tab of another account that drops its session on
+    /// hearing it asks for the lock after this write, so it finds the new account's
+    /// token kept and leaves it (and the DPoP key) alone.
     fn keep_login_refresh_token(&self, config: &AuthConfig, session: &Session) {
         let generation = self.generation.get_value();
         let auth = *self;
@@ -629,7 +644,11 @@ impl Auth {
         let (sub, token) = (session.claims.sub.clone(), session.refresh_token.clone());
         spawn_local(async move {
             let still_current = move || auth.generation.try_get_value() == Some(generation);
+            let signed_in = SessionEvent::SignedIn(sub.clone());
             flow::keep_refresh_token(&config, sub, token, still_current).await;
+            if auth.generation.try_get_value() == Some(generation) {
+                broadcast::announce(&auth.names().channel(), &signed_in);
+            }
         });
     }
 

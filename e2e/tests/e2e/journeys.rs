@@ -86,6 +86,26 @@ async fn back_from_the_providers_page_to_a_cached_page_offers_sign_in_again() {
     .await;
 }
 
+/// The same from a guarded page, with the refresh token at rest: the page must not
+/// look for a session it has no reason to expect and end "signed out", or its guard
+/// would start the same login again and Back could never leave the provider's page.
+#[tokio::test]
+async fn back_from_the_provider_to_a_guarded_page_does_not_send_the_user_back_again() {
+    with_browser(|browser, env| async move {
+        let app = App::persistent(&browser, &env);
+        browser.goto(&app.url("/api")).await;
+        ProviderPages::new(&browser, &env).login_heading().await;
+        browser.client.back().await.expect("back");
+        browser.wait_for_url(&app.url("/api")).await;
+        browser
+            .wait_for_text("[data-testid=guard-error]", "sign-in was not finished")
+            .await;
+        assert_eq!(browser.url().await, app.url("/api"), "stays on the page");
+        assert!(app.header_offers_sign_in().await);
+    })
+    .await;
+}
+
 /// Issue 20, 4: Back past the provider's pages after signing in: the provider replays
 /// its login (a new code, the spent `state`), as Auth0 and Keycloak do. Nothing of
 /// the replay is redeemed; the user is signed in silently where the login landed,

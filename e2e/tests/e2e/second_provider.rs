@@ -82,6 +82,33 @@ async fn second_provider_signed_out_behind_the_apps_back_leaves_the_user_quietly
     .await;
 }
 
+/// Its discovery promises `iss` in authorization answers, and its error answers carry
+/// none: an error answer for a login of this tab without `iss` is believed (an error
+/// spends nothing), so the user reads the provider's reason, not a mix-up alarm.
+#[tokio::test]
+async fn second_provider_an_error_answer_without_iss_is_believed() {
+    let _turn = SECOND_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        let app = App::second(&browser, &env);
+        app.open("/").await;
+        app.click_sign_in().await;
+        browser.wait_for_url(&env.second_idp).await;
+        app.open("/").await;
+        let state = app.pending_states().await.pop().expect("a pending login");
+        app.open(&format!(
+            "/callback?error=access_denied&error_description=Details+here&state={state}"
+        ))
+        .await;
+        let error = app.callback_error().await;
+        assert!(
+            error.contains("Sign-in was cancelled or access was denied.")
+                && error.contains("Details here"),
+            "{error}"
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn second_provider_rotating_its_key_mid_session_keeps_the_user_signed_in() {
     let _turn = SECOND_SLOT.lock().await;
@@ -98,9 +125,16 @@ async fn second_provider_rotating_its_key_mid_session_keeps_the_user_signed_in()
         );
         // The renewed ID token is signed with the new key; the key set the page holds
         // (and the browser's HTTP cache, max-age=3600) lacks it: fetched anew.
+        let key_set = "/o/.well-known/jwks.json";
+        let fetched_before = browser.requests_to(key_set).await;
         app.renew_and_wait().await;
         assert_eq!(app.header_user().await, NAME);
         assert!(!browser.exists("[data-testid=session-error]").await);
+        assert_eq!(
+            browser.requests_to(key_set).await,
+            fetched_before + 1,
+            "set-up: the renewal's ID token named the new key, and the set was fetched once"
+        );
         // A new sign-in after the rotation verifies too.
         app.sign_out().await;
         browser.wait_for_url(&app.url("/")).await;
