@@ -144,6 +144,13 @@ export function createFaults({ issuer, jwk, kid }) {
       }
       case 'offline':
         return req.socket.destroy();
+      case 'slow': {
+        // Holds the answer 4 s, then answers as the provider does: time for another
+        // tab to act while this one redeems its code.
+        await new Promise((resolve) => { setTimeout(resolve, 4000); });
+        const { status, json } = await forward(req, body);
+        return send(req, res, status, JSON.stringify(json));
+      }
       case 'redirect-307':
         // Sends the request, body and all, on to the real token endpoint: a client
         // that follows redirects from its token endpoint would carry the code and
@@ -216,7 +223,7 @@ export function createFaults({ issuer, jwk, kid }) {
   }
 
   const known = new Set([null, 'invalid-grant', 'userinfo-other-sub', 'status-401', 'status-500', 'not-json', 'stall',
-    'cors-refused', 'offline', 'redirect-307', 'no-id-token', 'huge-declared', 'huge-streamed',
+    'cors-refused', 'offline', 'redirect-307', 'slow', 'no-id-token', 'huge-declared', 'huge-streamed',
     ...Object.keys(idTokenFaults)]);
 
   // Handles /faults/…; returns false for any other path.

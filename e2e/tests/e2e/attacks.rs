@@ -104,6 +104,38 @@ fault_cases! {
     id_token_huge: "huge" => "the ID token is too large";
 }
 
+/// A sign-out in another tab while this tab's callback redeems its code wins: the
+/// login's outcome is dropped when it lands (it would sign the user back in here
+/// after they signed out everywhere).
+#[tokio::test]
+async fn a_sign_out_in_another_tab_during_the_code_exchange_wins() {
+    let _turn = FAULT_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        let app = App::faults(&browser, &env);
+        // Tab B waits on the signed-out home page while tab A signs in.
+        app.open("/").await;
+        let tab_b = browser.open_tab().await;
+        crate::sign_in_to(&app, &browser, &env).await;
+        let tab_a = browser.switch_to(tab_b).await;
+        // B signs in too (the provider's session is open: straight back), and its code
+        // exchange is held 4 s by the provider.
+        arm(&env, "slow");
+        app.click_sign_in().await;
+        browser.wait_for_url(&app.url("/callback")).await;
+        browser.wait_for(".card[aria-busy=true]").await;
+        // Meanwhile the user signs out in A.
+        let tab_b = browser.switch_to(tab_a).await;
+        app.sign_out().await;
+        assert!(app.header_offers_sign_in().await, "A signed out");
+        browser.switch_to(tab_b).await;
+        let error = app.callback_error().await;
+        assert!(error.contains("you signed out in another tab"), "{error}");
+        assert!(app.header_offers_sign_in().await, "nobody signed in here");
+        assert!(!browser.exists("[data-testid=header-user]").await);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_stalled_token_endpoint_times_out_and_the_app_stays_usable() {
     let _turn = FAULT_SLOT.lock().await;
