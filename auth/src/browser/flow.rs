@@ -461,7 +461,9 @@ pub async fn end_refresh_token(config: &AuthConfig, sub: Option<String>) -> Resu
             revoke_refresh_token(config, &kept.token).await;
         }
         // The DPoP key goes with the session (after the revocation, which needs none).
-        if key_is_ours {
+        // Only with DPoP on: removing it opens its database, which would leave an
+        // empty one behind in every other app.
+        if key_is_ours && config.dpop {
             dpop::forget(&StorageNames::new(&config.storage_prefix)).await;
         }
         Ok(())
