@@ -123,8 +123,8 @@ pub fn same_site(a: &str, b: &str) -> bool {
 /// provider (`login_required` or no answer), ends the session: across sites (the
 /// app's origin and the issuer's), most likely because the browser keeps the
 /// provider's cookies from frames, which every renewal would meet again: said once,
-/// clearly ([`AuthError::BackgroundRenewalBlocked`]); on one site, the provider's
-/// session really is over ([`AuthError::SessionEnded`]).
+/// clearly ([`crate::error::AuthError::BackgroundRenewalBlocked`]); on one site, the provider's
+/// session really is over ([`crate::error::AuthError::SessionEnded`]).
 pub fn silent_renewal_failed(app_origin: &str, issuer: &str) -> crate::error::AuthError {
     if same_site(app_origin, origin_of(issuer)) {
         crate::error::AuthError::SessionEnded
