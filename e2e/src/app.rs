@@ -170,6 +170,17 @@ impl<'a> App<'a> {
             .collect()
     }
 
+    /// Starts a login from the home page, waits for the provider at `provider_origin`,
+    /// comes back to the app without finishing it, and returns that login's `state`
+    /// (still pending in this tab).
+    pub async fn pending_login_state(&self, provider_origin: &str) -> String {
+        self.open("/").await;
+        self.click_sign_in().await;
+        self.browser.wait_for_url(provider_origin).await;
+        self.open("/").await;
+        self.pending_states().await.pop().expect("a pending login")
+    }
+
     /// An absolute URL of the app.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.origin)

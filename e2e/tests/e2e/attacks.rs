@@ -206,17 +206,6 @@ async fn another_tabs_state_is_refused() {
     .await;
 }
 
-/// Starts a login, comes back from the provider's page, and returns its `state`: a
-/// transaction waiting in this tab, as when the provider is about to answer.
-async fn pending_state(browser: &Browser, env: &Env, app: &App<'_>) -> String {
-    app.open("/").await;
-    app.click_sign_in().await;
-    browser.wait_for_url(&env.idp).await;
-    browser.client.back().await.expect("back to the app");
-    browser.wait_for("header.site-header").await;
-    app.pending_states().await.pop().expect("a pending state")
-}
-
 /// The RFC 7636 Appendix B verifier, whose challenge [`unspent_code`] sends.
 const APPENDIX_B_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
@@ -287,7 +276,7 @@ async fn a_callback_from_another_issuer_or_without_the_promised_iss_is_refused()
         // A real code, answered as if by another issuer (a mix-up).
         let (code, _) = unspent_code(&env, &env.user, &env.password).await;
         let app = App::new(&browser, &env);
-        let state = pending_state(&browser, &env, &app).await;
+        let state = app.pending_login_state(&env.idp).await;
         app.open(&format!(
             "/callback?code={code}&state={state}&iss=https%3A%2F%2Fevil.example%2F"
         ))
@@ -304,7 +293,7 @@ async fn a_callback_from_another_issuer_or_without_the_promised_iss_is_refused()
         );
 
         let (code, _) = unspent_code(&env, &env.user, &env.password).await;
-        let state = pending_state(&browser, &env, &app).await;
+        let state = app.pending_login_state(&env.idp).await;
         app.open(&format!("/callback?code={code}&state={state}"))
             .await;
         let error = app.callback_error().await;
@@ -330,7 +319,7 @@ async fn a_code_injected_from_another_session_is_useless_without_its_verifier() 
 
         // The victim starts a login; the attacker's code arrives with the victim's state.
         let app = App::new(&victim, &env);
-        let state = pending_state(&victim, &env, &app).await;
+        let state = app.pending_login_state(&env.idp).await;
         app.open(&format!("/callback?code={code}&state={state}&iss={iss}"))
             .await;
         let error = app.callback_error().await;
@@ -399,14 +388,7 @@ async fn callback_errors_are_explained_in_words() {
             ("invalid_request", "The sign-in request was not accepted."),
         ] {
             // A login of this tab, answered with an error by "the provider".
-            app.open("/").await;
-            app.click_sign_in().await;
-            browser.wait_for_url(&env.idp).await;
-            app.open("/").await;
-            let states = app.pending_states().await;
-            let [state] = states.as_slice() else {
-                panic!("one pending login expected, found {states:?}");
-            };
+            let state = app.pending_login_state(&env.idp).await;
             // With the issuer's `iss`, which this provider promises in every answer
             // (RFC 9207), error answers included.
             let iss: String =
@@ -424,11 +406,7 @@ async fn callback_errors_are_explained_in_words() {
         }
         // The same error answer naming another issuer, for a login of this tab: not
         // believed (RFC 9207 mix-up defence on error answers).
-        app.open("/").await;
-        app.click_sign_in().await;
-        browser.wait_for_url(&env.idp).await;
-        app.open("/").await;
-        let state = app.pending_states().await.pop().expect("a pending login");
+        let state = app.pending_login_state(&env.idp).await;
         app.open(&format!(
             "/callback?error=access_denied&error_description=Details+here&state={state}&iss=https%3A%2F%2Fevil.example%2F"
         ))

@@ -21,6 +21,22 @@ async fn open_popup(browser: &Browser) -> WindowHandle {
     main
 }
 
+/// Opens the popup login and waits for the provider's page in it; returns the app's
+/// window, the popup's, and the popup login's `state` (read from the app's tab), with
+/// the popup current.
+async fn popup_at_the_provider(
+    browser: &Browser,
+    app: &App<'_>,
+    provider: &ProviderPages<'_>,
+) -> (WindowHandle, WindowHandle, String) {
+    let main = open_popup(browser).await;
+    provider.login_heading().await;
+    let popup = browser.switch_to(main.clone()).await;
+    let state = app.pending_states().await.pop().expect("the popup's login");
+    browser.switch_to(popup.clone()).await;
+    (main, popup, state)
+}
+
 #[tokio::test]
 async fn a_popup_login_signs_in_and_the_page_keeps_its_state() {
     with_browser(|browser, env| async move {
@@ -124,14 +140,10 @@ async fn an_answer_posted_by_the_providers_page_is_ignored() {
     with_browser(|browser, env| async move {
         let app = App::new(&browser, &env);
         app.open("/").await;
-        let main = open_popup(&browser).await;
         let provider = ProviderPages::new(&browser, &env);
-        provider.login_heading().await;
-        // The login's own state (read from the app's tab), so only the origin check
-        // can refuse the forged answer: answers for another state are ignored anyway.
-        let popup = browser.switch_to(main.clone()).await;
-        let state = app.pending_states().await.pop().expect("the popup's login");
-        browser.switch_to(popup).await;
+        // The login's own state, so only the origin check can refuse the forged
+        // answer: answers for another state are ignored anyway.
+        let (main, _popup, state) = popup_at_the_provider(&browser, &app, &provider).await;
         // Script on another origin (here the provider's page in the popup) posts an
         // answer of the expected shape to the app: only this origin is heard.
         let posted = browser
@@ -170,11 +182,9 @@ async fn an_answer_from_another_window_of_the_origin_is_ignored() {
     with_browser(|browser, env| async move {
         let app = App::new(&browser, &env);
         app.open("/").await;
-        let main = open_popup(&browser).await;
         let provider = ProviderPages::new(&browser, &env);
-        provider.login_heading().await;
-        let popup = browser.switch_to(main.clone()).await;
-        let state = app.pending_states().await.pop().expect("the popup's login");
+        let (main, popup, state) = popup_at_the_provider(&browser, &app, &provider).await;
+        browser.switch_to(main.clone()).await;
         browser
             .client
             .execute(

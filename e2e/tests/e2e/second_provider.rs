@@ -90,11 +90,7 @@ async fn second_provider_an_error_answer_without_iss_is_believed() {
     let _turn = SECOND_SLOT.lock().await;
     with_browser(|browser, env| async move {
         let app = App::second(&browser, &env);
-        app.open("/").await;
-        app.click_sign_in().await;
-        browser.wait_for_url(&env.second_idp).await;
-        app.open("/").await;
-        let state = app.pending_states().await.pop().expect("a pending login");
+        let state = app.pending_login_state(&env.second_idp).await;
         app.open(&format!(
             "/callback?error=access_denied&error_description=Details+here&state={state}"
         ))
