@@ -338,3 +338,41 @@ async fn a_picture_that_cannot_be_shown_falls_back_to_the_initial() {
     text_eventually(&container, "A").await;
     assert!(container.query_selector("img").unwrap().is_none());
 }
+
+/// Signed out of this app only (the provider's session may be open): a guarded page
+/// shows "signed out" instead of starting a login that would sign the user straight
+/// back in.
+#[wasm_bindgen_test]
+async fn a_guarded_page_does_not_sign_a_locally_signed_out_user_back_in() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    let auth_slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let slot = auth_slot.clone();
+    leptos::mount::mount_to(container.clone(), move || {
+        let config = config();
+        let auth = Auth::new(config.auth, AuthState::SignedOutLocally);
+        slot.set(Some(auth));
+        provide_context(auth);
+        provide_context(config.settings);
+        view! {
+            <Router>
+                <leptos_pkce_auth::RequireAuth>"Only for signed-in users"</leptos_pkce_auth::RequireAuth>
+            </Router>
+        }
+    })
+    .forget();
+    text_eventually(&container, "You are signed out.").await;
+    // The guard's effect runs after the first render: yield to the event loop (the
+    // effects' microtasks run first) before reading what it did.
+    sleep(50).await;
+    let text = container.text_content().unwrap_or_default();
+    assert!(text.contains("You are signed out."), "{text}");
+    assert!(!text.contains("Only for signed-in users"), "{text}");
+    let auth = auth_slot.get().expect("the auth context");
+    assert_eq!(
+        auth.state().get_untracked(),
+        AuthState::SignedOutLocally,
+        "no login was started"
+    );
+}
