@@ -267,6 +267,17 @@ impl Browser {
         previous
     }
 
+    /// Marks the current document's memory, to tell later whether the page shown is
+    /// that very document (kept, or restored from the back/forward cache) or a new one.
+    pub async fn mark_page(&self) {
+        self.eval("window.__e2e_mark = 1; return null;").await;
+    }
+
+    /// True when the current document still holds [`Browser::mark_page`]'s mark.
+    pub async fn page_is_marked(&self) -> bool {
+        self.eval("return window.__e2e_mark === 1;").await == serde_json::json!(true)
+    }
+
     /// Reloads the page.
     pub async fn reload(&self) {
         self.client.refresh().await.expect("reload");

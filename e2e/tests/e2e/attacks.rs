@@ -337,13 +337,13 @@ async fn the_back_button_never_returns_to_the_callback_url() {
     with_browser(|browser, env| async move {
         sign_in(&browser, &env).await;
         let app = App::new(&browser, &env);
-        browser.eval("window.__before_back = 1; return null;").await;
+        browser.mark_page().await;
         browser.client.back().await.expect("back");
         // Back reaches the provider's page, which replays the finished login (as
         // Auth0 and Keycloak do); the app scrubs that answer too and lands again, in
         // a new document (faster than the address can be watched changing).
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
-        while browser.eval("return window.__before_back === 1;").await == serde_json::json!(true) {
+        while browser.page_is_marked().await {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "Back loaded nothing"

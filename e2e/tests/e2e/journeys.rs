@@ -60,16 +60,13 @@ async fn back_from_the_providers_page_to_a_cached_page_offers_sign_in_again() {
     with_browser(|browser, env| async move {
         let app = App::new(&browser, &env);
         app.open("/").await;
-        browser
-            .eval("window.__before_leaving = 1; return null;")
-            .await;
+        browser.mark_page().await;
         app.click_sign_in().await;
         ProviderPages::new(&browser, &env).login_heading().await;
         browser.client.back().await.expect("back");
         browser.wait_for_url(&app.url("/")).await;
-        assert_eq!(
-            browser.eval("return window.__before_leaving === 1;").await,
-            serde_json::json!(true),
+        assert!(
+            browser.page_is_marked().await,
             "the page came back from the back/forward cache (its memory kept)"
         );
         assert!(app.header_offers_sign_in().await, "Sign In works again");

@@ -146,16 +146,13 @@ async fn second_provider_back_from_its_login_page_offers_sign_in_again() {
         let app = App::second(&browser, &env);
         let provider = SecondProvider::new(&browser, &env);
         app.open("/").await;
-        browser
-            .eval("window.__before_leaving = 1; return null;")
-            .await;
+        browser.mark_page().await;
         app.click_sign_in().await;
         browser.wait_for_url(&env.second_idp).await;
         browser.client.back().await.expect("back");
         browser.wait_for_url(&app.url("/")).await;
-        assert_eq!(
-            browser.eval("return window.__before_leaving === 1;").await,
-            serde_json::json!(true),
+        assert!(
+            browser.page_is_marked().await,
             "the page came back from the back/forward cache"
         );
         assert!(app.header_offers_sign_in().await);
