@@ -21,6 +21,22 @@ async fn open_popup(browser: &Browser) -> WindowHandle {
     main
 }
 
+/// Posts, from the current window to `target` (`window.opener`, `window`), an answer
+/// of the silent-callback page's shape for the login of `state` with a forged code;
+/// returns the origin it was posted from.
+async fn post_forged_answer(browser: &Browser, target: &str, state: &str) -> serde_json::Value {
+    let script = format!(
+        "{target}.postMessage({{ type: 'leptos-pkce-silent-callback',
+           query: '?code=forged&state=' + arguments[0] }}, '*');
+         return window.location.origin;"
+    );
+    browser
+        .client
+        .execute(&script, vec![state.into()])
+        .await
+        .expect("post a forged answer")
+}
+
 /// Opens the popup login and waits for the provider's page in it; returns the app's
 /// window, the popup's, and the popup login's `state` (read from the app's tab), with
 /// the popup current.
@@ -146,16 +162,7 @@ async fn an_answer_posted_by_the_providers_page_is_ignored() {
         let (main, _popup, state) = popup_at_the_provider(&browser, &app, &provider).await;
         // Script on another origin (here the provider's page in the popup) posts an
         // answer of the expected shape to the app: only this origin is heard.
-        let posted = browser
-            .client
-            .execute(
-                "window.opener.postMessage({ type: 'leptos-pkce-silent-callback',
-                   query: '?code=forged&state=' + arguments[0] }, '*');
-                 return window.location.origin;",
-                vec![state.into()],
-            )
-            .await
-            .expect("post from the popup");
+        let posted = post_forged_answer(&browser, "window.opener", &state).await;
         assert_eq!(
             posted,
             serde_json::json!(env.idp),
@@ -185,16 +192,12 @@ async fn an_answer_from_another_window_of_the_origin_is_ignored() {
         let provider = ProviderPages::new(&browser, &env);
         let (main, popup, state) = popup_at_the_provider(&browser, &app, &provider).await;
         browser.switch_to(main.clone()).await;
-        browser
-            .client
-            .execute(
-                "window.postMessage({ type: 'leptos-pkce-silent-callback',
-                   query: '?code=forged&state=' + arguments[0] }, window.location.origin);
-                 return null;",
-                vec![state.into()],
-            )
-            .await
-            .expect("post from the app's window");
+        let posted = post_forged_answer(&browser, "window", &state).await;
+        assert_eq!(
+            posted,
+            serde_json::json!(env.app),
+            "posted from the app's origin"
+        );
         browser.switch_to(popup).await;
         provider.sign_in_and_allow(&env.user, &env.password).await;
         browser
