@@ -11,9 +11,10 @@ use crate::components::busy::Busy;
 use crate::components::fetched::Fetched;
 use crate::components::header::Header;
 use crate::config::{AppConfig, AppSettings};
+use crate::pages::lazy::{LazyApiPage, LazyLoginPage, LazyUserInfoPage};
 use crate::pages::{
-    api::ApiPage, callback::CallbackFailed, config_error::ConfigErrorPage, home::HomePage,
-    login::LoginPage, not_found::NotFoundPage, profile::ProfilePage, userinfo::UserInfoPage,
+    callback::CallbackFailed, config_error::ConfigErrorPage, home::HomePage,
+    not_found::NotFoundPage, profile::ProfilePage,
 };
 
 /// How long loading `/config.json` may take before the app says so.
@@ -88,9 +89,9 @@ pub fn Shell(config: AppConfig) -> impl IntoView {
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage/>
                         <Route path=path!("/profile") view=ProfilePage/>
-                        <Route path=path!("/login") view=LoginPage/>
-                        <Route path=path!("/userinfo") view=UserInfoPage/>
-                        <Route path=path!("/api") view=ApiPage/>
+                        <Route path=path!("/login") view=LazyLoginPage/>
+                        <Route path=path!("/userinfo") view=LazyUserInfoPage/>
+                        <Route path=path!("/api") view=LazyApiPage/>
                     </Routes>
                 </HandleCallback>
             </main>

@@ -132,6 +132,10 @@ mod browser;
 mod components;
 #[cfg(target_arch = "wasm32")]
 mod context;
+#[cfg(target_arch = "wasm32")]
+pub mod lazy;
+#[cfg(target_arch = "wasm32")]
+mod lazy_view;
 
 pub use config::{AuthConfig, ConfigError, ProviderKind, RefreshTokenStorage};
 pub use error::{AuthError, BrowserError};
@@ -152,3 +156,5 @@ pub use browser::pending_login::begin_callback;
 pub use components::{HandleCallback, RequireAuth};
 #[cfg(target_arch = "wasm32")]
 pub use context::{provide_auth, use_auth, ApiRequest, Auth, AuthState, HttpMethod};
+#[cfg(target_arch = "wasm32")]
+pub use lazy_view::LazyView;

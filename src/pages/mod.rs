@@ -4,6 +4,7 @@ pub mod api;
 pub mod callback;
 pub mod config_error;
 pub mod home;
+pub mod lazy;
 pub mod login;
 pub mod not_found;
 pub mod profile;

@@ -5,22 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::paths::{self, command, output_line, root};
+use crate::split::WASM_OPT_ARGS;
 use crate::suites::{self, APP_PORT as OURS_PORT, CHROMEDRIVER_PORT, PROVIDER_PORT};
 use crate::{release, setup};
 
 /// The baseline app's port, beside the test suite's.
 const BASELINE_PORT: u16 = 8092;
-
-/// wasm-opt as Trunk runs it for `data-wasm-opt="z"` (the same output size, checked).
-const WASM_OPT_ARGS: [&str; 7] = [
-    "-Oz",
-    "--enable-bulk-memory",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-mutable-globals",
-    "--enable-reference-types",
-    "--enable-multivalue",
-];
 
 /// Builds both apps, serves them with nginx, and runs the measuring binary.
 pub fn run(args: &[String]) -> Result<(), String> {

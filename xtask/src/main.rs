@@ -16,6 +16,7 @@ mod paths;
 mod release;
 mod service;
 mod setup;
+mod split;
 mod suites;
 
 use std::process::ExitCode;

@@ -15,7 +15,8 @@
 
 use std::process::Command;
 
-use crate::paths::{self, command, output_line};
+use crate::paths::{self, command, output_line, root};
+use crate::{setup, split};
 
 /// The toolchain that rebuilds std.
 const NIGHTLY: &str = "nightly";
@@ -59,6 +60,15 @@ pub fn for_size(cmd: &mut Command, nightly: bool) -> &mut Command {
     release_flags(cmd, nightly, STRIP_NAMES)
 }
 
+/// [`for_size`] with the split points on and the relocations the splitter reads.
+pub fn for_split(cmd: &mut Command, nightly: bool) -> &mut Command {
+    release_flags(
+        cmd,
+        nightly,
+        &format!("{STRIP_NAMES} {}", split::SPLIT_FLAGS),
+    )
+}
+
 /// The same build with its function names kept, for twiggy (`cargo xtask bench`).
 pub fn with_names(cmd: &mut Command, nightly: bool) -> &mut Command {
     release_flags(cmd, nightly, "")
@@ -80,17 +90,20 @@ fn release_flags<'a>(cmd: &'a mut Command, nightly: bool, strip: &str) -> &'a mu
         )
 }
 
-/// Builds the release `dist/` with Trunk, offline; with std rebuilt for size when the
-/// nightly toolchain is there.
+/// Builds the release `dist/` with Trunk, offline, then splits its wasm into chunks
+/// ([`split`]); with std rebuilt for size when the nightly toolchain is there (the
+/// splitter is built with it too: without nightly the build is not split, and says so).
 pub fn build() -> Result<(), String> {
     let mut trunk = command("trunk");
     trunk.args(["build", "--release", "--offline"]);
     let nightly = nightly_available();
+    let splitting = nightly && setup::splitter().is_ok();
+    let flags = if splitting { for_split } else { for_size };
     if nightly {
         // Trunk runs cargo with --offline, and std's own dependencies may not be in
         // the local registry yet: the same cargo build, online, first (Trunk's is
         // then a no-op).
-        paths::run(for_size(&mut command("cargo"), true).args([
+        paths::run(flags(&mut command("cargo"), true).args([
             "build",
             "--release",
             "--target",
@@ -101,8 +114,13 @@ pub fn build() -> Result<(), String> {
     } else {
         println!(
             "\n==> release build on stable: no nightly toolchain with rust-src here \
-             (the wasm is about 16 KB brotli larger)"
+             (the wasm is about 16 KB brotli larger, and not split)"
         );
     }
-    paths::run(for_size(&mut trunk, nightly))
+    paths::run(flags(&mut trunk, nightly))?;
+    if splitting {
+        let raw = root().join("target/wasm32-unknown-unknown/release/leptos-pkce.wasm");
+        split::split_into(&root().join("dist"), &raw)?;
+    }
+    Ok(())
 }

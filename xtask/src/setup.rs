@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::paths::{command, output_line, root, run};
+use crate::split;
 
 /// The Trunk release that builds with this machine's Rust (0.22 needs a newer rustc).
 const TRUNK_VERSION: &str = "0.21.14";
@@ -81,6 +82,28 @@ fn second_provider() -> Result<(), String> {
         &folder.join("requirements.txt").display().to_string(),
     ]))?;
     std::fs::write(&marker, wanted).map_err(|e| e.to_string())
+}
+
+/// The wasm splitter (`wasm-split-cli`) of [`split::SPLITTER_VERSION`], built with
+/// nightly (it uses `if let` guards); only the release build needs it.
+pub fn splitter() -> Result<(), String> {
+    if split::splitter_installed() {
+        return Ok(());
+    }
+    step(&format!(
+        "cargo +nightly install wasm_split_cli_support {} (about 4 minutes)",
+        split::SPLITTER_VERSION
+    ));
+    run(command("cargo").args([
+        "+nightly",
+        "install",
+        "wasm_split_cli_support",
+        "--version",
+        split::SPLITTER_VERSION,
+        "--features",
+        "build-binary",
+        "--locked",
+    ]))
 }
 
 fn step(what: &str) {

@@ -1,0 +1,74 @@
+//! Split points: code the first page does not need, loaded from its own wasm chunk
+//! the first time it is called.
+//!
+//! A function declared with [`lazy_fn!`](crate::lazy_fn) becomes `async` and returns
+//! `Result<T, LoadError>`. In a build with `--cfg leptos_pkce_split` (the release
+//! build of `cargo xtask build`, which then runs the splitter on the module) its body
+//! lives in a separate chunk, fetched on the first call or by its preload function.
+//! In every other build (`trunk serve`, the tests) the same body runs from the one
+//! module and the call never fails: the same code, unsplit.
+//!
+//! Why not Leptos's `#[lazy]`: it always emits the split imports under `csr`, so a
+//! module that was not run through the splitter cannot start (no dev build, no
+//! `trunk serve`), and it panics when a chunk cannot be fetched; here a failed load is
+//! an error the app shows (offline, or a new deploy replaced the chunk).
+
+/// A chunk could not be fetched or instantiated (offline, or a new version of the app
+/// was deployed and the old chunk is gone). Reloading the page loads the new version.
+pub use leptos::wasm_split::SplitLoaderError as LoadError;
+
+#[doc(hidden)]
+pub use leptos::wasm_split as __wasm_split;
+
+/// Declares a function whose body is loaded lazily, and its preload function.
+///
+/// ```ignore
+/// lazy_fn! {
+///     chunk api_page, preload preload_api_page;
+///     /// The API page.
+///     pub fn api_page() -> AnyView {
+///         view! { <ApiPage/> }.into_any()
+///     }
+/// }
+/// // later: `api_page().await?` (a `Result<AnyView, LoadError>`)
+/// // and `preload_api_page().await` to fetch the chunk ahead of need.
+/// ```
+///
+/// The function takes owned arguments and may not be generic or `async`; to load
+/// async code, return a boxed future and await it after the call.
+#[macro_export]
+macro_rules! lazy_fn {
+    (
+        chunk $chunk:ident, preload $preload:ident;
+        $(#[$meta:meta])*
+        $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block
+    ) => {
+        #[cfg(leptos_pkce_split)]
+        #[$crate::lazy::__wasm_split::wasm_split(
+            $chunk,
+            wasm_split_path = $crate::lazy::__wasm_split,
+            preload(#[allow(dead_code)] $preload),
+            fallible
+        )]
+        $(#[$meta])*
+        $vis fn $name($($arg: $ty),*) -> ::core::result::Result<$ret, $crate::lazy::LoadError> {
+            // `fallible`: the wrapper returns the load error through this type.
+            ::core::result::Result::Ok($body)
+        }
+
+        #[cfg(not(leptos_pkce_split))]
+        $(#[$meta])*
+        $vis async fn $name($($arg: $ty),*) -> ::core::result::Result<$ret, $crate::lazy::LoadError> {
+            ::core::result::Result::Ok($body)
+        }
+
+        /// Fetches the chunk of
+        #[doc = concat!("`", stringify!($name), "`")]
+        /// ahead of its first call (nothing to fetch in an unsplit build).
+        #[cfg(not(leptos_pkce_split))]
+        #[allow(dead_code)]
+        $vis async fn $preload() -> ::core::result::Result<(), $crate::lazy::LoadError> {
+            ::core::result::Result::Ok(())
+        }
+    };
+}
