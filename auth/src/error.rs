@@ -35,6 +35,10 @@ pub enum BrowserError {
     /// The page could not be sent to another address.
     #[error("the browser refused to navigate")]
     Navigation,
+    /// A lazily loaded part of the app could not be fetched (offline, or a new version
+    /// of the app replaced it).
+    #[error("a part of the app could not be loaded; check your connection, or reload the page for the new version")]
+    ChunkUnavailable,
 }
 
 /// Why a login, a renewal or a call with the access token failed.
@@ -181,7 +185,12 @@ impl AuthError {
     /// the next page load tries again; any other failure is lasting.
     pub fn is_transient(&self) -> bool {
         let browser_passing = |error: &BrowserError| {
-            matches!(error, BrowserError::Network(_) | BrowserError::Timeout(_))
+            matches!(
+                error,
+                BrowserError::Network(_)
+                    | BrowserError::Timeout(_)
+                    | BrowserError::ChunkUnavailable
+            )
         };
         match self {
             Self::Browser(error) | Self::Metadata(MetadataError::Browser(error)) => {
@@ -208,6 +217,7 @@ mod tests {
             AuthError::Browser(BrowserError::Network("https://id.example".into())),
             AuthError::Metadata(MetadataError::Browser(BrowserError::Timeout("x".into()))),
             AuthError::Metadata(MetadataError::Status(503)),
+            AuthError::Browser(BrowserError::ChunkUnavailable),
             AuthError::Token(TokenError::Status(502)),
             server("temporarily_unavailable"),
         ] {

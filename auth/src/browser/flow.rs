@@ -15,7 +15,7 @@ use crate::config::{AuthConfig, RefreshTokenStorage};
 use crate::discovery::MetadataError;
 use crate::dpop::token_endpoint_wants_nonce;
 use crate::error::{AuthError, BrowserError};
-use crate::id_token::claims::{validate_id_token, ClaimsCheck, IdTokenClaims};
+use crate::id_token::claims::{validate_id_token, ClaimsCheck, ExpectedClaims, IdTokenClaims};
 use crate::id_token::jwks::Jwks;
 use crate::id_token::jwt::DecodedJwt;
 use crate::login::{check_callback_or_replay, id_token_check, CallbackVerdict};
@@ -135,11 +135,13 @@ async fn finish_code_exchange(
         let uri = endpoints.jwks_uri.clone();
         Task::spawn(async move { provider::jwks(&uri, false).await })
     };
+    // The verification's chunk downloads while the code is redeemed: no extra wait.
+    preload_verification();
     let body = authorization_code_body(&transaction, &code);
     let answer = token_request(names, &endpoints.token_endpoint, body, transaction.dpop).await?;
     let tokens = TokenResponse::parse(answer.status, &answer.body)?;
     let id_token = tokens.require_id_token()?.clone();
-    let claims = verify_id_token(
+    let claims = verify_lazily(
         &endpoints.jwks_uri,
         jwks.join().await,
         &id_token,
@@ -198,6 +200,50 @@ async fn token_request(
         },
     )
     .await
+}
+
+crate::lazy_fn! {
+    chunk id_token_verification, preload preload_id_token_verification;
+    /// [`verify_id_token`] from its own chunk: decoding, key selection, the signature
+    /// and every claim check load when a token is first verified, not with the app.
+    fn verify_in_chunk(
+        jwks_uri: String,
+        jwks: Result<Jwks, MetadataError>,
+        id_token: IdToken,
+        expected: ExpectedClaims,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<IdTokenClaims, AuthError>>>> {
+        Box::pin(async move { verify_id_token(&jwks_uri, jwks, &id_token, &expected.check()).await })
+    }
+}
+
+/// Starts fetching the verification's chunk, so a token answer on its way finds it
+/// loaded (a failure here shows again, and is reported, when the chunk is needed).
+fn preload_verification() {
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = preload_id_token_verification().await;
+    });
+}
+
+/// Verifies an ID token ([`verify_id_token`]), loading its code first.
+///
+/// # Errors
+/// [`BrowserError::ChunkUnavailable`] when the code cannot be loaded (a passing
+/// failure: a renewal keeps the session), else the verification's.
+async fn verify_lazily(
+    jwks_uri: &str,
+    jwks: Result<Jwks, MetadataError>,
+    id_token: &IdToken,
+    check: &ClaimsCheck<'_>,
+) -> Result<IdTokenClaims, AuthError> {
+    let verify = verify_in_chunk(
+        jwks_uri.to_owned(),
+        jwks,
+        id_token.clone(),
+        ExpectedClaims::from(check),
+    )
+    .await
+    .map_err(|_| BrowserError::ChunkUnavailable)?;
+    verify.await
 }
 
 /// Verifies an ID token: its signature with the provider's key (fetching the key set
@@ -308,6 +354,7 @@ async fn refresh_locked(
         ..TokenKey::default_for(config)
     };
     let kept_sub = kept.sub.clone();
+    preload_verification();
     let tokens = match spend_refresh_token(config, &metadata, kept, &session_api).await {
         Ok(tokens) => tokens,
         Err(error) => return Err(forget_if_refused(config, error).await),
@@ -316,8 +363,7 @@ async fn refresh_locked(
         Some(raw) => {
             let check =
                 refreshed_id_token_check(config, tokens.access_token.secret(), clock::now_secs());
-            let claims =
-                verify_id_token(&metadata.jwks_uri, jwks.join().await, raw, &check).await?;
+            let claims = verify_lazily(&metadata.jwks_uri, jwks.join().await, raw, &check).await?;
             Some((raw.clone(), claims))
         }
         None => None,

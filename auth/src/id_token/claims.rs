@@ -8,14 +8,14 @@ use serde_json::{Map, Value};
 
 use super::jwt::VerifiedJwt;
 use super::IdTokenError;
-use crate::secret::Nonce;
+use crate::secret::{AccessToken, Nonce};
 
 /// Seconds of clock skew tolerated on `exp`, `iat` and `auth_time` unless the
 /// configuration says otherwise (`clock_leeway_secs`).
 pub const LEEWAY_SECS: i64 = 60;
 
-/// What the token must match.
-#[derive(Debug, Clone, Copy)]
+/// What the token must match. `Debug` leaves the access token out.
+#[derive(Clone, Copy)]
 pub struct ClaimsCheck<'a> {
     /// The expected `iss`, exactly.
     pub issuer: &'a str,
@@ -39,6 +39,71 @@ pub struct ClaimsCheck<'a> {
     /// The access token that came with the ID token: its `at_hash`, when the token
     /// has one, must match (OpenID Connect Core 3.1.3.8 and 3.2.2.9).
     pub access_token: Option<&'a str>,
+}
+
+impl std::fmt::Debug for ClaimsCheck<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaimsCheck")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("nonce", &self.nonce)
+            .field("now_secs", &self.now_secs)
+            .field("max_age", &self.max_age)
+            .field("organization", &self.organization)
+            .field("acr_values", &self.acr_values)
+            .field("leeway_secs", &self.leeway_secs)
+            .field("access_token", &self.access_token.map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
+/// A [`ClaimsCheck`] that owns what it compares against, so a check can be handed
+/// to code that outlives the borrow (the lazily loaded verification chunk). The access
+/// token is kept as its secret type: `Debug` never prints it.
+#[derive(Debug, Clone)]
+pub struct ExpectedClaims {
+    issuer: String,
+    client_id: String,
+    nonce: Option<Nonce>,
+    now_secs: i64,
+    max_age: Option<u64>,
+    organization: Option<String>,
+    acr_values: Option<String>,
+    leeway_secs: i64,
+    access_token: Option<AccessToken>,
+}
+
+impl From<&ClaimsCheck<'_>> for ExpectedClaims {
+    fn from(check: &ClaimsCheck<'_>) -> Self {
+        Self {
+            issuer: check.issuer.to_owned(),
+            client_id: check.client_id.to_owned(),
+            nonce: check.nonce.cloned(),
+            now_secs: check.now_secs,
+            max_age: check.max_age,
+            organization: check.organization.map(str::to_owned),
+            acr_values: check.acr_values.map(str::to_owned),
+            leeway_secs: check.leeway_secs,
+            access_token: check.access_token.map(|t| AccessToken::new(t.to_owned())),
+        }
+    }
+}
+
+impl ExpectedClaims {
+    /// The same check, borrowing from here.
+    pub fn check(&self) -> ClaimsCheck<'_> {
+        ClaimsCheck {
+            issuer: &self.issuer,
+            client_id: &self.client_id,
+            nonce: self.nonce.as_ref(),
+            now_secs: self.now_secs,
+            max_age: self.max_age,
+            organization: self.organization.as_deref(),
+            acr_values: self.acr_values.as_deref(),
+            leeway_secs: self.leeway_secs,
+            access_token: self.access_token.as_ref().map(AccessToken::secret),
+        }
+    }
 }
 
 /// The claims of a validated ID token. Construct with [`validate_id_token`].
@@ -321,6 +386,27 @@ mod tests {
             acr_values: None,
             leeway_secs: LEEWAY_SECS,
             access_token: None,
+        }
+    }
+
+    #[test]
+    fn an_owned_check_checks_the_same_and_never_prints_the_access_token() {
+        let nonce = Nonce::new("n-123".into());
+        let check = ClaimsCheck {
+            organization: Some("org_1"),
+            acr_values: Some("mfa"),
+            max_age: Some(60),
+            access_token: Some("at-secret-value"),
+            ..check_with(&nonce)
+        };
+        let owned = ExpectedClaims::from(&check);
+        let back = owned.check();
+        assert_eq!(format!("{back:?}"), format!("{check:?}"));
+        assert_eq!(back.access_token, Some("at-secret-value"));
+        assert_eq!(back.nonce, Some(&nonce));
+        for shown in [format!("{check:?}"), format!("{owned:?}")] {
+            assert!(!shown.contains("at-secret-value"), "{shown}");
+            assert!(shown.contains("org_1"), "{shown}");
         }
     }
 

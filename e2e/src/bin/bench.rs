@@ -9,7 +9,7 @@
 //! `BENCH_PEERS` (`label=folder;…`: the Rust peers' reference apps, size only),
 //! `BENCH_OUT`, and the `E2E_*` variables of the test suite.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -17,6 +17,7 @@ use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
 use e2e::Env;
 use serde_json::{json, Value};
+use url::Url;
 
 struct Target {
     name: &'static str,
@@ -30,6 +31,10 @@ struct Runs {
     callback_ms: Vec<f64>,
     serial_round_trips: Vec<usize>,
     requests: Vec<String>,
+    /// Brotli bytes of the app's own files fetched before the Sign-in button's paint.
+    first_load_home: Vec<u64>,
+    /// The same on the callback document, before the profile's paint.
+    first_load_callback: Vec<u64>,
 }
 
 fn var(name: &str, default: &str) -> String {
@@ -74,8 +79,12 @@ async fn main() {
     let mut results: Vec<Runs> = targets.iter().map(|_| Runs::default()).collect();
     for run in 1..=runs {
         eprint!("\rrun {run}/{runs} (each app once)   ");
-        for (target, measured) in targets.iter().zip(&mut results) {
-            measure(&env, target, measured).await;
+        for ((target, measured), dist) in targets
+            .iter()
+            .zip(&mut results)
+            .zip([&sizes_ours, &sizes_baseline])
+        {
+            measure(&env, target, dist, measured).await;
         }
     }
     eprintln!();
@@ -106,6 +115,10 @@ async fn main() {
             "interactive_ms": r.interactive_ms, "callback_to_profile_ms": r.callback_ms,
             "serial_round_trips": r.serial_round_trips, "callback_requests": r.requests,
         }))).collect::<serde_json::Map<_, _>>(),
+        "first_load": targets.iter().zip(&results).map(|(t, r)| (t.name.to_string(), json!({
+            "/": median_bytes(&r.first_load_home), "/callback": median_bytes(&r.first_load_callback),
+        }))).collect::<serde_json::Map<_, _>>(),
+        "all_chunks_brotli": { "leptos-pkce": wasm_total(&sizes_ours).2 },
         "wasm_split": split.map(|s| s.into_iter().map(|(k, v)| (k, json!(v))).collect::<serde_json::Map<_, _>>()),
     });
     let out = var("BENCH_OUT", "target/bench/results.json");
@@ -118,12 +131,14 @@ async fn main() {
 }
 
 /// One sign-in: home page to first interactive paint, then the callback to the
-/// profile, in a fresh browser (cold cache, no provider session).
-async fn measure(env: &Env, target: &Target, runs: &mut Runs) {
+/// profile, in a fresh browser (cold cache, no provider session). `dist` is the
+/// app's folder, for the bytes of its first loads.
+async fn measure(env: &Env, target: &Target, dist: &FileSizes, runs: &mut Runs) {
     let browser = Browser::start(env).await;
     browser.goto(&format!("{}/", target.url)).await;
     browser.wait_for(target.sign_in).await;
     let interactive = element_time(&browser, "sign-in").await;
+    let home_entries = loaded_entries(&browser).await;
     browser.click(target.sign_in).await;
     let provider = ProviderPages::new(&browser, env);
     provider.sign_in().await;
@@ -131,6 +146,7 @@ async fn measure(env: &Env, target: &Target, runs: &mut Runs) {
     browser.wait_for_url(&target.url).await;
     browser.wait_for("[data-testid=profile-name]").await;
     let callback = element_time(&browser, "profile").await;
+    let callback_entries = loaded_entries(&browser).await;
     let requests = browser
         .eval(
             "return performance.getEntriesByType('resource').map(e => ({
@@ -142,6 +158,15 @@ async fn measure(env: &Env, target: &Target, runs: &mut Runs) {
 
     runs.interactive_ms.push(interactive);
     runs.callback_ms.push(callback);
+    let origin = Url::parse(&target.url).expect("target URL");
+    runs.first_load_home
+        .push(first_load_brotli(&home_entries, interactive, &origin, dist));
+    runs.first_load_callback.push(first_load_brotli(
+        &callback_entries,
+        callback,
+        &origin,
+        dist,
+    ));
     let requests = requests.as_array().cloned().unwrap_or_default();
     runs.serial_round_trips
         .push(serial_round_trips(&requests, callback));
@@ -188,6 +213,55 @@ async fn element_time(browser: &Browser, identifier: &str) -> f64 {
     value
         .as_f64()
         .unwrap_or_else(|| panic!("no element timing for {identifier}"))
+}
+
+/// The current document and every resource it fetched: (URL, start in ms since the
+/// navigation started), from the browser's resource timing.
+async fn loaded_entries(browser: &Browser) -> Vec<(String, f64)> {
+    let entries = browser
+        .eval(
+            "return [performance.getEntriesByType('navigation')[0],
+                     ...performance.getEntriesByType('resource')]
+               .map(e => [e.name, e.startTime])",
+        )
+        .await;
+    entries
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| Some((e[0].as_str()?.to_owned(), e[1].as_f64()?)))
+        .collect()
+}
+
+/// Brotli bytes of the app's own files among `entries` that started before `paint_ms`,
+/// each file once; fetches from other origins are left out.
+fn first_load_brotli(
+    entries: &[(String, f64)],
+    paint_ms: f64,
+    origin: &Url,
+    dist: &FileSizes,
+) -> u64 {
+    entries
+        .iter()
+        .filter(|(_, start)| *start < paint_ms)
+        .filter_map(|(url, _)| dist_file(url, origin, dist))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|file| dist[file].2)
+        .sum()
+}
+
+/// The file of `dist` that the app at `origin` serves for `url`: the file its path
+/// names, or index.html for `/` and any path that is no file there (query stripped).
+fn dist_file<'a>(url: &str, origin: &Url, dist: &'a FileSizes) -> Option<&'a str> {
+    let url = Url::parse(url).ok()?;
+    if url.origin() != origin.origin() {
+        return None;
+    }
+    let path = url.path().trim_start_matches('/');
+    dist.get_key_value(path)
+        .or_else(|| dist.get_key_value("index.html"))
+        .map(|(name, _)| name.as_str())
 }
 
 /// The longest chain of fetches where each starts after the previous one ended: the
@@ -395,6 +469,21 @@ fn total(files: &FileSizes) -> (u64, u64, u64) {
         .fold((0, 0, 0), |a, f| (a.0 + f.0, a.1 + f.1, a.2 + f.2))
 }
 
+/// Raw, gzip and brotli bytes of all `.wasm` files: the main module and its lazily
+/// loaded chunks.
+fn wasm_total(files: &FileSizes) -> (u64, u64, u64) {
+    files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".wasm"))
+        .fold((0, 0, 0), |a, (_, f)| (a.0 + f.0, a.1 + f.1, a.2 + f.2))
+}
+
+/// The median of byte counts, as [`median_and_spread`] picks it (one of the values).
+fn median_bytes(values: &[u64]) -> u64 {
+    let values: Vec<f64> = values.iter().map(|&n| n as f64).collect();
+    median_and_spread(&values).0 as u64
+}
+
 fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
@@ -417,9 +506,9 @@ fn print_report(
     split: Option<&BTreeMap<String, u64>>,
     runs: usize,
 ) {
-    for (title, files) in [
-        ("leptos-pkce dist/", ours),
-        ("auth0-react baseline", baseline),
+    for (title, files, split_wasm) in [
+        ("leptos-pkce dist/", ours, true),
+        ("auth0-react baseline", baseline, false),
     ] {
         println!("\n{title}");
         println!(
@@ -442,6 +531,16 @@ fn print_report(
             kb(gzip),
             kb(brotli)
         );
+        if split_wasm {
+            let (raw, gzip, brotli) = wasm_total(files);
+            println!(
+                "  {:<44} {:>10} {:>10} {:>10}",
+                "all .wasm (main module + lazy chunks)",
+                kb(raw),
+                kb(gzip),
+                kb(brotli)
+            );
+        }
     }
     println!(
         "\nreference: bare auth0-spa-js bundle {} raw, {} gzip, {} brotli",
@@ -470,21 +569,37 @@ fn print_report(
     let (ours_total, base_total) = (total(ours).2 as f64, total(baseline).2 as f64);
     println!("\nside by side ({runs} runs each; timings: median, p25–p75)");
     println!(
-        "  {:<40} {:>22} {:>22} {:>7}",
+        "  {:<48} {:>22} {:>22} {:>7}",
         "", "leptos-pkce", "auth0-react", "ratio"
     );
     println!(
-        "  {:<40} {:>22} {:>22} {:>7.2}",
+        "  {:<48} {:>22} {:>22} {:>7.2}",
         "transfer, brotli, all files",
         kb(ours_total as u64),
         kb(base_total as u64),
         ours_total / base_total
     );
+    let bytes = |label: &str, pick: &dyn Fn(&Runs) -> &[u64]| {
+        let (a, b) = (
+            median_bytes(pick(&timings[0])),
+            median_bytes(pick(&timings[1])),
+        );
+        println!(
+            "  {label:<48} {:>22} {:>22} {:>7.2}",
+            kb(a),
+            kb(b),
+            a as f64 / b as f64
+        );
+    };
+    bytes("first load at / (brotli, fetched before paint)", &|r| {
+        &r.first_load_home
+    });
+    bytes("first load at the callback", &|r| &r.first_load_callback);
     let row = |label: &str, pick: &dyn Fn(&Runs) -> Vec<f64>| {
         let (a, a1, a3) = median_and_spread(&pick(&timings[0]));
         let (b, b1, b3) = median_and_spread(&pick(&timings[1]));
         println!(
-            "  {label:<40} {:>22} {:>22} {:>7.2}",
+            "  {label:<48} {:>22} {:>22} {:>7.2}",
             format!("{a:.0} ms ({a1:.0}–{a3:.0})"),
             format!("{b:.0} ms ({b1:.0}–{b3:.0})"),
             a / b
@@ -507,7 +622,7 @@ fn print_report(
     };
     let (a, b) = (trips(&timings[0]), trips(&timings[1]));
     println!(
-        "  {:<40} {:>22} {:>22} {:>7.2}",
+        "  {:<48} {:>22} {:>22} {:>7.2}",
         "serial fetch round trips, callback",
         format!("{a:.0}"),
         format!("{b:.0}"),
@@ -548,7 +663,57 @@ fn print_report(
 
 #[cfg(test)]
 mod tests {
-    use super::group;
+    use super::{dist_file, first_load_brotli, group, FileSizes};
+    use url::Url;
+
+    /// A dist folder: file name to (raw, gzip, brotli), brotli only here.
+    fn dist() -> FileSizes {
+        [
+            ("index.html", 1),
+            ("app-1a2b.js", 10),
+            ("config.json", 100),
+            ("chunk_4-9f.wasm", 1000),
+        ]
+        .into_iter()
+        .map(|(name, brotli)| (name.to_owned(), (0, 0, brotli)))
+        .collect()
+    }
+
+    #[test]
+    fn urls_map_to_the_dist_file_they_are_served_from() {
+        let (origin, dist) = (Url::parse("http://127.0.0.1:8090").unwrap(), dist());
+        for (url, expected) in [
+            ("http://127.0.0.1:8090/", Some("index.html")),
+            (
+                "http://127.0.0.1:8090/callback?code=x&state=y",
+                Some("index.html"),
+            ),
+            ("http://127.0.0.1:8090/app-1a2b.js", Some("app-1a2b.js")),
+            ("http://127.0.0.1:8090/config.json?v=2", Some("config.json")),
+            ("http://127.0.0.1:9000/app-1a2b.js", None),
+            ("http://127.0.0.1:9000/authorize", None),
+        ] {
+            assert_eq!(dist_file(url, &origin, &dist), expected, "{url}");
+        }
+    }
+
+    #[test]
+    fn first_load_sums_the_apps_files_fetched_before_the_paint_once() {
+        let origin = Url::parse("http://127.0.0.1:8090").unwrap();
+        let entries: Vec<(String, f64)> = [
+            ("http://127.0.0.1:8090/callback?code=x", 0.0),
+            ("http://127.0.0.1:8090/app-1a2b.js", 5.0),
+            ("http://127.0.0.1:9000/token", 20.0),
+            ("http://127.0.0.1:8090/config.json", 30.0),
+            ("http://127.0.0.1:8090/config.json", 40.0),
+            ("http://127.0.0.1:8090/chunk_4-9f.wasm", 150.0),
+        ]
+        .into_iter()
+        .map(|(url, start)| (url.to_owned(), start))
+        .collect();
+        assert_eq!(first_load_brotli(&entries, 100.0, &origin, &dist()), 111);
+        assert_eq!(first_load_brotli(&entries, 200.0, &origin, &dist()), 1111);
+    }
 
     #[test]
     fn symbols_are_grouped_by_whose_code_they_are() {
