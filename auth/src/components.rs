@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::browser::pending_login;
-use crate::context::{use_auth, AuthState};
+use crate::context::{chunks, use_auth, AuthState};
 use crate::login_options::LoginOptions;
 use crate::return_to::ReturnTo;
 
@@ -57,7 +57,8 @@ pub fn HandleCallback(
         // bumps the generation): nothing of the login is kept.
         let started_in = auth.generation();
         spawn_local(async move {
-            if let Some(return_to) = auth.finish_login(task.join().await, started_in) {
+            let outcome = task.join().await;
+            if let Some(return_to) = chunks::finish_login(auth, outcome, started_in).await {
                 let replace = NavigateOptions {
                     replace: true,
                     ..NavigateOptions::default()

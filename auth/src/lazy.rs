@@ -20,6 +20,10 @@ pub use leptos::wasm_split::SplitLoaderError as LoadError;
 #[doc(hidden)]
 pub use leptos::wasm_split as __wasm_split;
 
+/// What a lazily loaded async body returns: its future, boxed (a split function itself
+/// cannot be `async`).
+pub type Boxed<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
 /// Declares a function whose body is loaded lazily, and its preload function.
 ///
 /// ```ignore

@@ -100,6 +100,37 @@ pub fn complete_login(
     Box::pin(async move { finish_code_exchange(&names, answer, in_page).await })
 }
 
+crate::lazy_fn! {
+    chunk login_callback, preload preload_login_callback;
+    /// [`complete_login`] from the callback's own chunk. In the split build the page's
+    /// loader starts downloading that chunk with the main module when the address has
+    /// a `state` (see xtask's split step), so the token request waits for no extra
+    /// round trip.
+    fn complete_login_in_chunk(
+        names: StorageNames,
+        answer: Result<CallbackResponse, CallbackError>,
+        in_page: bool,
+    ) -> crate::lazy::Boxed<Result<Finished, AuthError>> {
+        complete_login(&names, answer, in_page)
+    }
+}
+
+/// [`complete_login`], its code loaded first.
+///
+/// # Errors
+/// [`BrowserError::ChunkUnavailable`] when the code cannot be loaded, else the
+/// login's.
+pub async fn complete_login_lazily(
+    names: StorageNames,
+    answer: Result<CallbackResponse, CallbackError>,
+    in_page: bool,
+) -> Result<Finished, AuthError> {
+    complete_login_in_chunk(names, answer, in_page)
+        .await
+        .map_err(|_| BrowserError::ChunkUnavailable)?
+        .await
+}
+
 /// `in_page`: the answer came to the page's own callback (not a frame or a popup), so
 /// the tab's history holds the provider's pages and a replay may come back.
 async fn finish_code_exchange(

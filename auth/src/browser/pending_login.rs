@@ -102,7 +102,7 @@ pub fn begin_callback() {
 fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: &str) {
     navigation::replace_url(path);
     let names = StorageNames::new(&prefix);
-    let task = Task::spawn(async move { flow::complete_login(&names, answer, true).await });
+    let task = Task::spawn(flow::complete_login_lazily(names, answer, true));
     CALLBACK.with(|c| *c.borrow_mut() = Callback::Pending { prefix, task });
 }
 

@@ -38,7 +38,7 @@ use crate::logout::{LogoutOptions, LogoutTarget};
 use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
 use crate::schedule::{after_renewal_failure, renewal_delay_ms, RenewalFailure};
-use crate::secret::AccessToken;
+use crate::secret::{AccessToken, IdToken};
 use crate::session::Session;
 use crate::session_event::{on_heard, Heard, SessionEvent};
 use crate::silent::{
@@ -48,6 +48,7 @@ use crate::token_request::{CachedToken, TokenCache, TokenKey, TokenRequest};
 use crate::userinfo::check_subject;
 
 mod api;
+pub(crate) mod chunks;
 mod popup;
 
 pub use api::{ApiRequest, HttpMethod};
@@ -209,7 +210,7 @@ impl Auth {
         let auth = *self;
         self.leave_for_provider(AuthState::Authenticating);
         spawn_local(async move {
-            if let Err(error) = flow::start_login(&auth.config.get_value(), options).await {
+            if let Err(error) = chunks::start_login(auth.config.get_value(), options).await {
                 auth.state.set(AuthState::Failed(error));
             }
         });
@@ -235,16 +236,23 @@ impl Auth {
                 return;
             }
             broadcast::announce(&auth.names().channel(), &SessionEvent::SignedOut);
-            match flow::logout_destination(&config, id_token.as_ref(), options).await {
-                Ok(LogoutTarget::Provider(url)) => {
-                    if let Err(error) = navigation::assign(&url) {
-                        auth.state.set(AuthState::Failed(error.into()));
-                    }
-                }
-                Ok(LogoutTarget::LocalOnly) => auth.state.set(AuthState::SignedOutLocally),
-                Err(error) => auth.state.set(AuthState::Failed(error)),
-            }
+            chunks::logout(auth, id_token, options).await;
         });
+    }
+
+    /// The end of a sign-out, once every token is forgotten here: to the provider's
+    /// logout page, or signed out of this app only.
+    async fn leave_signed_out(self, id_token: Option<IdToken>, options: LogoutOptions) {
+        let config = self.config.get_value();
+        match flow::logout_destination(&config, id_token.as_ref(), options).await {
+            Ok(LogoutTarget::Provider(url)) => {
+                if let Err(error) = navigation::assign(&url) {
+                    self.state.set(AuthState::Failed(error.into()));
+                }
+            }
+            Ok(LogoutTarget::LocalOnly) => self.state.set(AuthState::SignedOutLocally),
+            Err(error) => self.state.set(AuthState::Failed(error)),
+        }
     }
 
     /// Moves to `leaving` (a login starting) and remembers what to show if the Back
@@ -291,7 +299,7 @@ impl Auth {
             let here =
                 ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
                     .unwrap_or_else(|_| ReturnTo::home());
-            spawn_local(self.start_session(here));
+            spawn_local(chunks::start_session(*self, here));
         } else {
             self.state.set(back);
         }
@@ -411,11 +419,7 @@ impl Auth {
         let config = self.config.get_value();
         let auth = self;
         let with_refresh_token = self.session().is_some_and(|s| s.refresh_token.is_some());
-        let result = if with_refresh_token {
-            flow::refresh(&config, move || auth.session()).await
-        } else {
-            self.renew_silently(&config).await
-        };
+        let result = chunks::renewal(auth, config.clone(), with_refresh_token).await;
         if self.generation.try_get_value() != Some(generation) {
             // Signed out while the renewal was on its way: nothing of it is kept.
             return Err(AuthError::SessionEnded);
@@ -582,7 +586,7 @@ impl Auth {
                 // a reload would, landing where the replayed login landed.
                 let auth = *self;
                 let here = return_to.clone();
-                spawn_local(async move { auth.start_session(here).await });
+                spawn_local(chunks::start_session(auth, here));
                 Some(return_to)
             }
             Ok(Finished::SignedIn(session, landing)) => {
@@ -808,8 +812,13 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     if restore || silently {
         let here = ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
             .unwrap_or_else(|_| ReturnTo::home());
-        spawn_local(auth.start_session(here));
+        spawn_local(chunks::start_session(auth, here));
     }
+    // What a click on Sign In (or Sign Out) needs, once the first page has painted.
+    set_timeout(
+        chunks::preload_actions,
+        std::time::Duration::from_millis(500),
+    );
     auth
 }
 

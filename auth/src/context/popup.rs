@@ -10,6 +10,7 @@
 use std::future::Future;
 
 use leptos::prelude::*;
+use web_sys::Window;
 
 use super::Auth;
 use crate::browser::pending_login::Finished;
@@ -34,21 +35,28 @@ impl Auth {
     ) -> impl Future<Output = Result<(), AuthError>> + 'static {
         let opened = popup::open();
         let auth = *self;
-        async move {
-            let window = opened?;
-            let generation = auth.generation.get_value();
-            let config = auth.config.get_value();
-            let finished = popup::login(&config, options, window).await?;
-            if auth.generation.try_get_value() != Some(generation) {
-                return Err(AuthError::SessionEnded);
-            }
-            let Finished::SignedIn(session, landing) = finished else {
-                return Err(AuthError::SessionEnded);
-            };
-            // Another account: signed_in_by_login drops the last one's work.
-            auth.signed_in_by_login(&config, *session, landing);
-            Ok(())
+        async move { super::chunks::popup_login(auth, options, opened?).await }
+    }
+
+    /// The popup login once its window is open (loaded with the popup's chunk).
+    pub(super) async fn finish_popup_login(
+        self,
+        options: LoginOptions,
+        window: Window,
+    ) -> Result<(), AuthError> {
+        let auth = self;
+        let generation = auth.generation.get_value();
+        let config = auth.config.get_value();
+        let finished = popup::login(&config, options, window).await?;
+        if auth.generation.try_get_value() != Some(generation) {
+            return Err(AuthError::SessionEnded);
         }
+        let Finished::SignedIn(session, landing) = finished else {
+            return Err(AuthError::SessionEnded);
+        };
+        // Another account: signed_in_by_login drops the last one's work.
+        auth.signed_in_by_login(&config, *session, landing);
+        Ok(())
     }
 
     /// An access token for `request`'s API got through a popup login (for an API that
