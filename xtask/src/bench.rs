@@ -11,6 +11,8 @@ use crate::{release, setup};
 
 /// The baseline app's port, beside the test suite's.
 const BASELINE_PORT: u16 = 8092;
+/// The equal page's port (bench/equal-page: the baseline's page on the library).
+const EQUAL_PORT: u16 = 8099;
 
 /// Builds both apps, serves them with nginx, and runs the measuring binary.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -32,6 +34,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     setup::for_bench()?;
     suites::build_release()?;
+    let equal = build_equal_page()?;
     let baseline = root().join("bench/baseline");
     paths::run(command("npm").args(["run", "build"]).current_dir(&baseline))?;
     let work = root().join("target/bench");
@@ -44,7 +47,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Vec::new()
     };
 
-    let origins = format!("http://127.0.0.1:{OURS_PORT},http://127.0.0.1:{BASELINE_PORT}");
+    let origins = format!(
+        "http://127.0.0.1:{OURS_PORT},http://127.0.0.1:{EQUAL_PORT},http://127.0.0.1:{BASELINE_PORT}"
+    );
     let _provider = suites::start_provider(&work, &[("DEVIDP_APP_ORIGINS", &origins)])?;
     let baseline_site = format!(
         "server {{\n  listen 127.0.0.1:{BASELINE_PORT};\n  root {};\n  include /etc/nginx/mime.types;\n  \
@@ -60,7 +65,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let config = suites::nginx_config(
         &work,
-        &[suites::Site::new(OURS_PORT, ours.clone())],
+        &[
+            suites::Site::new(OURS_PORT, ours.clone()),
+            suites::Site::new(EQUAL_PORT, equal.clone()),
+        ],
         &baseline_site,
     )?;
     let _nginx = suites::start_nginx(&work, &config, BASELINE_PORT)?;
@@ -75,6 +83,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             format!("http://127.0.0.1:{BASELINE_PORT}"),
         )
         .env("BENCH_OURS_DIST", ours)
+        .env("BENCH_EQUAL_URL", format!("http://127.0.0.1:{EQUAL_PORT}"))
+        .env("BENCH_EQUAL_DIST", &equal)
         .env("BENCH_BASELINE_DIST", baseline.join("dist"))
         .env(
             "BENCH_SPA_JS",
@@ -94,6 +104,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
         bench.env("BENCH_TWIGGY_CSV", csv);
     }
     paths::run(&mut bench)
+}
+
+/// Builds bench/equal-page like the demo (release, split) into
+/// `target/bench/equal-page`, and returns that folder.
+pub fn build_equal_page() -> Result<PathBuf, String> {
+    let dist = root().join("target/bench/equal-page");
+    release::build_app(
+        &root().join("bench/equal-page"),
+        "leptos-pkce-equal-page",
+        &dist,
+    )?;
+    Ok(dist)
 }
 
 /// The framework's floor (bench/floor: Leptos and its router, nothing else) built like

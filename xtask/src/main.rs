@@ -6,7 +6,8 @@
 //! - `cargo xtask bench [--runs N] [--dpop]`: sizes and sign-in timings beside auth0-react
 //!   (with `--dpop`, the app binds its tokens with DPoP).
 //! - `cargo xtask fuzz [--seconds N]`: every fuzz target for N seconds (60).
-//! - `cargo xtask build`: set up, then build the release `dist/`.
+//! - `cargo xtask build [equal-page]`: set up, then build the release `dist/` (or the
+//!   bench's equal page, into `target/bench/equal-page/`).
 //! - `cargo xtask setup [--all]`: only install what is missing.
 
 mod bench;
@@ -18,6 +19,7 @@ mod service;
 mod setup;
 mod split;
 mod suites;
+mod wasm_exports;
 
 use std::process::ExitCode;
 
@@ -29,11 +31,14 @@ fn main() -> ExitCode {
         Some("e2e") => suites::run_e2e(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run_all(&args[1..]),
+        Some("build") if args.get(1).map(String::as_str) == Some("equal-page") => {
+            setup::for_build().and_then(|()| bench::build_equal_page().map(|_| ()))
+        }
         Some("build") => setup::for_build().and_then(|()| suites::build_release()),
         Some("setup") if args.get(1).map(String::as_str) == Some("--all") => setup::for_tests(),
         Some("setup") => setup::for_build(),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | bench [--runs N] [--dpop] | fuzz [--seconds N] | build | setup [--all]>");
+            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | bench [--runs N] [--dpop] | fuzz [--seconds N] | build [equal-page] | setup [--all]>");
             return ExitCode::from(2);
         }
     };

@@ -13,6 +13,7 @@
 //! nested type per page. Measured on the shipped wasm (wasm-bindgen + `wasm-opt -Oz`,
 //! `brotli -q 11`): 647,169 → 625,651 bytes raw, 220,478 → 213,777 brotli (-6.7 KB).
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::paths::{self, command, output_line, root};
@@ -94,8 +95,16 @@ fn release_flags<'a>(cmd: &'a mut Command, nightly: bool, strip: &str) -> &'a mu
 /// ([`split`]); with std rebuilt for size when the nightly toolchain is there (the
 /// splitter is built with it too: without nightly the build is not split, and says so).
 pub fn build() -> Result<(), String> {
+    build_app(&root(), "leptos-pkce", &root().join("dist"))
+}
+
+/// [`build`] for any Trunk app of the workspace: its folder, its binary (named as its
+/// package) and the `dist` its Trunk.toml names.
+pub fn build_app(folder: &Path, bin: &str, dist: &Path) -> Result<(), String> {
     let mut trunk = command("trunk");
-    trunk.args(["build", "--release", "--offline"]);
+    trunk
+        .args(["build", "--release", "--offline"])
+        .current_dir(folder);
     let nightly = nightly_available();
     let splitting = nightly && setup::splitter().is_ok();
     let flags = if splitting { for_split } else { for_size };
@@ -108,8 +117,10 @@ pub fn build() -> Result<(), String> {
             "--release",
             "--target",
             "wasm32-unknown-unknown",
+            "-p",
+            bin,
             "--bin",
-            "leptos-pkce",
+            bin,
         ]))?;
     } else {
         println!(
@@ -119,8 +130,8 @@ pub fn build() -> Result<(), String> {
     }
     paths::run(flags(&mut trunk, nightly))?;
     if splitting {
-        let raw = root().join("target/wasm32-unknown-unknown/release/leptos-pkce.wasm");
-        split::split_into(&root().join("dist"), &raw)?;
+        let raw = root().join(format!("target/wasm32-unknown-unknown/release/{bin}.wasm"));
+        split::split_into(dist, &raw)?;
     }
     Ok(())
 }
