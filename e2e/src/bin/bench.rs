@@ -54,12 +54,21 @@ async fn main() {
             sign_in: ".hero .login-buttons .button.primary",
         },
         Target {
+            name: "equal-page",
+            url: var("BENCH_EQUAL_URL", "http://127.0.0.1:8099"),
+            sign_in: "button.sign-in",
+        },
+        Target {
             name: "auth0-react",
             url: var("BENCH_BASELINE_URL", "http://127.0.0.1:8092"),
             sign_in: "button.sign-in",
         },
     ];
     let sizes_ours = sizes(Path::new(&var("BENCH_OURS_DIST", "dist")));
+    let sizes_equal = sizes(Path::new(&var(
+        "BENCH_EQUAL_DIST",
+        "target/bench/equal-page",
+    )));
     let sizes_baseline = sizes(Path::new(&var(
         "BENCH_BASELINE_DIST",
         "bench/baseline/dist",
@@ -79,10 +88,11 @@ async fn main() {
     let mut results: Vec<Runs> = targets.iter().map(|_| Runs::default()).collect();
     for run in 1..=runs {
         eprint!("\rrun {run}/{runs} (each app once)   ");
-        for ((target, measured), dist) in targets
-            .iter()
-            .zip(&mut results)
-            .zip([&sizes_ours, &sizes_baseline])
+        for ((target, measured), dist) in
+            targets
+                .iter()
+                .zip(&mut results)
+                .zip([&sizes_ours, &sizes_equal, &sizes_baseline])
         {
             measure(&env, target, dist, measured).await;
         }
@@ -93,8 +103,7 @@ async fn main() {
         .ok()
         .and_then(|csv| wasm_split(Path::new(&csv)));
     print_report(
-        &sizes_ours,
-        &sizes_baseline,
+        &[&sizes_ours, &sizes_equal, &sizes_baseline],
         &References {
             spa_js,
             floor: &floor,
@@ -106,7 +115,8 @@ async fn main() {
     );
     let json = json!({
         "runs": runs,
-        "sizes": { "leptos-pkce": files_json(&sizes_ours), "auth0-react": files_json(&sizes_baseline),
+        "sizes": { "leptos-pkce": files_json(&sizes_ours), "equal-page": files_json(&sizes_equal),
+                   "auth0-react": files_json(&sizes_baseline),
                    "auth0-spa-js bundle": { "raw": spa_js.0, "gzip": spa_js.1, "brotli": spa_js.2 },
                    "leptos floor": files_json(&floor),
                    "rust peers": peers.iter().map(|(label, files)| (label.clone(), files_json(files)))
@@ -118,7 +128,7 @@ async fn main() {
         "first_load": targets.iter().zip(&results).map(|(t, r)| (t.name.to_string(), json!({
             "/": median_bytes(&r.first_load_home), "/callback": median_bytes(&r.first_load_callback),
         }))).collect::<serde_json::Map<_, _>>(),
-        "all_chunks_brotli": { "leptos-pkce": wasm_total(&sizes_ours).2 },
+        "all_chunks_brotli": { "leptos-pkce": wasm_total(&sizes_ours).2, "equal-page": wasm_total(&sizes_equal).2 },
         "wasm_split": split.map(|s| s.into_iter().map(|(k, v)| (k, json!(v))).collect::<serde_json::Map<_, _>>()),
     });
     let out = var("BENCH_OUT", "target/bench/results.json");
@@ -498,24 +508,29 @@ struct References<'a> {
     peers: &'a [(String, FileSizes)],
 }
 
+/// The apps in the order of [`main`]'s targets: the demo, the equal page, the
+/// baseline (last: every ratio is to it).
+const APPS: [&str; 3] = ["leptos-pkce", "equal-page", "auth0-react"];
+
 fn print_report(
-    ours: &FileSizes,
-    baseline: &FileSizes,
+    apps: &[&FileSizes; 3],
     references: &References,
     timings: &[Runs],
     split: Option<&BTreeMap<String, u64>>,
     runs: usize,
 ) {
-    for (title, files, split_wasm) in [
-        ("leptos-pkce dist/", ours, true),
-        ("auth0-react baseline", baseline, false),
-    ] {
+    let titles = [
+        "leptos-pkce dist/ (the full demo)",
+        "equal-page (the baseline's page on the library)",
+        "auth0-react baseline",
+    ];
+    for (i, (title, files)) in titles.iter().zip(apps).enumerate() {
         println!("\n{title}");
         println!(
             "  {:<44} {:>10} {:>10} {:>10}",
             "file", "raw", "gzip", "brotli"
         );
-        for (name, (raw, gzip, brotli)) in files {
+        for (name, (raw, gzip, brotli)) in files.iter() {
             println!(
                 "  {name:<44} {:>10} {:>10} {:>10}",
                 kb(*raw),
@@ -526,12 +541,12 @@ fn print_report(
         let (raw, gzip, brotli) = total(files);
         println!(
             "  {:<44} {:>10} {:>10} {:>10}",
-            "total a browser downloads",
+            "total of all files",
             kb(raw),
             kb(gzip),
             kb(brotli)
         );
-        if split_wasm {
+        if i < 2 {
             let (raw, gzip, brotli) = wasm_total(files);
             println!(
                 "  {:<44} {:>10} {:>10} {:>10}",
@@ -566,43 +581,44 @@ fn print_report(
         );
     }
 
-    let (ours_total, base_total) = (total(ours).2 as f64, total(baseline).2 as f64);
-    println!("\nside by side ({runs} runs each; timings: median, p25–p75)");
+    println!("\nside by side ({runs} runs each, apps taking turns; timings: median, p25–p75; ratios to auth0-react)");
     println!(
-        "  {:<48} {:>22} {:>22} {:>7}",
-        "", "leptos-pkce", "auth0-react", "ratio"
+        "  {:<46} {:>20} {:>20} {:>20} {:>6} {:>6}",
+        "", APPS[0], APPS[1], APPS[2], "demo", "equal"
     );
-    println!(
-        "  {:<48} {:>22} {:>22} {:>7.2}",
+    let line = |label: &str, cells: [String; 3], values: [f64; 3]| {
+        println!(
+            "  {label:<46} {:>20} {:>20} {:>20} {:>6.2} {:>6.2}",
+            cells[0],
+            cells[1],
+            cells[2],
+            values[0] / values[2],
+            values[1] / values[2]
+        );
+    };
+    let totals = apps.map(|files| total(files).2);
+    line(
         "transfer, brotli, all files",
-        kb(ours_total as u64),
-        kb(base_total as u64),
-        ours_total / base_total
+        totals.map(kb),
+        totals.map(|n| n as f64),
     );
     let bytes = |label: &str, pick: &dyn Fn(&Runs) -> &[u64]| {
-        let (a, b) = (
-            median_bytes(pick(&timings[0])),
-            median_bytes(pick(&timings[1])),
-        );
-        println!(
-            "  {label:<48} {:>22} {:>22} {:>7.2}",
-            kb(a),
-            kb(b),
-            a as f64 / b as f64
-        );
+        let medians: [u64; 3] = std::array::from_fn(|i| median_bytes(pick(&timings[i])));
+        line(label, medians.map(kb), medians.map(|n| n as f64));
     };
     bytes("first load at / (brotli, fetched before paint)", &|r| {
         &r.first_load_home
     });
-    bytes("first load at the callback", &|r| &r.first_load_callback);
+    bytes("first load at the callback (before the profile)", &|r| {
+        &r.first_load_callback
+    });
     let row = |label: &str, pick: &dyn Fn(&Runs) -> Vec<f64>| {
-        let (a, a1, a3) = median_and_spread(&pick(&timings[0]));
-        let (b, b1, b3) = median_and_spread(&pick(&timings[1]));
-        println!(
-            "  {label:<48} {:>22} {:>22} {:>7.2}",
-            format!("{a:.0} ms ({a1:.0}–{a3:.0})"),
-            format!("{b:.0} ms ({b1:.0}–{b3:.0})"),
-            a / b
+        let spread: [(f64, f64, f64); 3] =
+            std::array::from_fn(|i| median_and_spread(&pick(&timings[i])));
+        line(
+            label,
+            spread.map(|(m, a, b)| format!("{m:.0} ms ({a:.0}–{b:.0})")),
+            spread.map(|(m, _, _)| m),
         );
     };
     row("navigation to first interactive paint", &|r| {
@@ -611,24 +627,22 @@ fn print_report(
     row("callback URL to profile visible", &|r| {
         r.callback_ms.clone()
     });
-    let trips = |r: &Runs| {
+    let trips: [f64; 3] = std::array::from_fn(|i| {
         median_and_spread(
-            &r.serial_round_trips
+            &timings[i]
+                .serial_round_trips
                 .iter()
                 .map(|&n| n as f64)
                 .collect::<Vec<_>>(),
         )
         .0
-    };
-    let (a, b) = (trips(&timings[0]), trips(&timings[1]));
-    println!(
-        "  {:<48} {:>22} {:>22} {:>7.2}",
+    });
+    line(
         "serial fetch round trips, callback",
-        format!("{a:.0}"),
-        format!("{b:.0}"),
-        a / b
+        trips.map(|n| format!("{n:.0}")),
+        trips,
     );
-    for (name, runs) in ["leptos-pkce", "auth0-react"].iter().zip(timings) {
+    for (name, runs) in APPS.iter().zip(timings) {
         println!("\n{name}: requests on the callback path, in order");
         for request in &runs.requests {
             println!("  {request}");
@@ -636,12 +650,10 @@ fn print_report(
     }
     if let Some(split) = split {
         let sum: u64 = split.values().sum();
-        let wasm_brotli = ours
-            .iter()
-            .find(|(name, _)| name.ends_with(".wasm"))
-            .map(|(_, s)| s.2)
-            .unwrap_or(0);
-        println!("\nwasm split (twiggy on the shipped module, names kept; brotli share pro rata)");
+        // twiggy reads the demo's whole program (unsplit, names kept): shares of all
+        // its wasm, main module and chunks together.
+        let wasm_brotli = wasm_total(apps[0]).2;
+        println!("\nwasm split (twiggy on the demo's whole program, names kept; brotli share pro rata of all its wasm)");
         let mut groups: Vec<_> = split.iter().collect();
         groups.sort_by(|a, b| b.1.cmp(a.1));
         for (group, bytes) in groups {
