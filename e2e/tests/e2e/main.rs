@@ -4,6 +4,7 @@
 
 mod apis;
 mod attacks;
+mod chunks;
 mod deployments;
 mod dpop;
 mod journeys;
