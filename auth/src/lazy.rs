@@ -20,6 +20,39 @@ pub use leptos::wasm_split::SplitLoaderError as LoadError;
 #[doc(hidden)]
 pub use leptos::wasm_split as __wasm_split;
 
+/// How long a chunk may take to arrive before the work that needs it gives up (as a
+/// failed load): the loader's own `fetch` has no time limit, and a stalled download
+/// must end in a message, never a page that waits forever.
+pub const LOAD_TIMEOUT_MS: i32 = 30_000;
+
+/// Awaits `load` (a call of a [`lazy_fn!`](crate::lazy_fn) function, or its preload)
+/// for at most [`LOAD_TIMEOUT_MS`]: `None` when the chunk failed to load or did not
+/// arrive in time. A late chunk then runs nothing; a later call loads it again.
+pub async fn in_time<T>(
+    load: impl std::future::Future<Output = Result<T, LoadError>>,
+) -> Option<T> {
+    use std::future::Future;
+    use std::task::Poll;
+    let timer = js_sys::Promise::new(&mut |resolve: js_sys::Function, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, LOAD_TIMEOUT_MS);
+        }
+    });
+    let mut timer = std::pin::pin!(wasm_bindgen_futures::JsFuture::from(timer));
+    let mut load = std::pin::pin!(load);
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(loaded) = load.as_mut().poll(cx) {
+            return Poll::Ready(loaded.ok());
+        }
+        if timer.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(None);
+        }
+        Poll::Pending
+    })
+    .await
+}
+
 /// What a lazily loaded async body returns: its future, boxed (a split function itself
 /// cannot be `async`).
 pub type Boxed<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;

@@ -10,7 +10,8 @@ use crate::lazy::LoadError;
 /// Renders the view that `load` (a [`lazy_fn!`](crate::lazy_fn) returning `AnyView`)
 /// produces: `fallback` while its chunk downloads, and when the chunk cannot be
 /// loaded (offline, or a new version of the app replaced it) a clear message with a
-/// Reload button instead of a frozen page.
+/// Reload button instead of a frozen page (also when it has not arrived after
+/// [`crate::lazy::LOAD_TIMEOUT_MS`]).
 #[component]
 pub fn LazyView<F, Fut>(
     /// Loads the view, e.g. `api_page` declared with `lazy_fn!`.
@@ -24,9 +25,9 @@ where
     Fut: Future<Output = Result<AnyView, LoadError>> + 'static,
 {
     let loaded = send_wrapper::SendWrapper::new(async move {
-        match load().await {
-            Ok(view) => view,
-            Err(_) => view! { <ChunkFailed/> }.into_any(),
+        match crate::lazy::in_time(load()).await {
+            Some(view) => view,
+            None => view! { <ChunkFailed/> }.into_any(),
         }
     });
     view! { <Suspense fallback=move || fallback.run()>{Suspend::new(loaded)}</Suspense> }

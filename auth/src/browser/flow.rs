@@ -101,7 +101,7 @@ pub fn complete_login(
 }
 
 crate::lazy_fn! {
-    chunk login_callback, preload preload_login_callback;
+    chunk pkce_login_callback, preload preload_login_callback;
     /// [`complete_login`] from the callback's own chunk. In the split build the page's
     /// loader starts downloading that chunk with the main module when the address has
     /// a `state` (see xtask's split step), so the token request waits for no extra
@@ -125,9 +125,9 @@ pub async fn complete_login_lazily(
     answer: Result<CallbackResponse, CallbackError>,
     in_page: bool,
 ) -> Result<Finished, AuthError> {
-    complete_login_in_chunk(names, answer, in_page)
+    crate::lazy::in_time(complete_login_in_chunk(names, answer, in_page))
         .await
-        .map_err(|_| BrowserError::ChunkUnavailable)?
+        .ok_or(BrowserError::ChunkUnavailable)?
         .await
 }
 
@@ -234,7 +234,7 @@ async fn token_request(
 }
 
 crate::lazy_fn! {
-    chunk id_token_verification, preload preload_id_token_verification;
+    chunk pkce_id_token_verification, preload preload_id_token_verification;
     /// [`verify_id_token`] from its own chunk: decoding, key selection, the signature
     /// and every claim check load when a token is first verified, not with the app.
     fn verify_in_chunk(
@@ -249,9 +249,9 @@ crate::lazy_fn! {
 
 /// Starts fetching the verification's chunk, so a token answer on its way finds it
 /// loaded (a failure here shows again, and is reported, when the chunk is needed).
-fn preload_verification() {
+pub fn preload_verification() {
     wasm_bindgen_futures::spawn_local(async {
-        let _ = preload_id_token_verification().await;
+        let _ = crate::lazy::in_time(preload_id_token_verification()).await;
     });
 }
 
@@ -266,14 +266,14 @@ async fn verify_lazily(
     id_token: &IdToken,
     check: &ClaimsCheck<'_>,
 ) -> Result<IdTokenClaims, AuthError> {
-    let verify = verify_in_chunk(
+    let verify = crate::lazy::in_time(verify_in_chunk(
         jwks_uri.to_owned(),
         jwks,
         id_token.clone(),
         ExpectedClaims::from(check),
-    )
+    ))
     .await
-    .map_err(|_| BrowserError::ChunkUnavailable)?;
+    .ok_or(BrowserError::ChunkUnavailable)?;
     verify.await
 }
 
@@ -360,6 +360,12 @@ pub async fn refresh(
     config: &AuthConfig,
     current: impl FnOnce() -> Option<Session> + 'static,
 ) -> Result<Session, AuthError> {
+    // The refreshed ID token is verified under the lock: its code is loaded first, so
+    // a stalled chunk never holds the lock that sign-out and every tab wait for (and
+    // a chunk that cannot load spends no refresh token).
+    crate::lazy::in_time(preload_id_token_verification())
+        .await
+        .ok_or(BrowserError::ChunkUnavailable)?;
     with_refresh_lock(config, |config| async move {
         refresh_locked(&config, current()).await
     })
@@ -385,7 +391,6 @@ async fn refresh_locked(
         ..TokenKey::default_for(config)
     };
     let kept_sub = kept.sub.clone();
-    preload_verification();
     let tokens = match spend_refresh_token(config, &metadata, kept, &session_api).await {
         Ok(tokens) => tokens,
         Err(error) => return Err(forget_if_refused(config, error).await),

@@ -2,6 +2,8 @@
 //! chunk in the split release build (`crate::lazy`): restoring a session after a
 //! reload, renewing one, starting a login, signing in in a popup and signing out.
 //! A signed-out visitor's first page loads none of it; a click loads what it needs.
+//! The chunks' names start with `pkce_`, so an app's own split points never merge
+//! with them.
 //!
 //! A chunk that cannot be loaded is a passing failure
 //! ([`crate::error::BrowserError::ChunkUnavailable`]) and goes where the work's own
@@ -15,7 +17,7 @@ use crate::browser::flow;
 use crate::browser::pending_login::LoginOutcome;
 use crate::config::AuthConfig;
 use crate::error::{AuthError, BrowserError};
-use crate::lazy::Boxed;
+use crate::lazy::{in_time, Boxed};
 use crate::login_options::LoginOptions;
 use crate::logout::LogoutOptions;
 use crate::return_to::ReturnTo;
@@ -23,14 +25,14 @@ use crate::secret::IdToken;
 use crate::session::Session;
 
 crate::lazy_fn! {
-    chunk session_start, preload preload_session_start;
+    chunk pkce_session_start, preload preload_session_start;
     fn start_session_in_chunk(auth: Auth, here: ReturnTo) -> Boxed<()> {
         Box::pin(auth.start_session(here))
     }
 }
 
 crate::lazy_fn! {
-    chunk session_renewal, preload preload_session_renewal;
+    chunk pkce_session_renewal, preload preload_session_renewal;
     fn renewal_in_chunk(auth: Auth, config: AuthConfig, with_refresh_token: bool) -> Boxed<Result<Session, AuthError>> {
         Box::pin(async move {
             if with_refresh_token {
@@ -43,75 +45,78 @@ crate::lazy_fn! {
 }
 
 crate::lazy_fn! {
-    chunk login_start, preload preload_login_start;
+    chunk pkce_login_start, preload preload_login_start;
     fn start_login_in_chunk(config: AuthConfig, options: LoginOptions) -> Boxed<Result<(), AuthError>> {
         Box::pin(async move { flow::start_login(&config, options).await })
     }
 }
 
 crate::lazy_fn! {
-    chunk logout, preload preload_logout;
+    chunk pkce_logout, preload preload_logout;
     fn logout_in_chunk(auth: Auth, id_token: Option<IdToken>, options: LogoutOptions) -> Boxed<()> {
         Box::pin(auth.leave_signed_out(id_token, options))
     }
 }
 
 crate::lazy_fn! {
-    chunk popup_login, preload preload_popup_login;
-    fn popup_login_in_chunk(auth: Auth, options: LoginOptions, window: Window) -> Boxed<Result<(), AuthError>> {
-        Box::pin(auth.finish_popup_login(options, window))
+    chunk pkce_popup_login, preload preload_popup_login;
+    fn popup_login_in_chunk(auth: Auth, options: LoginOptions, window: Window, started_in: u64) -> Boxed<Result<(), AuthError>> {
+        Box::pin(auth.finish_popup_login(options, window, started_in))
     }
 }
 
-/// Signs in in the popup `window`, opened at the click ([`Auth::login_with_popup`]);
-/// when its chunk cannot load, the popup is closed again.
+crate::lazy_fn! {
+    chunk pkce_login_callback, preload preload_finish_login;
+    fn finish_login_in_chunk(auth: Auth, outcome: LoginOutcome, started_in: u64) -> Option<ReturnTo> {
+        auth.finish_login(outcome, started_in)
+    }
+}
+
+/// Signs in in the popup `window`, opened at the click ([`Auth::login_with_popup`])
+/// in generation `started_in`; when its chunk cannot load, the popup is closed again.
 pub(super) async fn popup_login(
     auth: Auth,
     options: LoginOptions,
     window: Window,
+    started_in: u64,
 ) -> Result<(), AuthError> {
     let opened = window.clone();
-    match popup_login_in_chunk(auth, options, window).await {
-        Ok(login) => login.await,
-        Err(_) => {
+    match in_time(popup_login_in_chunk(auth, options, window, started_in)).await {
+        Some(login) => login.await,
+        None => {
             let _ = opened.close();
             Err(BrowserError::ChunkUnavailable.into())
         }
     }
 }
 
-crate::lazy_fn! {
-    chunk login_callback, preload preload_finish_login;
-    fn finish_login_in_chunk(auth: Auth, outcome: LoginOutcome, started_in: u64) -> Option<ReturnTo> {
-        auth.finish_login(outcome, started_in)
-    }
-}
-
 /// Takes the outcome of the login finished at the callback ([`Auth::finish_login`]),
-/// from the callback's chunk; gives where to go.
+/// from the callback's chunk; gives where to go. A chunk that cannot load is shown as
+/// the login's failure, unless a sign-out came first.
 pub(crate) async fn finish_login(
     auth: Auth,
     outcome: LoginOutcome,
     started_in: u64,
 ) -> Option<ReturnTo> {
-    match finish_login_in_chunk(auth, outcome, started_in).await {
-        Ok(return_to) => return_to,
-        Err(_) => {
-            auth.state
-                .set(AuthState::Failed(BrowserError::ChunkUnavailable.into()));
+    match in_time(finish_login_in_chunk(auth, outcome, started_in)).await {
+        Some(return_to) => return_to,
+        None => {
+            fail_if_current(auth, started_in);
             None
         }
     }
 }
 
-/// Restores a session after a page load ([`Auth::start_session`]); a chunk that
-/// cannot load leaves the page signed out with the reason.
+/// Restores a session after a page load ([`Auth::start_session`]). Runs only if the
+/// tab's generation is still the one it was asked in once the chunk is there (a
+/// sign-out heard meanwhile wins); a chunk that cannot load leaves the page with the
+/// reason.
 pub(super) async fn start_session(auth: Auth, here: ReturnTo) {
-    match start_session_in_chunk(auth, here).await {
-        Ok(start) => start.await,
-        Err(_) => auth
-            .state
-            .set(AuthState::Failed(BrowserError::ChunkUnavailable.into())),
+    let started_in = auth.generation();
+    match in_time(start_session_in_chunk(auth, here)).await {
+        Some(_) if auth.generation() != started_in => {}
+        Some(start) => start.await,
+        None => fail_if_current(auth, started_in),
     }
 }
 
@@ -121,38 +126,59 @@ pub(super) async fn renewal(
     config: AuthConfig,
     with_refresh_token: bool,
 ) -> Result<Session, AuthError> {
-    renewal_in_chunk(auth, config, with_refresh_token)
+    in_time(renewal_in_chunk(auth, config, with_refresh_token))
         .await
-        .map_err(|_| BrowserError::ChunkUnavailable)?
-        .await
-}
-
-/// Stores a login and leaves for the provider ([`flow::start_login`]).
-pub(super) async fn start_login(
-    config: AuthConfig,
-    options: LoginOptions,
-) -> Result<(), AuthError> {
-    start_login_in_chunk(config, options)
-        .await
-        .map_err(|_| BrowserError::ChunkUnavailable)?
+        .ok_or(BrowserError::ChunkUnavailable)?
         .await
 }
 
-/// Ends the session here and at the provider ([`Auth::leave_signed_out`]).
-pub(super) async fn logout(auth: Auth, id_token: Option<IdToken>, options: LogoutOptions) {
-    match logout_in_chunk(auth, id_token, options).await {
-        Ok(leave) => leave.await,
-        Err(_) => auth
-            .state
-            .set(AuthState::Failed(BrowserError::ChunkUnavailable.into())),
+/// Stores a login and leaves for the provider ([`flow::start_login`]), unless a
+/// sign-out came while its chunk loaded.
+pub(super) async fn start_login(auth: Auth, options: LoginOptions) -> Result<(), AuthError> {
+    let started_in = auth.generation();
+    let start = in_time(start_login_in_chunk(auth.config(), options))
+        .await
+        .ok_or(BrowserError::ChunkUnavailable)?;
+    if auth.generation() != started_in {
+        return Ok(());
     }
+    start.await
+}
+
+/// Ends the session at the provider ([`Auth::leave_signed_out`]), every token already
+/// forgotten here. When its chunk cannot load, the app says it signed out here only:
+/// the provider's session may still be open.
+pub(super) async fn logout(auth: Auth, id_token: Option<IdToken>, options: LogoutOptions) {
+    match in_time(logout_in_chunk(auth, id_token, options)).await {
+        Some(leave) => leave.await,
+        None => auth.state.set(AuthState::SignedOutLocally),
+    }
+}
+
+/// A chunk the tab's work needed did not load: the page says so, unless the tab moved
+/// on meanwhile (a sign-out, another account).
+fn fail_if_current(auth: Auth, started_in: u64) {
+    if auth.generation() == started_in {
+        auth.state
+            .set(AuthState::Failed(BrowserError::ChunkUnavailable.into()));
+    }
+}
+
+/// Fetches what renewing this session needs (the renewal's and the ID token
+/// verification's chunks), long before the access token expires: a deploy that
+/// replaces them later cannot break the renewal of an open tab.
+pub(super) fn preload_renewal() {
+    leptos::task::spawn_local(async {
+        let _ = in_time(preload_session_renewal()).await;
+        flow::preload_verification();
+    });
 }
 
 /// Fetches the chunks a click on Sign In or Sign Out needs, once the first page has
 /// painted (nothing to fetch in an unsplit build).
 pub(super) fn preload_actions() {
     leptos::task::spawn_local(async {
-        let _ = preload_login_start().await;
-        let _ = preload_logout().await;
+        let _ = in_time(preload_login_start()).await;
+        let _ = in_time(preload_logout()).await;
     });
 }

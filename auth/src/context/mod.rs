@@ -210,7 +210,7 @@ impl Auth {
         let auth = *self;
         self.leave_for_provider(AuthState::Authenticating);
         spawn_local(async move {
-            if let Err(error) = chunks::start_login(auth.config.get_value(), options).await {
+            if let Err(error) = chunks::start_login(auth, options).await {
                 auth.state.set(AuthState::Failed(error));
             }
         });
@@ -741,6 +741,7 @@ impl Auth {
         self.state.set(AuthState::SignedIn(Box::new(session)));
         if let Some(delay_ms) = renew_in {
             self.schedule_renewal(delay_ms);
+            chunks::preload_renewal();
         }
     }
 

@@ -35,17 +35,24 @@ impl Auth {
     ) -> impl Future<Output = Result<(), AuthError>> + 'static {
         let opened = popup::open();
         let auth = *self;
-        async move { super::chunks::popup_login(auth, options, opened?).await }
+        // Read at the click: a sign-out while the popup's code loads drops its login.
+        let started_in = auth.generation.get_value();
+        async move { super::chunks::popup_login(auth, options, opened?, started_in).await }
     }
 
-    /// The popup login once its window is open (loaded with the popup's chunk).
+    /// The popup login once its window is open (loaded with the popup's chunk), for
+    /// the generation of the click.
     pub(super) async fn finish_popup_login(
         self,
         options: LoginOptions,
         window: Window,
+        generation: u64,
     ) -> Result<(), AuthError> {
         let auth = self;
-        let generation = auth.generation.get_value();
+        if auth.generation.try_get_value() != Some(generation) {
+            let _ = window.close();
+            return Err(AuthError::SessionEnded);
+        }
         let config = auth.config.get_value();
         let finished = popup::login(&config, options, window).await?;
         if auth.generation.try_get_value() != Some(generation) {
