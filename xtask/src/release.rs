@@ -106,7 +106,12 @@ pub fn build_app(folder: &Path, bin: &str, dist: &Path) -> Result<(), String> {
         .args(["build", "--release", "--offline"])
         .current_dir(folder);
     let nightly = nightly_available();
-    let splitting = nightly && setup::splitter().is_ok();
+    // With nightly the build is split, and the splitter must be there: a failed
+    // install stops the build rather than shipping it unsplit unnoticed.
+    if nightly {
+        setup::splitter()?;
+    }
+    let splitting = nightly;
     let flags = if splitting { for_split } else { for_size };
     if nightly {
         // Trunk runs cargo with --offline, and std's own dependencies may not be in

@@ -112,27 +112,109 @@ pub fn split_into(dist: &Path, raw: &Path) -> Result<Vec<Part>, String> {
     }
     loader.push_str(&callback_preload(&loader, &CALLBACK_SPLITS)?);
     let loader = minify(&work, "loader.js", &loader)?;
-    let loader_name = hashed_name("__wasm_split.js", loader.as_bytes());
-    write(&dist.join(&loader_name), &loader)?;
     let glue = read(&bound.join(format!("{stem}.js")))?;
+    let module = std::fs::read(&main_wasm).map_err(|e| e.to_string())?;
+    // The glue imports the loader and the loader imports the glue: the three carry one
+    // name, the hash of all three as built, so any change (of the code or of a tool)
+    // renames them all and a long cache never serves last build's glue.
+    let build = &hex_sha256(&[glue.as_bytes(), loader.as_bytes(), &module].concat())[..16];
+    let base = stem
+        .rsplit_once('-')
+        .map_or(stem.as_str(), |(base, _)| base);
+    let (glue_name, wasm_name) = (
+        format!("{base}-{build}.js"),
+        format!("{base}-{build}_bg.wasm"),
+    );
+    let loader_name = format!("wasm_split-{build}.js");
+    let loader = replace_all(&loader, &format!("./{stem}.js"), &format!("./{glue_name}"))?;
+    write(&dist.join(&loader_name), &loader)?;
     let glue = replace_import(&glue, "./__wasm_split.js", &format!("./{loader_name}"))?;
-    write(
-        &dist.join(format!("{stem}.js")),
-        &minify(&work, "glue.js", &glue)?,
+    write(&dist.join(&glue_name), &minify(&work, "glue.js", &glue)?)?;
+    copy(&main_wasm, &dist.join(&wasm_name))?;
+    for trunks in [format!("{stem}.js"), format!("{stem}_bg.wasm")] {
+        std::fs::remove_file(dist.join(&trunks)).map_err(|e| format!("{trunks}: {e}"))?;
+    }
+    point_pages_at(
+        dist,
+        &[
+            (format!("/{stem}.js"), format!("/{glue_name}")),
+            (format!("/{stem}_bg.wasm"), format!("/{wasm_name}")),
+        ],
     )?;
-    copy(&main_wasm, &dist.join(format!("{stem}_bg.wasm")))?;
+    check_loader_files(dist, &loader)?;
     parts.insert(0, part(dist, loader_name)?);
-    parts.insert(0, part(dist, format!("{stem}.js"))?);
-    parts.insert(0, part(dist, format!("{stem}_bg.wasm"))?);
+    parts.insert(0, part(dist, glue_name)?);
+    parts.insert(0, part(dist, wasm_name)?);
     for part in &parts {
         println!("    {:>8} B  {}", part.bytes, part.name);
     }
     Ok(parts)
 }
 
+/// Points the start script (Trunk's loader, moved to `start-<hash>.js` by
+/// tools/externalize-loader.mjs) and index.html at the renamed files: the start
+/// script gets a new name and SRI hash, and index.html its preload links and tag.
+fn point_pages_at(dist: &Path, renames: &[(String, String)]) -> Result<(), String> {
+    let index_path = dist.join("index.html");
+    let mut index = read(&index_path)?;
+    let old_start = std::fs::read_dir(dist)
+        .map_err(|e| e.to_string())?
+        .filter_map(Result::ok)
+        .map(|e| file_name(&e.path()))
+        .find(|name| {
+            name.starts_with("start-") && name.ends_with(".js") && index.contains(name.as_str())
+        })
+        .ok_or("index.html names no start-<hash>.js (tools/externalize-loader.mjs)")?;
+    let mut start = read(&dist.join(&old_start))?;
+    for (from, to) in renames {
+        start = replace_all(&start, from, to)?;
+        index = replace_all(&index, from, to)?;
+    }
+    let new_start = format!("start-{}.js", &hex_sha256(start.as_bytes())[..16]);
+    let old_integrity = sri(read(&dist.join(&old_start))?.as_bytes());
+    index = replace_all(&index, &old_start, &new_start)?;
+    index = replace_all(&index, &old_integrity, &sri(start.as_bytes()))?;
+    std::fs::remove_file(dist.join(&old_start)).map_err(|e| e.to_string())?;
+    write(&dist.join(&new_start), &start)?;
+    write(&index_path, &index)
+}
+
+/// The `integrity` value of `content` as the start script's tag carries it.
+fn sri(content: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(content))
+    )
+}
+
+/// `text` with every `from` replaced by `to`; an error when there is none (the build's
+/// files no longer name each other as this step expects).
+fn replace_all(text: &str, from: &str, to: &str) -> Result<String, String> {
+    if text.contains(from) {
+        Ok(text.replace(from, to))
+    } else {
+        Err(format!("expected to find {from} to rename"))
+    }
+}
+
+/// Every file the finished loader fetches must be in `dist/`.
+fn check_loader_files(dist: &Path, loader: &str) -> Result<(), String> {
+    for piece in loader.split("new URL(\"./").skip(1) {
+        let file = piece.split('"').next().unwrap_or_default();
+        if !dist.join(file).is_file() {
+            return Err(format!(
+                "the split loader fetches {file}, which is not in dist/"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The splits a callback page needs at once: the code exchange, then the ID token's
 /// verification (names of the library's `lazy_fn!` chunks).
-const CALLBACK_SPLITS: [&str; 2] = ["login_callback", "id_token_verification"];
+const CALLBACK_SPLITS: [&str; 2] = ["pkce_login_callback", "pkce_id_token_verification"];
 
 /// JavaScript for the end of the split loader: on a page whose address carries a
 /// `state` (a provider's answer at the callback), the chunks of `splits` (and the
@@ -404,6 +486,63 @@ export const __wasm_split_load_api_page = wrapAsyncCb(makeLoad(() => {
         assert!(js.contains("\"./split_login_callback-cc.wasm\""), "{js}");
         assert!(!js.contains("api_page"), "{js}");
         assert_eq!(callback_preload(LOADER, &["missing"]).unwrap(), "");
+    }
+
+    #[test]
+    fn the_start_script_and_index_follow_the_renamed_module() {
+        let dist = std::env::temp_dir().join(format!("split-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dist);
+        std::fs::create_dir_all(&dist).unwrap();
+        let start = "import init from '/app-aaaa.js';\nawait init({ module_or_path: '/app-aaaa_bg.wasm' });\n";
+        std::fs::write(dist.join("start-0000.js"), start).unwrap();
+        let index = format!(
+            "<script type=\"module\" src=\"/start-0000.js\" integrity=\"{}\"></script>\
+             <link rel=\"modulepreload\" href=\"/app-aaaa.js\"><link rel=\"preload\" href=\"/app-aaaa_bg.wasm\">",
+            sri(start.as_bytes())
+        );
+        std::fs::write(dist.join("index.html"), &index).unwrap();
+        point_pages_at(
+            &dist,
+            &[
+                ("/app-aaaa.js".into(), "/app-bbbb.js".into()),
+                ("/app-aaaa_bg.wasm".into(), "/app-bbbb_bg.wasm".into()),
+            ],
+        )
+        .unwrap();
+        let index = std::fs::read_to_string(dist.join("index.html")).unwrap();
+        assert!(
+            !index.contains("aaaa") && !index.contains("start-0000"),
+            "{index}"
+        );
+        let new_start = index
+            .split("src=\"/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let start = std::fs::read_to_string(dist.join(new_start)).unwrap();
+        assert!(start.contains("/app-bbbb.js") && start.contains("/app-bbbb_bg.wasm"));
+        assert!(
+            index.contains(&sri(start.as_bytes())),
+            "the tag's SRI is the new script's"
+        );
+        assert!(!dist.join("start-0000.js").exists());
+        // A page that does not name what is renamed stops the build.
+        assert!(point_pages_at(&dist, &[("/gone.js".into(), "/x.js".into())]).is_err());
+        std::fs::remove_dir_all(&dist).unwrap();
+    }
+
+    #[test]
+    fn a_loader_that_fetches_a_file_missing_from_dist_fails_the_build() {
+        let dist = std::env::temp_dir().join(format!("split-check-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("chunk_6-aa.wasm"), b"").unwrap();
+        let loader = "fetch(new URL(\"./chunk_6-aa.wasm\",import.meta.url));";
+        assert!(check_loader_files(&dist, loader).is_ok());
+        let missing = format!("{loader}fetch(new URL(\"./chunk_7-bb.wasm\",import.meta.url));");
+        assert!(check_loader_files(&dist, &missing).is_err());
+        std::fs::remove_dir_all(&dist).unwrap();
     }
 
     #[test]

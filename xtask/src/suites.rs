@@ -90,14 +90,16 @@ pub fn run() -> Result<(), String> {
     summary(&results)
 }
 
-/// The wasm32 packages: the library, the app and the example.
-const WASM_PACKAGES: [&str; 6] = [
+/// The wasm32 packages: the library, the app, the example and the bench's equal page.
+const WASM_PACKAGES: [&str; 8] = [
     "-p",
     "leptos-pkce-auth",
     "-p",
     "leptos-pkce",
     "-p",
     "leptos-pkce-example",
+    "-p",
+    "leptos-pkce-equal-page",
 ];
 
 /// `cargo fmt --check`; clippy with warnings denied for the native workspace and for
