@@ -68,7 +68,7 @@ async fn a_page_loads_its_chunk_when_first_visited_and_the_first_page_loads_none
 async fn at_the_callback_the_exchange_chunk_downloads_before_the_token_request_and_once() {
     with_browser(|browser, env| async move {
         sign_in(&browser, &env).await;
-        let callback = fetched(&browser, "split_login_callback").await;
+        let callback = fetched(&browser, "split_pkce_login_callback").await;
         // Preloaded by the split loader (a `link`), then taken over by its fetch: one
         // download, not two.
         assert_eq!(callback.len(), 1, "{callback:?}");
