@@ -1,5 +1,5 @@
-//! The context's work that a first page does not need, each loaded from its own wasm
-//! chunk in the split release build (`crate::lazy`): restoring a session after a
+//! The context's work that a first page does not need, loaded from a wasm chunk in
+//! the split release build (`crate::lazy`): restoring a session after a
 //! reload, renewing one, starting a login, signing in in a popup and signing out.
 //! A signed-out visitor's first page loads none of it; a click loads what it needs.
 //! They share one chunk, `pkce_session` (the names start with `pkce_`, apart from an
