@@ -169,12 +169,19 @@ fn fail_if_current(auth: Auth, started_in: u64) {
 
 /// Fetches what renewing this session needs (the renewal's and the ID token
 /// verification's chunks), long before the access token expires: a deploy that
-/// replaces them later cannot break the renewal of an open tab.
+/// replaces them later cannot break the renewal of an open tab. A second after the
+/// session starts, so it never competes with the page it lands on (measured at the
+/// callback: fetched at once, it was a second round trip before the profile showed).
 pub(super) fn preload_renewal() {
-    leptos::task::spawn_local(async {
-        let _ = in_time(preload_session_renewal()).await;
-        flow::preload_verification();
-    });
+    leptos::prelude::set_timeout(
+        || {
+            leptos::task::spawn_local(async {
+                let _ = in_time(preload_session_renewal()).await;
+                flow::preload_verification();
+            })
+        },
+        std::time::Duration::from_secs(1),
+    );
 }
 
 /// Fetches the chunks a click on Sign In or Sign Out needs, once the first page has
