@@ -53,6 +53,16 @@ pub async fn in_time<T>(
     .await
 }
 
+/// [`in_time`] for the library's own work: a chunk that failed or did not arrive is
+/// [`crate::error::BrowserError::ChunkUnavailable`].
+pub(crate) async fn needed<T>(
+    load: impl std::future::Future<Output = Result<T, LoadError>>,
+) -> Result<T, crate::error::BrowserError> {
+    in_time(load)
+        .await
+        .ok_or(crate::error::BrowserError::ChunkUnavailable)
+}
+
 /// What a lazily loaded async body returns: its future, boxed (a split function itself
 /// cannot be `async`).
 pub type Boxed<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;

@@ -102,10 +102,10 @@ pub fn complete_login(
 
 crate::lazy_fn! {
     chunk pkce_login_callback, preload preload_login_callback;
-    /// [`complete_login`] from the callback's own chunk. In the split build the page's
-    /// loader starts downloading that chunk with the main module when the address has
-    /// a `state` (see xtask's split step), so the token request waits for no extra
-    /// round trip.
+    /// [`complete_login`] from the callback's own chunk. In the split build a script in
+    /// the page's head starts downloading that chunk with the main module when the
+    /// address has a `state` (see xtask's split step), so the token request waits for
+    /// no extra round trip.
     fn complete_login_in_chunk(
         names: StorageNames,
         answer: Result<CallbackResponse, CallbackError>,
@@ -125,9 +125,8 @@ pub async fn complete_login_lazily(
     answer: Result<CallbackResponse, CallbackError>,
     in_page: bool,
 ) -> Result<Finished, AuthError> {
-    crate::lazy::in_time(complete_login_in_chunk(names, answer, in_page))
-        .await
-        .ok_or(BrowserError::ChunkUnavailable)?
+    crate::lazy::needed(complete_login_in_chunk(names, answer, in_page))
+        .await?
         .await
 }
 
@@ -242,7 +241,7 @@ crate::lazy_fn! {
         jwks: Result<Jwks, MetadataError>,
         id_token: IdToken,
         expected: ExpectedClaims,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<IdTokenClaims, AuthError>>>> {
+    ) -> crate::lazy::Boxed<Result<IdTokenClaims, AuthError>> {
         Box::pin(async move { verify_id_token(&jwks_uri, jwks, &id_token, &expected.check()).await })
     }
 }
@@ -266,14 +265,13 @@ async fn verify_lazily(
     id_token: &IdToken,
     check: &ClaimsCheck<'_>,
 ) -> Result<IdTokenClaims, AuthError> {
-    let verify = crate::lazy::in_time(verify_in_chunk(
+    let verify = crate::lazy::needed(verify_in_chunk(
         jwks_uri.to_owned(),
         jwks,
         id_token.clone(),
         ExpectedClaims::from(check),
     ))
-    .await
-    .ok_or(BrowserError::ChunkUnavailable)?;
+    .await?;
     verify.await
 }
 
@@ -363,9 +361,7 @@ pub async fn refresh(
     // The refreshed ID token is verified under the lock: its code is loaded first, so
     // a stalled chunk never holds the lock that sign-out and every tab wait for (and
     // a chunk that cannot load spends no refresh token).
-    crate::lazy::in_time(preload_id_token_verification())
-        .await
-        .ok_or(BrowserError::ChunkUnavailable)?;
+    crate::lazy::needed(preload_id_token_verification()).await?;
     with_refresh_lock(config, |config| async move {
         refresh_locked(&config, current()).await
     })

@@ -20,7 +20,7 @@ use crate::browser::flow;
 use crate::browser::pending_login::LoginOutcome;
 use crate::config::AuthConfig;
 use crate::error::{AuthError, BrowserError};
-use crate::lazy::{in_time, Boxed};
+use crate::lazy::{in_time, needed, Boxed};
 use crate::login_options::LoginOptions;
 use crate::logout::LogoutOptions;
 use crate::return_to::ReturnTo;
@@ -129,9 +129,8 @@ pub(super) async fn renewal(
     config: AuthConfig,
     with_refresh_token: bool,
 ) -> Result<Session, AuthError> {
-    in_time(renewal_in_chunk(auth, config, with_refresh_token))
-        .await
-        .ok_or(BrowserError::ChunkUnavailable)?
+    needed(renewal_in_chunk(auth, config, with_refresh_token))
+        .await?
         .await
 }
 
@@ -139,9 +138,7 @@ pub(super) async fn renewal(
 /// sign-out came while its chunk loaded.
 pub(super) async fn start_login(auth: Auth, options: LoginOptions) -> Result<(), AuthError> {
     let started_in = auth.generation();
-    let start = in_time(start_login_in_chunk(auth.config(), options))
-        .await
-        .ok_or(BrowserError::ChunkUnavailable)?;
+    let start = needed(start_login_in_chunk(auth.config(), options)).await?;
     if auth.generation() != started_in {
         return Ok(());
     }

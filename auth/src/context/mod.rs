@@ -417,9 +417,8 @@ impl Auth {
     async fn renew_once(self) -> Result<(), AuthError> {
         let generation = self.generation.get_value();
         let config = self.config.get_value();
-        let auth = self;
         let with_refresh_token = self.session().is_some_and(|s| s.refresh_token.is_some());
-        let result = chunks::renewal(auth, config.clone(), with_refresh_token).await;
+        let result = chunks::renewal(self, config.clone(), with_refresh_token).await;
         if self.generation.try_get_value() != Some(generation) {
             // Signed out while the renewal was on its way: nothing of it is kept.
             return Err(AuthError::SessionEnded);
