@@ -72,6 +72,12 @@ impl StorageNames {
     pub fn silent_redirect_tried(&self) -> String {
         format!("{}.silent-redirect", self.prefix)
     }
+
+    /// The localStorage key marking a sign-out whose refresh token is not known to be
+    /// forgotten yet: the next page load finishes it before restoring anything.
+    pub fn sign_out_pending(&self) -> String {
+        format!("{}.sign-out-pending", self.prefix)
+    }
 }
 
 #[cfg(test)]
@@ -87,7 +93,7 @@ mod tests {
         assert_eq!(names.database(), "leptos-pkce.spa.tokens");
     }
 
-    fn all(n: &StorageNames) -> [String; 9] {
+    fn all(n: &StorageNames) -> [String; 10] {
         [
             n.transaction_key("s"),
             n.refresh_lock(),
@@ -98,6 +104,7 @@ mod tests {
             n.spent_logins(),
             n.signed_in_hint(),
             n.silent_redirect_tried(),
+            n.sign_out_pending(),
         ]
     }
 

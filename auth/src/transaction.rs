@@ -21,8 +21,9 @@ const FUTURE_SKEW_MS: u64 = 60 * 1000;
 /// 1–3 KB). A larger one stays behind: the callback fetches it, as without.
 pub const MAX_CARRIED_KEYS_BYTES: usize = 16 * 1024;
 
-/// How long a login waits for the page's key-set fetch (started with the app) before
-/// it leaves without the keys: a sign-in click never waits on a slow key set for long.
+/// How long a login waits for the page's key-set fetch (started half a second after
+/// the app, or by the click itself when it came sooner) before it leaves without the
+/// keys: a sign-in click never waits on a slow key set for long.
 pub const KEY_SET_WAIT_MS: u32 = 1_000;
 
 /// One login in progress. Stored as a JSON object of these fields (`provider` a
@@ -243,8 +244,42 @@ impl Transaction {
 
     /// True when the transaction is too old, or claims to come from the future.
     pub fn is_expired(&self, now_ms: u64) -> bool {
-        now_ms.saturating_sub(self.created_at) > TRANSACTION_TTL_MS
-            || self.created_at > now_ms.saturating_add(FUTURE_SKEW_MS)
+        expired(self.created_at, now_ms)
+    }
+}
+
+fn expired(created_at: u64, now_ms: u64) -> bool {
+    now_ms.saturating_sub(created_at) > TRANSACTION_TTL_MS
+        || created_at > now_ms.saturating_add(FUTURE_SKEW_MS)
+}
+
+/// What a page needs to know of a stored transaction before it loads the code that
+/// redeems it: whose login it is and where it was to come back. Read without the rest
+/// (the first page's code stays small), so it accepts some values the whole read
+/// refuses as corrupt; the callback reads the whole transaction, with every check,
+/// when it takes it, and such a login then fails there with its error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionHead {
+    /// The `state` sent to `/authorize`.
+    pub state: State,
+    /// The `redirect_uri` sent to `/authorize`.
+    pub redirect_uri: String,
+    /// The login's time limit for each request, in seconds.
+    pub timeout_secs: u32,
+}
+
+impl TransactionHead {
+    /// The head of a stored transaction, if it is readable and still fresh at
+    /// `now_ms`.
+    pub fn from_json(text: &str, now_ms: u64) -> Option<Self> {
+        let mut f = Fields::parse(text).ok()?;
+        let created_at = f.u64("created_at").ok()?;
+        (!expired(created_at, now_ms)).then_some(())?;
+        Some(Self {
+            state: State::new(f.string("state").ok()?),
+            redirect_uri: f.string("redirect_uri").ok()?,
+            timeout_secs: f.u32_or("timeout_secs", DEFAULT_TIMEOUT_SECS).ok()?,
+        })
     }
 }
 
@@ -374,6 +409,28 @@ pub(crate) mod tests {
             Transaction::from_json(&json, 0),
             Err(TransactionError::Expired)
         );
+    }
+
+    #[test]
+    fn the_head_reads_whose_login_and_where_it_returns_only_while_fresh() {
+        let tx = transaction();
+        let json = tx.to_json();
+        let head = TransactionHead::from_json(&json, tx.created_at).expect("fresh");
+        assert_eq!(head.state, tx.state);
+        assert_eq!(head.redirect_uri, tx.redirect_uri);
+        assert_eq!(head.timeout_secs, tx.timeout_secs);
+        assert_eq!(
+            TransactionHead::from_json(&json, tx.created_at + TRANSACTION_TTL_MS + 1),
+            None
+        );
+        assert_eq!(TransactionHead::from_json(&json, 0), None);
+        for text in ["", "{", "null", r#"{"state":"s","redirect_uri":"r"}"#] {
+            assert_eq!(
+                TransactionHead::from_json(text, tx.created_at),
+                None,
+                "{text}"
+            );
+        }
     }
 
     #[test]

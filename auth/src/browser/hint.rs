@@ -1,7 +1,8 @@
-//! Two non-secret marks for silent sign-in: "signed in here before" (localStorage,
-//! so a reload or a new tab knows a silent sign-in may succeed, and signed-out
-//! visitors never cause a provider round trip), and "this tab already tried the
-//! top-level redirect" (sessionStorage, so it never loops).
+//! Non-secret marks: for silent sign-in, "signed in here before" (localStorage, so a
+//! reload or a new tab knows a silent sign-in may succeed, and signed-out visitors
+//! never cause a provider round trip) and "this tab already tried the top-level
+//! redirect" (sessionStorage, so it never loops); and "a sign-out is not finished"
+//! (localStorage), so no page load restores a session the user signed out of.
 
 use crate::names::StorageNames;
 
@@ -48,4 +49,16 @@ pub fn set_redirect_tried(names: &StorageNames, on: bool) {
 /// True when this tab already tried the top-level silent sign-in.
 pub fn redirect_tried(names: &StorageNames) -> bool {
     get(session(), &names.silent_redirect_tried())
+}
+
+/// Marks (or unmarks) a sign-out whose refresh token may still be at rest: set at the
+/// click, before the code that forgets it loads; cleared once it is forgotten, or when
+/// a login keeps its own token since.
+pub fn set_sign_out_pending(names: &StorageNames, on: bool) {
+    set(local(), &names.sign_out_pending(), on);
+}
+
+/// True when a sign-out in this browser did not finish forgetting its refresh token.
+pub fn sign_out_pending(names: &StorageNames) -> bool {
+    get(local(), &names.sign_out_pending())
 }

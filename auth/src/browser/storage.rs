@@ -11,7 +11,7 @@ use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
 use crate::secret::State;
 use crate::spent_logins::SpentLogins;
-use crate::transaction::{TakeError, Transaction};
+use crate::transaction::{TakeError, Transaction, TransactionHead};
 
 fn session_storage() -> Result<web_sys::Storage, BrowserError> {
     web_sys::window()
@@ -56,10 +56,10 @@ pub fn take_transaction(
     Ok(transaction)
 }
 
-/// The storage prefix and the stored transaction of `state`, left in place, when
-/// some app on this origin started a login with it: the callback can then start
-/// before the app has loaded its configuration. `None` for anything unreadable.
-pub fn find_transaction(state: &State, now_ms: u64) -> Option<(String, Transaction)> {
+/// The storage prefix and the head of the stored transaction of `state`, left in
+/// place, when some app on this origin started a login with it: the callback can then
+/// start before the app has loaded its configuration. `None` for anything unreadable.
+pub fn find_transaction(state: &State, now_ms: u64) -> Option<(String, TransactionHead)> {
     let storage = session_storage().ok()?;
     let suffix = format!(".tx.{}", state.secret());
     let length = storage.length().unwrap_or(0);
@@ -71,7 +71,7 @@ pub fn find_transaction(state: &State, now_ms: u64) -> Option<(String, Transacti
                 .get_item(&StorageNames::new(&prefix).transaction_key(state.secret()))
                 .ok()
                 .flatten()?;
-            let transaction = Transaction::from_json(&value, now_ms).ok()?;
+            let transaction = TransactionHead::from_json(&value, now_ms)?;
             (transaction.state == *state).then_some((prefix, transaction))
         })
 }

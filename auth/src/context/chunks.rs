@@ -1,6 +1,8 @@
 //! The context's work that a first page does not need, loaded from a wasm chunk in
 //! the split release build (`crate::lazy`): restoring a session after a
-//! reload, renewing one, starting a login, signing in in a popup and signing out.
+//! reload, renewing one, starting a login, signing in in a popup, signing out
+//! (forgetting and revoking the refresh token, here or when another tab signed out),
+//! fetching discovery and the key set ahead, and sweeping abandoned logins.
 //! A signed-out visitor's first page loads none of it; a click loads what it needs.
 //! They share one chunk, `pkce_session` (the names start with `pkce_`, apart from an
 //! app's own): measured on the demo, one chunk instead of five took the wasm files
@@ -16,16 +18,18 @@ use leptos::prelude::Set;
 use web_sys::Window;
 
 use super::{Auth, AuthState};
-use crate::browser::flow;
 use crate::browser::pending_login::LoginOutcome;
+use crate::browser::{broadcast, clock, flow, provider, storage};
 use crate::config::AuthConfig;
 use crate::error::{AuthError, BrowserError};
 use crate::lazy::{in_time, needed, Boxed};
 use crate::login_options::LoginOptions;
 use crate::logout::LogoutOptions;
+use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
 use crate::secret::IdToken;
 use crate::session::Session;
+use crate::session_event::SessionEvent;
 
 crate::lazy_fn! {
     chunk pkce_session, preload preload_session_start;
@@ -36,12 +40,36 @@ crate::lazy_fn! {
 
 crate::lazy_fn! {
     chunk pkce_session, preload preload_session_renewal;
-    fn renewal_in_chunk(auth: Auth, config: AuthConfig, with_refresh_token: bool) -> Boxed<Result<Session, AuthError>> {
+    fn renewal_in_chunk(auth: Auth, config: AuthConfig, with_refresh_token: bool, started_in: u64) -> Boxed<Result<Session, AuthError>> {
         Box::pin(async move {
             if with_refresh_token {
-                flow::refresh(&config, move || auth.session()).await
-            } else {
-                auth.renew_silently(&config).await
+                return flow::refresh(&config, move || auth.session()).await;
+            }
+            let session = auth.renew_silently(&config).await?;
+            // A silent sign-in's code exchange may bring a refresh token (Keycloak
+            // always, Auth0 with offline_access): kept unless the session was
+            // forgotten since the renewal started.
+            auth.keep_login_refresh_token_of(started_in, &config, &session);
+            Ok(session)
+        })
+    }
+}
+
+crate::lazy_fn! {
+    chunk pkce_session, preload preload_refresh_token_end;
+    fn end_refresh_token_in_chunk(config: AuthConfig, sub: String) -> Boxed<()> {
+        Box::pin(async move {
+            let _ = flow::end_refresh_token(&config, Some(sub)).await;
+        })
+    }
+}
+
+crate::lazy_fn! {
+    chunk pkce_session, preload preload_provider_prefetch;
+    fn prefetch_in_chunk(config: AuthConfig) -> Boxed<()> {
+        Box::pin(async move {
+            if let Ok(metadata) = provider::metadata(&config).await {
+                let _ = provider::jwks(&metadata.jwks_uri, false).await;
             }
         })
     }
@@ -123,15 +151,39 @@ pub(super) async fn start_session(auth: Auth, here: ReturnTo) {
     }
 }
 
-/// Renews the session: with its refresh token, or by a silent sign-in.
+/// Renews the session: with its refresh token, or by a silent sign-in (whose refresh
+/// token is kept if the tab is still in generation `started_in`).
 pub(super) async fn renewal(
     auth: Auth,
     config: AuthConfig,
     with_refresh_token: bool,
+    started_in: u64,
 ) -> Result<Session, AuthError> {
-    needed(renewal_in_chunk(auth, config, with_refresh_token))
-        .await?
-        .await
+    needed(renewal_in_chunk(
+        auth,
+        config,
+        with_refresh_token,
+        started_in,
+    ))
+    .await?
+    .await
+}
+
+/// Forgets and revokes the refresh token kept for `sub` ([`flow::end_refresh_token`]),
+/// the session in the tab already forgotten. Best effort, as before the split: a
+/// chunk that cannot load leaves the token at rest (a refused one is refused again at
+/// the next restore; an unfinished sign-out leaves its own mark).
+pub(super) async fn end_refresh_token(config: AuthConfig, sub: String) {
+    if let Some(end) = in_time(end_refresh_token_in_chunk(config, sub)).await {
+        end.await;
+    }
+}
+
+/// Discovery, then the key set, in the background ([`Auth::prefetch_provider`]).
+pub(super) async fn prefetch_provider(config: AuthConfig) {
+    if let Some(prefetch) = in_time(prefetch_in_chunk(config)).await {
+        prefetch.await;
+    }
 }
 
 /// Stores a login and leaves for the provider ([`flow::start_login`]), unless a
@@ -145,13 +197,20 @@ pub(super) async fn start_login(auth: Auth, options: LoginOptions) -> Result<(),
     start.await
 }
 
-/// Ends the session at the provider ([`Auth::leave_signed_out`]), every token already
-/// forgotten here. When its chunk cannot load, the app says it signed out here only:
-/// the provider's session may still be open.
+/// Finishes a sign-out ([`Auth::leave_signed_out`]): the refresh token forgotten and
+/// revoked, the other tabs told, the provider's session ended. When its chunk cannot
+/// load, the other tabs are still told (each forgets its session), and the page says
+/// the sign-out did not finish: the refresh token at rest is forgotten by the next
+/// page load, which finds the sign-out's mark ([`Auth::logout`]) before it restores
+/// anything.
 pub(super) async fn logout(auth: Auth, id_token: Option<IdToken>, options: LogoutOptions) {
     match in_time(logout_in_chunk(auth, id_token, options)).await {
         Some(leave) => leave.await,
-        None => auth.state.set(AuthState::SignedOutLocally),
+        None => {
+            broadcast::announce(&auth.names().channel(), &SessionEvent::SignedOut);
+            auth.state
+                .set(AuthState::Failed(BrowserError::ChunkUnavailable.into()));
+        }
     }
 }
 
@@ -181,10 +240,20 @@ pub(super) fn preload_renewal() {
     );
 }
 
+crate::lazy_fn! {
+    chunk pkce_session, preload preload_sweep;
+    fn sweep_in_chunk(names: StorageNames) -> () {
+        storage::sweep_transactions(&names, clock::now_ms());
+    }
+}
+
 /// Fetches the chunks a click on Sign In or Sign Out needs, once the first page has
-/// painted (nothing to fetch in an unsplit build).
-pub(super) fn preload_actions() {
+/// painted (nothing to fetch in an unsplit build), and sweeps the app's abandoned
+/// logins from sessionStorage (expired or unreadable: never one a login can still
+/// finish).
+pub(super) fn preload_actions(names: StorageNames) {
     leptos::task::spawn_local(async {
+        let _ = in_time(sweep_in_chunk(names)).await;
         let _ = in_time(preload_login_start()).await;
         let _ = in_time(preload_logout()).await;
     });

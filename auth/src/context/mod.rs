@@ -220,30 +220,33 @@ impl Auth {
     /// tabs, then ends the provider's session where it can (its logout page comes
     /// back to `post_logout_redirect_uri`). Where it cannot (a provider with no
     /// logout endpoint, or `local_only`), the state becomes
-    /// [`AuthState::SignedOutLocally`].
+    /// [`AuthState::SignedOutLocally`]. When the code that forgets the refresh token
+    /// cannot load, the state is that error, and the next page load of the app in this
+    /// browser forgets the token before anything else.
     pub fn logout(&self, options: LogoutOptions) {
         let auth = *self;
         let id_token = self.session().map(|s| s.id_token);
         self.forget_tab_state(AuthState::SigningOut, true);
         self.returning_to(AuthState::SignedOut);
-        spawn_local(async move {
-            let config = auth.config.get_value();
-            // The refresh token is forgotten, checked gone and revoked before the
-            // page leaves, after any refresh in flight in any tab. Whoever's it is:
-            // the user signs out of the app in this browser.
-            if let Err(error) = flow::end_refresh_token(&config, None).await {
-                auth.state.set(AuthState::Failed(error));
-                return;
-            }
-            broadcast::announce(&auth.names().channel(), &SessionEvent::SignedOut);
-            chunks::logout(auth, id_token, options).await;
-        });
+        // Until the refresh token is known forgotten (its code loads first), the next
+        // page load finishes the sign-out instead of restoring the session.
+        hint::set_sign_out_pending(&self.names(), true);
+        spawn_local(chunks::logout(auth, id_token, options));
     }
 
-    /// The end of a sign-out, once every token is forgotten here: to the provider's
-    /// logout page, or signed out of this app only.
+    /// The rest of a sign-out, once the tab has forgotten its session: the refresh
+    /// token is forgotten, checked gone and revoked before the page leaves, after any
+    /// refresh in flight in any tab (whoever's it is: the user signs out of the app in
+    /// this browser); the app's other tabs are told; then to the provider's logout
+    /// page, or signed out of this app only.
     async fn leave_signed_out(self, id_token: Option<IdToken>, options: LogoutOptions) {
         let config = self.config.get_value();
+        if let Err(error) = flow::end_refresh_token(&config, None).await {
+            self.state.set(AuthState::Failed(error));
+            return;
+        }
+        hint::set_sign_out_pending(&self.names(), false);
+        broadcast::announce(&self.names().channel(), &SessionEvent::SignedOut);
         match flow::logout_destination(&config, id_token.as_ref(), options).await {
             Ok(LogoutTarget::Provider(url)) => {
                 if let Err(error) = navigation::assign(&url) {
@@ -322,13 +325,9 @@ impl Auth {
             reason.map_or(AuthState::SignedOut, AuthState::Failed),
             clear_hint,
         );
-        let Some(sub) = sub else {
-            return;
-        };
-        let config = self.config.get_value();
-        spawn_local(async move {
-            let _ = flow::end_refresh_token(&config, Some(sub)).await;
-        });
+        if let Some(sub) = sub {
+            spawn_local(chunks::end_refresh_token(self.config.get_value(), sub));
+        }
     }
 
     /// Stops renewal, drops pending logins and the session, and moves to `next`.
@@ -418,7 +417,7 @@ impl Auth {
         let generation = self.generation.get_value();
         let config = self.config.get_value();
         let with_refresh_token = self.session().is_some_and(|s| s.refresh_token.is_some());
-        let result = chunks::renewal(self, config.clone(), with_refresh_token).await;
+        let result = chunks::renewal(self, config, with_refresh_token, generation).await;
         if self.generation.try_get_value() != Some(generation) {
             // Signed out while the renewal was on its way: nothing of it is kept.
             return Err(AuthError::SessionEnded);
@@ -427,11 +426,6 @@ impl Auth {
         match result {
             Ok(session) => {
                 self.failures.set_value(0);
-                if !with_refresh_token {
-                    // A silent sign-in's code exchange may bring a refresh token
-                    // (Keycloak always, Auth0 with offline_access): keep it.
-                    self.keep_login_refresh_token(&config, &session);
-                }
                 self.signed_in(session);
                 Ok(())
             }
@@ -641,7 +635,12 @@ impl Auth {
     /// hearing it asks for the lock after this write, so it finds the new account's
     /// token kept and leaves it (and the DPoP key) alone.
     fn keep_login_refresh_token(&self, config: &AuthConfig, session: &Session) {
-        let generation = self.generation.get_value();
+        self.keep_login_refresh_token_of(self.generation.get_value(), config, session);
+    }
+
+    /// [`Auth::keep_login_refresh_token`] for a login that started in `generation`:
+    /// nothing is kept if the tab's session was forgotten since.
+    fn keep_login_refresh_token_of(&self, generation: u64, config: &AuthConfig, session: &Session) {
         let auth = *self;
         let config = config.clone();
         let (sub, token) = (session.claims.sub.clone(), session.refresh_token.clone());
@@ -650,6 +649,8 @@ impl Auth {
             let signed_in = SessionEvent::SignedIn(sub.clone());
             flow::keep_refresh_token(&config, sub, token, still_current).await;
             if auth.generation.try_get_value() == Some(generation) {
+                // A login after an unfinished sign-out: its token is the one at rest.
+                hint::set_sign_out_pending(&auth.names(), false);
                 broadcast::announce(&auth.names().channel(), &signed_in);
             }
         });
@@ -676,12 +677,7 @@ impl Auth {
     /// Starts discovery, then the key set, in the background: sign-in, sign-out and
     /// `/userinfo` find the metadata ready, and a login carries the keys along.
     fn prefetch_provider(&self) {
-        let config = self.config.get_value();
-        spawn_local(async move {
-            if let Ok(metadata) = provider::metadata(&config).await {
-                let _ = provider::jwks(&metadata.jwks_uri, false).await;
-            }
-        });
+        spawn_local(chunks::prefetch_provider(self.config.get_value()));
     }
 
     /// A page load without a session (a reload, a replayed callback): restores one
@@ -689,12 +685,32 @@ impl Auth {
     /// signed in here before, coming back to `here`; otherwise simply signed out.
     async fn start_session(self, here: ReturnTo) {
         let config = self.config.get_value();
-        if config.refresh_token_storage == RefreshTokenStorage::IndexedDb {
+        if hint::sign_out_pending(&self.names()) {
+            self.finish_sign_out(&config).await;
+        } else if config.refresh_token_storage == RefreshTokenStorage::IndexedDb {
             self.restore(here).await;
         } else if try_at_start(config.silent_sign_in, hint::signed_in_before(&self.names())) {
             self.sign_in_silently(here).await;
         } else {
             self.state.set(AuthState::SignedOut);
+        }
+    }
+
+    /// A sign-out that did not finish forgetting its refresh token (its page was
+    /// closed, or its code could not load): forgotten and revoked now, whoever's it
+    /// is, and nobody is signed in. A login since would have cleared the mark.
+    async fn finish_sign_out(&self, config: &AuthConfig) {
+        let generation = self.generation.get_value();
+        let ended = flow::end_refresh_token(config, None).await;
+        if self.generation.try_get_value() != Some(generation) {
+            return;
+        }
+        match ended {
+            Ok(()) => {
+                hint::set_sign_out_pending(&self.names(), false);
+                self.signed_out_quietly();
+            }
+            Err(error) => self.state.set(AuthState::Failed(error)),
         }
     }
 
@@ -768,19 +784,23 @@ impl Auth {
     }
 }
 
-/// Creates the auth context for `config` and provides it to every descendant: sweeps
-/// abandoned logins, starts discovery (after the login, at the callback), follows
-/// sign-outs in the app's other tabs, and restores a session from a stored refresh
-/// token when so configured. Call once, near the root; finish logins with
-/// [`crate::HandleCallback`] inside the router.
+/// Creates the auth context for `config` and provides it to every descendant: follows
+/// sign-outs in the app's other tabs, finishes a sign-out a last page load left
+/// unfinished, restores a session from a stored refresh token when so configured, and
+/// half a second later (after the first paint) sweeps abandoned logins and starts
+/// discovery (after the login, at the callback). Call once, near the root; finish
+/// logins with `HandleCallback` inside the router (feature `router`), or
+/// [`crate::FinishLogin`] in an app without one.
 pub fn provide_auth(config: AuthConfig) -> Auth {
     http::set_timeout_secs(config.http_timeout_secs);
     let names = StorageNames::new(&config.storage_prefix);
-    storage::sweep_transactions(&names, clock::now_ms());
     // With a stored refresh token, or at the callback, the app starts
     // "authenticating", so guards wait instead of starting a login.
     let at_callback = pending_login::is_finishing(&config);
-    let restore = config.refresh_token_storage == RefreshTokenStorage::IndexedDb && !at_callback;
+    // A sign-out that did not finish is finished first (see `Auth::start_session`).
+    let restore = (config.refresh_token_storage == RefreshTokenStorage::IndexedDb
+        || hint::sign_out_pending(&names))
+        && !at_callback;
     // Without a refresh token at rest, a returning user is signed back in silently;
     // signed-out visitors (no hint) never reach the provider.
     let silently = !restore
@@ -793,11 +813,6 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     };
     let auth = Auth::new(config, initial);
     provide_context(auth);
-    // The callback has the endpoints it needs in its transaction: discovery would only
-    // compete with the token request, so there it waits until the login is done.
-    if !at_callback {
-        auth.prefetch_provider();
-    }
     broadcast::on_event_elsewhere(&names.channel(), move |event| {
         let mine = auth.session().map(|s| s.claims.sub);
         match on_heard(&event, mine.as_deref()) {
@@ -810,13 +825,23 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     });
     navigation::on_restored_from_cache(move || auth.restored_from_cache());
     if restore || silently {
+        // Discovery beside the session's start, as the restore needs it at once.
+        auth.prefetch_provider();
         let here = ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
             .unwrap_or_else(|_| ReturnTo::home());
         spawn_local(chunks::start_session(auth, here));
     }
-    // What a click on Sign In (or Sign Out) needs, once the first page has painted.
+    // What a click on Sign In (or Sign Out) needs, once the first page has painted:
+    // the chunks, the provider's metadata and keys. Not at the callback: the login's
+    // transaction has the endpoints, and discovery would compete with the token
+    // request; there it waits until the login is done.
     set_timeout(
-        chunks::preload_actions,
+        move || {
+            chunks::preload_actions(names);
+            if !at_callback && !restore && !silently {
+                auth.prefetch_provider();
+            }
+        },
         std::time::Duration::from_millis(500),
     );
     auth

@@ -345,6 +345,88 @@ async fn two_signed_in_tabs(
 
 /// The refresh token the app keeps in IndexedDB (`null` when there is none); it is
 /// stored with the issuer and client it belongs to.
+/// Leaves a sign-out unfinished, as a page does that is closed after the click (or
+/// cannot load the code that forgets the token) before its refresh token is
+/// forgotten: the mark the click writes, read back.
+async fn mark_sign_out_unfinished(browser: &e2e::browser::Browser, app: &App<'_>) {
+    let key = format!("{}.sign-out-pending", app.storage_prefix());
+    let read = browser
+        .client
+        .execute(
+            "localStorage.setItem(arguments[0], '1'); return localStorage.getItem(arguments[0]);",
+            vec![key.into()],
+        )
+        .await
+        .expect("set the mark");
+    assert_eq!(read, serde_json::json!("1"), "set-up: the mark is stored");
+}
+
+async fn sign_out_mark(browser: &e2e::browser::Browser, app: &App<'_>) -> serde_json::Value {
+    let key = format!("{}.sign-out-pending", app.storage_prefix());
+    browser
+        .client
+        .execute(
+            "return localStorage.getItem(arguments[0]);",
+            vec![key.into()],
+        )
+        .await
+        .expect("read the mark")
+}
+
+#[tokio::test]
+async fn a_sign_out_left_unfinished_is_finished_by_the_next_page_load_unless_a_login_came_since() {
+    with_browser(|browser, env| async move {
+        let app = App::persistent(&browser, &env);
+        sign_in_to(&app, &browser, &env).await;
+        let database = format!("{}.tokens", app.storage_prefix());
+        let token = stored_refresh_token(&browser, &database).await;
+        let token = token
+            .as_str()
+            .expect("set-up: a refresh token at rest")
+            .to_owned();
+        assert_eq!(sign_out_mark(&browser, &app).await, serde_json::Value::Null);
+
+        mark_sign_out_unfinished(&browser, &app).await;
+        browser.reload().await;
+        assert!(
+            app.header_offers_sign_in().await,
+            "the session is not restored"
+        );
+        assert_eq!(
+            stored_refresh_token(&browser, &database).await,
+            serde_json::Value::Null,
+            "the refresh token at rest is forgotten"
+        );
+        assert_eq!(
+            refresh_status(&browser, &env.idp, &env.client_id, &token).await,
+            400,
+            "and revoked"
+        );
+        assert_eq!(sign_out_mark(&browser, &app).await, serde_json::Value::Null);
+
+        // A login after the unfinished sign-out keeps its own token: the mark goes.
+        app.open("/").await;
+        assert!(app.header_offers_sign_in().await);
+        mark_sign_out_unfinished(&browser, &app).await;
+        app.click_sign_in().await;
+        // The provider's session is open; the revoked grant asks for consent again.
+        let provider = ProviderPages::new(&browser, &env);
+        crate::library::without_password(&browser, &provider, "[data-testid=profile]").await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while sign_out_mark(&browser, &app).await != serde_json::Value::Null {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the login clears the mark"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        browser.reload().await;
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name, "the new login's session is restored");
+    })
+    .await;
+}
+
 pub(crate) async fn stored_refresh_token(
     browser: &e2e::browser::Browser,
     database: &str,
