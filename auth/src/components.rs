@@ -3,29 +3,14 @@
 //! plain default), so they fit any design.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
-use crate::browser::pending_login;
-use crate::context::{chunks, use_auth, AuthState};
+use crate::context::{use_auth, AuthState};
+use crate::finish_login::{default_failed, default_pending, finish_pending_login};
 use crate::login_options::LoginOptions;
 use crate::return_to::ReturnTo;
-
-fn default_pending() -> AnyView {
-    view! { <p role="status">"Signing you in…"</p> }.into_any()
-}
-
-fn default_failed() -> AnyView {
-    let auth = use_auth();
-    view! {
-        <p role="alert">
-            {move || auth.error().get().map_or_else(|| "You are signed out.".to_owned(), |e| e.to_string())}
-        </p>
-    }
-    .into_any()
-}
 
 /// Finishes a login at the callback (the path of `redirect_uri`, whatever the app's
 /// routes are) before the `children` (the app's `<Routes>`) start: on success the
@@ -50,24 +35,13 @@ pub fn HandleCallback(
     let navigate = use_navigate();
     let location = use_location();
     let config = auth.config();
-    let task = pending_login::take_for(&config);
-    let ready = RwSignal::new(task.is_none());
-    if let Some(task) = task {
-        // A sign-out in another tab while the code is redeemed wins (its broadcast
-        // bumps the generation): nothing of the login is kept.
-        let started_in = auth.generation();
-        spawn_local(async move {
-            let outcome = task.join().await;
-            if let Some(return_to) = chunks::finish_login(auth, outcome, started_in).await {
-                let replace = NavigateOptions {
-                    replace: true,
-                    ..NavigateOptions::default()
-                };
-                navigate(return_to.as_str(), replace);
-            }
-            ready.set(true);
-        });
-    }
+    let ready = finish_pending_login(auth, move |return_to| {
+        let replace = NavigateOptions {
+            replace: true,
+            ..NavigateOptions::default()
+        };
+        navigate(return_to, replace);
+    });
     let callback_path = config.callback_path().to_owned();
     let at_callback = Memo::new(move |_| location.pathname.with(|p| *p == callback_path));
     let pending = pending.unwrap_or_else(|| ViewFn::from(default_pending));

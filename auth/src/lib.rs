@@ -129,9 +129,12 @@ pub mod userinfo;
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]
+#[cfg(feature = "router")]
 mod components;
 #[cfg(target_arch = "wasm32")]
 mod context;
+#[cfg(target_arch = "wasm32")]
+mod finish_login;
 #[cfg(target_arch = "wasm32")]
 pub mod lazy;
 #[cfg(target_arch = "wasm32")]
@@ -153,8 +156,11 @@ pub use browser::http::HttpResponse;
 #[cfg(target_arch = "wasm32")]
 pub use browser::pending_login::begin_callback;
 #[cfg(target_arch = "wasm32")]
+#[cfg(feature = "router")]
 pub use components::{HandleCallback, RequireAuth};
 #[cfg(target_arch = "wasm32")]
 pub use context::{provide_auth, use_auth, ApiRequest, Auth, AuthState, HttpMethod};
+#[cfg(target_arch = "wasm32")]
+pub use finish_login::FinishLogin;
 #[cfg(target_arch = "wasm32")]
 pub use lazy_view::LazyView;

@@ -20,11 +20,9 @@ mod page {
     use leptos::prelude::*;
     use leptos::tachys::html::attribute::custom::CustomAttribute;
     use leptos_pkce_auth::{
-        provide_auth, use_auth, AuthConfig, HandleCallback, IdTokenClaims, LoginOptions,
+        provide_auth, use_auth, AuthConfig, FinishLogin, IdTokenClaims, LoginOptions,
         LogoutOptions, ReturnTo,
     };
-    use leptos_router::components::{Route, Router, Routes};
-    use leptos_router::path;
     use serde_json::Value;
 
     /// The baseline's provider, client and scope.
@@ -57,17 +55,15 @@ mod page {
             Err(error) => return view! { <p class="error" role="alert">{error}</p> }.into_any(),
         };
         provide_auth(config);
+        // One page at every address and plain links, as the baseline (which has no
+        // router either): the library finishes the login without one.
         view! {
-            <Router>
-                <Header/>
-                <main id="main">
-                    <HandleCallback>
-                        <Routes fallback=Page>
-                            <Route path=path!("/") view=Page/>
-                        </Routes>
-                    </HandleCallback>
-                </main>
-            </Router>
+            <Header/>
+            <main id="main">
+                <FinishLogin>
+                    <Page/>
+                </FinishLogin>
+            </main>
         }
         .into_any()
     }
