@@ -310,8 +310,7 @@ impl Auth {
         if !self.session()?.dpop_bound {
             return None;
         }
-        let key = dpop::key(&self.names()).await.ok()?;
-        Some(dpop::thumbprint(&key))
+        super::chunks::dpop_thumbprint(self.names()).await
     }
 
     /// True when the token for `key` is bound to this browser's DPoP key.

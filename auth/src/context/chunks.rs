@@ -179,6 +179,22 @@ pub(super) async fn end_refresh_token(config: AuthConfig, sub: String) {
     }
 }
 
+crate::lazy_fn! {
+    chunk pkce_session, preload preload_dpop_thumbprint;
+    fn dpop_thumbprint_in_chunk(names: StorageNames) -> Boxed<Option<String>> {
+        Box::pin(async move {
+            let key = crate::browser::dpop::key(&names).await.ok()?;
+            Some(crate::browser::dpop::thumbprint(&key))
+        })
+    }
+}
+
+/// The thumbprint of this browser's DPoP key ([`Auth::dpop_thumbprint`]); `None` when
+/// there is none, or its chunk cannot load.
+pub(super) async fn dpop_thumbprint(names: StorageNames) -> Option<String> {
+    in_time(dpop_thumbprint_in_chunk(names)).await?.await
+}
+
 /// Discovery, then the key set, in the background ([`Auth::prefetch_provider`]).
 pub(super) async fn prefetch_provider(config: AuthConfig) {
     if let Some(prefetch) = in_time(prefetch_in_chunk(config)).await {
