@@ -285,6 +285,12 @@ impl AuthConfig {
     pub fn callback_path(&self) -> &str {
         path_of(&self.redirect_uri)
     }
+
+    /// The path of `silent_redirect_uri`, where the static silent-callback page must
+    /// answer (never the app).
+    pub fn silent_path(&self) -> &str {
+        path_of(&self.silent_redirect_uri)
+    }
 }
 
 /// The path of an absolute URL (`/` when it has none), without query or fragment.

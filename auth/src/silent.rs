@@ -72,6 +72,43 @@ pub fn try_at_start(mode: SilentSignIn, signed_in_before: bool) -> bool {
     mode != SilentSignIn::Off && signed_in_before
 }
 
+/// Where a page load of the app runs, as far as starting a session is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageLoad {
+    /// A top-level page: it restores and signs in as usual.
+    TopLevel,
+    /// Inside a frame: a frame never starts session work (an app framed by another
+    /// page, or served where the silent-callback page should be).
+    Framed,
+    /// At `silent_redirect_uri`'s path: the app was served where its static
+    /// silent-callback page should answer (a missing file, or a fallback that serves
+    /// `index.html` for every path).
+    AtSilentPage,
+}
+
+impl PageLoad {
+    /// Classifies a page load: `framed` when the page is not the top window,
+    /// `at_silent_path` when its path is `silent_redirect_uri`'s.
+    pub fn of(framed: bool, at_silent_path: bool) -> Self {
+        if at_silent_path {
+            Self::AtSilentPage
+        } else if framed {
+            Self::Framed
+        } else {
+            Self::TopLevel
+        }
+    }
+
+    /// Whether this page load may restore a session or sign in silently: only a
+    /// top-level page that is not the silent page. Otherwise the app loaded inside the
+    /// silent sign-in's frame would start its own silent sign-in there (a frame in the
+    /// frame, again and again) and spend the refresh token beside the page that framed
+    /// it.
+    pub fn may_start_session(self) -> bool {
+        self == Self::TopLevel
+    }
+}
+
 /// After the iframe needed interaction or gave no answer: a top-level redirect with
 /// `prompt=none` when the mode allows it, the provider is on another site than the
 /// app (so its cookies were likely withheld from the frame, and the answer says
@@ -218,6 +255,18 @@ mod tests {
         assert!(try_at_start(SilentSignIn::IframeThenRedirect, true));
         assert!(try_at_start(SilentSignIn::Iframe, true));
         assert!(!try_at_start(SilentSignIn::Off, true));
+    }
+
+    #[test]
+    fn only_a_top_level_page_that_is_not_the_silent_page_starts_a_session() {
+        assert_eq!(PageLoad::of(false, false), PageLoad::TopLevel);
+        assert!(PageLoad::of(false, false).may_start_session());
+        assert_eq!(PageLoad::of(true, false), PageLoad::Framed);
+        assert!(!PageLoad::of(true, false).may_start_session());
+        assert_eq!(PageLoad::of(true, true), PageLoad::AtSilentPage);
+        assert!(!PageLoad::of(true, true).may_start_session());
+        assert_eq!(PageLoad::of(false, true), PageLoad::AtSilentPage);
+        assert!(!PageLoad::of(false, true).may_start_session());
     }
 
     #[test]

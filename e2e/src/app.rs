@@ -238,6 +238,15 @@ impl<'a> App<'a> {
         !self.browser.exists("[data-testid=header-user]").await
     }
 
+    /// Whether the header shows an enabled "Sign In" and nobody signed in, now (no
+    /// waiting).
+    pub async fn header_offers_sign_in_now(&self) -> bool {
+        self.browser
+            .exists(".site-header .session button.primary:not([disabled])")
+            .await
+            && !self.browser.exists("[data-testid=header-user]").await
+    }
+
     /// Waits for the callback page's error and returns it.
     pub async fn callback_error(&self) -> String {
         self.browser.text_of("[data-testid=callback-error]").await

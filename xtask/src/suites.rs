@@ -403,7 +403,8 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             )
             .with_provider(&generic_idp),
             Site::new(CROSS_SITE_APP_PORT, root().join("dist")),
-            Site::new(SWITCH_APP_PORT, dist_variant(&work, "switch", NO_EDIT)?),
+            Site::new(SWITCH_APP_PORT, dist_variant(&work, "switch", NO_EDIT)?)
+                .with_locations(UNFRAMED_FALLBACK),
             Site::new(DPOP_APP_PORT, dist_variant(&work, "dpop", DPOP_CONFIG)?),
             Site::new(SECOND_APP_PORT, second_provider_dist(&work, &second_idp)?)
                 .with_provider(&second_idp),
@@ -544,6 +545,20 @@ pub const DPOP_ONLY: (&str, &str) = (
 
 /// config.json as built, for a site whose test edits it.
 const NO_EDIT: (&str, &str) = ("", "");
+
+/// On the switch app: a path the provider accepts as a redirect URI, answered like a
+/// server with no silent-callback page there and no framing rule (a plain
+/// single-page fallback, `trunk serve`): the app itself, framable by its own origin.
+/// e2e `deployments::an_app_served_where_the_silent_page_should_be_…` points
+/// `silent_redirect_uri` at it.
+const UNFRAMED_FALLBACK: &str = "location = /example/auth/callback {
+        expires -1;
+        add_header Content-Security-Policy \"default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: $idp_origin $picture_origins; connect-src 'self' $idp_origin $api_origin; frame-src 'self' $idp_origin; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; object-src 'none'\" always;
+        add_header X-Frame-Options \"SAMEORIGIN\" always;
+        try_files /index.html =404;
+    }
+
+    ";
 
 /// The config.json the switch app serves.
 fn switch_config_path() -> PathBuf {

@@ -53,6 +53,17 @@ async fn silent_sign_in(
         Some(query) => flow::complete_login(&names, CallbackResponse::parse(&query), false).await,
         None => {
             let _ = storage::take_transaction(&names, &request.transaction.state, clock::now_ms());
+            web_sys::console::warn_1(
+                &format!(
+                    "leptos-pkce: the silent sign-in's frame gave no answer in {} s. Check that \
+                     silent_redirect_uri ({}) serves silent-callback.html (not the app, not a \
+                     404), and that the provider lets itself be framed with prompt=none (its \
+                     cookies may be blocked in frames across sites).",
+                    IFRAME_TIMEOUT_MS / 1000,
+                    config.silent_redirect_uri
+                )
+                .into(),
+            );
             Err(AuthError::SilentTimeout)
         }
     }

@@ -42,7 +42,7 @@ use crate::secret::{AccessToken, IdToken};
 use crate::session::Session;
 use crate::session_event::{on_heard, Heard, SessionEvent};
 use crate::silent::{
-    origin_of, redirect_after_iframe, silent_renewal_failed, try_at_start, SilentSignIn,
+    origin_of, redirect_after_iframe, silent_renewal_failed, try_at_start, PageLoad, SilentSignIn,
 };
 use crate::token_request::{CachedToken, TokenCache, TokenKey, TokenRequest};
 use crate::userinfo::check_subject;
@@ -797,14 +797,24 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     // With a stored refresh token, or at the callback, the app starts
     // "authenticating", so guards wait instead of starting a login.
     let at_callback = pending_login::is_finishing(&config);
+    let page = PageLoad::of(
+        navigation::is_framed(),
+        navigation::current_path() == config.silent_path(),
+    );
+    if page == PageLoad::AtSilentPage {
+        warn_app_at_silent_page(&config);
+    }
+    let may_start = page.may_start_session();
     // A sign-out that did not finish is finished first (see `Auth::start_session`).
     let restore = (config.refresh_token_storage == RefreshTokenStorage::IndexedDb
         || hint::sign_out_pending(&names))
-        && !at_callback;
+        && !at_callback
+        && may_start;
     // Without a refresh token at rest, a returning user is signed back in silently;
     // signed-out visitors (no hint) never reach the provider.
     let silently = !restore
         && !at_callback
+        && may_start
         && try_at_start(config.silent_sign_in, hint::signed_in_before(&names));
     let initial = if restore || at_callback || silently {
         AuthState::Authenticating
@@ -835,16 +845,33 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     // the chunks, the provider's metadata and keys. Not at the callback: the login's
     // transaction has the endpoints, and discovery would compete with the token
     // request; there it waits until the login is done.
-    set_timeout(
-        move || {
-            chunks::preload_actions(names);
-            if !at_callback && !restore && !silently {
-                auth.prefetch_provider();
-            }
-        },
-        std::time::Duration::from_millis(500),
-    );
+    // Not in a frame: nothing there signs in or out.
+    if may_start {
+        set_timeout(
+            move || {
+                chunks::preload_actions(names);
+                if !at_callback && !restore && !silently {
+                    auth.prefetch_provider();
+                }
+            },
+            std::time::Duration::from_millis(500),
+        );
+    }
     auth
+}
+
+/// Says in the console that the app itself answered at `silent_redirect_uri`, where
+/// the static silent-callback page belongs: silent sign-in cannot work so.
+fn warn_app_at_silent_page(config: &AuthConfig) {
+    web_sys::console::warn_1(
+        &format!(
+            "leptos-pkce: the app was loaded at silent_redirect_uri ({}), where silent-callback.html \
+             must answer; it starts no sign-in there. Serve that page at this path (with Trunk: \
+             copy it as an asset), or set silent_redirect_uri to where it is served.",
+            config.silent_redirect_uri
+        )
+        .into(),
+    );
 }
 
 /// The auth context.

@@ -68,3 +68,60 @@ async fn a_discovery_document_naming_another_issuer_is_refused() {
     })
     .await;
 }
+
+/// The deepest chain of frames under the page: 1 is the silent sign-in's own frame.
+const FRAME_DEPTH: &str = "function depth(w) {
+    let d = 0;
+    for (let i = 0; i < w.frames.length; i++) d = Math.max(d, 1 + depth(w.frames[i]));
+    return d;
+  }
+  return depth(window);";
+
+#[tokio::test]
+async fn an_app_served_where_the_silent_page_should_be_starts_no_sign_in_in_the_frame() {
+    let _turn = SWITCH.lock().await;
+    with_browser(|browser, env| async move {
+        // A deployment without the silent-callback page at silent_redirect_uri: the
+        // server's single-page fallback answers there with the app itself (a path the
+        // provider accepts as a redirect URI, and no file on the app's server).
+        let _deployed = ConfigSwitch::replace(
+            &env,
+            r#""client_id": "spa-dev""#,
+            &format!(
+                r#""client_id": "spa-dev", "silent_redirect_uri": "{}/example/auth/callback""#,
+                env.switch_app
+            ),
+        );
+        let app = App::switchable(&browser, &env);
+        crate::sign_in_to(&app, &browser, &env).await;
+        assert!(
+            app.signed_in_hint().await,
+            "set-up: a reload signs in silently"
+        );
+        browser.reload().await;
+        // The silent sign-in's frame loads the app; the app in it must not start a
+        // silent sign-in of its own (a frame in the frame, again and again).
+        let mut deepest = 0;
+        let mut saw_the_frame = false;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(25);
+        while !app.header_offers_sign_in_now().await {
+            let depth = browser.eval(FRAME_DEPTH).await.as_u64().unwrap_or(0);
+            saw_the_frame |= depth >= 1;
+            deepest = deepest.max(depth);
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never settled; frames {deepest}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(saw_the_frame, "set-up: the silent sign-in framed the app");
+        assert_eq!(
+            deepest, 1,
+            "only the silent sign-in's own frame, none nested"
+        );
+        // Its answer never comes (the app is not the silent page): signed out
+        // quietly after the frame's time limit.
+        assert!(app.header_offers_sign_in().await);
+    })
+    .await;
+}
