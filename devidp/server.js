@@ -5,12 +5,12 @@
 //
 // Environment (all optional):
 //   DEVIDP_PORT                 port on 127.0.0.1 (4000)
-//   DEVIDP_APP_ORIGINS          comma-separated app origins allowed as redirect targets
-//                               (127.0.0.1:8080 and localhost:8080 for development,
-//                               127.0.0.1:8090, 8091, 8093, 8094, 8096, 8097, localhost:8095 for
-//                               the end-to-end tests); on each, `/callback`,
-//                               `/silent-callback.html` and the example app's
-//                               `/example/auth/callback`
+//   DEVIDP_APP_ORIGINS          comma-separated app origins allowed as redirect targets,
+//                               added to the defaults (127.0.0.1:8080 and localhost:8080
+//                               for development, 127.0.0.1:8090, 8091, 8093, 8094, 8096,
+//                               8097, localhost:8095 for the end-to-end tests); on each,
+//                               `/callback`, `/silent-callback.html` and the example
+//                               app's `/example/auth/callback`
 //   DEVIDP_LOGOUT               `off` plays a generic provider without RP-initiated
 //                               logout: no end_session_endpoint, no /v2/logout (on)
 //   DEVIDP_ACCESS_TOKEN_TTL     seconds (3600)
@@ -39,9 +39,9 @@ const env = process.env;
 const PORT = Number(env.DEVIDP_PORT || 4000);
 const HOST = '127.0.0.1';
 const ISSUER = `http://${HOST}:${PORT}/`;
-const APP_ORIGINS = (env.DEVIDP_APP_ORIGINS
-  || 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091,http://127.0.0.1:8093,http://127.0.0.1:8094,http://localhost:8095,http://127.0.0.1:8096,http://127.0.0.1:8097')
-  .split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
+const DEFAULT_APP_ORIGINS = 'http://127.0.0.1:8080,http://localhost:8080,http://127.0.0.1:8090,http://127.0.0.1:8091,http://127.0.0.1:8093,http://127.0.0.1:8094,http://localhost:8095,http://127.0.0.1:8096,http://127.0.0.1:8097';
+const APP_ORIGINS = [...new Set(`${DEFAULT_APP_ORIGINS},${env.DEVIDP_APP_ORIGINS || ''}`
+  .split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean))];
 const seconds = (name, fallback) => Number(env[name] || fallback);
 const TOKEN_DELAY_MS = Number(env.DEVIDP_TOKEN_DELAY_MS || 0);
 const LOGOUT = env.DEVIDP_LOGOUT !== 'off';
@@ -55,6 +55,10 @@ const silentOfflineGrants = new Set();
 // The authorization parameters of each interaction (login or consent page), so Back
 // to a finished one replays the login as Auth0 and Keycloak do.
 const interactionParams = new Map();
+
+function originOf(url) {
+  try { return new URL(url).origin; } catch { return 'http://127.0.0.1:PORT'; }
+}
 
 function organizationClaims(organization) {
   if (!organization) return {};
@@ -175,9 +179,20 @@ const configuration = {
     },
   },
   renderError(ctx, out) {
+    const text = (value) => String(value || '').replace(/[<>&"]/g, '');
     ctx.type = 'html';
-    ctx.body = `<!doctype html><title>Error</title><h1>${out.error}</h1><p>${
-      String(out.error_description || '').replace(/[<>&]/g, '')}</p>`;
+    // An app on an unregistered origin: name the refused address and the fix.
+    const asked = ctx.oidc?.params?.redirect_uri;
+    const fix = out.error === 'invalid_redirect_uri' && asked
+      ? `<p>Refused redirect_uri: <code>${text(asked)}</code>. This local provider accepts
+         <code>/callback</code>, <code>/silent-callback.html</code> and
+         <code>/example/auth/callback</code> on its registered app origins. Register your
+         app's origin by starting it with <code>DEVIDP_APP_ORIGINS=${text(originOf(asked))}</code>
+         (added to the defaults), for example
+         <code>DEVIDP_APP_ORIGINS=${text(originOf(asked))} cargo xtask idp</code>.</p>`
+      : '';
+    ctx.body = `<!doctype html><title>Error</title><h1>${text(out.error)}</h1><p>${
+      text(out.error_description)}</p>${fix}`;
   },
 };
 

@@ -1,4 +1,5 @@
-//! `cargo xtask dev`: the local provider and `trunk serve`, until Ctrl-C.
+//! `cargo xtask dev`: the local provider and `trunk serve`, until Ctrl-C; `cargo
+//! xtask idp`: the provider alone, for an app of your own.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -16,14 +17,7 @@ pub fn run() -> Result<(), String> {
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
         .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
 
-    let mut provider = Service::start(
-        "identity provider",
-        command("node")
-            .arg("server.js")
-            .current_dir(crate::paths::root().join("devidp")),
-        4000,
-        None,
-    )?;
+    let mut provider = start_provider()?;
     println!("\n==> building the app and starting trunk serve (the first build takes minutes)");
     let mut trunk = Service::start(
         "trunk serve",
@@ -38,14 +32,7 @@ pub fn run() -> Result<(), String> {
         8080,
         None,
     )?;
-    println!(
-        "\n  App:       http://127.0.0.1:8080/\n  Provider:  http://127.0.0.1:4000/ (client spa-dev)\n\
-         \n  Test users (username / password):\
-         \n    ada      / ada-password       Ada Lovelace\
-         \n    grace    / grace-password     Grace Hopper\
-         \n    octocat  / octocat-password   The Octocat (\"Sign in with GitHub\")\
-         \n\n  Press Ctrl-C to stop both.\n"
-    );
+    println!("\n  App:       http://127.0.0.1:8080/\n  Provider:  http://127.0.0.1:4000/ (client spa-dev)\n{USERS}\n  Press Ctrl-C to stop both.\n");
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(200));
         for service in [&mut provider, &mut trunk] {
@@ -59,5 +46,56 @@ pub fn run() -> Result<(), String> {
         }
     }
     println!("\nstopping the provider and trunk serve");
+    Ok(())
+}
+
+/// The test users, as printed.
+const USERS: &str = "\n  Test users (username / password):\
+    \n    ada      / ada-password       Ada Lovelace\
+    \n    grace    / grace-password     Grace Hopper\
+    \n    octocat  / octocat-password   The Octocat (\"Sign in with GitHub\")\n";
+
+/// The local provider on port 4000 (its npm packages installed first by the caller).
+/// `DEVIDP_APP_ORIGINS` in the environment reaches it: origins added to the ones it
+/// accepts redirects to.
+fn start_provider() -> Result<Service, String> {
+    Service::start(
+        "identity provider",
+        command("node")
+            .arg("server.js")
+            .current_dir(crate::paths::root().join("devidp")),
+        4000,
+        None,
+    )
+}
+
+/// `cargo xtask idp`: the local provider alone, until Ctrl-C, for an app of your own
+/// (its origin registered with `DEVIDP_APP_ORIGINS`).
+pub fn provider_only() -> Result<(), String> {
+    setup::for_provider()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+    let mut provider = start_provider()?;
+    let extra = std::env::var("DEVIDP_APP_ORIGINS").unwrap_or_default();
+    println!(
+        "\n  Provider:  http://127.0.0.1:4000/ (client spa-dev)\n\
+         \n  It accepts redirects to /callback, /silent-callback.html and /example/auth/callback on\
+         \n  127.0.0.1:8080, localhost:8080, the test ports{}{}.\
+         \n  Another app origin: DEVIDP_APP_ORIGINS=http://127.0.0.1:3000 cargo xtask idp\n{USERS}\n  Press Ctrl-C to stop it.\n",
+        if extra.is_empty() { "" } else { " and " },
+        extra
+    );
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(200));
+        if !provider.is_running() && !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(300));
+            if !stop.load(Ordering::SeqCst) {
+                return Err(format!("{} stopped unexpectedly", provider.name()));
+            }
+        }
+    }
+    println!("\nstopping the provider");
     Ok(())
 }

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run(),
+        Some("idp") => dev::provider_only(),
         Some("test") => suites::run(),
         Some("e2e") => suites::run_e2e(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
         Some("setup") if args.get(1).map(String::as_str) == Some("--all") => setup::for_tests(),
         Some("setup") => setup::for_build(),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | e2e [FILTER…] | bench [--runs N] [--dpop] | fuzz [--seconds N] | build [equal-page] | setup [--all]>");
+            eprintln!("usage: cargo xtask <dev | idp | test | e2e [FILTER…] | bench [--runs N] [--dpop] | fuzz [--seconds N] | build [equal-page] | setup [--all]>");
             return ExitCode::from(2);
         }
     };

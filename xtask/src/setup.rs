@@ -15,6 +15,11 @@ pub fn for_build() -> Result<(), String> {
     trunk()?;
     wasm_bindgen_cli()?;
     npm_packages("tools")?;
+    for_provider()
+}
+
+/// What `cargo xtask idp` needs: the local provider's npm packages.
+pub fn for_provider() -> Result<(), String> {
     npm_packages("devidp")
 }
 
