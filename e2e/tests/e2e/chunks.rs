@@ -69,10 +69,10 @@ async fn at_the_callback_the_exchange_chunk_downloads_before_the_token_request_a
     with_browser(|browser, env| async move {
         sign_in(&browser, &env).await;
         let callback = fetched(&browser, "split_pkce_login_callback").await;
-        // Preloaded by the split loader (a `link`), then taken over by its fetch: one
-        // download, not two.
+        // Fetched and compiled by the head script (a `fetch`), then instantiated by the
+        // split loader from that compile: one download, not two.
         assert_eq!(callback.len(), 1, "{callback:?}");
-        assert_eq!(callback[0].0, "link", "{callback:?}");
+        assert_eq!(callback[0].0, "fetch", "{callback:?}");
         let token = started(&browser, "/oauth/token")
             .await
             .expect("the code exchange's request");
