@@ -183,13 +183,15 @@ const configuration = {
     ctx.type = 'html';
     // An app on an unregistered origin: name the refused address and the fix.
     const asked = ctx.oidc?.params?.redirect_uri;
+    // The fix is a command to paste: offered only for a plain http(s)://host[:port].
     const fix = out.error === 'invalid_redirect_uri' && asked
+      && /^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(originOf(asked))
       ? `<p>Refused redirect_uri: <code>${text(asked)}</code>. This local provider accepts
          <code>/callback</code>, <code>/silent-callback.html</code> and
          <code>/example/auth/callback</code> on its registered app origins. Register your
          app's origin by starting it with <code>DEVIDP_APP_ORIGINS=${text(originOf(asked))}</code>
          (added to the defaults), for example
-         <code>DEVIDP_APP_ORIGINS=${text(originOf(asked))} cargo xtask idp</code>.</p>`
+         <code>DEVIDP_APP_ORIGINS='${text(originOf(asked))}' cargo xtask idp</code>.</p>`
       : '';
     ctx.body = `<!doctype html><title>Error</title><h1>${text(out.error)}</h1><p>${
       text(out.error_description)}</p>${fix}`;

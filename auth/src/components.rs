@@ -80,9 +80,12 @@ pub fn RequireAuth(
 ) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
+    // Never from inside a frame (the app served where the silent page should be, or
+    // embedded): a login there would take the frame to the provider.
+    let framed = crate::browser::navigation::is_framed();
     Effect::new(move |_| {
         let signed_out = auth.state().with(|s| matches!(s, AuthState::SignedOut));
-        if signed_out {
+        if signed_out && !framed {
             let here = location.pathname.get_untracked() + &location.search.get_untracked();
             auth.login(LoginOptions {
                 return_to: ReturnTo::parse(&here).ok(),

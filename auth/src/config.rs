@@ -196,6 +196,15 @@ impl AuthConfig {
         let silent_redirect_uri = optional_string(&fields, "silent_redirect_uri")?
             .unwrap_or_else(|| format!("{origin}/silent-callback.html"));
         check_on_origin("silent_redirect_uri", &silent_redirect_uri, origin)?;
+        // The silent page answers a frame with a message; logins finish at the callback.
+        // One path for both could never do either.
+        if path_of(&silent_redirect_uri) == path_of(&redirect_uri) {
+            return Err(ConfigError::Invalid {
+                field: "silent_redirect_uri",
+                reason: "must be another path than redirect_uri's (it serves the static \
+                         silent-callback page; logins finish at redirect_uri)",
+            });
+        }
         let silent_sign_in = match optional_string(&fields, "silent_sign_in")?.as_deref() {
             None | Some("iframe_then_redirect") => SilentSignIn::IframeThenRedirect,
             Some("iframe") => SilentSignIn::Iframe,
@@ -540,6 +549,26 @@ mod tests {
         assert_eq!(config.callback_path(), "/auth/cb");
         assert_eq!(config.scope, "openid profile");
         assert_eq!(config.audience.as_deref(), Some("https://api.example"));
+    }
+
+    #[test]
+    fn the_silent_page_and_the_callback_are_two_paths() {
+        let same = parse(
+            r#"{"domain":"t.auth0.com","client_id":"c",
+                "silent_redirect_uri":"http://127.0.0.1:8080/callback?silent"}"#,
+        );
+        assert!(
+            matches!(
+                same,
+                Err(ConfigError::Invalid {
+                    field: "silent_redirect_uri",
+                    ..
+                })
+            ),
+            "{same:?}"
+        );
+        let apart = parse(r#"{"domain":"t.auth0.com","client_id":"c"}"#).unwrap();
+        assert_eq!(apart.silent_path(), "/silent-callback.html");
     }
 
     #[test]

@@ -156,7 +156,7 @@ pub fn split_into(dist: &Path, raw: &Path) -> Result<Vec<Part>, String> {
 }
 
 /// Points the start script (Trunk's loader, moved to `start-<hash>.js` by
-/// tools/externalize-loader.mjs) and index.html at the renamed files: the start
+/// auth/assets/externalize-loader.mjs) and index.html at the renamed files: the start
 /// script gets a new name and SRI hash, and index.html its preload links and tag.
 fn point_pages_at(dist: &Path, renames: &[(String, String)]) -> Result<(), String> {
     let index_path = dist.join("index.html");
@@ -168,7 +168,7 @@ fn point_pages_at(dist: &Path, renames: &[(String, String)]) -> Result<(), Strin
         .find(|name| {
             name.starts_with("start-") && name.ends_with(".js") && index.contains(name.as_str())
         })
-        .ok_or("index.html names no start-<hash>.js (tools/externalize-loader.mjs)")?;
+        .ok_or("index.html names no start-<hash>.js (auth/assets/externalize-loader.mjs)")?;
     let mut start = read(&dist.join(&old_start))?;
     for (from, to) in renames {
         start = replace_all(&start, from, to)?;
@@ -274,12 +274,17 @@ fn callback_preload(loader: &str, splits: &[&str]) -> Result<String, String> {
         .join(", ");
     Ok(format!(
         "// At a callback, the code exchange's chunks download, and compile, with the main\n\
-         // module; the split loader instantiates them from here (`{EARLY}`).\n\
-         if (/[?&]state=/.test(location.search)) for (const file of [{list}]) {{\n\
-         \x20   const url = new URL(file, document.currentScript.src).href;\n\
-         \x20   const compiled = WebAssembly.compileStreaming(fetch(url));\n\
-         \x20   compiled.catch(() => {{}});\n\
-         \x20   (globalThis.{EARLY} ||= {{}})[url] = compiled;\n\
+         // module; the split loader instantiates them from here (`{EARLY}`, an own\n\
+         // property of the global object: markup cannot clobber it).\n\
+         if (/[?&]state=/.test(location.search)) {{\n\
+         \x20   const early = Object.create(null);\n\
+         \x20   Object.defineProperty(globalThis, \"{EARLY}\", {{ value: early }});\n\
+         \x20   for (const file of [{list}]) {{\n\
+         \x20       const url = new URL(file, document.currentScript.src).href;\n\
+         \x20       const compiled = WebAssembly.compileStreaming(fetch(url));\n\
+         \x20       compiled.catch(() => {{}});\n\
+         \x20       early[url] = compiled;\n\
+         \x20   }}\n\
          }}\n"
     ))
 }
@@ -302,7 +307,8 @@ fn use_early_compile(loader: &str, file: &str) -> Result<String, String> {
     );
     let early = format!(
         "    const url = new URL(\"./{file}\", import.meta.url);\n    \
-         const early = globalThis.{EARLY}?.[url.href];\n    \
+         const early = Object.hasOwn(globalThis, \"{EARLY}\")\n        \
+         ? globalThis.{EARLY}[url.href] : undefined;\n    \
          if (early) delete globalThis.{EARLY}[url.href];\n    \
          const src = early ? undefined : fetch(url);\n    \
          src?.catch(() => {{}});\n    \
@@ -570,7 +576,7 @@ export const __wasm_split_load_api_page = wrapAsyncCb(makeLoad(() => {
         let patched = use_early_compile(LOADER, "chunk_6-aa.wasm").unwrap();
         let chunk_6 = &patched[..patched.find("const __chunk_7").unwrap()];
         assert!(
-            chunk_6.contains("globalThis.__pkce_compiled?.[url.href]"),
+            chunk_6.contains("Object.hasOwn(globalThis, \"__pkce_compiled\")"),
             "{patched}"
         );
         assert!(
@@ -586,7 +592,7 @@ export const __wasm_split_load_api_page = wrapAsyncCb(makeLoad(() => {
             "{patched}"
         );
         // The other chunks are left as they were.
-        assert_eq!(patched.matches("globalThis.__pkce_compiled?.").count(), 1);
+        assert_eq!(patched.matches("Object.hasOwn(globalThis").count(), 1);
         assert!(patched.contains("fetch(new URL(\"./chunk_7-bb.wasm\", import.meta.url))"));
         // A loader that fetches otherwise (another splitter version) stops the build.
         assert!(use_early_compile(LOADER, "chunk_9-zz.wasm").is_err());
@@ -601,7 +607,8 @@ export const __wasm_split_load_api_page = wrapAsyncCb(makeLoad(() => {
             "{js}"
         );
         assert!(
-            js.contains("(globalThis.__pkce_compiled ||= {})[url] = compiled"),
+            js.contains("Object.defineProperty(globalThis, \"__pkce_compiled\", { value: early })")
+                && js.contains("early[url] = compiled"),
             "{js}"
         );
         assert!(

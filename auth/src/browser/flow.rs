@@ -518,8 +518,25 @@ pub async fn keep_refresh_token(
 /// # Errors
 /// [`BrowserError::StorageWrite`] when the stored token could not be removed.
 pub async fn end_refresh_token(config: &AuthConfig, sub: Option<String>) -> Result<(), AuthError> {
+    end_refresh_token_if(config, sub, || true).await
+}
+
+/// [`end_refresh_token`], when `still_wanted` says so inside the lock: a sign-out a
+/// last page load left unfinished is finished only if no login kept its own token
+/// since (a login clears the mark under the same lock).
+///
+/// # Errors
+/// As [`end_refresh_token`].
+pub async fn end_refresh_token_if(
+    config: &AuthConfig,
+    sub: Option<String>,
+    still_wanted: impl FnOnce() -> bool + 'static,
+) -> Result<(), AuthError> {
     with_refresh_lock(config, |config| async move {
         let config = &config;
+        if !still_wanted() {
+            return Ok(());
+        }
         let token = load_refresh_token(config).await;
         let kept_sub = token.as_ref().map(|t| t.sub.as_str());
         if !may_forget_kept(kept_sub, sub.as_deref()) {

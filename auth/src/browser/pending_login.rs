@@ -107,13 +107,18 @@ fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: 
 }
 
 /// The login being finished for the app of `config`: the one [`begin_callback`]
-/// started for it, or, at `config`'s callback path, one started now. Handed out once.
+/// started for it, or, at `config`'s callback path, one started now. Handed out once;
+/// never in a frame.
 ///
 /// A login started (from its transaction) under another storage prefix at this very
 /// callback path means the configuration changed between sign-in and callback (a
 /// deployment gave the app another client or prefix): its outcome is refused as
 /// [`AuthError::ConfigurationChanged`] rather than left pending forever.
 pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
+    // Never inside a frame, as `begin_callback`: an answer there is the parent's.
+    if navigation::is_framed() {
+        return None;
+    }
     let path = navigation::current_path();
     if !started() {
         if path != config.callback_path() {
@@ -148,6 +153,9 @@ pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
 /// True while this page load is finishing a login for the app of `config` (one
 /// started or about to start at its callback path).
 pub fn is_finishing(config: &AuthConfig) -> bool {
+    if navigation::is_framed() {
+        return false;
+    }
     CALLBACK.with(|c| match &*c.borrow() {
         Callback::NotStarted => navigation::current_path() == config.callback_path(),
         Callback::Pending { prefix, .. } => {

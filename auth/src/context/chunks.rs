@@ -19,7 +19,7 @@ use web_sys::Window;
 
 use super::{Auth, AuthState};
 use crate::browser::pending_login::LoginOutcome;
-use crate::browser::{broadcast, clock, flow, provider, storage};
+use crate::browser::{clock, flow, provider, storage};
 use crate::config::AuthConfig;
 use crate::error::{AuthError, BrowserError};
 use crate::lazy::{in_time, needed, Boxed};
@@ -29,7 +29,6 @@ use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
 use crate::secret::IdToken;
 use crate::session::Session;
-use crate::session_event::SessionEvent;
 
 crate::lazy_fn! {
     chunk pkce_session, preload preload_session_start;
@@ -49,7 +48,7 @@ crate::lazy_fn! {
             // A silent sign-in's code exchange may bring a refresh token (Keycloak
             // always, Auth0 with offline_access): kept unless the session was
             // forgotten since the renewal started.
-            auth.keep_login_refresh_token_of(started_in, &config, &session);
+            auth.keep_login_refresh_token_of(started_in, &config, &session, false);
             Ok(session)
         })
     }
@@ -214,19 +213,16 @@ pub(super) async fn start_login(auth: Auth, options: LoginOptions) -> Result<(),
 }
 
 /// Finishes a sign-out ([`Auth::leave_signed_out`]): the refresh token forgotten and
-/// revoked, the other tabs told, the provider's session ended. When its chunk cannot
-/// load, the other tabs are still told (each forgets its session), and the page says
+/// revoked, the provider's session ended. When its chunk cannot load, the page says
 /// the sign-out did not finish: the refresh token at rest is forgotten by the next
 /// page load, which finds the sign-out's mark ([`Auth::logout`]) before it restores
-/// anything.
+/// anything (the other tabs heard the sign-out at the click).
 pub(super) async fn logout(auth: Auth, id_token: Option<IdToken>, options: LogoutOptions) {
     match in_time(logout_in_chunk(auth, id_token, options)).await {
         Some(leave) => leave.await,
-        None => {
-            broadcast::announce(&auth.names().channel(), &SessionEvent::SignedOut);
-            auth.state
-                .set(AuthState::Failed(BrowserError::ChunkUnavailable.into()));
-        }
+        None => auth
+            .state
+            .set(AuthState::Failed(BrowserError::ChunkUnavailable.into())),
     }
 }
 

@@ -229,16 +229,19 @@ impl Auth {
         self.forget_tab_state(AuthState::SigningOut, true);
         self.returning_to(AuthState::SignedOut);
         // Until the refresh token is known forgotten (its code loads first), the next
-        // page load finishes the sign-out instead of restoring the session.
+        // page load finishes the sign-out instead of restoring the session; the other
+        // tabs hear it now (each forgets its session and its user's token), not once
+        // the code has loaded: a tab closed meanwhile must not leave them signed in.
         hint::set_sign_out_pending(&self.names(), true);
+        broadcast::announce(&self.names().channel(), &SessionEvent::SignedOut);
         spawn_local(chunks::logout(auth, id_token, options));
     }
 
-    /// The rest of a sign-out, once the tab has forgotten its session: the refresh
-    /// token is forgotten, checked gone and revoked before the page leaves, after any
-    /// refresh in flight in any tab (whoever's it is: the user signs out of the app in
-    /// this browser); the app's other tabs are told; then to the provider's logout
-    /// page, or signed out of this app only.
+    /// The rest of a sign-out, once the tab has forgotten its session (and told the
+    /// app's other tabs): the refresh token is forgotten, checked gone and revoked
+    /// before the page leaves, after any refresh in flight in any tab (whoever's it
+    /// is: the user signs out of the app in this browser); then to the provider's
+    /// logout page, or signed out of this app only.
     async fn leave_signed_out(self, id_token: Option<IdToken>, options: LogoutOptions) {
         let config = self.config.get_value();
         if let Err(error) = flow::end_refresh_token(&config, None).await {
@@ -246,7 +249,6 @@ impl Auth {
             return;
         }
         hint::set_sign_out_pending(&self.names(), false);
-        broadcast::announce(&self.names().channel(), &SessionEvent::SignedOut);
         match flow::logout_destination(&config, id_token.as_ref(), options).await {
             Ok(LogoutTarget::Provider(url)) => {
                 if let Err(error) = navigation::assign(&url) {
@@ -635,22 +637,39 @@ impl Auth {
     /// hearing it asks for the lock after this write, so it finds the new account's
     /// token kept and leaves it (and the DPoP key) alone.
     fn keep_login_refresh_token(&self, config: &AuthConfig, session: &Session) {
-        self.keep_login_refresh_token_of(self.generation.get_value(), config, session);
+        self.keep_login_refresh_token_of(self.generation.get_value(), config, session, true);
     }
 
     /// [`Auth::keep_login_refresh_token`] for a login that started in `generation`:
-    /// nothing is kept if the tab's session was forgotten since.
-    fn keep_login_refresh_token_of(&self, generation: u64, config: &AuthConfig, session: &Session) {
+    /// nothing is kept if the tab's session was forgotten since. `by_login`: a login
+    /// of the user's (not a renewal's silent sign-in), which supersedes a sign-out
+    /// left unfinished.
+    fn keep_login_refresh_token_of(
+        &self,
+        generation: u64,
+        config: &AuthConfig,
+        session: &Session,
+        by_login: bool,
+    ) {
         let auth = *self;
         let config = config.clone();
         let (sub, token) = (session.claims.sub.clone(), session.refresh_token.clone());
+        let renewal = !by_login;
         spawn_local(async move {
-            let still_current = move || auth.generation.try_get_value() == Some(generation);
+            // Inside the lock: a login after an unfinished sign-out clears its mark
+            // there, before its token is written, so a tab finishing that sign-out
+            // (under the same lock) leaves the new token alone. A renewal's silent
+            // sign-in does not: the session it continues is the one signed out of.
+            let still_current = move || {
+                let current = auth.generation.try_get_value() == Some(generation);
+                if current && !renewal {
+                    hint::set_sign_out_pending(&auth.names(), false);
+                }
+                current
+            };
             let signed_in = SessionEvent::SignedIn(sub.clone());
             flow::keep_refresh_token(&config, sub, token, still_current).await;
             if auth.generation.try_get_value() == Some(generation) {
-                // A login after an unfinished sign-out: its token is the one at rest.
-                hint::set_sign_out_pending(&auth.names(), false);
                 broadcast::announce(&auth.names().channel(), &signed_in);
             }
         });
@@ -698,17 +717,24 @@ impl Auth {
 
     /// A sign-out that did not finish forgetting its refresh token (its page was
     /// closed, or its code could not load): forgotten and revoked now, whoever's it
-    /// is, and nobody is signed in. A login since would have cleared the mark.
+    /// is, and nobody is signed in.
+    ///
+    /// The mark is read again inside the refresh lock: a login in another tab that
+    /// kept its token meanwhile cleared it there, and its token stays. The provider's
+    /// session may still be open: signed out of this app only.
     async fn finish_sign_out(&self, config: &AuthConfig) {
         let generation = self.generation.get_value();
-        let ended = flow::end_refresh_token(config, None).await;
+        let names = self.names();
+        let still_pending = move || hint::sign_out_pending(&names);
+        let ended = flow::end_refresh_token_if(config, None, still_pending).await;
         if self.generation.try_get_value() != Some(generation) {
             return;
         }
         match ended {
             Ok(()) => {
                 hint::set_sign_out_pending(&self.names(), false);
-                self.signed_out_quietly();
+                hint::set_signed_in_before(&self.names(), false);
+                self.state.set(AuthState::SignedOutLocally);
             }
             Err(error) => self.state.set(AuthState::Failed(error)),
         }

@@ -343,8 +343,6 @@ async fn two_signed_in_tabs(
     browser.switch_to(first).await
 }
 
-/// The refresh token the app keeps in IndexedDB (`null` when there is none); it is
-/// stored with the issuer and client it belongs to.
 /// Leaves a sign-out unfinished, as a page does that is closed after the click (or
 /// cannot load the code that forgets the token) before its refresh token is
 /// forgotten: the mark the click writes, read back.
@@ -427,6 +425,8 @@ async fn a_sign_out_left_unfinished_is_finished_by_the_next_page_load_unless_a_l
     .await;
 }
 
+/// The refresh token the app keeps in IndexedDB (`null` when there is none); it is
+/// stored with the issuer and client it belongs to.
 pub(crate) async fn stored_refresh_token(
     browser: &e2e::browser::Browser,
     database: &str,
