@@ -6,6 +6,9 @@
 //!
 //! # Quick start
 //!
+//! (The README's quick start, as written: a test keeps the two the same, and CI compiles
+//! it, as `examples/quickstart`.)
+//!
 //! ```toml
 //! [dependencies]
 //! leptos-pkce-auth = { path = "auth" } # or a git / registry source
@@ -13,11 +16,15 @@
 //!
 //! ```ignore
 //! use leptos::prelude::*;
-//! use leptos_pkce_auth::{provide_auth, use_auth, AuthConfig, HandleCallback, LoginOptions, RequireAuth};
-//! use leptos_router::{components::{Route, Router, Routes}, path};
+//! use leptos_pkce_auth::{
+//!     provide_auth, use_auth, AuthConfig, HandleCallback, LoginOptions, LogoutOptions,
+//!     RequireAuth,
+//! };
+//! use leptos_router::components::{Route, Router, Routes};
+//! use leptos_router::path;
 //!
 //! fn main() {
-//!     // Optional, first thing: at the callback the code is redeemed while the app loads.
+//!     // Optional, first thing: at the callback, the code is redeemed while the app loads.
 //!     leptos_pkce_auth::begin_callback();
 //!     leptos::mount::mount_to_body(App);
 //! }
@@ -25,16 +32,18 @@
 //! #[component]
 //! fn App() -> impl IntoView {
 //!     let origin = window().location().origin().unwrap();
+//!     // The local provider (`cargo xtask idp`); with Auth0, your tenant and client:
+//!     // { "domain": "YOUR_TENANT.eu.auth0.com", "client_id": "YOUR_CLIENT_ID" }
 //!     let config = AuthConfig::from_json(
-//!         r#"{"domain": "YOUR_TENANT.eu.auth0.com", "client_id": "YOUR_CLIENT_ID"}"#,
+//!         r#"{ "domain": "http://127.0.0.1:4000", "client_id": "spa-dev" }"#,
 //!         &origin,
 //!     )
 //!     .expect("a valid configuration");
 //!     provide_auth(config);
 //!     view! {
 //!         <Router>
-//!             // Finishes the login at `redirect_uri`'s path, then shows the routes.
-//!             <HandleCallback failed=|error| view! { <p>{error.to_string()}</p> }>
+//!             // Finishes logins at redirect_uri's path (here /callback), then the routes.
+//!             <HandleCallback>
 //!                 <Routes fallback=|| "Not found">
 //!                     <Route path=path!("/") view=Home/>
 //!                     <Route path=path!("/private") view=|| view! {
@@ -52,11 +61,16 @@
 //!     move || match auth.user().get() {
 //!         Some(user) => view! {
 //!             <p>"Hello, " {user.display_name().to_owned()}</p>
-//!             <button on:click=move |_| auth.logout(Default::default())>"Sign out"</button>
-//!         }.into_any(),
+//!             <button on:click=move |_| auth.logout(LogoutOptions::default())>"Sign out"</button>
+//!         }
+//!         .into_any(),
+//!         // A reload of a signed-in user restores the session first: no "Sign in" flash.
+//!         None if auth.is_loading().get() => view! { <p>"Signing you in…"</p> }.into_any(),
 //!         None => view! {
+//!             {move || auth.error().get().map(|error| view! { <p role="alert">{error.to_string()}</p> })}
 //!             <button on:click=move |_| auth.login(LoginOptions::default())>"Sign in"</button>
-//!         }.into_any(),
+//!         }
+//!         .into_any(),
 //!     }
 //! }
 //! ```
@@ -78,6 +92,9 @@
 //! | `redirect_uri` | where the provider comes back, on the app's origin; its path is where logins finish (`{origin}/callback`) |
 //! | `scope` | space-separated; `openid` is always added (`openid profile email`) |
 //! | `audience` | the API the access token is for (Auth0) |
+//! | `audience_param` | how a request names an API: `audience` (Auth0, the default for `domain`) or `resource` (RFC 8707, the default for `issuer`) |
+//! | `popup_timeout_secs` | how long a popup login may take, 10 to 900 (300) |
+//! | `dpop` | `true` binds every token to a non-extractable key this browser holds (DPoP, RFC 9449) where the provider accepts ES256 proofs (`false`) |
 //! | `post_logout_redirect_uri` | where the provider sends the browser after logout, on the app's origin (`{origin}/`) |
 //! | `federated_logout` | Auth0: also sign out of the social provider (`false`) |
 //! | `refresh_token_storage` | `memory` (default) or `indexed_db` (a refresh token at rest) |
@@ -86,7 +103,10 @@
 //! | `clock_leeway_secs` | clock skew tolerated on the ID token's times, 0 to 600 (60) |
 //! | `http_timeout_secs` | how long a request may take, 1 to 120 (20) |
 //! | `storage_prefix` | names every storage key, lock, channel and database (`leptos-pkce.{client_id}`) |
-//! | `authorization_endpoint`, `token_endpoint`, `userinfo_endpoint` | override discovery |
+//! | `authorization_endpoint`, `token_endpoint`, `userinfo_endpoint`, `jwks_uri` | override discovery |
+//!
+//! (The README's configuration table lists the same fields, in more words; a test keeps
+//! the two, and the fields `AuthConfig` reads, the same.)
 //!
 //! # Layers
 //!

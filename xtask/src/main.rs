@@ -12,6 +12,7 @@
 
 mod bench;
 mod dev;
+mod docs;
 mod fuzz;
 mod paths;
 mod release;

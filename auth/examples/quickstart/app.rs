@@ -15,8 +15,10 @@ fn main() {
 #[component]
 fn App() -> impl IntoView {
     let origin = window().location().origin().unwrap();
+    // The local provider (`cargo xtask idp`); with Auth0, your tenant and client:
+    // { "domain": "YOUR_TENANT.eu.auth0.com", "client_id": "YOUR_CLIENT_ID" }
     let config = AuthConfig::from_json(
-        r#"{ "domain": "YOUR_TENANT.eu.auth0.com", "client_id": "YOUR_CLIENT_ID" }"#,
+        r#"{ "domain": "http://127.0.0.1:4000", "client_id": "spa-dev" }"#,
         &origin,
     )
     .expect("a valid configuration");
@@ -45,7 +47,10 @@ fn Home() -> impl IntoView {
             <button on:click=move |_| auth.logout(LogoutOptions::default())>"Sign out"</button>
         }
         .into_any(),
+        // A reload of a signed-in user restores the session first: no "Sign in" flash.
+        None if auth.is_loading().get() => view! { <p>"Signing you in…"</p> }.into_any(),
         None => view! {
+            {move || auth.error().get().map(|error| view! { <p role="alert">{error.to_string()}</p> })}
             <button on:click=move |_| auth.login(LoginOptions::default())>"Sign in"</button>
         }
         .into_any(),

@@ -1,7 +1,9 @@
 // Trunk post-build hook: moves the inline module script Trunk writes into index.html
 // to a file of its own, so the app runs under a Content-Security-Policy without
-// 'unsafe-inline' (deploy/nginx.conf). The file name carries the content hash, and
-// the tag an SRI integrity attribute.
+// 'unsafe-inline' (deploy/leptos-pkce.conf). Shipped with leptos-pkce-auth for any app:
+// in its Trunk.toml, [[hooks]] stage = "post_build", command = "node",
+// command_arguments = ["<path to leptos-pkce-auth>/assets/externalize-loader.mjs"].
+// The file name carries the content hash, and the tag an SRI integrity attribute.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
