@@ -52,11 +52,9 @@ impl AppConfig {
     /// # Errors
     /// A [`ConfigError`] naming the first field that is missing or unusable.
     pub fn from_json(text: &str, origin: &str) -> Result<Self, ConfigError> {
-        let auth = AuthConfig::from_json(text, origin)?;
-        let fields = match serde_json::from_str(text) {
-            Ok(Value::Object(fields)) => fields,
-            _ => return Err(ConfigError::NotJson("expected an object".into())),
-        };
+        // Parsed once: the library reads its fields, this app its own.
+        let fields = AuthConfig::object(text)?;
+        let auth = AuthConfig::from_fields(&fields, origin)?;
         let api_url = match fields.get("api_url") {
             None | Some(Value::Null) => None,
             Some(Value::String(url)) if url.trim().is_empty() => None,

@@ -141,18 +141,34 @@ impl AuthConfig {
     /// # Errors
     /// A [`ConfigError`] naming the first field that is missing or unusable.
     pub fn from_json(text: &str, origin: &str) -> Result<Self, ConfigError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| ConfigError::NotJson(e.to_string()))?;
-        let Value::Object(fields) = value else {
-            return Err(ConfigError::NotJson("expected an object".into()));
-        };
-        let domain = optional_string(&fields, "domain")?;
+        Self::from_fields(&Self::object(text)?, origin)
+    }
+
+    /// Parses `text` as the JSON object a configuration is read from: for an app that
+    /// reads its own fields from the same `config.json`, once ([`AuthConfig::from_fields`]).
+    ///
+    /// # Errors
+    /// [`ConfigError::NotJson`] for anything but a JSON object.
+    pub fn object(text: &str) -> Result<Map<String, Value>, ConfigError> {
+        match serde_json::from_str(text).map_err(|e| ConfigError::NotJson(e.to_string()))? {
+            Value::Object(fields) => Ok(fields),
+            _ => Err(ConfigError::NotJson("expected an object".into())),
+        }
+    }
+
+    /// [`AuthConfig::from_json`] from the fields of a parsed `config.json`
+    /// ([`AuthConfig::object`]); fields it does not know are left for the app.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the first field that is missing or unusable.
+    pub fn from_fields(fields: &Map<String, Value>, origin: &str) -> Result<Self, ConfigError> {
+        let domain = optional_string(fields, "domain")?;
         let provider = if domain.is_some() {
             ProviderKind::Auth0
         } else {
             ProviderKind::Generic
         };
-        let issuer = match (domain, optional_string(&fields, "issuer")?) {
+        let issuer = match (domain, optional_string(fields, "issuer")?) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError::Invalid {
                     field: "issuer",
@@ -167,7 +183,7 @@ impl AuthConfig {
             (None, None) => return Err(ConfigError::Missing("domain")),
         };
         let url = |field| -> Result<Option<String>, ConfigError> {
-            match optional_string(&fields, field)? {
+            match optional_string(fields, field)? {
                 Some(url) => check_provider_url(field, &url).map(|()| Some(url)),
                 None => Ok(None),
             }
@@ -180,20 +196,20 @@ impl AuthConfig {
         };
         let origin = origin.trim_end_matches('/');
         let client_id =
-            optional_string(&fields, "client_id")?.ok_or(ConfigError::Missing("client_id"))?;
-        let redirect_uri = match optional_string(&fields, "redirect_uri")? {
+            optional_string(fields, "client_id")?.ok_or(ConfigError::Missing("client_id"))?;
+        let redirect_uri = match optional_string(fields, "redirect_uri")? {
             Some(uri) => uri,
             None => format!("{origin}/callback"),
         };
         check_on_origin("redirect_uri", &redirect_uri, origin)?;
-        let post_logout_redirect_uri = optional_string(&fields, "post_logout_redirect_uri")?
+        let post_logout_redirect_uri = optional_string(fields, "post_logout_redirect_uri")?
             .unwrap_or_else(|| format!("{origin}/"));
         check_on_origin(
             "post_logout_redirect_uri",
             &post_logout_redirect_uri,
             origin,
         )?;
-        let silent_redirect_uri = optional_string(&fields, "silent_redirect_uri")?
+        let silent_redirect_uri = optional_string(fields, "silent_redirect_uri")?
             .unwrap_or_else(|| format!("{origin}/silent-callback.html"));
         check_on_origin("silent_redirect_uri", &silent_redirect_uri, origin)?;
         // The silent page answers a frame with a message; logins finish at the callback.
@@ -205,7 +221,7 @@ impl AuthConfig {
                          silent-callback page; logins finish at redirect_uri)",
             });
         }
-        let silent_sign_in = match optional_string(&fields, "silent_sign_in")?.as_deref() {
+        let silent_sign_in = match optional_string(fields, "silent_sign_in")?.as_deref() {
             None | Some("iframe_then_redirect") => SilentSignIn::IframeThenRedirect,
             Some("iframe") => SilentSignIn::Iframe,
             Some("off") => SilentSignIn::Off,
@@ -216,7 +232,7 @@ impl AuthConfig {
                 })
             }
         };
-        let audience_param = match optional_string(&fields, "audience_param")?.as_deref() {
+        let audience_param = match optional_string(fields, "audience_param")?.as_deref() {
             None if provider == ProviderKind::Auth0 => AudienceParam::Audience,
             None => AudienceParam::Resource,
             Some("audience") => AudienceParam::Audience,
@@ -228,21 +244,20 @@ impl AuthConfig {
                 })
             }
         };
-        let clock_leeway_secs = seconds(&fields, "clock_leeway_secs", 60, 0..=600)?;
-        let popup_timeout_secs = seconds(&fields, "popup_timeout_secs", 300, 10..=900)?;
-        let http_timeout_secs = seconds(&fields, "http_timeout_secs", 20, 1..=120)?;
-        let storage_prefix = match optional_string(&fields, "storage_prefix")? {
+        let clock_leeway_secs = seconds(fields, "clock_leeway_secs", 60, 0..=600)?;
+        let popup_timeout_secs = seconds(fields, "popup_timeout_secs", 300, 10..=900)?;
+        let http_timeout_secs = seconds(fields, "http_timeout_secs", 20, 1..=120)?;
+        let storage_prefix = match optional_string(fields, "storage_prefix")? {
             Some(prefix) => {
                 check_storage_prefix(&prefix)?;
                 prefix
             }
             None => format!("leptos-pkce.{client_id}"),
         };
-        let scope = with_openid(
-            &optional_string(&fields, "scope")?.unwrap_or_else(|| DEFAULT_SCOPE.into()),
-        );
+        let scope =
+            with_openid(&optional_string(fields, "scope")?.unwrap_or_else(|| DEFAULT_SCOPE.into()));
         let refresh_token_storage =
-            match optional_string(&fields, "refresh_token_storage")?.as_deref() {
+            match optional_string(fields, "refresh_token_storage")?.as_deref() {
                 None | Some("memory") => RefreshTokenStorage::Memory,
                 Some("indexed_db") => RefreshTokenStorage::IndexedDb,
                 Some(_) => {
@@ -269,7 +284,7 @@ impl AuthConfig {
             client_id,
             redirect_uri,
             scope,
-            audience: optional_string(&fields, "audience")?,
+            audience: optional_string(fields, "audience")?,
             post_logout_redirect_uri,
             federated_logout,
             refresh_token_storage,

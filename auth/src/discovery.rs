@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use super::browser_error::BrowserError;
 use super::config::{check_provider_url, AuthConfig};
-use super::error::BrowserError;
 use super::id_token::jwks::JwksError;
 
 /// Why a discovery document cannot be used.

@@ -2,6 +2,7 @@
 //! a renewal or a call with the access token failed ([`AuthError`]). Every message
 //! reads as a sentence a user can act on, and none quotes a token.
 
+pub use crate::browser_error::BrowserError;
 use crate::callback::CallbackError;
 use crate::discovery::MetadataError;
 use crate::id_token::IdTokenError;
@@ -9,37 +10,6 @@ use crate::provider_error::ProviderError;
 use crate::token::TokenError;
 use crate::transaction::TakeError;
 use crate::userinfo::UserinfoError;
-
-/// A browser facility failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BrowserError {
-    /// sessionStorage is missing or blocked (some private modes, disabled storage).
-    #[error("this browser does not allow the app to store data for this tab (sessionStorage is unavailable); sign-in needs it")]
-    StorageUnavailable,
-    /// Writing to storage failed, typically because it is full.
-    #[error("the browser refused to store the sign-in data (storage full?)")]
-    StorageWrite,
-    /// No cryptographically secure random source.
-    #[error("this browser has no secure random number generator")]
-    Random,
-    /// A network request failed before an answer arrived.
-    #[error("the network request to {0} failed; check your connection and try again")]
-    Network(String),
-    /// A network request got no answer in time.
-    #[error("the request to {0} timed out; please try again")]
-    Timeout(String),
-    /// An answer larger than the app accepts for its kind (refused on its declared
-    /// length, or cut off while reading).
-    #[error("the answer from {0} is larger than this app accepts")]
-    TooLarge(String),
-    /// The page could not be sent to another address.
-    #[error("the browser refused to navigate")]
-    Navigation,
-    /// A lazily loaded part of the app could not be fetched (offline, or a new version
-    /// of the app replaced it).
-    #[error("a part of the app could not be loaded; check your connection, or reload the page for the new version")]
-    ChunkUnavailable,
-}
 
 /// Why a login, a renewal or a call with the access token failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

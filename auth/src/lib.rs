@@ -118,6 +118,7 @@
 #![warn(missing_docs)]
 
 pub mod authorize;
+pub mod browser_error;
 pub mod callback;
 pub mod config;
 pub mod discovery;

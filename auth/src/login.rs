@@ -6,8 +6,34 @@ use super::error::AuthError;
 use super::id_token::claims::ClaimsCheck;
 use super::return_to::ReturnTo;
 use super::secret::AuthorizationCode;
+use super::session::Session;
 use super::silent::needs_interaction;
+use super::token_request::TokenRequest;
 use super::transaction::{TakeError, Transaction};
+
+/// How a login at the callback ended, when it did not fail.
+pub enum Finished {
+    /// Signed in; go where the login said.
+    SignedIn(Box<Session>, Landing),
+    /// A silent sign-in that needs the user: signed out, quietly, at that page.
+    SignedOutQuietly(ReturnTo),
+    /// The provider replayed a login this tab finished (Back to its page): nothing
+    /// was redeemed; recover the session silently, landing at that page.
+    Replayed(ReturnTo),
+}
+
+/// Where a finished login lands and what it carried.
+pub struct Landing {
+    /// The page the login was for.
+    pub return_to: ReturnTo,
+    /// The app state given to the login.
+    pub app_state: Option<serde_json::Value>,
+    /// The API and scope the login's access token is for.
+    pub api: TokenRequest,
+}
+
+/// What finishing a login gives, or why it failed.
+pub type LoginOutcome = Result<Finished, AuthError>;
 
 /// What to do with an accepted callback answer.
 #[derive(Debug, PartialEq)]

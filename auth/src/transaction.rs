@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use super::browser_error::BrowserError;
 use super::discovery::ProviderMetadata;
-use super::error::BrowserError;
 use super::id_token::jwks::Jwks;
 use super::json_object::{Fields, Unreadable};
 use super::return_to::ReturnTo;

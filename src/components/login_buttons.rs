@@ -6,7 +6,7 @@ use leptos::tachys::html::attribute::custom::CustomAttribute;
 use leptos_pkce_auth::{use_auth, LoginOptions, ReturnTo};
 use leptos_router::hooks::use_location;
 
-use crate::app::use_settings;
+use crate::settings::use_settings;
 
 /// "Sign In", plus a button per connection in `config.json` unless
 /// `connections=false`. After sign-in the user lands on `return_to`, or back on the

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use leptos_pkce_auth::use_auth;
 
-use crate::app::use_settings;
 use crate::components::api_card::ApiCard;
 use crate::components::fetched::Fetched;
 use crate::components::http_result::HttpResult;
 use crate::components::require_auth::RequireAuth;
+use crate::settings::use_settings;
 
 /// The API page (signed in only).
 #[component]

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::ConfigLoadError;
+use crate::config_load::ConfigLoadError;
 
 /// The configuration error page: says which field is wrong.
 #[component]

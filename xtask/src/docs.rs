@@ -112,7 +112,7 @@ mod tests {
     /// The fields `AuthConfig::from_json` reads, by the helpers it reads them with.
     fn fields_read(config: &str) -> std::collections::BTreeSet<String> {
         let mut fields = std::collections::BTreeSet::new();
-        for call in ["(&fields, \"", "url(\"", "flag(\""] {
+        for call in ["(fields, \"", "url(\"", "flag(\""] {
             for (at, _) in config.match_indices(call) {
                 let rest = &config[at + call.len()..];
                 let name = &rest[..rest.find('"').expect("a closing quote")];

@@ -14,6 +14,8 @@ mod bench;
 mod dev;
 mod docs;
 mod fuzz;
+#[cfg(test)]
+mod imports;
 mod paths;
 mod release;
 mod service;

@@ -6,7 +6,6 @@ use std::cell::RefCell;
 
 use super::crypto::verify_signature;
 use super::http::HttpResponse;
-use super::pending_login::{Finished, Landing};
 use super::task::Task;
 use super::{clock, dpop, http, locks, navigation, provider, random, refresh_store, storage};
 use crate::authorize::{begin_login, AnsweredIn, AuthorizeRequest};
@@ -18,7 +17,7 @@ use crate::error::{AuthError, BrowserError};
 use crate::id_token::claims::{validate_id_token, ClaimsCheck, ExpectedClaims, IdTokenClaims};
 use crate::id_token::jwks::Jwks;
 use crate::id_token::jwt::DecodedJwt;
-use crate::login::{check_callback_or_replay, id_token_check, CallbackVerdict};
+use crate::login::{check_callback_or_replay, id_token_check, CallbackVerdict, Finished, Landing};
 use crate::login_options::LoginOptions;
 use crate::logout::{logout_target, LogoutOptions, LogoutTarget};
 use crate::names::StorageNames;

@@ -12,33 +12,8 @@ use crate::callback::{CallbackError, CallbackResponse};
 use crate::config::{path_of, AuthConfig};
 use crate::error::AuthError;
 use crate::names::StorageNames;
-use crate::return_to::ReturnTo;
-use crate::session::Session;
-use crate::token_request::TokenRequest;
 
-/// How a login at the callback ended, when it did not fail.
-pub enum Finished {
-    /// Signed in; go where the login said.
-    SignedIn(Box<Session>, Landing),
-    /// A silent sign-in that needs the user: signed out, quietly, at that page.
-    SignedOutQuietly(ReturnTo),
-    /// The provider replayed a login this tab finished (Back to its page): nothing
-    /// was redeemed; recover the session silently, landing at that page.
-    Replayed(ReturnTo),
-}
-
-/// Where a finished login lands and what it carried.
-pub struct Landing {
-    /// The page the login was for.
-    pub return_to: ReturnTo,
-    /// The app state given to the login.
-    pub app_state: Option<serde_json::Value>,
-    /// The API and scope the login's access token is for.
-    pub api: TokenRequest,
-}
-
-/// What finishing a login gives, or why it failed.
-pub type LoginOutcome = Result<Finished, AuthError>;
+use crate::login::LoginOutcome;
 
 /// Where this page load stands with the callback. The single-use code is redeemed
 /// at most once per page load: after `NotStarted`, never again.

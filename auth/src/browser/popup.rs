@@ -9,12 +9,12 @@
 use web_sys::Window;
 
 use super::answer::{self, Outcome};
-use super::pending_login::Finished;
 use super::{clock, flow, storage};
 use crate::authorize::AnsweredIn;
 use crate::callback::CallbackResponse;
 use crate::config::AuthConfig;
 use crate::error::AuthError;
+use crate::login::Finished;
 use crate::login_options::LoginOptions;
 use crate::silent::popup_closed_error;
 

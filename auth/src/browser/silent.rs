@@ -7,12 +7,12 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlIFrameElement;
 
 use super::answer::{self, Outcome};
-use super::pending_login::Finished;
 use super::{clock, flow, navigation, provider, random, storage};
 use crate::authorize::{begin_silent_login, AuthorizeRequest, SilentVia};
 use crate::callback::CallbackResponse;
 use crate::config::AuthConfig;
 use crate::error::AuthError;
+use crate::login::Finished;
 use crate::names::StorageNames;
 use crate::return_to::ReturnTo;
 use crate::silent::IFRAME_TIMEOUT_MS;

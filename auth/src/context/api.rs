@@ -12,11 +12,11 @@ use serde::Serialize;
 
 use super::Auth;
 use crate::browser::http::{self, HttpResponse};
-use crate::browser::pending_login::Finished;
 use crate::browser::task::SharedTask;
 use crate::browser::{clock, dpop, flow, navigation, silent};
 use crate::dpop::resource_wants_nonce;
 use crate::error::AuthError;
+use crate::login::Finished;
 use crate::return_to::ReturnTo;
 use crate::secret::AccessToken;
 use crate::step_up::{after_api_answer, ApiVerdict};

@@ -18,11 +18,11 @@ use leptos::prelude::Set;
 use web_sys::Window;
 
 use super::{Auth, AuthState};
-use crate::browser::pending_login::LoginOutcome;
 use crate::browser::{clock, flow, provider, storage};
 use crate::config::AuthConfig;
 use crate::error::{AuthError, BrowserError};
 use crate::lazy::{in_time, needed, Boxed};
+use crate::login::LoginOutcome;
 use crate::login_options::LoginOptions;
 use crate::logout::LogoutOptions;
 use crate::names::StorageNames;

@@ -24,7 +24,7 @@ use leptos::task::spawn_local;
 
 use crate::browser::flow;
 use crate::browser::http::{self, HttpResponse};
-use crate::browser::pending_login::{self, Finished, Landing, LoginOutcome};
+use crate::browser::pending_login;
 use crate::browser::task::SharedTask;
 use crate::browser::{
     broadcast, clock, hint, navigation, provider, refresh_store, silent, storage,
@@ -33,6 +33,7 @@ use crate::config::{AuthConfig, RefreshTokenStorage};
 use crate::discovery::MetadataError;
 use crate::error::AuthError;
 use crate::id_token::claims::IdTokenClaims;
+use crate::login::{Finished, Landing, LoginOutcome};
 use crate::login_options::LoginOptions;
 use crate::logout::{LogoutOptions, LogoutTarget};
 use crate::names::StorageNames;

@@ -13,9 +13,9 @@ use leptos::prelude::*;
 use web_sys::Window;
 
 use super::Auth;
-use crate::browser::pending_login::Finished;
 use crate::browser::popup;
 use crate::error::AuthError;
+use crate::login::Finished;
 use crate::login_options::LoginOptions;
 use crate::secret::AccessToken;
 use crate::token_request::TokenRequest;
