@@ -179,7 +179,7 @@ async fn measure(env: &Env, target: &Target, dist: &FileSizes, runs: &mut Runs) 
     ));
     let requests = requests.as_array().cloned().unwrap_or_default();
     runs.serial_round_trips
-        .push(serial_round_trips(&requests, callback));
+        .push(serial_round_trips(&requests, callback, &origin));
     if runs.requests.is_empty() {
         runs.requests = requests
             .iter()
@@ -275,12 +275,21 @@ fn dist_file<'a>(url: &str, origin: &Url, dist: &'a FileSizes) -> Option<&'a str
 }
 
 /// The longest chain of fetches where each starts after the previous one ended: the
-/// network round trips the user waits for one after another. Fetches that start once
-/// the profile is visible (at `visible_ms`) are not on the callback path.
-fn serial_round_trips(requests: &[Value], visible_ms: f64) -> usize {
+/// network round trips to the provider and the APIs the user waits for one after
+/// another. Fetches that start once the profile is visible (at `visible_ms`) are not on
+/// the callback path; the app's own files (at `origin`) are its code loading, as the
+/// baseline's script and the module preloads are, whatever loads them (the split
+/// build's head script fetches and compiles the callback's chunks with `fetch`).
+fn serial_round_trips(requests: &[Value], visible_ms: f64, origin: &Url) -> usize {
     let mut fetches: Vec<(f64, f64)> = requests
         .iter()
         .filter(|r| matches!(r["type"].as_str(), Some("fetch" | "xmlhttprequest")))
+        .filter(|r| {
+            r["name"]
+                .as_str()
+                .and_then(|name| Url::parse(name).ok())
+                .is_none_or(|url| url.origin() != origin.origin())
+        })
         .filter_map(|r| Some((r["start"].as_f64()?, r["end"].as_f64()?)))
         .filter(|(start, _)| *start < visible_ms)
         .collect();
@@ -675,7 +684,7 @@ fn print_report(
 
 #[cfg(test)]
 mod tests {
-    use super::{dist_file, first_load_brotli, group, FileSizes};
+    use super::{dist_file, first_load_brotli, group, serial_round_trips, FileSizes};
     use url::Url;
 
     /// A dist folder: file name to (raw, gzip, brotli), brotli only here.
@@ -689,6 +698,28 @@ mod tests {
         .into_iter()
         .map(|(name, brotli)| (name.to_owned(), (0, 0, brotli)))
         .collect()
+    }
+
+    #[test]
+    fn serial_round_trips_count_the_provider_and_apis_not_the_apps_own_files() {
+        let origin = Url::parse("http://127.0.0.1:8099").unwrap();
+        let request = |name: &str, start: f64, end: f64| serde_json::json!({ "name": name, "type": "fetch", "start": start, "end": end });
+        let requests = [
+            request("http://127.0.0.1:8099/chunk_4-9f.wasm", 48.0, 62.0),
+            request("http://127.0.0.1:4000/oauth/token", 104.0, 122.0),
+            request("http://127.0.0.1:4000/userinfo", 130.0, 140.0),
+            request("http://127.0.0.1:4000/late", 300.0, 310.0),
+        ];
+        assert_eq!(
+            serial_round_trips(&requests, 200.0, &origin),
+            2,
+            "token, then userinfo"
+        );
+        assert_eq!(
+            serial_round_trips(&requests[..2], 200.0, &origin),
+            1,
+            "the chunk is code"
+        );
     }
 
     #[test]
