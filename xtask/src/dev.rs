@@ -12,11 +12,7 @@ use crate::setup;
 /// Sets up, starts both servers, prints how to sign in, and stops both on Ctrl-C.
 pub fn run() -> Result<(), String> {
     setup::for_build()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
-
+    let stop = ctrl_c_flag()?;
     let mut provider = start_provider()?;
     println!("\n==> building the app and starting trunk serve (the first build takes minutes)");
     let mut trunk = Service::start(
@@ -33,9 +29,25 @@ pub fn run() -> Result<(), String> {
         None,
     )?;
     println!("\n  App:       http://127.0.0.1:8080/\n  Provider:  http://127.0.0.1:4000/ (client spa-dev)\n{USERS}\n  Press Ctrl-C to stop both.\n");
+    run_until_stopped(&stop, &mut [&mut provider, &mut trunk])?;
+    println!("\nstopping the provider and trunk serve");
+    Ok(())
+}
+
+/// A flag Ctrl-C sets.
+fn ctrl_c_flag() -> Result<Arc<AtomicBool>, String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+    Ok(stop)
+}
+
+/// Waits until `stop` is set; a service that stops on its own first is a failure.
+fn run_until_stopped(stop: &AtomicBool, services: &mut [&mut Service]) -> Result<(), String> {
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(200));
-        for service in [&mut provider, &mut trunk] {
+        for service in services.iter_mut() {
             // Ctrl-C reaches the servers too; only a stop without it is a failure.
             if !service.is_running() && !stop.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(300));
@@ -45,7 +57,6 @@ pub fn run() -> Result<(), String> {
             }
         }
     }
-    println!("\nstopping the provider and trunk serve");
     Ok(())
 }
 
@@ -73,10 +84,7 @@ fn start_provider() -> Result<Service, String> {
 /// (its origin registered with `DEVIDP_APP_ORIGINS`).
 pub fn provider_only() -> Result<(), String> {
     setup::for_provider()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+    let stop = ctrl_c_flag()?;
     let mut provider = start_provider()?;
     let extra = std::env::var("DEVIDP_APP_ORIGINS").unwrap_or_default();
     println!(
@@ -87,15 +95,7 @@ pub fn provider_only() -> Result<(), String> {
         if extra.is_empty() { "" } else { " and " },
         extra
     );
-    while !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(200));
-        if !provider.is_running() && !stop.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(300));
-            if !stop.load(Ordering::SeqCst) {
-                return Err(format!("{} stopped unexpectedly", provider.name()));
-            }
-        }
-    }
+    run_until_stopped(&stop, &mut [&mut provider])?;
     println!("\nstopping the provider");
     Ok(())
 }
