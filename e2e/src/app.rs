@@ -138,17 +138,20 @@ impl<'a> App<'a> {
 
     /// True when the "signed in here before" hint is set.
     pub async fn signed_in_hint(&self) -> bool {
-        let hint = format!("{}.signed-in", self.storage_prefix());
+        self.local_item("signed-in").await == serde_json::json!("1")
+    }
+
+    /// The app's localStorage value under `{prefix}.{name}` (`null` when absent).
+    pub async fn local_item(&self, name: &str) -> serde_json::Value {
+        let key = format!("{}.{name}", self.storage_prefix());
         self.browser
             .client
             .execute(
-                "return localStorage.getItem(arguments[0]) === '1';",
-                vec![hint.into()],
+                "return localStorage.getItem(arguments[0]);",
+                vec![key.into()],
             )
             .await
-            .expect("read the hint")
-            .as_bool()
-            .unwrap_or(false)
+            .expect("read localStorage")
     }
 
     /// The app's storage prefix: the library's default, from the `client_id`.

@@ -359,16 +359,8 @@ async fn mark_sign_out_unfinished(browser: &e2e::browser::Browser, app: &App<'_>
     assert_eq!(read, serde_json::json!("1"), "set-up: the mark is stored");
 }
 
-async fn sign_out_mark(browser: &e2e::browser::Browser, app: &App<'_>) -> serde_json::Value {
-    let key = format!("{}.sign-out-pending", app.storage_prefix());
-    browser
-        .client
-        .execute(
-            "return localStorage.getItem(arguments[0]);",
-            vec![key.into()],
-        )
-        .await
-        .expect("read the mark")
+async fn sign_out_mark(app: &App<'_>) -> serde_json::Value {
+    app.local_item("sign-out-pending").await
 }
 
 #[tokio::test]
@@ -382,7 +374,7 @@ async fn a_sign_out_left_unfinished_is_finished_by_the_next_page_load_unless_a_l
             .as_str()
             .expect("set-up: a refresh token at rest")
             .to_owned();
-        assert_eq!(sign_out_mark(&browser, &app).await, serde_json::Value::Null);
+        assert_eq!(sign_out_mark(&app).await, serde_json::Value::Null);
 
         mark_sign_out_unfinished(&browser, &app).await;
         browser.reload().await;
@@ -400,7 +392,7 @@ async fn a_sign_out_left_unfinished_is_finished_by_the_next_page_load_unless_a_l
             400,
             "and revoked"
         );
-        assert_eq!(sign_out_mark(&browser, &app).await, serde_json::Value::Null);
+        assert_eq!(sign_out_mark(&app).await, serde_json::Value::Null);
 
         // A login after the unfinished sign-out keeps its own token: the mark goes.
         app.open("/").await;
@@ -411,7 +403,7 @@ async fn a_sign_out_left_unfinished_is_finished_by_the_next_page_load_unless_a_l
         let provider = ProviderPages::new(&browser, &env);
         crate::library::without_password(&browser, &provider, "[data-testid=profile]").await;
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while sign_out_mark(&browser, &app).await != serde_json::Value::Null {
+        while sign_out_mark(&app).await != serde_json::Value::Null {
             assert!(
                 std::time::Instant::now() < deadline,
                 "the login clears the mark"
