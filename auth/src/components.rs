@@ -9,8 +9,8 @@ use leptos_router::NavigateOptions;
 
 use crate::context::{use_auth, AuthState};
 use crate::finish_login::{default_failed, default_pending, finish_pending_login};
-use crate::login_options::LoginOptions;
-use crate::return_to::ReturnTo;
+use oidc_browser_core::authorization::login_options::LoginOptions;
+use oidc_browser_core::authorization::return_to::ReturnTo;
 
 /// Finishes a login at the callback (the path of `redirect_uri`, whatever the app's
 /// routes are) before the `children` (the app's `<Routes>`) start: on success the

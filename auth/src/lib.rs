@@ -110,42 +110,14 @@
 //!
 //! # Layers
 //!
-//! The protocol core (every public module below) is plain Rust with no browser or
-//! Leptos types: time and randomness come in as arguments, and every rule has a
-//! native test. The browser glue (private) fetches, stores, signs and feeds answers
-//! in; the Leptos layer ([`Auth`], the components) turns the state into signals.
+//! The protocol core is its own crate, [`oidc_browser_core`]: plain Rust with no
+//! browser or Leptos in it, where time and randomness come in as arguments and every
+//! rule has a native test. This crate is the browser glue (private), which fetches,
+//! stores, signs and feeds answers to the core, and the Leptos face ([`Auth`], the
+//! components), which turns the state into signals. It re-exports the core's types
+//! its API names; an app that needs more of the core depends on it directly.
 
 #![warn(missing_docs)]
-
-pub mod authorize;
-pub mod browser_error;
-pub mod callback;
-pub mod config;
-pub mod discovery;
-pub mod dpop;
-pub mod error;
-pub mod form;
-pub mod id_token;
-mod json_object;
-pub mod login;
-pub mod login_options;
-pub mod logout;
-pub mod names;
-pub mod pkce;
-pub mod provider_error;
-pub mod refresh;
-pub mod return_to;
-pub mod schedule;
-pub mod secret;
-pub mod session;
-pub mod session_event;
-pub mod silent;
-pub mod spent_logins;
-pub mod step_up;
-pub mod token;
-pub mod token_request;
-pub mod transaction;
-pub mod userinfo;
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
@@ -154,6 +126,7 @@ mod browser;
 mod components;
 #[cfg(target_arch = "wasm32")]
 mod context;
+mod error;
 #[cfg(target_arch = "wasm32")]
 mod finish_login;
 #[cfg(target_arch = "wasm32")]
@@ -161,16 +134,16 @@ pub mod lazy;
 #[cfg(target_arch = "wasm32")]
 mod lazy_view;
 
-pub use config::{AuthConfig, ConfigError, ProviderKind, RefreshTokenStorage};
-pub use error::{AuthError, BrowserError};
-pub use id_token::claims::IdTokenClaims;
-pub use login_options::{LoginOptions, LoginOptionsError};
-pub use logout::LogoutOptions;
-pub use return_to::ReturnTo;
-pub use secret::AccessToken;
-pub use session::Session;
-pub use step_up::StepUp;
-pub use token_request::TokenRequest;
+pub use error::{AuthError, BrowserError, ProtocolError};
+pub use oidc_browser_core::authorization::login_options::{LoginOptions, LoginOptionsError};
+pub use oidc_browser_core::authorization::return_to::ReturnTo;
+pub use oidc_browser_core::authorization::step_up::StepUp;
+pub use oidc_browser_core::config::{AuthConfig, ConfigError, ProviderKind, RefreshTokenStorage};
+pub use oidc_browser_core::id_token::claims::IdTokenClaims;
+pub use oidc_browser_core::secret::AccessToken;
+pub use oidc_browser_core::session::logout::LogoutOptions;
+pub use oidc_browser_core::session::Session;
+pub use oidc_browser_core::token::token_request::TokenRequest;
 
 #[cfg(target_arch = "wasm32")]
 pub use browser::http::HttpResponse;

@@ -1,7 +1,7 @@
 //! The callback query: anything in the address bar must parse or fail cleanly.
 #![no_main]
 
-use leptos_pkce_auth::callback::CallbackResponse;
+use oidc_browser_core::callback::CallbackResponse;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|query: &str| {

@@ -1,7 +1,7 @@
 //! `config.json`: any text a deployment could serve.
 #![no_main]
 
-use leptos_pkce_auth::config::AuthConfig;
+use oidc_browser_core::config::AuthConfig;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

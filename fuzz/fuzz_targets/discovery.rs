@@ -3,8 +3,8 @@
 //! issuer.
 #![no_main]
 
-use leptos_pkce_auth::config::AuthConfig;
-use leptos_pkce_auth::discovery::ProviderMetadata;
+use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::provider::discovery::ProviderMetadata;
 use libfuzzer_sys::fuzz_target;
 use url::{Host, Url};
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use leptos_pkce_auth::form::{encode_pairs, QueryParams, MAX_PARAMS};
+use oidc_browser_core::form::{encode_pairs, QueryParams, MAX_PARAMS};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|pairs: Vec<(String, String)>| {

@@ -4,10 +4,10 @@
 //! client among its audiences, carries the login's nonce and is current.
 #![no_main]
 
-use leptos_pkce_auth::id_token::claims::{validate_id_token, ClaimsCheck};
-use leptos_pkce_auth::id_token::jwt::DecodedJwt;
-use leptos_pkce_auth::pkce::base64url;
-use leptos_pkce_auth::secret::Nonce;
+use oidc_browser_core::id_token::claims::{validate_id_token, ClaimsCheck};
+use oidc_browser_core::id_token::jwt::DecodedJwt;
+use oidc_browser_core::authorization::pkce::base64url;
+use oidc_browser_core::secret::Nonce;
 use libfuzzer_sys::fuzz_target;
 
 const ISSUER: &str = "https://tenant.auth0.com/";

@@ -4,8 +4,8 @@
 //! one for the algorithm.
 #![no_main]
 
-use leptos_pkce_auth::id_token::jwks::Jwks;
-use leptos_pkce_auth::id_token::jwt::JwtHeader;
+use oidc_browser_core::id_token::jwks::Jwks;
+use oidc_browser_core::id_token::jwt::JwtHeader;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {

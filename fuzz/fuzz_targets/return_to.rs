@@ -3,7 +3,7 @@
 //! app's origin, and survives a storage round trip unchanged.
 #![no_main]
 
-use leptos_pkce_auth::return_to::ReturnTo;
+use oidc_browser_core::authorization::return_to::ReturnTo;
 use libfuzzer_sys::fuzz_target;
 use url::Url;
 

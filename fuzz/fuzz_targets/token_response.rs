@@ -4,7 +4,7 @@
 //! error never repeats what the body said.
 #![no_main]
 
-use leptos_pkce_auth::token::{TokenError, TokenResponse};
+use oidc_browser_core::token::{TokenError, TokenResponse};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {

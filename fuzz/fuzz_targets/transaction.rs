@@ -3,8 +3,8 @@
 //! path is still a path of this app.
 #![no_main]
 
-use leptos_pkce_auth::return_to::ReturnTo;
-use leptos_pkce_auth::transaction::Transaction;
+use oidc_browser_core::authorization::return_to::ReturnTo;
+use oidc_browser_core::authorization::transaction::Transaction;
 use libfuzzer_sys::fuzz_target;
 
 const NOW_MS: u64 = 1_700_000_000_000;

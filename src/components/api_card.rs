@@ -5,7 +5,8 @@
 
 use leptos::prelude::*;
 use leptos_pkce_auth::{
-    use_auth, ApiRequest, AuthError, HttpMethod, LoginOptions, ReturnTo, StepUp, TokenRequest,
+    use_auth, ApiRequest, AuthError, HttpMethod, LoginOptions, ProtocolError, ReturnTo, StepUp,
+    TokenRequest,
 };
 
 use crate::components::fetched::Fetched;
@@ -49,7 +50,7 @@ pub fn ApiCard(api: ExtraApi) -> impl IntoView {
             })}
             {move || match answer.get() {
                 None => view! { <div class="spinner" role="status" aria-label="Loading"></div> }.into_any(),
-                Some(Err(AuthError::StepUpRequired(step_up))) => {
+                Some(Err(AuthError::Protocol(ProtocolError::StepUpRequired(step_up)))) => {
                     view! { <StepUpPrompt step_up name=api.name.clone() on_done=move || answer.reload()/> }.into_any()
                 }
                 Some(result) => view! { <HttpResult result/> }.into_any(),
@@ -68,7 +69,7 @@ fn StepUpPrompt(
     on_done: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let auth = use_auth();
-    let message = AuthError::StepUpRequired(step_up.clone()).to_string();
+    let message = ProtocolError::StepUpRequired(step_up.clone()).to_string();
     // In a popup: this page, and anything typed on it, stays as it is.
     let popup_error = RwSignal::new(None::<String>);
     let in_popup = {

@@ -98,7 +98,7 @@ mod tests {
             readme, crate_docs,
             "the README's and the crate docs' tables"
         );
-        let read_by_config = fields_read(&read("auth/src/config.rs"));
+        let read_by_config = fields_read(&read("oidc-browser-core/src/config/mod.rs"));
         assert!(
             read_by_config.contains("dpop"),
             "read config.rs: {read_by_config:?}"

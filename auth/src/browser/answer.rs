@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Window};
 
-use crate::silent::{answers_login, MESSAGE_TYPE};
+use oidc_browser_core::session::silent::{answers_login, MESSAGE_TYPE};
 
 /// How often the wait checks whether the window is gone.
 const CLOSED_POLL_MS: i32 = 400;

@@ -9,7 +9,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BroadcastChannel, MessageEvent};
 
-use crate::session_event::SessionEvent;
+use oidc_browser_core::session::session_event::SessionEvent;
 
 thread_local! {
     /// The page's channel, open for the page's life once listening starts.

@@ -7,9 +7,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::CryptoKey;
 
-use crate::id_token::jwks::Jwk;
-use crate::id_token::jwt::{DecodedJwt, VerifiedJwt};
-use crate::id_token::IdTokenError;
+use oidc_browser_core::id_token::jwks::Jwk;
+use oidc_browser_core::id_token::jwt::{DecodedJwt, VerifiedJwt};
+use oidc_browser_core::id_token::IdTokenError;
 
 fn object(json: &str) -> Result<Object, IdTokenError> {
     JSON::parse(json)
@@ -57,20 +57,21 @@ pub async fn verify_signature(jwt: DecodedJwt, key: &Jwk) -> Result<VerifiedJwt,
         .ok()
         .and_then(|k| k.dyn_into().ok())
         .ok_or(IdTokenError::BadSignature)?;
-    let verified = subtle
-        .verify_with_object_and_u8_array_and_u8_array(
-            &object(verify)?,
+    let verify = object(verify)?;
+    jwt.verify_signature(|signing_input, signature| async move {
+        let Ok(verified) = subtle.verify_with_object_and_u8_array_and_u8_array(
+            &verify,
             &crypto_key,
-            &jwt.signature,
-            jwt.signing_input.as_bytes(),
-        )
-        .map_err(|_| IdTokenError::BadSignature)?;
-    match JsFuture::from(verified)
-        .await
-        .ok()
-        .and_then(|v| v.as_bool())
-    {
-        Some(true) => Ok(jwt.signature_verified()),
-        _ => Err(IdTokenError::BadSignature),
-    }
+            &signature,
+            signing_input.as_bytes(),
+        ) else {
+            return false;
+        };
+        JsFuture::from(verified)
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            == Some(true)
+    })
+    .await
 }

@@ -1,7 +1,7 @@
 //! DPoP in the browser: the key pair (WebCrypto ECDSA P-256; the private key cannot
 //! be exported, not even by this code) kept in IndexedDB as a `CryptoKey`, so a reload
 //! and the callback after a redirect keep the same key; proofs signed with it; and the
-//! servers' nonces. The claims and rules are the core's (`crate::dpop`).
+//! servers' nonces. The claims and rules are the core's (`oidc_browser_core::dpop`).
 //!
 //! Races: two calls at once that find no key both make one and the last write wins;
 //! tokens are bound at the token endpoint, under the refresh lock, to the key read
@@ -18,9 +18,11 @@ use std::future::Future;
 
 use super::http::HttpResponse;
 use super::{clock, idb};
-use crate::dpop::{hidden_header, proof, signing_input, DpopError, Nonces, ProofFor, PublicJwk};
 use crate::error::{AuthError, BrowserError};
-use crate::names::StorageNames;
+use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::dpop::{
+    hidden_header, proof, signing_input, DpopError, Nonces, ProofFor, PublicJwk,
+};
 
 const STORE: &str = "keys";
 const KEY: &str = "dpop";
@@ -137,7 +139,7 @@ pub async fn proof_for(
             access_token,
             nonce: nonce.as_deref(),
         },
-        &crate::pkce::base64url(&jti),
+        &oidc_browser_core::authorization::pkce::base64url(&jti),
         clock::now_secs(),
     );
     let algorithm = object(r#"{"name":"ECDSA","hash":"SHA-256"}"#)?;

@@ -8,29 +8,36 @@ use super::crypto::verify_signature;
 use super::http::HttpResponse;
 use super::task::Task;
 use super::{clock, dpop, http, locks, navigation, provider, random, refresh_store, storage};
-use crate::authorize::{begin_login, AnsweredIn, AuthorizeRequest};
-use crate::callback::{CallbackError, CallbackResponse};
-use crate::config::{AuthConfig, RefreshTokenStorage};
-use crate::discovery::MetadataError;
-use crate::dpop::token_endpoint_wants_nonce;
 use crate::error::{AuthError, BrowserError};
-use crate::id_token::claims::{validate_id_token, ClaimsCheck, ExpectedClaims, IdTokenClaims};
-use crate::id_token::jwks::Jwks;
-use crate::id_token::jwt::DecodedJwt;
-use crate::login::{check_callback_or_replay, id_token_check, CallbackVerdict, Finished, Landing};
-use crate::login_options::LoginOptions;
-use crate::logout::{logout_target, LogoutOptions, LogoutTarget};
-use crate::names::StorageNames;
-use crate::refresh::{
+use oidc_browser_core::authorization::authorize::{begin_login, AnsweredIn, AuthorizeRequest};
+use oidc_browser_core::authorization::login_options::LoginOptions;
+use oidc_browser_core::authorization::step_up::StepUp;
+use oidc_browser_core::authorization::transaction::KEY_SET_WAIT_MS;
+use oidc_browser_core::callback::login::{
+    check_callback_or_replay, id_token_check, CallbackVerdict, Finished, Landing,
+};
+use oidc_browser_core::callback::{CallbackError, CallbackResponse};
+use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::config::{AuthConfig, RefreshTokenStorage};
+use oidc_browser_core::dpop::token_endpoint_wants_nonce;
+use oidc_browser_core::id_token::claims::{
+    validate_id_token, ClaimsCheck, ExpectedClaims, IdTokenClaims,
+};
+use oidc_browser_core::id_token::jwks::Jwks;
+use oidc_browser_core::id_token::jwt::DecodedJwt;
+use oidc_browser_core::provider::discovery::MetadataError;
+use oidc_browser_core::secret::{IdToken, RefreshToken};
+use oidc_browser_core::session::logout::{logout_target, LogoutOptions, LogoutTarget};
+use oidc_browser_core::session::Session;
+use oidc_browser_core::token::refresh::{
     accept_refresh, may_forget_kept, read_refresh_answer, refresh_token_after_login,
     refreshed_id_token_check, spendable_refresh_token, AfterLogin, OwnedRefreshToken,
 };
-use crate::secret::{IdToken, RefreshToken};
-use crate::session::Session;
-use crate::step_up::StepUp;
-use crate::token::{authorization_code_body, revocation_body, TokenError, TokenResponse};
-use crate::token_request::{refresh_body_for, TokenKey, TokenRequest};
-use crate::transaction::KEY_SET_WAIT_MS;
+use oidc_browser_core::token::token_request::{refresh_body_for, TokenKey, TokenRequest};
+use oidc_browser_core::token::{
+    authorization_code_body, revocation_body, TokenError, TokenResponse,
+};
+use oidc_browser_core::ProtocolError;
 
 /// Starts a login: stores a fresh transaction, then leaves for the provider.
 ///
@@ -197,8 +204,11 @@ async fn finish_code_exchange(
 
 /// True when token requests to this provider carry DPoP proofs: `dpop` is on and the
 /// provider accepts ES256 proofs.
-pub fn uses_dpop(config: &AuthConfig, metadata: &crate::discovery::ProviderMetadata) -> bool {
-    config.dpop && crate::dpop::supported(&metadata.dpop_signing_alg_values_supported)
+pub fn uses_dpop(
+    config: &AuthConfig,
+    metadata: &oidc_browser_core::provider::discovery::ProviderMetadata,
+) -> bool {
+    config.dpop && oidc_browser_core::dpop::supported(&metadata.dpop_signing_alg_values_supported)
 }
 
 /// Sends a token request to `endpoint`: with a DPoP proof signed with the app's key
@@ -351,7 +361,7 @@ where
 /// spends the rotated token, never the spent one.
 ///
 /// # Errors
-/// The [`AuthError`] of the failed refresh; [`crate::schedule::after_renewal_failure`]
+/// The [`AuthError`] of the failed refresh; [`oidc_browser_core::session::schedule::after_renewal_failure`]
 /// says what it means for the session.
 pub async fn refresh(
     config: &AuthConfig,
@@ -399,7 +409,13 @@ async fn refresh_locked(
         }
         None => None,
     };
-    accept_refresh(current, &kept_sub, tokens, id_token, clock::now_ms())
+    Ok(accept_refresh(
+        current,
+        &kept_sub,
+        tokens,
+        id_token,
+        clock::now_ms(),
+    )?)
 }
 
 /// Spends `kept` (under the lock) at the token endpoint of `metadata` for a token for
@@ -408,7 +424,7 @@ async fn refresh_locked(
 /// the caller says what the failure means ([`forget_if_refused`]).
 async fn spend_refresh_token(
     config: &AuthConfig,
-    metadata: &crate::discovery::ProviderMetadata,
+    metadata: &oidc_browser_core::provider::discovery::ProviderMetadata,
     kept: OwnedRefreshToken,
     key: &TokenKey,
 ) -> Result<TokenResponse, AuthError> {
@@ -444,8 +460,8 @@ async fn forget_if_refused(config: &AuthConfig, error: AuthError) -> AuthError {
 /// not used.
 ///
 /// # Errors
-/// [`AuthError::StepUpRequired`] for `mfa_required`; [`AuthError::SessionEnded`] for
-/// a refused refresh token (then forgotten); [`AuthError::SubjectChanged`] when the
+/// [`ProtocolError::StepUpRequired`] for `mfa_required`; [`ProtocolError::SessionEnded`] for
+/// a refused refresh token (then forgotten); [`ProtocolError::SubjectChanged`] when the
 /// kept token is another user's (left as it is); any other failure of a refresh.
 pub async fn token_for(
     config: &AuthConfig,
@@ -458,9 +474,11 @@ pub async fn token_for(
         let metadata = provider::metadata(&config).await?;
         match spend_refresh_token(&config, &metadata, kept, &key).await {
             Ok(tokens) => Ok(tokens),
-            Err(AuthError::Token(TokenError::Server(error))) if error.error == "mfa_required" => {
-                Err(AuthError::StepUpRequired(StepUp::for_mfa_required(
-                    &config, &key,
+            Err(AuthError::Protocol(ProtocolError::Token(TokenError::Server(error))))
+                if error.error == "mfa_required" =>
+            {
+                Err(AuthError::Protocol(ProtocolError::StepUpRequired(
+                    StepUp::for_mfa_required(&config, &key),
                 )))
             }
             Err(error) => Err(forget_if_refused(&config, error).await),
@@ -582,7 +600,7 @@ async fn revoke_refresh_token(config: &AuthConfig, token: &RefreshToken) {
 /// Where signing out sends the browser, for `id_token`'s user (the core decides).
 ///
 /// # Errors
-/// [`AuthError::Metadata`] when the provider's metadata is unavailable.
+/// [`ProtocolError::Metadata`] when the provider's metadata is unavailable.
 pub async fn logout_destination(
     config: &AuthConfig,
     id_token: Option<&IdToken>,

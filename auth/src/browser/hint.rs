@@ -4,7 +4,7 @@
 //! redirect" (sessionStorage, so it never loops); and "a sign-out is not finished"
 //! (localStorage), so no page load restores a session the user signed out of.
 
-use crate::names::StorageNames;
+use oidc_browser_core::config::names::StorageNames;
 
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?

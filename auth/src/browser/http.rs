@@ -10,8 +10,8 @@ use web_sys::{
 };
 
 use crate::error::BrowserError;
-use crate::secret::AccessToken;
-use crate::token::MAX_RESPONSE_BYTES;
+use oidc_browser_core::secret::AccessToken;
+use oidc_browser_core::token::MAX_RESPONSE_BYTES;
 
 thread_local! {
     /// How long a request may take before the app gives up and says so: the

@@ -8,12 +8,13 @@ use std::cell::RefCell;
 use super::flow;
 use super::task::Task;
 use super::{clock, navigation, storage};
-use crate::callback::{CallbackError, CallbackResponse};
-use crate::config::{path_of, AuthConfig};
 use crate::error::AuthError;
-use crate::names::StorageNames;
+use oidc_browser_core::callback::{CallbackError, CallbackResponse};
+use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::config::{path_of, AuthConfig};
+use oidc_browser_core::ProtocolError;
 
-use crate::login::LoginOutcome;
+use crate::error::LoginOutcome;
 
 /// Where this page load stands with the callback. The single-use code is redeemed
 /// at most once per page load: after `NotStarted`, never again.
@@ -88,7 +89,7 @@ fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: 
 /// A login started (from its transaction) under another storage prefix at this very
 /// callback path means the configuration changed between sign-in and callback (a
 /// deployment gave the app another client or prefix): its outcome is refused as
-/// [`AuthError::ConfigurationChanged`] rather than left pending forever.
+/// [`ProtocolError::ConfigurationChanged`] rather than left pending forever.
 pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
     // Never inside a frame, as `begin_callback`: an answer there is the parent's.
     if navigation::is_framed() {
@@ -119,7 +120,7 @@ pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
         } else {
             Task::spawn(async move {
                 let _spent = task.join().await;
-                Err(AuthError::ConfigurationChanged)
+                Err(AuthError::Protocol(ProtocolError::ConfigurationChanged))
             })
         })
     })

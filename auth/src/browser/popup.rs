@@ -10,13 +10,13 @@ use web_sys::Window;
 
 use super::answer::{self, Outcome};
 use super::{clock, flow, storage};
-use crate::authorize::AnsweredIn;
-use crate::callback::CallbackResponse;
-use crate::config::AuthConfig;
 use crate::error::AuthError;
-use crate::login::Finished;
-use crate::login_options::LoginOptions;
-use crate::silent::popup_closed_error;
+use oidc_browser_core::authorization::authorize::AnsweredIn;
+use oidc_browser_core::authorization::login_options::LoginOptions;
+use oidc_browser_core::callback::login::Finished;
+use oidc_browser_core::callback::CallbackResponse;
+use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::session::silent::popup_closed;
 
 /// Opens an empty popup window now.
 ///
@@ -68,7 +68,7 @@ pub async fn login(
         Outcome::Answer(query) => {
             return flow::complete_login(&names, CallbackResponse::parse(&query), false).await
         }
-        Outcome::Closed => popup_closed_error(clock::now_ms().saturating_sub(sent_at)),
+        Outcome::Closed => popup_closed(clock::now_ms().saturating_sub(sent_at)).into(),
         Outcome::TimedOut => AuthError::PopupTimeout,
     };
     let _ = storage::take_transaction(&names, &request.transaction.state, clock::now_ms());

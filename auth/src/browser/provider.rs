@@ -5,9 +5,9 @@ use std::rc::Rc;
 
 use super::http;
 use super::task::SharedTask;
-use crate::config::AuthConfig;
-use crate::discovery::{discovery_url, MetadataError, ProviderMetadata};
-use crate::id_token::jwks::Jwks;
+use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::id_token::jwks::Jwks;
+use oidc_browser_core::provider::discovery::{discovery_url, MetadataError, ProviderMetadata};
 
 /// The page's discovery request, running or done, shared by its callers.
 type Discovery = SharedTask<Result<ProviderMetadata, MetadataError>>;

@@ -1,7 +1,7 @@
 //! Randomness from the browser's CSPRNG (`crypto.getRandomValues`, through getrandom).
 
-use crate::authorize::LoginRandomness;
 use crate::error::BrowserError;
+use oidc_browser_core::authorization::authorize::LoginRandomness;
 
 /// Fresh randomness for one login.
 ///

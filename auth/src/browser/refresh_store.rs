@@ -10,9 +10,11 @@
 //! another tab's write committed sees that write.
 
 use super::idb;
-use crate::config::AuthConfig;
-use crate::names::StorageNames;
-use crate::refresh::{read_stored_refresh_token, stored_refresh_token, OwnedRefreshToken};
+use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::token::refresh::{
+    read_stored_refresh_token, stored_refresh_token, OwnedRefreshToken,
+};
 
 const STORE: &str = "tokens";
 const KEY: &str = "refresh_token";

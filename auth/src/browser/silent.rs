@@ -1,22 +1,24 @@
 //! Silent sign-in in the browser: a hidden iframe that lands on the static
 //! silent-callback page (which posts the provider's answer to this window), or a
 //! top-level redirect. The answer goes through the same checks as any login
-//! (`flow::complete_login`); the rules of when and how are in `crate::silent`.
+//! (`flow::complete_login`); the rules of when and how are in `oidc_browser_core::session::silent`.
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlIFrameElement;
 
 use super::answer::{self, Outcome};
 use super::{clock, flow, navigation, provider, random, storage};
-use crate::authorize::{begin_silent_login, AuthorizeRequest, SilentVia};
-use crate::callback::CallbackResponse;
-use crate::config::AuthConfig;
 use crate::error::AuthError;
-use crate::login::Finished;
-use crate::names::StorageNames;
-use crate::return_to::ReturnTo;
-use crate::silent::IFRAME_TIMEOUT_MS;
-use crate::token_request::TokenKey;
+use oidc_browser_core::authorization::authorize::{
+    begin_silent_login, AuthorizeRequest, SilentVia,
+};
+use oidc_browser_core::authorization::return_to::ReturnTo;
+use oidc_browser_core::callback::login::Finished;
+use oidc_browser_core::callback::CallbackResponse;
+use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::session::silent::IFRAME_TIMEOUT_MS;
+use oidc_browser_core::token::token_request::TokenKey;
 
 /// Signs in with `prompt=none` in a hidden iframe, coming back to `return_to`.
 ///

@@ -7,11 +7,11 @@
 //! shipped wasm (`cargo xtask build`, `brotli -q 11`, with and without).
 
 use crate::error::BrowserError;
-use crate::names::StorageNames;
-use crate::return_to::ReturnTo;
-use crate::secret::State;
-use crate::spent_logins::SpentLogins;
-use crate::transaction::{TakeError, Transaction, TransactionHead};
+use oidc_browser_core::authorization::return_to::ReturnTo;
+use oidc_browser_core::authorization::transaction::{TakeError, Transaction, TransactionHead};
+use oidc_browser_core::callback::spent_logins::SpentLogins;
+use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::secret::State;
 
 fn session_storage() -> Result<web_sys::Storage, BrowserError> {
     web_sys::window()

@@ -15,16 +15,18 @@ use super::refresh_store;
 use super::storage::{
     clear_transactions, find_transaction, save_transaction, sweep_transactions, take_transaction,
 };
-use crate::config::AuthConfig;
 use crate::error::{AuthError, BrowserError};
-use crate::id_token::jwks::Jwks;
-use crate::id_token::jwt::DecodedJwt;
-use crate::id_token::IdTokenError;
-use crate::login_options::LoginOptions;
-use crate::names::StorageNames;
-use crate::return_to::ReturnTo;
-use crate::secret::{CodeVerifier, Nonce, RefreshToken, State};
-use crate::transaction::{CallbackEndpoints, TakeError, Transaction, TransactionError};
+use oidc_browser_core::authorization::login_options::LoginOptions;
+use oidc_browser_core::authorization::return_to::ReturnTo;
+use oidc_browser_core::authorization::transaction::{
+    CallbackEndpoints, TakeError, Transaction, TransactionError,
+};
+use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::id_token::jwks::Jwks;
+use oidc_browser_core::id_token::jwt::DecodedJwt;
+use oidc_browser_core::id_token::IdTokenError;
+use oidc_browser_core::secret::{CodeVerifier, Nonce, RefreshToken, State};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -406,7 +408,7 @@ async fn run_js_async(code: &str) {
 
 #[wasm_bindgen_test]
 async fn the_refresh_token_store_round_trips_and_drops_foreign_values() {
-    let owned = |token: &str, sub: &str| crate::refresh::OwnedRefreshToken {
+    let owned = |token: &str, sub: &str| oidc_browser_core::token::refresh::OwnedRefreshToken {
         token: RefreshToken::new(token.into()),
         sub: sub.into(),
     };
@@ -502,7 +504,7 @@ fn a_dpop_proof_names_the_url_as_the_browser_resolves_it() {
         "scheme and host lower-cased, the default port dropped"
     );
     assert_eq!(
-        crate::dpop::htu(&super::dpop::absolute_url(
+        oidc_browser_core::dpop::htu(&super::dpop::absolute_url(
             "https://api.example:443/a/../b?q#f"
         )),
         "https://api.example/b"

@@ -1,6 +1,6 @@
 //! Calling APIs: access tokens per API (audience and scope), cached and renewed per
 //! API, and calls with any method and body that renew once on 401 and turn a step-up
-//! challenge into [`AuthError::StepUpRequired`].
+//! challenge into [`ProtocolError::StepUpRequired`].
 //!
 //! Races: callers asking for the same API's token at once share one request (one
 //! in-flight task per key); a sign-out bumps the generation, so a token that arrives
@@ -14,13 +14,16 @@ use super::Auth;
 use crate::browser::http::{self, HttpResponse};
 use crate::browser::task::SharedTask;
 use crate::browser::{clock, dpop, flow, navigation, silent};
-use crate::dpop::resource_wants_nonce;
 use crate::error::AuthError;
-use crate::login::Finished;
-use crate::return_to::ReturnTo;
-use crate::secret::AccessToken;
-use crate::step_up::{after_api_answer, ApiVerdict};
-use crate::token_request::{worth_renewing_after_refusal, CachedToken, TokenKey, TokenRequest};
+use oidc_browser_core::authorization::return_to::ReturnTo;
+use oidc_browser_core::authorization::step_up::{after_api_answer, ApiVerdict};
+use oidc_browser_core::callback::login::Finished;
+use oidc_browser_core::dpop::resource_wants_nonce;
+use oidc_browser_core::secret::AccessToken;
+use oidc_browser_core::token::token_request::{
+    worth_renewing_after_refusal, CachedToken, TokenKey, TokenRequest,
+};
+use oidc_browser_core::ProtocolError;
 
 /// An HTTP method an API call may use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -105,17 +108,20 @@ impl Auth {
     /// Multi-Resource Refresh Tokens, RFC 8707 `resource`), else by a silent sign-in.
     ///
     /// # Errors
-    /// [`AuthError::SessionEnded`] when nobody is signed in;
-    /// [`AuthError::StepUpRequired`] when the provider wants a stronger sign-in for
+    /// [`ProtocolError::SessionEnded`] when nobody is signed in;
+    /// [`ProtocolError::StepUpRequired`] when the provider wants a stronger sign-in for
     /// that API (`mfa_required`); any failure of the request.
     pub async fn access_token_for(&self, request: &TokenRequest) -> Result<AccessToken, AuthError> {
         let config = self.config.get_value();
         let key = TokenKey::of(&config, request);
         if key == TokenKey::default_for(&config) {
-            return self.access_token().await.ok_or(AuthError::SessionEnded);
+            return self
+                .access_token()
+                .await
+                .ok_or(AuthError::Protocol(ProtocolError::SessionEnded));
         }
         if self.session().is_none() {
-            return Err(AuthError::SessionEnded);
+            return Err(AuthError::Protocol(ProtocolError::SessionEnded));
         }
         let cached = self
             .tokens
@@ -161,7 +167,7 @@ impl Auth {
         };
         if self.generation.try_get_value() != Some(generation) {
             // Signed out while the request was on its way: nothing of it is kept.
-            return Err(AuthError::SessionEnded);
+            return Err(AuthError::Protocol(ProtocolError::SessionEnded));
         }
         self.token_flights
             .update_value(|flights| flights.retain(|(k, _)| *k != key));
@@ -189,11 +195,13 @@ impl Auth {
         match silent::in_iframe_for(&config, here, Some(key)).await? {
             Finished::SignedIn(session, ..) => match self.session() {
                 Some(current) if current.claims.sub != session.claims.sub => {
-                    Err(AuthError::SubjectChanged)
+                    Err(AuthError::Protocol(ProtocolError::SubjectChanged))
                 }
                 _ => Ok(CachedToken::from_session(&session)),
             },
-            Finished::SignedOutQuietly(_) | Finished::Replayed(_) => Err(AuthError::SessionEnded),
+            Finished::SignedOutQuietly(_) | Finished::Replayed(_) => {
+                Err(AuthError::Protocol(ProtocolError::SessionEnded))
+            }
         }
     }
 
@@ -209,13 +217,13 @@ impl Auth {
                 .session()
                 .is_some_and(|session| self.can_renew_session(&session));
             if !can_renew {
-                return Err(AuthError::Unauthorized);
+                return Err(AuthError::Protocol(ProtocolError::Unauthorized));
             }
             self.renew().await?;
             return self
                 .session()
                 .map(|s| s.access_token)
-                .ok_or(AuthError::SessionEnded);
+                .ok_or(AuthError::Protocol(ProtocolError::SessionEnded));
         }
         self.tokens.update_value(|cache| cache.remove(key));
         self.access_token_for(request).await
@@ -223,15 +231,15 @@ impl Auth {
 
     /// Calls an API with the access token for its audience. On 401 the token is
     /// renewed once (with the refresh token, or by a silent sign-in) and the call
-    /// repeated; a second 401 is that call's [`AuthError::Unauthorized`]: one API
+    /// repeated; a second 401 is that call's [`ProtocolError::Unauthorized`]: one API
     /// refusing fresh tokens (its own misconfiguration, a revoked grant for it) does
     /// not sign the user out of the app and its other APIs. A renewal that fails for
     /// good ends the session by the renewal's own rule. An RFC 9470 challenge
-    /// (`insufficient_user_authentication`) gives [`AuthError::StepUpRequired`] at
+    /// (`insufficient_user_authentication`) gives [`ProtocolError::StepUpRequired`] at
     /// once: no renewal can satisfy it.
     ///
     /// # Errors
-    /// [`AuthError::Unauthorized`] after a second 401; [`AuthError::StepUpRequired`];
+    /// [`ProtocolError::Unauthorized`] after a second 401; [`ProtocolError::StepUpRequired`];
     /// the request's own failure.
     pub async fn call_api(&self, request: ApiRequest) -> Result<HttpResponse, AuthError> {
         let key = TokenKey::of(&self.config.get_value(), &request.token);
@@ -244,7 +252,9 @@ impl Auth {
             false,
         ) {
             ApiVerdict::Done => return Ok(response),
-            ApiVerdict::StepUp(step_up) => return Err(AuthError::StepUpRequired(step_up)),
+            ApiVerdict::StepUp(step_up) => {
+                return Err(AuthError::Protocol(ProtocolError::StepUpRequired(step_up)))
+            }
             ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {}
         }
         let received_at_ms = if key == TokenKey::default_for(&self.config.get_value()) {
@@ -255,7 +265,7 @@ impl Auth {
         };
         if received_at_ms.is_some_and(|at| !worth_renewing_after_refusal(at, clock::now_ms())) {
             // Refused moments after it came: a renewal would fare no better.
-            return Err(AuthError::Unauthorized);
+            return Err(AuthError::Protocol(ProtocolError::Unauthorized));
         }
         let token = self.renewed_token_for(&request.token, &key).await?;
         let retried = self.send(&request, &key, &token).await?;
@@ -266,8 +276,12 @@ impl Auth {
             true,
         ) {
             ApiVerdict::Done => Ok(retried),
-            ApiVerdict::StepUp(step_up) => Err(AuthError::StepUpRequired(step_up)),
-            ApiVerdict::RenewAndRetry | ApiVerdict::Refused => Err(AuthError::Unauthorized),
+            ApiVerdict::StepUp(step_up) => {
+                Err(AuthError::Protocol(ProtocolError::StepUpRequired(step_up)))
+            }
+            ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {
+                Err(AuthError::Protocol(ProtocolError::Unauthorized))
+            }
         }
     }
 

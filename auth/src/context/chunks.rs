@@ -19,16 +19,16 @@ use web_sys::Window;
 
 use super::{Auth, AuthState};
 use crate::browser::{clock, flow, provider, storage};
-use crate::config::AuthConfig;
+use crate::error::LoginOutcome;
 use crate::error::{AuthError, BrowserError};
 use crate::lazy::{in_time, needed, Boxed};
-use crate::login::LoginOutcome;
-use crate::login_options::LoginOptions;
-use crate::logout::LogoutOptions;
-use crate::names::StorageNames;
-use crate::return_to::ReturnTo;
-use crate::secret::IdToken;
-use crate::session::Session;
+use oidc_browser_core::authorization::login_options::LoginOptions;
+use oidc_browser_core::authorization::return_to::ReturnTo;
+use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::secret::IdToken;
+use oidc_browser_core::session::logout::LogoutOptions;
+use oidc_browser_core::session::Session;
 
 crate::lazy_fn! {
     chunk pkce_session, preload preload_session_start;

@@ -29,24 +29,28 @@ use crate::browser::task::SharedTask;
 use crate::browser::{
     broadcast, clock, hint, navigation, provider, refresh_store, silent, storage,
 };
-use crate::config::{AuthConfig, RefreshTokenStorage};
-use crate::discovery::MetadataError;
 use crate::error::AuthError;
-use crate::id_token::claims::IdTokenClaims;
-use crate::login::{Finished, Landing, LoginOutcome};
-use crate::login_options::LoginOptions;
-use crate::logout::{LogoutOptions, LogoutTarget};
-use crate::names::StorageNames;
-use crate::return_to::ReturnTo;
-use crate::schedule::{after_renewal_failure, renewal_delay_ms, RenewalFailure};
-use crate::secret::{AccessToken, IdToken};
-use crate::session::Session;
-use crate::session_event::{on_heard, Heard, SessionEvent};
-use crate::silent::{
+use crate::error::LoginOutcome;
+use oidc_browser_core::authorization::login_options::LoginOptions;
+use oidc_browser_core::authorization::return_to::ReturnTo;
+use oidc_browser_core::callback::login::{Finished, Landing};
+use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::config::{AuthConfig, RefreshTokenStorage};
+use oidc_browser_core::id_token::claims::IdTokenClaims;
+use oidc_browser_core::provider::discovery::MetadataError;
+use oidc_browser_core::secret::{AccessToken, IdToken};
+use oidc_browser_core::session::logout::{LogoutOptions, LogoutTarget};
+use oidc_browser_core::session::schedule::{
+    after_renewal_failure, renewal_delay_ms, RenewalFailure,
+};
+use oidc_browser_core::session::session_event::{on_heard, Heard, SessionEvent};
+use oidc_browser_core::session::silent::{
     origin_of, redirect_after_iframe, silent_renewal_failed, try_at_start, PageLoad, SilentSignIn,
 };
-use crate::token_request::{CachedToken, TokenCache, TokenKey, TokenRequest};
-use crate::userinfo::check_subject;
+use oidc_browser_core::session::userinfo::check_subject;
+use oidc_browser_core::session::Session;
+use oidc_browser_core::token::token_request::{CachedToken, TokenCache, TokenKey, TokenRequest};
+use oidc_browser_core::ProtocolError;
 
 mod api;
 pub(crate) mod chunks;
@@ -323,7 +327,8 @@ impl Auth {
     /// session, so no kept token is its own and none is touched).
     fn sign_out_locally_as(&self, reason: Option<AuthError>, sub: Option<String>) {
         // Another account is signed in now: its "signed in here before" mark stays.
-        let clear_hint = reason != Some(AuthError::AccountSwitchedElsewhere);
+        let clear_hint =
+            reason != Some(AuthError::Protocol(ProtocolError::AccountSwitchedElsewhere));
         self.forget_tab_state(
             reason.map_or(AuthState::SignedOut, AuthState::Failed),
             clear_hint,
@@ -387,12 +392,12 @@ impl Auth {
 
     /// Renews the tokens with the refresh token now; callers at the same time share
     /// one renewal. What a failure means is the core's rule
-    /// ([`crate::schedule::after_renewal_failure`]): a refused refresh token signs the
+    /// ([`oidc_browser_core::session::schedule::after_renewal_failure`]): a refused refresh token signs the
     /// user out with a message; a passing failure keeps the session and retries,
     /// backing off.
     ///
     /// # Errors
-    /// The [`AuthError`] of the failed refresh; [`AuthError::SessionEnded`] when the
+    /// The [`AuthError`] of the failed refresh; [`ProtocolError::SessionEnded`] when the
     /// user signed out meanwhile.
     pub async fn renew(&self) -> Result<(), AuthError> {
         let task = match self.in_flight.get_value() {
@@ -423,7 +428,7 @@ impl Auth {
         let result = chunks::renewal(self, config, with_refresh_token, generation).await;
         if self.generation.try_get_value() != Some(generation) {
             // Signed out while the renewal was on its way: nothing of it is kept.
-            return Err(AuthError::SessionEnded);
+            return Err(AuthError::Protocol(ProtocolError::SessionEnded));
         }
         self.in_flight.set_value(None);
         match result {
@@ -435,7 +440,12 @@ impl Auth {
             Err(error) => {
                 let failures = self.failures.get_value();
                 let current = self.session();
-                match after_renewal_failure(&error, current.as_ref(), failures, clock::now_ms()) {
+                match after_renewal_failure(
+                    error.protocol(),
+                    current.as_ref(),
+                    failures,
+                    clock::now_ms(),
+                ) {
                     RenewalFailure::EndSession => self.sign_out_locally(Some(error.clone())),
                     RenewalFailure::RetryIn(delay_ms) => {
                         self.failures.set_value(failures.saturating_add(1));
@@ -456,7 +466,7 @@ impl Auth {
     /// is handed out only when its `sub` is the ID token's (Core 5.3.4).
     ///
     /// # Errors
-    /// As [`Auth::get_with_token`]; [`AuthError::Userinfo`] for an answer about
+    /// As [`Auth::get_with_token`]; [`ProtocolError::Userinfo`] for an answer about
     /// someone else (or about nobody); when the provider has no userinfo endpoint.
     pub async fn userinfo(&self) -> Result<HttpResponse, AuthError> {
         let metadata = provider::metadata(&self.config.get_value()).await?;
@@ -480,16 +490,16 @@ impl Auth {
         match silent::in_iframe(config, here).await {
             Ok(Finished::SignedIn(session, ..)) => match self.session() {
                 Some(current) if current.claims.sub != session.claims.sub => {
-                    Err(AuthError::SubjectChanged)
+                    Err(AuthError::Protocol(ProtocolError::SubjectChanged))
                 }
                 _ => Ok(*session),
             },
-            Ok(Finished::SignedOutQuietly(_) | Finished::Replayed(_)) => Err(gone()),
+            Ok(Finished::SignedOutQuietly(_) | Finished::Replayed(_)) => Err(gone().into()),
             // No answer at all: on one site a slow provider (retried), across sites
             // the blocked cookies again.
             Err(AuthError::SilentTimeout) => match gone() {
-                AuthError::SessionEnded => Err(AuthError::SilentTimeout),
-                blocked => Err(blocked),
+                ProtocolError::SessionEnded => Err(AuthError::SilentTimeout),
+                blocked => Err(blocked.into()),
             },
             Err(error) => Err(error),
         }
@@ -568,7 +578,7 @@ impl Auth {
             Finished::SignedIn(session, ..)
                 if !session.belongs_to(&config.issuer, &config.client_id) =>
             {
-                Err(AuthError::ConfigurationChanged)
+                Err(AuthError::Protocol(ProtocolError::ConfigurationChanged))
             }
             finished => Ok(finished),
         });
@@ -763,7 +773,7 @@ impl Auth {
             Ok(session) => self.signed_in(session),
             // The restored session was the kept token's user: theirs is forgotten,
             // never a token another tab kept since for someone else.
-            Err(error) => match after_renewal_failure(&error, None, 0, clock::now_ms()) {
+            Err(error) => match after_renewal_failure(error.protocol(), None, 0, clock::now_ms()) {
                 RenewalFailure::EndSession => self.sign_out_locally_as(Some(error), Some(kept.sub)),
                 RenewalFailure::SignInSilently if config.silent_sign_in != SilentSignIn::Off => {
                     self.sign_in_silently(here).await;
@@ -853,10 +863,12 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     broadcast::on_event_elsewhere(&names.channel(), move |event| {
         let mine = auth.session().map(|s| s.claims.sub);
         match on_heard(&event, mine.as_deref()) {
-            Heard::SignOut => auth.sign_out_locally(Some(AuthError::SignedOutElsewhere)),
-            Heard::AccountSwitched => {
-                auth.sign_out_locally(Some(AuthError::AccountSwitchedElsewhere))
+            Heard::SignOut => {
+                auth.sign_out_locally(Some(AuthError::Protocol(ProtocolError::SignedOutElsewhere)))
             }
+            Heard::AccountSwitched => auth.sign_out_locally(Some(AuthError::Protocol(
+                ProtocolError::AccountSwitchedElsewhere,
+            ))),
             Heard::Nothing => {}
         }
     });

@@ -15,10 +15,11 @@ use web_sys::Window;
 use super::Auth;
 use crate::browser::popup;
 use crate::error::AuthError;
-use crate::login::Finished;
-use crate::login_options::LoginOptions;
-use crate::secret::AccessToken;
-use crate::token_request::TokenRequest;
+use oidc_browser_core::authorization::login_options::LoginOptions;
+use oidc_browser_core::callback::login::Finished;
+use oidc_browser_core::secret::AccessToken;
+use oidc_browser_core::token::token_request::TokenRequest;
+use oidc_browser_core::ProtocolError;
 
 impl Auth {
     /// Signs in in a popup window with `options` (a step-up, another account): the
@@ -51,15 +52,15 @@ impl Auth {
         let auth = self;
         if auth.generation.try_get_value() != Some(generation) {
             let _ = window.close();
-            return Err(AuthError::SessionEnded);
+            return Err(AuthError::Protocol(ProtocolError::SessionEnded));
         }
         let config = auth.config.get_value();
         let finished = popup::login(&config, options, window).await?;
         if auth.generation.try_get_value() != Some(generation) {
-            return Err(AuthError::SessionEnded);
+            return Err(AuthError::Protocol(ProtocolError::SessionEnded));
         }
         let Finished::SignedIn(session, landing) = finished else {
-            return Err(AuthError::SessionEnded);
+            return Err(AuthError::Protocol(ProtocolError::SessionEnded));
         };
         // Another account: signed_in_by_login drops the last one's work.
         auth.signed_in_by_login(&config, *session, landing);

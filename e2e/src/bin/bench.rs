@@ -383,7 +383,7 @@ fn wasm_split(csv: &Path) -> Option<BTreeMap<String, u64>> {
 
 const OTHER: &str = "other (unnamed, or no crate in the name)";
 /// The auth library's group, printed again beside auth0-spa-js.
-const LIBRARY: &str = "auth library (auth/, leptos-pkce-auth)";
+const LIBRARY: &str = "auth library (auth/ and oidc-browser-core/)";
 
 fn group(symbol: &str) -> &'static str {
     if symbol.starts_with("data segment") {
@@ -409,70 +409,72 @@ fn group_of_path(s: &str) -> Option<&'static str> {
     // Names from the precompiled std carry a hash: `core[c5930c85a12de822]::…`.
     let crate_name = s.split("::").next().unwrap_or("");
     let crate_name = crate_name.split('[').next().unwrap_or(crate_name);
-    Some(if s.starts_with("leptos_pkce_auth") {
-        LIBRARY
-    } else if s.starts_with("leptos_pkce") {
-        "app UI (pages, components)"
-    } else if matches!(
-        crate_name,
-        "leptos"
-            | "leptos_router"
-            | "leptos_dom"
-            | "tachys"
-            | "reactive_graph"
-            | "either_of"
-            | "any_spawner"
-            | "hydration_context"
-            | "leptos_macro"
-            | "oco_ref"
-            | "or_poisoned"
-            | "throw_error"
-            | "send_wrapper"
-            | "slotmap"
-            | "indexmap"
-            | "hashbrown"
-            | "futures_util"
-            | "futures_core"
-            | "futures_channel"
-            | "futures_executor"
-            | "guardian"
-            | "pin_project_lite"
-            | "next_tuple"
-    ) {
-        "Leptos (leptos, tachys, reactive_graph, router)"
-    } else if matches!(
-        crate_name,
-        "serde_json"
-            | "serde"
-            | "serde_core"
-            | "sha2"
-            | "base64"
-            | "digest"
-            | "block_buffer"
-            | "thiserror"
-            | "getrandom"
-            | "gloo_net"
-            | "gloo_storage"
-            | "gloo_utils"
-            | "zmij"
-            | "itoa"
-            | "ryu"
-            | "memchr"
-    ) {
-        "auth dependencies (serde_json, sha2, base64, gloo)"
-    } else if matches!(
-        crate_name,
-        "js_sys" | "web_sys" | "wasm_bindgen" | "wasm_bindgen_futures" | "import" | "export"
-    ) {
-        "wasm-bindgen, js-sys, web-sys"
-    } else if matches!(
-        crate_name,
-        "core" | "alloc" | "std" | "dlmalloc" | "compiler_builtins" | "__rustc"
-    ) {
-        "Rust std (core, alloc)"
-    } else {
-        return None;
-    })
+    Some(
+        if s.starts_with("leptos_pkce_auth") || s.starts_with("oidc_browser_core") {
+            LIBRARY
+        } else if s.starts_with("leptos_pkce") {
+            "app UI (pages, components)"
+        } else if matches!(
+            crate_name,
+            "leptos"
+                | "leptos_router"
+                | "leptos_dom"
+                | "tachys"
+                | "reactive_graph"
+                | "either_of"
+                | "any_spawner"
+                | "hydration_context"
+                | "leptos_macro"
+                | "oco_ref"
+                | "or_poisoned"
+                | "throw_error"
+                | "send_wrapper"
+                | "slotmap"
+                | "indexmap"
+                | "hashbrown"
+                | "futures_util"
+                | "futures_core"
+                | "futures_channel"
+                | "futures_executor"
+                | "guardian"
+                | "pin_project_lite"
+                | "next_tuple"
+        ) {
+            "Leptos (leptos, tachys, reactive_graph, router)"
+        } else if matches!(
+            crate_name,
+            "serde_json"
+                | "serde"
+                | "serde_core"
+                | "sha2"
+                | "base64"
+                | "digest"
+                | "block_buffer"
+                | "thiserror"
+                | "getrandom"
+                | "gloo_net"
+                | "gloo_storage"
+                | "gloo_utils"
+                | "zmij"
+                | "itoa"
+                | "ryu"
+                | "memchr"
+        ) {
+            "auth dependencies (serde_json, sha2, base64, gloo)"
+        } else if matches!(
+            crate_name,
+            "js_sys" | "web_sys" | "wasm_bindgen" | "wasm_bindgen_futures" | "import" | "export"
+        ) {
+            "wasm-bindgen, js-sys, web-sys"
+        } else if matches!(
+            crate_name,
+            "core" | "alloc" | "std" | "dlmalloc" | "compiler_builtins" | "__rustc"
+        ) {
+            "Rust std (core, alloc)"
+        } else {
+            return None;
+        },
+    )
 }
 
 fn median_and_spread(values: &[f64]) -> (f64, f64, f64) {
@@ -761,7 +763,8 @@ mod tests {
     #[test]
     fn symbols_are_grouped_by_whose_code_they_are() {
         for (symbol, expected) in [
-            ("leptos_pkce_auth::id_token::jwt::DecodedJwt::decode::h1", "auth library (auth/, leptos-pkce-auth)"),
+            ("oidc_browser_core::id_token::jwt::DecodedJwt::decode::h1", "auth library (auth/ and oidc-browser-core/)"),
+            ("leptos_pkce_auth::context::Auth::login::h8", "auth library (auth/ and oidc-browser-core/)"),
             ("leptos_pkce::config::AppConfig::from_json::h7", "app UI (pages, components)"),
             ("leptos_pkce::pages::profile::Profile::h2", "app UI (pages, components)"),
             ("<T as tachys::view::any_view::IntoAny>::into_any::build::h3", "Leptos (leptos, tachys, reactive_graph, router)"),

@@ -3,7 +3,7 @@
 //! PKCE, `state`, `nonce` and ID token checks as any login apply; only the way the
 //! answer comes back differs.
 
-use super::provider_error::ProviderError;
+use crate::provider::provider_error::ProviderError;
 
 /// How the library signs a returning user back in after a reload, and renews the
 /// access token when there is no refresh token (`silent_sign_in` in the
@@ -33,12 +33,22 @@ pub const MESSAGE_TYPE: &str = "leptos-pkce-silent-callback";
 /// opener as soon as it loads (the app then sees `closed`).
 pub const POPUP_SEVERED_WITHIN_MS: u64 = 1_000;
 
-/// The error for a popup that closed `open_for_ms` after it was sent to the provider.
-pub fn popup_closed_error(open_for_ms: u64) -> crate::error::AuthError {
+/// How a popup that reads as closed came to be closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PopupClosed {
+    /// The provider's page cut its link to the app (`Cross-Origin-Opener-Policy`):
+    /// its answer can never come back.
+    Severed,
+    /// The user closed it.
+    ByUser,
+}
+
+/// How a popup that closed `open_for_ms` after it was sent to the provider was closed.
+pub fn popup_closed(open_for_ms: u64) -> PopupClosed {
     if open_for_ms < POPUP_SEVERED_WITHIN_MS {
-        crate::error::AuthError::PopupSevered
+        PopupClosed::Severed
     } else {
-        crate::error::AuthError::PopupClosed
+        PopupClosed::ByUser
     }
 }
 
@@ -160,13 +170,13 @@ pub fn same_site(a: &str, b: &str) -> bool {
 /// provider (`login_required` or no answer), ends the session: across sites (the
 /// app's origin and the issuer's), most likely because the browser keeps the
 /// provider's cookies from frames, which every renewal would meet again: said once,
-/// clearly ([`crate::error::AuthError::BackgroundRenewalBlocked`]); on one site, the provider's
-/// session really is over ([`crate::error::AuthError::SessionEnded`]).
-pub fn silent_renewal_failed(app_origin: &str, issuer: &str) -> crate::error::AuthError {
+/// clearly ([`crate::error::ProtocolError::BackgroundRenewalBlocked`]); on one site, the provider's
+/// session really is over ([`crate::error::ProtocolError::SessionEnded`]).
+pub fn silent_renewal_failed(app_origin: &str, issuer: &str) -> crate::error::ProtocolError {
     if same_site(app_origin, origin_of(issuer)) {
-        crate::error::AuthError::SessionEnded
+        crate::error::ProtocolError::SessionEnded
     } else {
-        crate::error::AuthError::BackgroundRenewalBlocked
+        crate::error::ProtocolError::BackgroundRenewalBlocked
     }
 }
 
@@ -188,26 +198,25 @@ mod tests {
 
     #[test]
     fn a_failed_background_renewal_across_sites_says_why() {
-        use crate::error::AuthError;
+        use crate::error::ProtocolError;
         assert_eq!(
             silent_renewal_failed("https://app.example.com", "https://login.example.com/"),
-            AuthError::SessionEnded
+            ProtocolError::SessionEnded
         );
         assert_eq!(
             silent_renewal_failed("http://localhost:8095", "http://127.0.0.1:4000/"),
-            AuthError::BackgroundRenewalBlocked
+            ProtocolError::BackgroundRenewalBlocked
         );
         assert_eq!(
             silent_renewal_failed("https://app.example", "https://tenant.eu.auth0.com/"),
-            AuthError::BackgroundRenewalBlocked
+            ProtocolError::BackgroundRenewalBlocked
         );
     }
 
     #[test]
     fn a_popup_gone_at_once_was_cut_off_not_closed() {
-        use crate::error::AuthError;
-        assert_eq!(popup_closed_error(400), AuthError::PopupSevered);
-        assert_eq!(popup_closed_error(5_000), AuthError::PopupClosed);
+        assert_eq!(popup_closed(400), PopupClosed::Severed);
+        assert_eq!(popup_closed(5_000), PopupClosed::ByUser);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! instead of showing "this sign-in response does not match" to a user whose provider
 //! session is open (auth0-spa-js #359, #1015).
 
-use crate::return_to::ReturnTo;
+use crate::authorization::return_to::ReturnTo;
 
 /// How long a finished login's `state` is recognised: an hour.
 pub const SPENT_FOR_MS: u64 = 60 * 60 * 1000;

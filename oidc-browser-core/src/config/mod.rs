@@ -1,9 +1,11 @@
 //! The runtime configuration read from `/config.json`, so one build serves many
 //! deployments. Parsed by hand from a JSON object so every error names its field.
 
+pub mod names;
+
 use serde_json::{Map, Value};
 
-use super::silent::SilentSignIn;
+use crate::session::silent::SilentSignIn;
 
 /// Scope asked for when `config.json` names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email";

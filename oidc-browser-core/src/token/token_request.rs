@@ -2,11 +2,11 @@
 //! key it is cached under, and the refresh grant that obtains it (Auth0's
 //! Multi-Resource Refresh Tokens name `audience`; RFC 8707 names `resource`).
 
-use super::config::{AudienceParam, AuthConfig};
-use super::form;
-use super::secret::{AccessToken, RefreshToken};
-use super::session::Session;
-use super::token::TokenResponse;
+use crate::config::{AudienceParam, AuthConfig};
+use crate::form;
+use crate::secret::{AccessToken, RefreshToken};
+use crate::session::Session;
+use crate::token::TokenResponse;
 
 /// Which access token a caller wants: for which API and with which scope. `None`
 /// fields mean the configured ones.

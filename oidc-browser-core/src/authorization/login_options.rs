@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::return_to::ReturnTo;
+use crate::authorization::return_to::ReturnTo;
 
 /// What a caller may add to one login. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,15 +1,15 @@
 //! Finishing a login at the callback, as pure rules: which answers are accepted
 //! before the code is spent, and what the ID token must match afterwards.
 
-use super::callback::CallbackResponse;
-use super::error::AuthError;
-use super::id_token::claims::ClaimsCheck;
-use super::return_to::ReturnTo;
-use super::secret::AuthorizationCode;
-use super::session::Session;
-use super::silent::needs_interaction;
-use super::token_request::TokenRequest;
-use super::transaction::{TakeError, Transaction};
+use crate::authorization::return_to::ReturnTo;
+use crate::authorization::transaction::{TakeError, Transaction};
+use crate::callback::CallbackResponse;
+use crate::error::ProtocolError;
+use crate::id_token::claims::ClaimsCheck;
+use crate::secret::AuthorizationCode;
+use crate::session::silent::needs_interaction;
+use crate::session::Session;
+use crate::token::token_request::TokenRequest;
 
 /// How a login at the callback ended, when it did not fail.
 pub enum Finished {
@@ -32,9 +32,6 @@ pub struct Landing {
     pub api: TokenRequest,
 }
 
-/// What finishing a login gives, or why it failed.
-pub type LoginOutcome = Result<Finished, AuthError>;
-
 /// What to do with an accepted callback answer.
 #[derive(Debug, PartialEq)]
 pub enum CallbackVerdict {
@@ -51,7 +48,7 @@ pub enum CallbackVerdict {
 
 /// [`check_callback`], after one more rule: an answer whose `state` names no pending
 /// login but a login this tab finished (`replayed_to`: where it landed, from
-/// [`crate::spent_logins::SpentLogins`]) is a replay. Nothing it carries is used, not
+/// [`crate::callback::spent_logins::SpentLogins`]) is a replay. Nothing it carries is used, not
 /// even an error; only a `state` this very tab spent qualifies, so a forged or another
 /// tab's answer is still refused as before.
 ///
@@ -61,7 +58,7 @@ pub fn check_callback_or_replay(
     response: CallbackResponse,
     taken: Option<Result<Transaction, TakeError>>,
     replayed_to: Option<ReturnTo>,
-) -> Result<CallbackVerdict, AuthError> {
+) -> Result<CallbackVerdict, ProtocolError> {
     match (&taken, replayed_to) {
         (Some(Err(TakeError::UnknownState)), Some(return_to)) => {
             Ok(CallbackVerdict::Replayed(return_to))
@@ -83,13 +80,13 @@ pub fn check_callback_or_replay(
 /// the code is spent.
 ///
 /// # Errors
-/// [`AuthError::Transaction`] for an unknown, used, expired or unreadable
-/// transaction; [`AuthError::Denied`] for the provider's error answer;
-/// [`AuthError::IssuerMismatch`] and [`AuthError::MissingIssuer`] for RFC 9207.
+/// [`ProtocolError::Transaction`] for an unknown, used, expired or unreadable
+/// transaction; [`ProtocolError::Denied`] for the provider's error answer;
+/// [`ProtocolError::IssuerMismatch`] and [`ProtocolError::MissingIssuer`] for RFC 9207.
 pub fn check_callback(
     response: CallbackResponse,
     taken: Option<Result<Transaction, TakeError>>,
-) -> Result<CallbackVerdict, AuthError> {
+) -> Result<CallbackVerdict, ProtocolError> {
     let transaction = taken.unwrap_or(Err(TakeError::UnknownState))?;
     // RFC 9207 holds for error answers too: an error naming another issuer (a mix-up)
     // is not this provider's word. A missing `iss` is refused on a code only: real
@@ -100,9 +97,9 @@ pub fn check_callback(
         CallbackResponse::Error { iss, .. } => (iss, false),
     };
     match iss {
-        Some(iss) if *iss != transaction.issuer => return Err(AuthError::IssuerMismatch),
+        Some(iss) if *iss != transaction.issuer => return Err(ProtocolError::IssuerMismatch),
         None if is_code && transaction.provider.iss_parameter_supported => {
-            return Err(AuthError::MissingIssuer)
+            return Err(ProtocolError::MissingIssuer)
         }
         _ => {}
     }
@@ -117,7 +114,7 @@ pub fn check_callback(
         {
             Ok(CallbackVerdict::SignedOutQuietly(transaction.return_to))
         }
-        CallbackResponse::Error { error, .. } => Err(AuthError::Denied(error)),
+        CallbackResponse::Error { error, .. } => Err(ProtocolError::Denied(error)),
         CallbackResponse::Code { code, .. } => {
             Ok(CallbackVerdict::Redeem(Box::new(transaction), code))
         }
@@ -152,12 +149,12 @@ pub fn id_token_check<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider_error::ProviderError;
+    use crate::authorization::transaction::TransactionError;
+    use crate::provider::provider_error::ProviderError;
     use crate::secret::Nonce;
-    use crate::transaction::TransactionError;
 
     fn transaction(iss_promised: bool) -> Transaction {
-        let mut transaction = crate::transaction::tests::transaction();
+        let mut transaction = crate::authorization::transaction::tests::transaction();
         transaction.provider.iss_parameter_supported = iss_promised;
         transaction.max_age = Some(300);
         transaction
@@ -190,18 +187,18 @@ mod tests {
         let refused = check_callback(forged.clone(), Some(Err(TakeError::UnknownState)));
         assert_eq!(
             refused,
-            Err(AuthError::Transaction(TakeError::UnknownState))
+            Err(ProtocolError::Transaction(TakeError::UnknownState))
         );
         assert!(!refused.unwrap_err().to_string().contains("SCAM"));
         let no_state = answer("error=access_denied&error_description=SCAM");
         assert_eq!(
             check_callback(no_state, None),
-            Err(AuthError::Transaction(TakeError::UnknownState))
+            Err(ProtocolError::Transaction(TakeError::UnknownState))
         );
         let ours = answer("error=access_denied&state=st&iss=https%3A%2F%2Fidp.example%2F");
         assert_eq!(
             check_callback(ours, Some(Ok(transaction(true)))),
-            Err(AuthError::Denied(ProviderError {
+            Err(ProtocolError::Denied(ProviderError {
                 error: "access_denied".into(),
                 error_description: None,
             }))
@@ -239,7 +236,7 @@ mod tests {
                     ),
                     Some(Ok(silent))
                 ),
-                Err(AuthError::Denied(_))
+                Err(ProtocolError::Denied(_))
             ),
             "a passing failure stays an error (a renewal retries)"
         );
@@ -249,7 +246,7 @@ mod tests {
                     answer("error=login_required&state=st&iss=https%3A%2F%2Fidp.example%2F"),
                     Some(Ok(transaction(true)))
                 ),
-                Err(AuthError::Denied(_))
+                Err(ProtocolError::Denied(_))
             ),
             "a login the user started is not quiet"
         );
@@ -258,7 +255,7 @@ mod tests {
                 answer("error=login_required&state=x"),
                 Some(Err(TakeError::UnknownState))
             ),
-            Err(AuthError::Transaction(TakeError::UnknownState)),
+            Err(ProtocolError::Transaction(TakeError::UnknownState)),
             "still only for a login of this tab"
         );
     }
@@ -268,20 +265,20 @@ mod tests {
         let from = |query: &str| check_callback(answer(query), Some(Ok(transaction(true))));
         assert_eq!(
             from("error=access_denied&state=st&iss=https%3A%2F%2Fevil.example%2F"),
-            Err(AuthError::IssuerMismatch),
+            Err(ProtocolError::IssuerMismatch),
             "a mix-up's error is not the provider's word"
         );
         assert!(
             matches!(
                 from("error=access_denied&state=st"),
-                Err(AuthError::Denied(_))
+                Err(ProtocolError::Denied(_))
             ),
             "an error without iss is believed: providers that promise iss leave it out \
              of errors (django-oauth-toolkit), and an error spends nothing"
         );
         assert_eq!(
             from("code=c&state=st"),
-            Err(AuthError::MissingIssuer),
+            Err(ProtocolError::MissingIssuer),
             "a code without the promised iss is not"
         );
         assert!(matches!(
@@ -289,7 +286,7 @@ mod tests {
                 answer("error=access_denied&state=st"),
                 Some(Ok(transaction(false)))
             ),
-            Err(AuthError::Denied(_))
+            Err(ProtocolError::Denied(_))
         ));
     }
 
@@ -316,7 +313,7 @@ mod tests {
                 Some(Err(TakeError::UnknownState)),
                 None
             ),
-            Err(AuthError::Transaction(TakeError::UnknownState)),
+            Err(ProtocolError::Transaction(TakeError::UnknownState)),
             "a state this tab never spent is still refused"
         );
         assert_eq!(
@@ -325,7 +322,7 @@ mod tests {
                 Some(Err(TakeError::Transaction(TransactionError::Expired))),
                 Some(home.clone())
             ),
-            Err(AuthError::Transaction(TakeError::Transaction(
+            Err(ProtocolError::Transaction(TakeError::Transaction(
                 TransactionError::Expired
             ))),
             "only a missing transaction can be a replay"
@@ -348,7 +345,7 @@ mod tests {
         ] {
             assert_eq!(
                 check_callback(answer("code=c&state=st"), Some(Err(error.clone()))),
-                Err(AuthError::Transaction(error))
+                Err(ProtocolError::Transaction(error))
             );
         }
     }
@@ -360,19 +357,19 @@ mod tests {
                 answer("code=c&state=st&iss=https%3A%2F%2Fevil.example%2F"),
                 Some(Ok(transaction(false)))
             ),
-            Err(AuthError::IssuerMismatch)
+            Err(ProtocolError::IssuerMismatch)
         );
         assert_eq!(
             check_callback(
                 answer("code=c&state=st&iss=https%3A%2F%2Fidp.example"),
                 Some(Ok(transaction(false)))
             ),
-            Err(AuthError::IssuerMismatch),
+            Err(ProtocolError::IssuerMismatch),
             "issuers compare exactly"
         );
         assert_eq!(
             check_callback(answer("code=c&state=st"), Some(Ok(transaction(true)))),
-            Err(AuthError::MissingIssuer)
+            Err(ProtocolError::MissingIssuer)
         );
     }
 

@@ -2,12 +2,12 @@
 //! answer means, which refresh token to keep, what a refreshed ID token must match,
 //! and the session that results.
 
-use super::config::AuthConfig;
-use super::error::AuthError;
-use super::id_token::claims::{ClaimsCheck, IdTokenClaims};
-use super::secret::{IdToken, RefreshToken};
-use super::session::Session;
-use super::token::{TokenError, TokenResponse};
+use crate::config::AuthConfig;
+use crate::error::ProtocolError;
+use crate::id_token::claims::{ClaimsCheck, IdTokenClaims};
+use crate::secret::{IdToken, RefreshToken};
+use crate::session::Session;
+use crate::token::{TokenError, TokenResponse};
 
 /// A usable answer to a refresh grant.
 #[derive(Debug)]
@@ -23,21 +23,21 @@ pub struct RefreshAnswer {
 /// Reads the token endpoint's answer to a refresh grant that presented `spent`.
 ///
 /// # Errors
-/// [`AuthError::SessionEnded`] for `invalid_grant` (the refresh token is expired,
+/// [`ProtocolError::SessionEnded`] for `invalid_grant` (the refresh token is expired,
 /// revoked or already used: it will never work again); the [`TokenError`] otherwise.
-/// Which errors end the session is [`AuthError::ends_session`]'s rule.
+/// Which errors end the session is [`ProtocolError::ends_session`]'s rule.
 pub fn read_refresh_answer(
     status: u16,
     body: &str,
     spent: RefreshToken,
-) -> Result<RefreshAnswer, AuthError> {
+) -> Result<RefreshAnswer, ProtocolError> {
     match TokenResponse::parse(status, body) {
         Ok(tokens) => {
             let keep = tokens.refresh_token.clone().unwrap_or(spent);
             Ok(RefreshAnswer { tokens, keep })
         }
         Err(TokenError::Server(error)) if error.error == "invalid_grant" => {
-            Err(AuthError::SessionEnded)
+            Err(ProtocolError::SessionEnded)
         }
         Err(error) => Err(error.into()),
     }
@@ -94,16 +94,16 @@ pub fn read_stored_refresh_token(
 /// a reload, any user's; the refreshed ID token must then name the same one).
 ///
 /// # Errors
-/// [`AuthError::SessionEnded`] when none is kept; [`AuthError::SubjectChanged`] when
+/// [`ProtocolError::SessionEnded`] when none is kept; [`ProtocolError::SubjectChanged`] when
 /// the kept one is another user's (signed in in another tab): it is not spent, and
 /// not this session's to forget.
 pub fn spendable_refresh_token(
     kept: Option<OwnedRefreshToken>,
     sub: Option<&str>,
-) -> Result<OwnedRefreshToken, AuthError> {
-    let kept = kept.ok_or(AuthError::SessionEnded)?;
+) -> Result<OwnedRefreshToken, ProtocolError> {
+    let kept = kept.ok_or(ProtocolError::SessionEnded)?;
     match sub {
-        Some(sub) if sub != kept.sub => Err(AuthError::SubjectChanged),
+        Some(sub) if sub != kept.sub => Err(ProtocolError::SubjectChanged),
         _ => Ok(kept),
     }
 }
@@ -193,9 +193,9 @@ fn changed_claim(session: &Session, refreshed: &IdTokenClaims) -> Option<&'stati
 /// refresh token spent was `kept_sub`'s.
 ///
 /// # Errors
-/// [`AuthError::SubjectChanged`] when the refreshed ID token names another user than
+/// [`ProtocolError::SubjectChanged`] when the refreshed ID token names another user than
 /// the session or the spent token, and
-/// [`AuthError::RefreshedClaimChanged`] when it changes `iss`, `aud` or `auth_time`
+/// [`ProtocolError::RefreshedClaimChanged`] when it changes `iss`, `aud` or `auth_time`
 /// (OpenID Connect Core 12.2); [`TokenError::MissingIdToken`] when restoring without
 /// an ID token.
 pub fn accept_refresh(
@@ -204,19 +204,19 @@ pub fn accept_refresh(
     tokens: TokenResponse,
     id_token: Option<(IdToken, IdTokenClaims)>,
     now_ms: u64,
-) -> Result<Session, AuthError> {
+) -> Result<Session, ProtocolError> {
     if id_token
         .as_ref()
         .is_some_and(|(_, claims)| claims.sub != kept_sub)
     {
-        return Err(AuthError::SubjectChanged);
+        return Err(ProtocolError::SubjectChanged);
     }
     match (current, id_token) {
         (Some(session), Some((_, claims))) if claims.sub != session.claims.sub => {
-            Err(AuthError::SubjectChanged)
+            Err(ProtocolError::SubjectChanged)
         }
         (Some(session), Some((_, claims))) if changed_claim(&session, &claims).is_some() => Err(
-            AuthError::RefreshedClaimChanged(changed_claim(&session, &claims).unwrap_or("")),
+            ProtocolError::RefreshedClaimChanged(changed_claim(&session, &claims).unwrap_or("")),
         ),
         (Some(session), id_token) => Ok(session.refreshed(tokens, id_token, now_ms)),
         (None, Some((raw, claims))) => Ok(Session::new(tokens, raw, claims, now_ms)),
@@ -285,7 +285,7 @@ mod tests {
             spent(),
         )
         .unwrap_err();
-        assert_eq!(refused, AuthError::SessionEnded);
+        assert_eq!(refused, ProtocolError::SessionEnded);
         assert!(refused.ends_session());
     }
 
@@ -327,7 +327,7 @@ mod tests {
                 Some(verified("other")),
                 0
             ),
-            Err(AuthError::SubjectChanged)
+            Err(ProtocolError::SubjectChanged)
         );
         let renewed = accept_refresh(
             Some(current.clone()),
@@ -391,7 +391,7 @@ mod tests {
         );
         assert_eq!(
             spendable_refresh_token(Some(owned("bob")), Some("alice")),
-            Err(AuthError::SubjectChanged),
+            Err(ProtocolError::SubjectChanged),
             "bob signed in in another tab: alice's tab must not spend his token"
         );
         assert_eq!(
@@ -401,7 +401,7 @@ mod tests {
         );
         assert_eq!(
             spendable_refresh_token(None, Some("alice")),
-            Err(AuthError::SessionEnded)
+            Err(ProtocolError::SessionEnded)
         );
     }
 
@@ -462,13 +462,13 @@ mod tests {
             renewed(
                 r#"{"iss":"https://i/","sub":"s","aud":["c","api"],"azp":"c","exp":2000000000,"iat":1}"#
             ),
-            Err(AuthError::RefreshedClaimChanged("aud"))
+            Err(ProtocolError::RefreshedClaimChanged("aud"))
         );
         assert_eq!(
             renewed(
                 r#"{"iss":"https://i/","sub":"s","aud":"c","exp":2000000000,"iat":1,"auth_time":200}"#
             ),
-            Err(AuthError::RefreshedClaimChanged("auth_time"))
+            Err(ProtocolError::RefreshedClaimChanged("auth_time"))
         );
         assert!(renewed(
             r#"{"iss":"https://i/","sub":"s","aud":"c","exp":2000000000,"iat":1,"auth_time":100}"#
@@ -485,11 +485,11 @@ mod tests {
         let tokens = read_refresh_answer(200, ROTATED, spent()).unwrap().tokens;
         assert_eq!(
             accept_refresh(None, "s", tokens.clone(), None, 0),
-            Err(AuthError::Token(TokenError::MissingIdToken))
+            Err(ProtocolError::Token(TokenError::MissingIdToken))
         );
         assert_eq!(
             accept_refresh(None, "bob", tokens.clone(), Some(verified("s")), 0),
-            Err(AuthError::SubjectChanged),
+            Err(ProtocolError::SubjectChanged),
             "the restored session is the spent token's user"
         );
         let restored = accept_refresh(None, "s", tokens, Some(verified("s")), 0).unwrap();

@@ -3,9 +3,9 @@
 //! bearer challenges with RFC 9470's `insufficient_user_authentication`, and Auth0's
 //! `mfa_required` from the token endpoint; decides what an API answer means.
 
-use super::config::AuthConfig;
-use super::login_options::LoginOptions;
-use super::token_request::TokenKey;
+use crate::authorization::login_options::LoginOptions;
+use crate::config::AuthConfig;
+use crate::token::token_request::TokenKey;
 
 /// Auth0's (and the OpenID PAPE) `acr` value for multi-factor authentication.
 pub const MULTI_FACTOR_ACR: &str = "http://schemas.openid.net/pape/policies/2007/06/multi-factor";

@@ -1,7 +1,8 @@
 //! What can fail in the browser around the protocol (storage, randomness, the network,
-//! navigation, a lazily loaded chunk): a leaf module, so the protocol modules that
-//! carry such a failure (discovery, transactions) and the error that gathers every
-//! module's ([`crate::error::AuthError`]) import it without importing each other.
+//! navigation, a lazily loaded chunk). The host reports it; the core carries it (a
+//! discovery or a transaction that failed this way) and says which of these failures
+//! may pass. A leaf module, so the modules that carry it and the error that gathers
+//! every step's ([`crate::error::ProtocolError`]) import it without importing each other.
 
 /// A browser facility failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,4 +33,15 @@ pub enum BrowserError {
     /// of the app replaced it).
     #[error("a part of the app could not be loaded; check your connection, or reload the page for the new version")]
     ChunkUnavailable,
+}
+
+impl BrowserError {
+    /// True for a failure that may pass by itself (offline, a timeout, a part of the
+    /// app that could not be fetched): worth trying again later.
+    pub fn is_passing(&self) -> bool {
+        matches!(
+            self,
+            Self::Network(_) | Self::Timeout(_) | Self::ChunkUnavailable
+        )
+    }
 }

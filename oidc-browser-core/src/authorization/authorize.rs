@@ -1,15 +1,15 @@
 //! Starting a login: the transaction kept in the browser and the `/authorize` URL
 //! (RFC 6749 section 4.1.1, RFC 7636 section 4.3, OpenID Connect Core 3.1.2.1).
 
-use super::config::AuthConfig;
-use super::discovery::ProviderMetadata;
-use super::form;
-use super::login_options::{LoginOptions, LoginOptionsError};
-use super::pkce::{CodeChallenge, CODE_CHALLENGE_METHOD, RANDOM_BYTES};
-use super::return_to::ReturnTo;
-use super::secret::{CodeVerifier, Nonce, State};
-use super::token_request::TokenKey;
-use super::transaction::{CallbackEndpoints, Transaction};
+use crate::authorization::login_options::{LoginOptions, LoginOptionsError};
+use crate::authorization::pkce::{CodeChallenge, CODE_CHALLENGE_METHOD, RANDOM_BYTES};
+use crate::authorization::return_to::ReturnTo;
+use crate::authorization::transaction::{CallbackEndpoints, Transaction};
+use crate::config::AuthConfig;
+use crate::form;
+use crate::provider::discovery::ProviderMetadata;
+use crate::secret::{CodeVerifier, Nonce, State};
+use crate::token::token_request::TokenKey;
 
 /// Fresh randomness for one login, from a cryptographically secure source.
 pub struct LoginRandomness {

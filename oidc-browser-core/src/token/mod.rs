@@ -1,10 +1,13 @@
 //! The token request (RFC 6749 section 4.1.3 with RFC 7636 section 4.5) and the token
 //! endpoint's answer (RFC 6749 sections 5.1 and 5.2).
 
-use super::form;
-use super::provider_error::ProviderError;
-use super::secret::{AccessToken, AuthorizationCode, IdToken, RefreshToken};
-use super::transaction::Transaction;
+pub mod refresh;
+pub mod token_request;
+
+use crate::authorization::transaction::Transaction;
+use crate::form;
+use crate::provider::provider_error::ProviderError;
+use crate::secret::{AccessToken, AuthorizationCode, IdToken, RefreshToken};
 
 /// Largest token response read: far above any real one, small enough that a hostile
 /// endpoint cannot make the app parse megabytes.
@@ -203,7 +206,7 @@ mod tests {
             code_verifier: CodeVerifier::new("v-._~".into()),
             client_id: "spa dev".into(),
             redirect_uri: "http://127.0.0.1:8080/callback".into(),
-            ..crate::transaction::tests::transaction()
+            ..crate::authorization::transaction::tests::transaction()
         };
         let body = authorization_code_body(&tx, &AuthorizationCode::new("a/b+c".into()));
         assert_eq!(

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::secret::{CodeVerifier, Nonce, State};
+use crate::secret::{CodeVerifier, Nonce, State};
 
 /// The only `code_challenge_method` this client sends.
 pub const CODE_CHALLENGE_METHOD: &str = "S256";

@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::browser_error::BrowserError;
-use super::config::{check_provider_url, AuthConfig};
-use super::id_token::jwks::JwksError;
+use crate::browser_error::BrowserError;
+use crate::config::{check_provider_url, AuthConfig};
+use crate::id_token::jwks::JwksError;
 
 /// Why a discovery document cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

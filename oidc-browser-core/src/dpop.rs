@@ -9,7 +9,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::silent::origin_of;
+use crate::session::silent::origin_of;
 
 /// The only proof algorithm this client signs with.
 pub const ALG: &str = "ES256";
@@ -214,7 +214,9 @@ pub fn token_endpoint_wants_nonce(status: u16, body: &str) -> bool {
 pub fn resource_wants_nonce(status: u16, www_authenticate: Option<&str>) -> bool {
     status == 401
         && www_authenticate
-            .and_then(|header| crate::step_up::BearerChallenge::parse_scheme(header, "dpop"))
+            .and_then(|header| {
+                crate::authorization::step_up::BearerChallenge::parse_scheme(header, "dpop")
+            })
             .is_some_and(|challenge| challenge.error.as_deref() == Some("use_dpop_nonce"))
 }
 

@@ -176,7 +176,7 @@ pub fn validate_id_token(
 pub fn access_token_hash(access_token: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(access_token.as_bytes());
-    crate::pkce::base64url(&digest[..16])
+    crate::authorization::pkce::base64url(&digest[..16])
 }
 
 fn check_claims(claims: &IdTokenClaims, check: &ClaimsCheck) -> Result<(), IdTokenError> {

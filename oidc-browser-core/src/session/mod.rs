@@ -1,8 +1,14 @@
 //! A signed-in session: validated claims and the tokens, held in memory only.
 
-use super::secret::{AccessToken, IdToken, RefreshToken};
-use super::token::TokenResponse;
+pub mod logout;
+pub mod schedule;
+pub mod session_event;
+pub mod silent;
+pub mod userinfo;
+
 use crate::id_token::claims::IdTokenClaims;
+use crate::secret::{AccessToken, IdToken, RefreshToken};
+use crate::token::TokenResponse;
 
 fn expiry(now_ms: u64, expires_in: u64) -> u64 {
     now_ms.saturating_add(expires_in.saturating_mul(1000))

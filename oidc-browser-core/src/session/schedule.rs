@@ -1,8 +1,8 @@
 //! When to renew, and what to do when a renewal fails: pure rules over the session,
 //! the error and the current time.
 
-use super::error::AuthError;
-use super::session::Session;
+use crate::error::ProtocolError;
+use crate::session::Session;
 
 /// How long to wait before trying a failed renewal again the first time; each
 /// further failure doubles it, up to [`MAX_RETRY_MS`].
@@ -18,7 +18,7 @@ pub const MIN_RENEWAL_DELAY_MS: u64 = 5_000;
 /// What to do after a renewal (or a restore after a reload) failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenewalFailure {
-    /// The session cannot go on ([`AuthError::ends_session`]): sign out here, forget
+    /// The session cannot go on ([`ProtocolError::ends_session`]): sign out here, forget
     /// any stored refresh token, and say why.
     EndSession,
     /// A passing failure while the access token is still good for longer than the
@@ -55,16 +55,20 @@ pub fn retry_delay_ms(attempt: u32) -> u64 {
 /// What to do after a renewal of `session` (`None`: a restore) failed with `error`
 /// at `now_ms`, after `failures` earlier failures in a row. One rule for renewals and
 /// restores, so the two cannot disagree.
+///
+/// `error` is `None` for a failure outside the protocol (the network, storage, a
+/// frame that did not answer): it never ends a session.
 pub fn after_renewal_failure(
-    error: &AuthError,
+    error: Option<&ProtocolError>,
     session: Option<&Session>,
     failures: u32,
     now_ms: u64,
 ) -> RenewalFailure {
-    if session.is_none() && *error == AuthError::Token(crate::token::TokenError::MissingIdToken) {
+    let missing_id_token = ProtocolError::Token(crate::token::TokenError::MissingIdToken);
+    if session.is_none() && error == Some(&missing_id_token) {
         return RenewalFailure::SignInSilently;
     }
-    if error.ends_session() {
+    if error.is_some_and(ProtocolError::ends_session) {
         return RenewalFailure::EndSession;
     }
     let wait = retry_delay_ms(failures);
@@ -80,25 +84,28 @@ pub fn after_renewal_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::BrowserError;
+    use crate::browser_error::BrowserError;
+    use crate::provider::discovery::MetadataError;
     use crate::session::tests::session;
 
     #[test]
     fn a_restore_without_an_id_token_asks_who_by_a_silent_sign_in() {
-        let missing = AuthError::Token(crate::token::TokenError::MissingIdToken);
+        let missing = ProtocolError::Token(crate::token::TokenError::MissingIdToken);
         assert_eq!(
-            after_renewal_failure(&missing, None, 0, 0),
+            after_renewal_failure(Some(&missing), None, 0, 0),
             RenewalFailure::SignInSilently
         );
         assert_eq!(
-            after_renewal_failure(&missing, Some(&session(60, 0)), 0, 0),
+            after_renewal_failure(Some(&missing), Some(&session(60, 0)), 0, 0),
             RenewalFailure::EndSession,
             "a live session's refresh without an ID token is another matter (accept_refresh keeps it)"
         );
     }
 
-    fn network() -> AuthError {
-        AuthError::Browser(BrowserError::Network("https://id.example".into()))
+    fn network() -> ProtocolError {
+        ProtocolError::Metadata(MetadataError::Browser(BrowserError::Network(
+            "https://id.example".into(),
+        )))
     }
 
     #[test]
@@ -131,7 +138,7 @@ mod tests {
         assert_eq!(retry_delay_ms(u32::MAX), MAX_RETRY_MS);
         let live = session(3600, 0);
         assert_eq!(
-            after_renewal_failure(&network(), Some(&live), 2, 0),
+            after_renewal_failure(Some(&network()), Some(&live), 2, 0),
             RenewalFailure::RetryIn(60_000)
         );
     }
@@ -139,13 +146,13 @@ mod tests {
     #[test]
     fn a_refused_renewal_or_restore_ends_the_session() {
         let live = session(120, 0);
-        for error in [AuthError::SessionEnded, AuthError::SubjectChanged] {
+        for error in [ProtocolError::SessionEnded, ProtocolError::SubjectChanged] {
             assert_eq!(
-                after_renewal_failure(&error, Some(&live), 0, 0),
+                after_renewal_failure(Some(&error), Some(&live), 0, 0),
                 RenewalFailure::EndSession
             );
             assert_eq!(
-                after_renewal_failure(&error, None, 0, 0),
+                after_renewal_failure(Some(&error), None, 0, 0),
                 RenewalFailure::EndSession,
                 "restore follows the same rule"
             );
@@ -156,15 +163,15 @@ mod tests {
     fn a_passing_failure_retries_while_the_token_lasts() {
         let live = session(120, 0);
         assert_eq!(
-            after_renewal_failure(&network(), Some(&live), 0, 0),
+            after_renewal_failure(Some(&network()), Some(&live), 0, 0),
             RenewalFailure::RetryIn(RETRY_MS)
         );
         assert_eq!(
-            after_renewal_failure(&network(), Some(&live), 0, 120_000 - RETRY_MS),
+            after_renewal_failure(Some(&network()), Some(&live), 0, 120_000 - RETRY_MS),
             RenewalFailure::RetryOnDemand
         );
         assert_eq!(
-            after_renewal_failure(&network(), None, 0, 0),
+            after_renewal_failure(Some(&network()), None, 0, 0),
             RenewalFailure::NotRestored
         );
     }

@@ -104,11 +104,23 @@ impl DecodedJwt {
 }
 
 impl DecodedJwt {
-    /// Marks the token as verified. The browser's WebCrypto check calls this after
-    /// the signature verified against the provider's key.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn signature_verified(self) -> VerifiedJwt {
-        VerifiedJwt(self)
+    /// Trusts the token when `check`, the host's cryptography (WebCrypto in a browser),
+    /// says that the signature (its second argument) verifies over the signing input
+    /// (its first) with the provider's key. The only way to a [`VerifiedJwt`] besides
+    /// [`Self::insecure_assume_signature_verified`].
+    ///
+    /// # Errors
+    /// [`IdTokenError::BadSignature`] when `check` answers `false`.
+    pub async fn verify_signature<F, Fut>(self, check: F) -> Result<VerifiedJwt, IdTokenError>
+    where
+        F: FnOnce(String, Vec<u8>) -> Fut,
+        Fut: core::future::Future<Output = bool>,
+    {
+        if check(self.signing_input.clone(), self.signature.clone()).await {
+            Ok(VerifiedJwt(self))
+        } else {
+            Err(IdTokenError::BadSignature)
+        }
     }
 
     /// Marks the token as verified **without checking anything**.
@@ -160,6 +172,29 @@ pub(crate) mod tests {
             URL_SAFE_NO_PAD.encode(payload),
             URL_SAFE_NO_PAD.encode(b"signature")
         )
+    }
+
+    /// Runs a future that never waits (the checks below answer at once).
+    fn ready<T>(future: impl core::future::Future<Output = T>) -> T {
+        let mut future = core::pin::pin!(future);
+        let mut context = core::task::Context::from_waker(core::task::Waker::noop());
+        match future.as_mut().poll(&mut context) {
+            core::task::Poll::Ready(value) => value,
+            core::task::Poll::Pending => panic!("the check waited"),
+        }
+    }
+
+    #[test]
+    fn only_a_signature_the_check_accepts_is_trusted() {
+        let raw = token(r#"{"alg":"RS256"}"#, r#"{"sub":"s"}"#);
+        let decoded = DecodedJwt::decode(&raw).unwrap();
+        let signing_input = decoded.signing_input.clone();
+        let refused = ready(decoded.clone().verify_signature(|_, _| async { false }));
+        assert_eq!(refused.unwrap_err(), IdTokenError::BadSignature);
+        let seen = ready(decoded.verify_signature(|input, signature| async move {
+            input == signing_input && signature == b"signature"
+        }));
+        assert_eq!(seen.unwrap().header().alg, "RS256");
     }
 
     #[test]

@@ -4,16 +4,16 @@
 
 use std::path::PathBuf;
 
-use leptos_pkce_auth::config::AuthConfig;
-use leptos_pkce_auth::discovery::ProviderMetadata;
-use leptos_pkce_auth::id_token::claims::{validate_id_token, ClaimsCheck};
-use leptos_pkce_auth::id_token::jwks::Jwks;
-use leptos_pkce_auth::id_token::jwt::{DecodedJwt, JwtHeader};
-use leptos_pkce_auth::pkce::base64url;
-use leptos_pkce_auth::return_to::ReturnTo;
-use leptos_pkce_auth::secret::Nonce;
-use leptos_pkce_auth::token::TokenResponse;
-use leptos_pkce_auth::transaction::Transaction;
+use oidc_browser_core::authorization::pkce::base64url;
+use oidc_browser_core::authorization::return_to::ReturnTo;
+use oidc_browser_core::authorization::transaction::Transaction;
+use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::id_token::claims::{validate_id_token, ClaimsCheck};
+use oidc_browser_core::id_token::jwks::Jwks;
+use oidc_browser_core::id_token::jwt::{DecodedJwt, JwtHeader};
+use oidc_browser_core::provider::discovery::ProviderMetadata;
+use oidc_browser_core::secret::Nonce;
+use oidc_browser_core::token::TokenResponse;
 
 fn seed(target: &str, name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

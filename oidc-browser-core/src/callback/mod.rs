@@ -1,9 +1,12 @@
 //! Parsing the query the provider sends back to `redirect_uri` (RFC 6749 sections
 //! 4.1.2 and 4.1.2.1, RFC 9207 `iss`).
 
-use super::form::{QueryError, QueryParams};
-use super::provider_error::ProviderError;
-use super::secret::{AuthorizationCode, State};
+pub mod login;
+pub mod spent_logins;
+
+use crate::form::{QueryError, QueryParams};
+use crate::provider::provider_error::ProviderError;
+use crate::secret::{AuthorizationCode, State};
 
 /// What the provider answered.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,12 +1,12 @@
 //! Where the browser goes to end the provider's session: RP-initiated logout
 //! (OpenID Connect RP-Initiated Logout 1.0) or Auth0's `/v2/logout`.
 
-use super::config::{AuthConfig, ProviderKind};
-use super::discovery::ProviderMetadata;
-use super::form;
-use super::return_to::ReturnTo;
-use super::secret::IdToken;
-use super::silent::origin_of;
+use crate::authorization::return_to::ReturnTo;
+use crate::config::{AuthConfig, ProviderKind};
+use crate::form;
+use crate::provider::discovery::ProviderMetadata;
+use crate::secret::IdToken;
+use crate::session::silent::origin_of;
 
 /// Where signing out sends the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]

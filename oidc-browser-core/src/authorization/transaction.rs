@@ -3,12 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use super::browser_error::BrowserError;
-use super::discovery::ProviderMetadata;
-use super::id_token::jwks::Jwks;
-use super::json_object::{Fields, Unreadable};
-use super::return_to::ReturnTo;
-use super::secret::{CodeVerifier, Nonce, State};
+use crate::authorization::return_to::ReturnTo;
+use crate::browser_error::BrowserError;
+use crate::id_token::jwks::Jwks;
+use crate::json_object::{Fields, Unreadable};
+use crate::provider::discovery::ProviderMetadata;
+use crate::secret::{CodeVerifier, Nonce, State};
 
 /// A transaction older than this is refused and swept: a login left half done for
 /// ten minutes is abandoned, and its code would have expired at the provider anyway.
