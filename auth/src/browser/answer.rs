@@ -5,6 +5,10 @@
 //! login (its `state`: two logins waiting at once never take each other's answer);
 //! anything else is ignored. The answer then goes through every login check
 //! (`flow::complete_login`).
+//!
+//! And the other end: where the server answers `silent_redirect_uri` with the app itself
+//! (no static page there, only the single-page fallback), the app plays the static
+//! page's part ([`hand_over_as_silent_page`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,6 +20,39 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Window};
 
 use oidc_browser_core::session::silent::{answers_login, MESSAGE_TYPE};
+
+/// The silent-callback page's part, played by the app where the server answered
+/// `silent_redirect_uri` with it: hands this page's query to the window that framed
+/// it (a silent sign-in) or opened it (a popup login), on this origin only, exactly
+/// as `silent-callback.js` does. The receiving end filters it as any answer (origin,
+/// source window, `state`). False when there is no such window (someone opened the
+/// path by hand).
+pub fn hand_over_as_silent_page() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let location = window.location();
+    let (Ok(origin), Ok(query)) = (location.origin(), location.search()) else {
+        return false;
+    };
+    let target: Option<Window> = if crate::browser::navigation::is_framed() {
+        window.parent().ok().flatten()
+    } else {
+        window
+            .opener()
+            .ok()
+            .filter(|opener| !opener.is_null() && !opener.is_undefined())
+            .map(JsCast::unchecked_into::<Window>)
+            .filter(|opener| opener.closed() == Ok(false))
+    };
+    let Some(target) = target else {
+        return false;
+    };
+    let message = Object::new();
+    let _ = Reflect::set(&message, &"type".into(), &MESSAGE_TYPE.into());
+    let _ = Reflect::set(&message, &"query".into(), &query.into());
+    target.post_message(&message, &origin).is_ok()
+}
 
 /// How often the wait checks whether the window is gone.
 const CLOSED_POLL_MS: i32 = 400;

@@ -22,6 +22,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::browser::answer;
 use crate::browser::flow;
 use crate::browser::http::{self, HttpResponse};
 use crate::browser::pending_login;
@@ -838,7 +839,9 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
         navigation::is_framed(),
         navigation::current_path() == config.silent_path(),
     );
-    if page == PageLoad::AtSilentPage {
+    // Served at the silent page's path (no static page there, the single-page
+    // fallback answered): the app hands the answer over in its place.
+    if page == PageLoad::AtSilentPage && !answer::hand_over_as_silent_page() {
         warn_app_at_silent_page(&config);
     }
     let may_start = page.may_start_session();
@@ -899,14 +902,13 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     auth
 }
 
-/// Says in the console that the app itself answered at `silent_redirect_uri`, where
-/// the static silent-callback page belongs: silent sign-in cannot work so.
+/// Says in the console that the app was opened at `silent_redirect_uri` as a page of
+/// its own (no frame or popup to hand an answer to): it starts no sign-in there.
 fn warn_app_at_silent_page(config: &AuthConfig) {
     web_sys::console::warn_1(
         &format!(
-            "leptos-pkce: the app was loaded at silent_redirect_uri ({}), where silent-callback.html \
-             must answer; it starts no sign-in there. Serve that page at this path (with Trunk: \
-             copy it as an asset), or set silent_redirect_uri to where it is served.",
+            "leptos-pkce: the app was opened at silent_redirect_uri ({}), the path where silent \
+             sign-ins and popups answer; it starts no sign-in there.",
             config.silent_redirect_uri
         )
         .into(),

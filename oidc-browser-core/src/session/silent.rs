@@ -90,9 +90,9 @@ pub enum PageLoad {
     /// Inside a frame: a frame never starts session work (an app framed by another
     /// page, or served where the silent-callback page should be).
     Framed,
-    /// At `silent_redirect_uri`'s path: the app was served where its static
-    /// silent-callback page should answer (a missing file, or a fallback that serves
-    /// `index.html` for every path).
+    /// At `silent_redirect_uri`'s path: the app was served where the static
+    /// silent-callback page may answer (no such file, and a fallback that serves
+    /// `index.html` for every path). The app hands the answer over in its place.
     AtSilentPage,
 }
 
