@@ -1,6 +1,7 @@
 //! The documentation that must agree with the code, checked by the native tests: the
 //! crate docs' quick start is the README's, which is the compiled
-//! `auth/examples/quickstart/app.rs` (auth's `tests/readme.rs`); the README's and the
+//! `auth/examples/quickstart/app.rs` (auth's `tests/readme.rs`), as is the crate's own
+//! README's; the README's and the
 //! crate docs' configuration tables list the fields `AuthConfig` reads.
 
 /// The first ```` ```rust ```` block after `marker` in `text`.
@@ -86,6 +87,11 @@ mod tests {
             quick_start,
             crate_docs_quick_start(&read("auth/src/lib.rs")),
             "auth/src/lib.rs's quick start is the README's"
+        );
+        assert_eq!(
+            quick_start,
+            rust_block_after(&read("auth/README.md"), "## Quick start"),
+            "the crate's README (crates.io) shows the same quick start"
         );
     }
 

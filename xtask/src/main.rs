@@ -17,6 +17,7 @@ mod fuzz;
 #[cfg(test)]
 mod imports;
 mod paths;
+mod publishing;
 mod release;
 mod service;
 mod setup;

@@ -90,8 +90,11 @@ pub fn run() -> Result<(), String> {
     summary(&results)
 }
 
-/// The wasm32 packages: the library, the app, the example and the bench's equal page.
-const WASM_PACKAGES: [&str; 8] = [
+/// The wasm32 packages: the two library crates, the app, the example and the bench's
+/// equal page.
+const WASM_PACKAGES: [&str; 10] = [
+    "-p",
+    "oidc-browser-core",
     "-p",
     "leptos-pkce-auth",
     "-p",
@@ -103,9 +106,9 @@ const WASM_PACKAGES: [&str; 8] = [
 ];
 
 /// `cargo fmt --check`; clippy with warnings denied for the native workspace and for
-/// the wasm32 packages (the UI and the glue compile only there); the library's docs
-/// with warnings denied (`missing_docs` is on in the library). Each gate counts as
-/// one test.
+/// the wasm32 packages (the UI and the glue compile only there); both library crates'
+/// docs with warnings denied (`missing_docs` is on in both); the core's dependency
+/// tree; both crates' publish dry run. Each gate counts as one test.
 fn quality_gates() -> Result<Counts, String> {
     let clippy = |target: Option<&str>| {
         let mut cargo = command("cargo");
@@ -118,15 +121,13 @@ fn quality_gates() -> Result<Counts, String> {
         cargo
     };
     let mut doc = command("cargo");
-    doc.args([
-        "doc",
-        "--no-deps",
-        "--target",
-        "wasm32-unknown-unknown",
-        "-p",
-        "leptos-pkce-auth",
-    ])
-    .env("RUSTDOCFLAGS", "-D warnings");
+    doc.args(["doc", "--no-deps", "--target", "wasm32-unknown-unknown"])
+        .args(
+            crate::publishing::PUBLISHED
+                .iter()
+                .flat_map(|name| ["-p", name]),
+        )
+        .env("RUSTDOCFLAGS", "-D warnings");
     let mut fmt = command("cargo");
     fmt.args(["fmt", "--all", "--check"]);
     let mut counts = Counts {
@@ -138,13 +139,32 @@ fn quality_gates() -> Result<Counts, String> {
         ("cargo fmt --check", fmt),
         ("clippy (native)", clippy(None)),
         ("clippy (wasm32)", clippy(Some("wasm32-unknown-unknown"))),
-        ("cargo doc (library)", doc),
+        ("cargo doc (both library crates)", doc),
     ] {
         println!("--- {name}");
         match gate.status() {
             Ok(status) if status.success() => counts.passed += 1,
             _ => {
                 println!("--- {name}: FAILED");
+                counts.failed += 1;
+            }
+        }
+    }
+    for (name, gate) in [
+        (
+            "the core's cargo tree has no browser or Leptos crate",
+            crate::publishing::core_has_no_front_end as fn() -> Result<(), String>,
+        ),
+        (
+            "cargo publish --dry-run (both library crates)",
+            crate::publishing::crates_package,
+        ),
+    ] {
+        println!("--- {name}");
+        match gate() {
+            Ok(()) => counts.passed += 1,
+            Err(why) => {
+                println!("--- {name}: FAILED: {why}");
                 counts.failed += 1;
             }
         }

@@ -78,8 +78,8 @@ const FRAME_DEPTH: &str = "function depth(w) {
   return depth(window);";
 
 #[tokio::test]
-async fn an_app_served_where_the_silent_page_should_be_answers_in_its_place_without_nesting_frames(
-) {
+async fn an_app_served_where_the_silent_page_should_be_answers_in_its_place_without_nesting_frames()
+{
     let _turn = SWITCH.lock().await;
     with_browser(|browser, env| async move {
         // A deployment without the silent-callback page at silent_redirect_uri: the

@@ -42,7 +42,7 @@ pub struct LoginOptions {
     pub extra_params: Vec<(String, String)>,
     /// Any value the app wants back after the login (a half-filled form, a tab to
     /// reopen): kept with the login transaction in this tab's sessionStorage, never in
-    /// a URL, and handed back by [`crate::Auth::app_state`]. At most
+    /// a URL, and handed back by `Auth::app_state` (in the Leptos crate). At most
     /// [`MAX_APP_STATE_BYTES`] as JSON.
     pub app_state: Option<Value>,
 }
