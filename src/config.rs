@@ -1,8 +1,8 @@
 //! The app's configuration: the library's [`AuthConfig`] plus this app's own fields,
 //! all read from one `/config.json`, so one build serves many deployments.
 
+use leptos_pkce_auth::oidc_browser_core::config::check_provider_url;
 use leptos_pkce_auth::{AuthConfig, ConfigError};
-use oidc_browser_core::config::check_provider_url;
 use serde_json::{Map, Value};
 
 /// A button offering a direct sign-in through one of the provider's connections

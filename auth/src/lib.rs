@@ -99,7 +99,7 @@
 //! | `federated_logout` | Auth0: also sign out of the social provider (`false`) |
 //! | `refresh_token_storage` | `memory` (default) or `indexed_db` (a refresh token at rest) |
 //! | `silent_sign_in` | `iframe_then_redirect` (default), `iframe` or `off`: signing a returning user back in after a reload |
-//! | `silent_redirect_uri` | the static silent-callback page (`auth/assets/`), on the app's origin (`{origin}/silent-callback.html`) |
+//! | `silent_redirect_uri` | where silent sign-ins and popups answer, on the app's origin: the app itself, or the faster static page in `assets/` (`{origin}/silent-callback.html`) |
 //! | `clock_leeway_secs` | clock skew tolerated on the ID token's times, 0 to 600 (60) |
 //! | `http_timeout_secs` | how long a request may take, 1 to 120 (20) |
 //! | `storage_prefix` | names every storage key, lock, channel and database (`leptos-pkce.{client_id}`) |
@@ -115,7 +115,7 @@
 //! rule has a native test. This crate is the browser glue (private), which fetches,
 //! stores, signs and feeds answers to the core, and the Leptos face ([`Auth`], the
 //! components), which turns the state into signals. It re-exports the core's types
-//! its API names; an app that needs more of the core depends on it directly.
+//! its API names, and the core itself as [`oidc_browser_core`] for the rest.
 
 #![warn(missing_docs)]
 
@@ -134,14 +134,22 @@ pub mod lazy;
 #[cfg(target_arch = "wasm32")]
 mod lazy_view;
 
+/// The protocol core this crate is built on, for the types an app matches or
+/// configures beyond the few re-exported here (the inner errors of a
+/// [`ProtocolError`], say), at the very version this crate uses.
+pub use oidc_browser_core;
+
 pub use error::{AuthError, BrowserError, ProtocolError};
 pub use oidc_browser_core::authorization::login_options::{LoginOptions, LoginOptionsError};
 pub use oidc_browser_core::authorization::return_to::ReturnTo;
 pub use oidc_browser_core::authorization::step_up::StepUp;
-pub use oidc_browser_core::config::{AuthConfig, ConfigError, ProviderKind, RefreshTokenStorage};
+pub use oidc_browser_core::config::{
+    AudienceParam, AuthConfig, ConfigError, ProviderKind, RefreshTokenStorage,
+};
 pub use oidc_browser_core::id_token::claims::IdTokenClaims;
 pub use oidc_browser_core::secret::AccessToken;
 pub use oidc_browser_core::session::logout::LogoutOptions;
+pub use oidc_browser_core::session::silent::SilentSignIn;
 pub use oidc_browser_core::session::Session;
 pub use oidc_browser_core::token::token_request::TokenRequest;
 

@@ -74,6 +74,8 @@ pub struct Env {
     pub second_idp: String,
     /// Its process id: SIGHUP makes it rotate its signing key (`devidp2/serve.py`).
     pub second_idp_pid: String,
+    /// A new app made from the README's quick start, as it stands (`xtask/src/quickstart.rs`).
+    pub quickstart_app: String,
 }
 
 impl Env {
@@ -133,6 +135,9 @@ impl Env {
                 .trim_end_matches('/')
                 .into(),
             second_idp_pid: var("E2E_SECOND_IDP_PID", ""),
+            quickstart_app: var("E2E_QUICKSTART_APP_URL", "http://127.0.0.1:8099")
+                .trim_end_matches('/')
+                .into(),
         }
     }
 }

@@ -55,7 +55,7 @@ fn main() {
     match check_callback(answer, Some(Ok(login.transaction))) {
         Ok(CallbackVerdict::Redeem(transaction, code)) => {
             // POST this to the token endpoint; then verify the ID token's signature
-            // (`DecodedJwt::verify_signature`) and its claims (`id_token::claims`).
+            // (`Jwk::verify_signature`) and its claims (`id_token::claims`).
             let body = authorization_code_body(&transaction, &code);
             assert!(body.contains("code_verifier="));
         }

@@ -5,13 +5,17 @@
 //! crate docs' configuration tables list the fields `AuthConfig` reads.
 
 /// The first ```` ```rust ```` block after `marker` in `text`.
-#[cfg(test)]
-fn rust_block_after<'a>(text: &'a str, marker: &str) -> &'a str {
-    let from = text.find(marker).unwrap_or_else(|| panic!("no `{marker}`"));
+pub fn rust_block_after<'a>(text: &'a str, marker: &str) -> Result<&'a str, String> {
+    let from = text.find(marker).ok_or_else(|| format!("no `{marker}`"))?;
     let rest = &text[from..];
-    let start = rest.find("```rust\n").expect("a rust block") + "```rust\n".len();
-    let len = rest[start..].find("```").expect("the block's end");
-    &rest[start..start + len]
+    let start = rest
+        .find("```rust\n")
+        .ok_or_else(|| format!("no rust block after `{marker}`"))?
+        + "```rust\n".len();
+    let len = rest[start..]
+        .find("```")
+        .ok_or_else(|| format!("the rust block after `{marker}` never ends"))?;
+    Ok(&rest[start..start + len])
 }
 
 /// The crate docs' quick start: the `//!` lines of the first ```` ```ignore ```` block.
@@ -75,7 +79,7 @@ mod tests {
     #[test]
     fn the_quick_start_is_the_same_in_the_readme_the_crate_docs_and_the_compiled_example() {
         let readme = read("README.md");
-        let quick_start = rust_block_after(&readme, "A complete app, with a protected route");
+        let quick_start = crate::quickstart::readme_quick_start(&readme).unwrap();
         assert!(quick_start.contains("fn main()"), "found the quick start");
         assert_eq!(
             quick_start,
@@ -90,7 +94,7 @@ mod tests {
         );
         assert_eq!(
             quick_start,
-            rust_block_after(&read("auth/README.md"), "## Quick start"),
+            rust_block_after(&read("auth/README.md"), "## Quick start").unwrap(),
             "the crate's README (crates.io) shows the same quick start"
         );
     }

@@ -18,6 +18,7 @@ mod fuzz;
 mod imports;
 mod paths;
 mod publishing;
+mod quickstart;
 mod release;
 mod service;
 mod setup;

@@ -81,9 +81,10 @@ pub fn run() -> Result<(), String> {
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
     ));
 
-    banner("release build (trunk build --release) and the example app (debug)");
+    banner("release build (trunk build --release), the example app and the README's quick start (debug)");
     build_release()?;
     build_example()?;
+    crate::quickstart::build()?;
 
     banner("end-to-end tests (headless Chromium, nginx, local provider)");
     results.push(end_to_end(&[]));
@@ -177,6 +178,7 @@ pub fn run_e2e(filters: &[String]) -> Result<(), String> {
     setup::for_tests()?;
     build_release()?;
     build_example()?;
+    crate::quickstart::build()?;
     summary(&[end_to_end(filters)])
 }
 
@@ -235,6 +237,10 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
                 format!("http://127.0.0.1:{SECOND_PROVIDER_PORT}"),
             )
             .env("E2E_SECOND_IDP_PID", second_pid)
+            .env(
+                "E2E_QUICKSTART_APP_URL",
+                format!("http://127.0.0.1:{}", crate::quickstart::PORT),
+            )
             .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
             .env(
                 "E2E_WEBDRIVER",
@@ -387,6 +393,11 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             ("DEVIDP_ACCESS_TOKEN_TTL", "45"),
             ("DEVIDP_TOKEN_DELAY_MS", "300"),
             ("DEVIDP_FAULTS", "1"),
+            // The app made from the README registers its origin as the README says.
+            (
+                "DEVIDP_APP_ORIGINS",
+                &format!("http://127.0.0.1:{}", crate::quickstart::PORT),
+            ),
         ],
     )?;
     // A generic provider (issuer, not an Auth0 domain) with no logout endpoint.
@@ -429,7 +440,7 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             Site::new(SECOND_APP_PORT, second_provider_dist(&work, &second_idp)?)
                 .with_provider(&second_idp),
         ],
-        "",
+        &crate::quickstart::nginx_server(),
     )?;
     let nginx = start_nginx(&work, &config, APP_PORT)?;
     let chromedriver = start_chromedriver(&work)?;

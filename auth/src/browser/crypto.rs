@@ -25,9 +25,7 @@ fn object(json: &str) -> Result<Object, IdTokenError> {
 /// [`IdTokenError::BadSignature`] when the signature does not verify (or WebCrypto
 /// refuses the key); [`IdTokenError::UnknownKey`] when the key does not fit the alg.
 pub async fn verify_signature(jwt: DecodedJwt, key: &Jwk) -> Result<VerifiedJwt, IdTokenError> {
-    if key.alg() != jwt.header.alg {
-        return Err(IdTokenError::UnknownKey);
-    }
+    key.fits(jwt.header())?;
     let (import, verify) = match key {
         Jwk::Rsa { .. } => (
             r#"{"name":"RSASSA-PKCS1-v1_5","hash":"SHA-256"}"#,
@@ -58,7 +56,7 @@ pub async fn verify_signature(jwt: DecodedJwt, key: &Jwk) -> Result<VerifiedJwt,
         .and_then(|k| k.dyn_into().ok())
         .ok_or(IdTokenError::BadSignature)?;
     let verify = object(verify)?;
-    jwt.verify_signature(|signing_input, signature| async move {
+    key.verify_signature(jwt, |signing_input, signature| async move {
         let Ok(verified) = subtle.verify_with_object_and_u8_array_and_u8_array(
             &verify,
             &crypto_key,

@@ -294,10 +294,10 @@ async fn verify_id_token(
 ) -> Result<IdTokenClaims, AuthError> {
     let jwt = DecodedJwt::decode(id_token.secret())?;
     let mut keys = jwks?;
-    if keys.find(&jwt.header).is_none() {
+    if keys.find(jwt.header()).is_none() {
         keys = provider::jwks(jwks_uri, true).await?;
     }
-    let key = keys.select(&jwt.header)?;
+    let key = keys.select(jwt.header())?;
     let verified = verify_signature(jwt, key).await?;
     let claims = validate_id_token(verified, check)?;
     if !claims.dropped.is_empty() {

@@ -58,9 +58,11 @@ async fn silent_sign_in(
             web_sys::console::warn_1(
                 &format!(
                     "leptos-pkce: the silent sign-in's frame gave no answer in {} s. Check that \
-                     silent_redirect_uri ({}) serves silent-callback.html (not the app, not a \
-                     404), and that the provider lets itself be framed with prompt=none (its \
-                     cookies may be blocked in frames across sites).",
+                     silent_redirect_uri ({}) answers (silent-callback.html, or the app through \
+                     a single-page fallback; not a 404), that the server lets this origin frame \
+                     it there (frame-ancestors 'self', X-Frame-Options SAMEORIGIN), and that \
+                     the provider lets itself be framed with prompt=none (its cookies may be \
+                     blocked in frames across sites).",
                     IFRAME_TIMEOUT_MS / 1000,
                     config.silent_redirect_uri
                 )

@@ -270,7 +270,7 @@ const PAYLOAD: &str = r#"{"iss":"http://127.0.0.1:4000/","sub":"auth0|ada","aud"
 
 async fn verify(token: &str, keys: &Jwks) -> Result<(), IdTokenError> {
     let jwt = DecodedJwt::decode(token)?;
-    let key = keys.find(&jwt.header).ok_or(IdTokenError::UnknownKey)?;
+    let key = keys.find(jwt.header()).ok_or(IdTokenError::UnknownKey)?;
     verify_signature(jwt, key).await.map(|_| ())
 }
 

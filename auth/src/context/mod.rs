@@ -841,8 +841,13 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
     );
     // Served at the silent page's path (no static page there, the single-page
     // fallback answered): the app hands the answer over in its place.
-    if page == PageLoad::AtSilentPage && !answer::hand_over_as_silent_page() {
-        warn_app_at_silent_page(&config);
+    if page == PageLoad::AtSilentPage {
+        if answer::hand_over_as_silent_page() {
+            // Handed over: the code and state leave this window's address bar.
+            navigation::replace_url(&navigation::current_path());
+        } else {
+            warn_app_at_silent_page(&config);
+        }
     }
     let may_start = page.may_start_session();
     // A sign-out that did not finish is finished first (see `Auth::start_session`).

@@ -10,6 +10,7 @@ mod dpop;
 mod journeys;
 mod library;
 mod popup;
+mod quickstart;
 mod second_provider;
 mod session;
 mod sign_in;

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::Value;
 
-use super::jwt::JwtHeader;
+use super::jwt::{DecodedJwt, JwtHeader, VerifiedJwt};
 use super::IdTokenError;
 
 /// Smallest RSA modulus accepted, in bytes (2048 bits).
@@ -48,6 +48,45 @@ impl Jwk {
         match self {
             Self::Rsa { .. } => "RS256",
             Self::EcP256 { .. } => "ES256",
+        }
+    }
+
+    /// Whether this key verifies the token's algorithm.
+    ///
+    /// # Errors
+    /// [`IdTokenError::UnknownKey`] when it does not (an RS256 token and a P-256 key).
+    pub fn fits(&self, header: &JwtHeader) -> Result<(), IdTokenError> {
+        if self.alg() == header.alg {
+            Ok(())
+        } else {
+            Err(IdTokenError::UnknownKey)
+        }
+    }
+
+    /// Trusts `jwt` when this key fits its algorithm and `check`, the host's
+    /// cryptography (WebCrypto in a browser) with this key, says that the signature
+    /// (its second argument) verifies over the signing input (its first). The only way
+    /// to a [`VerifiedJwt`] besides the test-only
+    /// [`DecodedJwt::insecure_assume_signature_verified`].
+    ///
+    /// # Errors
+    /// [`IdTokenError::UnknownKey`] when the key does not fit;
+    /// [`IdTokenError::BadSignature`] when `check` answers `false`.
+    pub async fn verify_signature<F, Fut>(
+        &self,
+        jwt: DecodedJwt,
+        check: F,
+    ) -> Result<VerifiedJwt, IdTokenError>
+    where
+        F: FnOnce(String, Vec<u8>) -> Fut,
+        Fut: core::future::Future<Output = bool>,
+    {
+        self.fits(jwt.header())?;
+        let (signing_input, signature) = jwt.signed_parts();
+        if check(signing_input, signature).await {
+            Ok(jwt.trusted())
+        } else {
+            Err(IdTokenError::BadSignature)
         }
     }
 
@@ -109,7 +148,7 @@ impl Jwks {
     /// # Errors
     /// [`IdTokenError::UnknownKey`] or [`IdTokenError::AmbiguousKey`].
     pub fn select(&self, header: &JwtHeader) -> Result<&Jwk, IdTokenError> {
-        let mut candidates = self.keys.iter().filter(|k| k.alg() == header.alg);
+        let mut candidates = self.keys.iter().filter(|k| k.fits(header).is_ok());
         match &header.kid {
             Some(kid) => candidates
                 .find(|k| k.kid() == Some(kid))
@@ -191,6 +230,40 @@ mod tests {
             alg: alg.into(),
             kid: kid.map(str::to_owned),
         }
+    }
+
+    /// Runs a future that never waits (the checks below answer at once).
+    fn ready<T>(future: impl core::future::Future<Output = T>) -> T {
+        let mut future = core::pin::pin!(future);
+        let mut context = core::task::Context::from_waker(core::task::Waker::noop());
+        match future.as_mut().poll(&mut context) {
+            core::task::Poll::Ready(value) => value,
+            core::task::Poll::Pending => panic!("the check waited"),
+        }
+    }
+
+    #[test]
+    fn only_a_signature_the_check_accepts_with_a_fitting_key_is_trusted() {
+        let keys = Jwks::parse(&set()).unwrap();
+        let rsa = keys.find(&header("RS256", Some("r1"))).unwrap();
+        let ec = keys.find(&header("ES256", Some("e1"))).unwrap();
+        let raw = crate::id_token::jwt::tests::token(r#"{"alg":"RS256"}"#, r#"{"sub":"s"}"#);
+        let decoded = DecodedJwt::decode(&raw).unwrap();
+        let (signing_input, _) = decoded.signed_parts();
+        let refused = ready(rsa.verify_signature(decoded.clone(), |_, _| async { false }));
+        assert_eq!(refused.unwrap_err(), IdTokenError::BadSignature);
+        let wrong_key = ready(ec.verify_signature(decoded.clone(), |_, _| async { true }));
+        assert_eq!(
+            wrong_key.unwrap_err(),
+            IdTokenError::UnknownKey,
+            "never asked"
+        );
+        let seen = ready(
+            rsa.verify_signature(decoded, |input, signature| async move {
+                input == signing_input && signature == b"signature"
+            }),
+        );
+        assert_eq!(seen.unwrap().header().alg, "RS256");
     }
 
     #[test]

@@ -38,17 +38,18 @@ fn registered_alg(alg: &str) -> &'static str {
         .unwrap_or("an unknown one")
 }
 
-/// A JWT split into its parts, decoded but not yet trusted.
+/// A JWT split into its parts, decoded but not yet trusted. Its parts are read-only:
+/// the claims that become trusted are the ones the signature covers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecodedJwt {
     /// The header.
-    pub header: JwtHeader,
+    header: JwtHeader,
     /// The payload's claims.
-    pub payload: Map<String, Value>,
+    payload: Map<String, Value>,
     /// `BASE64URL(header) "." BASE64URL(payload)`, the bytes the signature covers.
-    pub signing_input: String,
+    signing_input: String,
     /// The signature bytes.
-    pub signature: Vec<u8>,
+    signature: Vec<u8>,
 }
 
 impl DecodedJwt {
@@ -104,23 +105,20 @@ impl DecodedJwt {
 }
 
 impl DecodedJwt {
-    /// Trusts the token when `check`, the host's cryptography (WebCrypto in a browser),
-    /// says that the signature (its second argument) verifies over the signing input
-    /// (its first) with the provider's key. The only way to a [`VerifiedJwt`] besides
-    /// [`Self::insecure_assume_signature_verified`].
-    ///
-    /// # Errors
-    /// [`IdTokenError::BadSignature`] when `check` answers `false`.
-    pub async fn verify_signature<F, Fut>(self, check: F) -> Result<VerifiedJwt, IdTokenError>
-    where
-        F: FnOnce(String, Vec<u8>) -> Fut,
-        Fut: core::future::Future<Output = bool>,
-    {
-        if check(self.signing_input.clone(), self.signature.clone()).await {
-            Ok(VerifiedJwt(self))
-        } else {
-            Err(IdTokenError::BadSignature)
-        }
+    /// The header, to pick the key that verifies the token.
+    pub fn header(&self) -> &JwtHeader {
+        &self.header
+    }
+
+    /// The signing input and the signature, for the host's check.
+    pub(super) fn signed_parts(&self) -> (String, Vec<u8>) {
+        (self.signing_input.clone(), self.signature.clone())
+    }
+
+    /// Marks the token as verified: only [`super::jwks::Jwk::verify_signature`] calls
+    /// this, once the host's check said the signature verifies.
+    pub(super) fn trusted(self) -> VerifiedJwt {
+        VerifiedJwt(self)
     }
 
     /// Marks the token as verified **without checking anything**.
@@ -172,29 +170,6 @@ pub(crate) mod tests {
             URL_SAFE_NO_PAD.encode(payload),
             URL_SAFE_NO_PAD.encode(b"signature")
         )
-    }
-
-    /// Runs a future that never waits (the checks below answer at once).
-    fn ready<T>(future: impl core::future::Future<Output = T>) -> T {
-        let mut future = core::pin::pin!(future);
-        let mut context = core::task::Context::from_waker(core::task::Waker::noop());
-        match future.as_mut().poll(&mut context) {
-            core::task::Poll::Ready(value) => value,
-            core::task::Poll::Pending => panic!("the check waited"),
-        }
-    }
-
-    #[test]
-    fn only_a_signature_the_check_accepts_is_trusted() {
-        let raw = token(r#"{"alg":"RS256"}"#, r#"{"sub":"s"}"#);
-        let decoded = DecodedJwt::decode(&raw).unwrap();
-        let signing_input = decoded.signing_input.clone();
-        let refused = ready(decoded.clone().verify_signature(|_, _| async { false }));
-        assert_eq!(refused.unwrap_err(), IdTokenError::BadSignature);
-        let seen = ready(decoded.verify_signature(|input, signature| async move {
-            input == signing_input && signature == b"signature"
-        }));
-        assert_eq!(seen.unwrap().header().alg, "RS256");
     }
 
     #[test]
