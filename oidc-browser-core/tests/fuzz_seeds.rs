@@ -17,7 +17,7 @@ use oidc_browser_core::token::TokenResponse;
 
 fn seed(target: &str, name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/seeds")
+        .join("fuzz/seeds")
         .join(target)
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

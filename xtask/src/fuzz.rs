@@ -1,7 +1,7 @@
 //! `cargo xtask fuzz [--seconds N]`: every cargo-fuzz target for N seconds (60), with
-//! the executions each ran, starting from the committed seeds in `fuzz/seeds/TARGET/`
-//! (new inputs go to the untracked `fuzz/corpus/TARGET/`). A crash or a broken property
-//! stops with the input saved under `fuzz/artifacts/`; turn it into a regression test
+//! the executions each ran, starting from the committed seeds in `oidc-browser-core/fuzz/seeds/TARGET/`
+//! (new inputs go to the untracked `oidc-browser-core/fuzz/corpus/TARGET/`). A crash or a broken property
+//! stops with the input saved under `oidc-browser-core/fuzz/artifacts/`; turn it into a regression test
 //! in the module it broke.
 
 use std::io::{BufRead, BufReader};
@@ -9,7 +9,7 @@ use std::process::Stdio;
 
 use crate::paths::{command, output_line, root, run};
 
-/// The targets in `fuzz/fuzz_targets/`.
+/// The targets in `oidc-browser-core/fuzz/fuzz_targets/`.
 const TARGETS: [&str; 9] = [
     "callback",
     "id_token",
@@ -38,7 +38,7 @@ pub fn run_all(args: &[String]) -> Result<(), String> {
     let mut summary = Vec::new();
     for target in TARGETS {
         println!("\n==> fuzz {target} for {seconds} s");
-        let fuzz = root().join("fuzz");
+        let fuzz = root().join("oidc-browser-core/fuzz");
         let corpus = fuzz.join("corpus").join(target);
         std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
         let seeds = fuzz.join("seeds").join(target);
