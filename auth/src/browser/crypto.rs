@@ -56,20 +56,24 @@ pub async fn verify_signature(jwt: DecodedJwt, key: &Jwk) -> Result<VerifiedJwt,
         .and_then(|k| k.dyn_into().ok())
         .ok_or(IdTokenError::BadSignature)?;
     let verify = object(verify)?;
-    key.verify_signature(jwt, |signing_input, signature| async move {
-        let Ok(verified) = subtle.verify_with_object_and_u8_array_and_u8_array(
-            &verify,
-            &crypto_key,
-            &signature,
-            signing_input.as_bytes(),
-        ) else {
-            return false;
-        };
-        JsFuture::from(verified)
-            .await
-            .ok()
-            .and_then(|v| v.as_bool())
-            == Some(true)
+    key.verify_signature(jwt, |signing_input, signature| {
+        // WebCrypto copies the bytes now; the answer comes later.
+        let verified = subtle
+            .verify_with_object_and_u8_array_and_u8_array(
+                &verify,
+                &crypto_key,
+                signature,
+                signing_input.as_bytes(),
+            )
+            .ok();
+        async move {
+            match verified {
+                Some(promise) => {
+                    JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()) == Some(true)
+                }
+                None => false,
+            }
+        }
     })
     .await
 }

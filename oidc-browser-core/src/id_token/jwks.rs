@@ -78,7 +78,7 @@ impl Jwk {
         check: F,
     ) -> Result<VerifiedJwt, IdTokenError>
     where
-        F: FnOnce(String, Vec<u8>) -> Fut,
+        F: FnOnce(&str, &[u8]) -> Fut,
         Fut: core::future::Future<Output = bool>,
     {
         self.fits(jwt.header())?;
@@ -249,7 +249,7 @@ mod tests {
         let ec = keys.find(&header("ES256", Some("e1"))).unwrap();
         let raw = crate::id_token::jwt::tests::token(r#"{"alg":"RS256"}"#, r#"{"sub":"s"}"#);
         let decoded = DecodedJwt::decode(&raw).unwrap();
-        let (signing_input, _) = decoded.signed_parts();
+        let signing_input = decoded.signed_parts().0.to_owned();
         let refused = ready(rsa.verify_signature(decoded.clone(), |_, _| async { false }));
         assert_eq!(refused.unwrap_err(), IdTokenError::BadSignature);
         let wrong_key = ready(ec.verify_signature(decoded.clone(), |_, _| async { true }));
@@ -258,11 +258,10 @@ mod tests {
             IdTokenError::UnknownKey,
             "never asked"
         );
-        let seen = ready(
-            rsa.verify_signature(decoded, |input, signature| async move {
-                input == signing_input && signature == b"signature"
-            }),
-        );
+        let seen = ready(rsa.verify_signature(decoded, |input, signature| {
+            let matches = input == signing_input && signature == b"signature";
+            async move { matches }
+        }));
         assert_eq!(seen.unwrap().header().alg, "RS256");
     }
 

@@ -111,8 +111,8 @@ impl DecodedJwt {
     }
 
     /// The signing input and the signature, for the host's check.
-    pub(super) fn signed_parts(&self) -> (String, Vec<u8>) {
-        (self.signing_input.clone(), self.signature.clone())
+    pub(super) fn signed_parts(&self) -> (&str, &[u8]) {
+        (&self.signing_input, &self.signature)
     }
 
     /// Marks the token as verified: only [`super::jwks::Jwk::verify_signature`] calls
