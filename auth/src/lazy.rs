@@ -69,17 +69,20 @@ pub type Boxed<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
 /// Declares a function whose body is loaded lazily, and its preload function.
 ///
+/// As the demo app declares its API page (`src/pages/lazy.rs`, where CI compiles it;
+/// a test keeps this copy the same):
+///
 /// ```ignore
 /// lazy_fn! {
 ///     chunk api_page, preload preload_api_page;
-///     /// The API page.
-///     pub fn api_page() -> AnyView {
+///     fn api_view() -> AnyView {
 ///         view! { <ApiPage/> }.into_any()
 ///     }
 /// }
-/// // later: `api_page().await?` (a `Result<AnyView, LoadError>`)
-/// // and `preload_api_page().await` to fetch the chunk ahead of need.
 /// ```
+///
+/// Then `api_view().await` is a `Result<AnyView, LoadError>`, and
+/// `preload_api_page().await` fetches the chunk ahead of need.
 ///
 /// The function takes owned arguments and may not be generic or `async`; to load
 /// async code, return a boxed future and await it after the call.

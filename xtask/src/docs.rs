@@ -100,6 +100,30 @@ mod tests {
     }
 
     #[test]
+    fn the_lazy_fn_example_is_the_demos_compiled_code() {
+        let docs = read("auth/src/lazy.rs");
+        let from = docs.find("/// ```ignore\n").expect("lazy_fn's example");
+        let example: String = docs[from..]
+            .lines()
+            .skip(1)
+            .take_while(|line| *line != "/// ```")
+            .map(|line| {
+                format!(
+                    "{}\n",
+                    line.trim_start_matches("///")
+                        .strip_prefix(' ')
+                        .unwrap_or("")
+                )
+            })
+            .collect();
+        assert!(example.contains("lazy_fn!"), "read the example: {example}");
+        assert!(
+            read("src/pages/lazy.rs").contains(&example),
+            "auth/src/lazy.rs's example is not src/pages/lazy.rs's code:\n{example}"
+        );
+    }
+
+    #[test]
     fn both_configuration_tables_list_the_fields_the_configuration_reads() {
         let readme = config_table_fields(&read("README.md"), "### Configuration");
         let crate_docs = config_table_fields(&read("auth/src/lib.rs"), "# Configuration");
