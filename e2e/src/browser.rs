@@ -197,6 +197,13 @@ impl Browser {
         self.client.execute(script, vec![]).await.expect("script")
     }
 
+    /// The body the page's own `fetch` gets for `path` (on the page's origin, with its
+    /// headers and cookies), as text; `None` when the script gives no string.
+    pub async fn fetch_text(&self, path: &str) -> Option<String> {
+        let script = format!("return fetch({path:?}).then(r => r.text())");
+        self.eval(&script).await.as_str().map(str::to_owned)
+    }
+
     /// Saves a PNG screenshot.
     pub async fn screenshot(&self, path: &str) {
         let png = self.client.screenshot().await.expect("screenshot");

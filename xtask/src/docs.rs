@@ -18,13 +18,14 @@ pub fn rust_block_after<'a>(text: &'a str, marker: &str) -> Result<&'a str, Stri
     Ok(&rest[start..start + len])
 }
 
-/// The crate docs' quick start: the `//!` lines of the first ```` ```ignore ```` block.
+/// The first ```` ```ignore ```` block of the doc comments that start with `prefix`
+/// (`//!` for a crate's docs, `///` for an item's), as code.
 #[cfg(test)]
-fn crate_docs_quick_start(lib: &str) -> String {
+fn ignored_doc_block(text: &str, prefix: &str) -> String {
     let mut inside = false;
     let mut code = String::new();
-    for line in lib.lines() {
-        let Some(doc) = line.strip_prefix("//!") else {
+    for line in text.lines() {
+        let Some(doc) = line.strip_prefix(prefix) else {
             continue;
         };
         let doc = doc.strip_prefix(' ').unwrap_or(doc);
@@ -38,7 +39,7 @@ fn crate_docs_quick_start(lib: &str) -> String {
             _ => {}
         }
     }
-    panic!("the crate docs have no ```ignore quick start");
+    panic!("no ```ignore block in the `{prefix}` docs");
 }
 
 /// The backticked names in the first column of the Markdown table whose header is
@@ -89,7 +90,7 @@ mod tests {
         );
         assert_eq!(
             quick_start,
-            crate_docs_quick_start(&read("auth/src/lib.rs")),
+            ignored_doc_block(&read("auth/src/lib.rs"), "//!"),
             "auth/src/lib.rs's quick start is the README's"
         );
         assert_eq!(
@@ -101,21 +102,7 @@ mod tests {
 
     #[test]
     fn the_lazy_fn_example_is_the_demos_compiled_code() {
-        let docs = read("auth/src/lazy.rs");
-        let from = docs.find("/// ```ignore\n").expect("lazy_fn's example");
-        let example: String = docs[from..]
-            .lines()
-            .skip(1)
-            .take_while(|line| *line != "/// ```")
-            .map(|line| {
-                format!(
-                    "{}\n",
-                    line.trim_start_matches("///")
-                        .strip_prefix(' ')
-                        .unwrap_or("")
-                )
-            })
-            .collect();
+        let example = ignored_doc_block(&read("auth/src/lazy.rs"), "///");
         assert!(example.contains("lazy_fn!"), "read the example: {example}");
         assert!(
             read("src/pages/lazy.rs").contains(&example),

@@ -147,14 +147,12 @@ async fn an_app_served_where_the_silent_page_should_be_answers_in_its_place_with
             serde_json::json!(true),
             "set-up: signed in by the frame"
         );
-        let silent_page = browser
-            .eval("return fetch('/example/auth/callback').then(r => r.text())")
-            .await;
+        let silent_page = browser.fetch_text("/example/auth/callback").await;
         assert!(
             silent_page
-                .as_str()
+                .as_deref()
                 .is_some_and(|page| page.contains("<title>leptos-pkce · Sign in with PKCE</title>")),
-            "set-up: the app, not the static page, answers there: {silent_page}"
+            "set-up: the app, not the static page, answers there: {silent_page:?}"
         );
         let deepest = deepest().await;
         assert!(

@@ -12,14 +12,12 @@ async fn the_readme_quick_start_signs_in_stays_signed_in_and_signs_out() {
         let app = env.quickstart_app.clone();
         browser.goto(&format!("{app}/")).await;
         // Set-up: the server answers the silent page's path with the app itself.
-        let silent_page = browser
-            .eval("return fetch('/silent-callback.html').then(r => r.text())")
-            .await;
+        let silent_page = browser.fetch_text("/silent-callback.html").await;
         assert!(
             silent_page
-                .as_str()
+                .as_deref()
                 .is_some_and(|page| page.contains("<title>quick start</title>")),
-            "set-up: no static silent-callback page, the app answers there: {silent_page}"
+            "set-up: no static silent-callback page, the app answers there: {silent_page:?}"
         );
         browser.wait_for_text("button", "Sign in").await;
         browser.click("button").await;

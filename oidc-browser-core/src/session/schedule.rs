@@ -64,8 +64,13 @@ pub fn after_renewal_failure(
     failures: u32,
     now_ms: u64,
 ) -> RenewalFailure {
-    let missing_id_token = ProtocolError::Token(crate::token::TokenError::MissingIdToken);
-    if session.is_none() && error == Some(&missing_id_token) {
+    let missing_id_token = matches!(
+        error,
+        Some(ProtocolError::Token(
+            crate::token::TokenError::MissingIdToken
+        ))
+    );
+    if session.is_none() && missing_id_token {
         return RenewalFailure::SignInSilently;
     }
     if error.is_some_and(ProtocolError::ends_session) {
