@@ -23,6 +23,7 @@ mod release;
 mod service;
 mod setup;
 mod split;
+mod styles;
 mod suites;
 mod wasm_exports;
 

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::paths::{self, command, output_line, root};
-use crate::{setup, split};
+use crate::{setup, split, styles};
 
 /// The toolchain that rebuilds std.
 const NIGHTLY: &str = "nightly";
@@ -134,6 +134,7 @@ pub fn build_app(folder: &Path, bin: &str, dist: &Path) -> Result<(), String> {
         );
     }
     paths::run(flags(&mut trunk, nightly))?;
+    styles::minify_in(dist)?;
     if splitting {
         let raw = root().join(format!("target/wasm32-unknown-unknown/release/{bin}.wasm"));
         split::split_into(dist, &raw)?;
