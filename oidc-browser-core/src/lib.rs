@@ -20,6 +20,7 @@
 //! | [`token`] | the token request and answer, access tokens per API, refresh rules |
 //! | [`id_token`] | the JWT, the key set and the claim checks |
 //! | [`session`] | the signed-in session, renewal schedules, silent sign-in, logout, userinfo, events between tabs |
+//! | [`mediation`] | the service-worker mode: which requests get a token, which are refused |
 //! | [`dpop`] | proof-of-possession: the key's JWK and thumbprint, proof claims, nonces |
 //! | [`secret`], [`form`] | secrets that never print, and form encoding |
 //! | [`error`], [`browser_error`] | why a step failed, and what that means for the session |
@@ -36,6 +37,7 @@ pub mod error;
 pub mod form;
 pub mod id_token;
 mod json_object;
+pub mod mediation;
 pub mod provider;
 pub mod secret;
 pub mod session;

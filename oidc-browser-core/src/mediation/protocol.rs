@@ -1,0 +1,305 @@
+//! The messages between the pages and the service worker: JSON text, one object with a
+//! `type`, read strictly (an unknown type, a missing or extra field, or a message over
+//! [`MAX_MESSAGE_BYTES`], is an error, never half-read). The worker takes them only
+//! from its own clients ([`from_own_client`]); the page, only from its controller.
+//!
+//! What crosses to the page is never a token: the worker answers with the verified
+//! ID token's claims ([`SessionView`]) and a failure's readable message.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use sha2::{Digest, Sha256};
+
+use super::api_origins::origin_of;
+use crate::config::AuthConfig;
+
+/// The protocol's version. A page and a worker that disagree (a new deploy's worker
+/// under an old page, or the reverse) do nothing together: the worker answers
+/// [`ToPage::Stale`] and the page reloads onto the matching version.
+pub const PROTOCOL: u32 = 1;
+
+/// The largest message either side reads: a provider's answer and a transaction are
+/// a few KB; anything near this is not one of ours.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// A page's message to the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ToWorker {
+    /// A page's first word: its protocol and its configuration's digest
+    /// ([`config_digest`]). The worker answers [`ToPage::Welcome`] or
+    /// [`ToPage::Stale`].
+    Hello {
+        /// [`PROTOCOL`] of the page.
+        protocol: u32,
+        /// The page's configuration digest.
+        config: String,
+    },
+    /// The provider's answer at `redirect_uri` and the login's stored transaction:
+    /// the worker checks, redeems and verifies, then answers [`ToPage::SignedIn`] or
+    /// [`ToPage::Failed`].
+    FinishLogin {
+        /// The callback's query, `?` included.
+        query: String,
+        /// The login's transaction, as stored (`Transaction::to_json`).
+        transaction: String,
+    },
+    /// Renew the session now (a refresh, one for all pages).
+    Renew,
+    /// Forget the session, revoke its refresh token, tell every page.
+    SignOut,
+    /// The page is still open: keeps an idle worker from being stopped.
+    KeepAlive,
+}
+
+/// The worker's message to a page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ToPage {
+    /// The answer to a matching [`ToWorker::Hello`]: the session the worker holds.
+    Welcome {
+        /// The worker's [`PROTOCOL`].
+        protocol: u32,
+        /// The session, if signed in.
+        session: Option<SessionView>,
+    },
+    /// The page speaks another protocol or runs another configuration than the worker:
+    /// it must reload.
+    Stale,
+    /// Signed in (a login finished, or a renewal), in this page or another.
+    SignedIn {
+        /// What the page may know of the session.
+        session: SessionView,
+    },
+    /// Signed out, in this page or another, or the session ended.
+    SignedOut,
+    /// A request of this page failed.
+    Failed {
+        /// The error's message, as the page shows it (never a token or a value a
+        /// provider sent).
+        message: String,
+        /// The failure ends the session.
+        ends_session: bool,
+    },
+}
+
+/// What a page may know of the worker's session: no token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionView {
+    /// The verified ID token's claims.
+    pub claims: Map<String, Value>,
+    /// When the access token expires, milliseconds since the Unix epoch.
+    pub expires_at_ms: u64,
+    /// The scope granted, if the provider said.
+    pub scope: Option<String>,
+}
+
+/// Why a message was not read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MessageError {
+    /// Longer than [`MAX_MESSAGE_BYTES`].
+    #[error("a message between the page and the service worker was too long")]
+    TooLong,
+    /// Not one of the protocol's messages.
+    #[error("a message between the page and the service worker was not understood")]
+    Unknown,
+}
+
+/// Reads a message whole: it must deserialize, and carry exactly the fields its type
+/// writes (serde lets a unit variant such as `renew` ignore extra fields; this does
+/// not).
+fn read<T: Serialize + for<'de> Deserialize<'de>>(text: &str) -> Result<T, MessageError> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(MessageError::TooLong);
+    }
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(text) else {
+        return Err(MessageError::Unknown);
+    };
+    let message: T =
+        serde_json::from_value(Value::Object(fields.clone())).map_err(|_| MessageError::Unknown)?;
+    match serde_json::to_value(&message) {
+        Ok(Value::Object(written))
+            if written.len() == fields.len() && written.keys().all(|k| fields.contains_key(k)) =>
+        {
+            Ok(message)
+        }
+        _ => Err(MessageError::Unknown),
+    }
+}
+
+impl ToWorker {
+    /// Reads a page's message.
+    ///
+    /// # Errors
+    /// [`MessageError`] for anything but one of the messages, whole.
+    pub fn from_json(text: &str) -> Result<Self, MessageError> {
+        read(text)
+    }
+
+    /// The message as sent.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl ToPage {
+    /// Reads the worker's message.
+    ///
+    /// # Errors
+    /// [`MessageError`] for anything but one of the messages, whole.
+    pub fn from_json(text: &str) -> Result<Self, MessageError> {
+        read(text)
+    }
+
+    /// The message as sent.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The digest of what decides whose tokens a worker holds and for what: the issuer,
+/// the client, its redirect URI, scope and audience, DPoP and the storage prefix. A
+/// page and a worker with different digests run different deploys' configurations.
+pub fn config_digest(config: &AuthConfig) -> String {
+    let fields = serde_json::json!([
+        config.issuer,
+        config.client_id,
+        config.redirect_uri,
+        config.scope,
+        config.audience,
+        config.dpop,
+        config.storage_prefix,
+    ]);
+    Sha256::digest(fields.to_string().as_bytes())
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Whether a message's sender (a window or worker client of the service worker, at
+/// `client_url`) is one of the worker's own: on the worker's origin `own_origin`.
+pub fn from_own_client(client_url: &str, own_origin: &str) -> bool {
+    origin_of(client_url).is_some_and(|origin| Some(origin) == origin_of(own_origin))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_reads_back_as_written() {
+        let session = SessionView {
+            claims: serde_json::from_str(r#"{"sub":"u1","name":"Ada"}"#).unwrap(),
+            expires_at_ms: 1_700_000_000_000,
+            scope: Some("openid profile".into()),
+        };
+        for message in [
+            ToWorker::Hello {
+                protocol: PROTOCOL,
+                config: "c0ffee".into(),
+            },
+            ToWorker::FinishLogin {
+                query: "?code=c&state=s".into(),
+                transaction: "{}".into(),
+            },
+            ToWorker::Renew,
+            ToWorker::SignOut,
+            ToWorker::KeepAlive,
+        ] {
+            assert_eq!(ToWorker::from_json(&message.to_json()), Ok(message));
+        }
+        for message in [
+            ToPage::Welcome {
+                protocol: PROTOCOL,
+                session: Some(session.clone()),
+            },
+            ToPage::Stale,
+            ToPage::SignedIn { session },
+            ToPage::SignedOut,
+            ToPage::Failed {
+                message: "the sign-in expired".into(),
+                ends_session: true,
+            },
+        ] {
+            assert_eq!(ToPage::from_json(&message.to_json()), Ok(message));
+        }
+        assert_eq!(ToWorker::Renew.to_json(), r#"{"type":"renew"}"#);
+    }
+
+    #[test]
+    fn an_unknown_type_an_extra_field_or_a_missing_one_is_not_read() {
+        for text in [
+            r#"{"type":"give_me_the_token"}"#,
+            r#"{"type":"renew","token":"x"}"#,
+            r#"{"type":"hello","protocol":1}"#,
+            r#"{"type":"finish_login","query":"?code=c"}"#,
+            r#"{"protocol":1,"config":"c"}"#,
+            r#"["renew"]"#,
+            "renew",
+            "",
+        ] {
+            assert_eq!(
+                ToWorker::from_json(text),
+                Err(MessageError::Unknown),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            ToPage::from_json(
+                r#"{"type":"signed_in","session":{"claims":{},"expires_at_ms":1,"scope":null,"access_token":"x"}}"#
+            ),
+            Err(MessageError::Unknown)
+        );
+    }
+
+    #[test]
+    fn a_message_over_the_cap_is_not_parsed() {
+        let long = format!(
+            r#"{{"type":"finish_login","query":"?{}","transaction":"{{}}"}}"#,
+            "a".repeat(MAX_MESSAGE_BYTES)
+        );
+        assert_eq!(ToWorker::from_json(&long), Err(MessageError::TooLong));
+    }
+
+    #[test]
+    fn the_config_digest_changes_with_whose_tokens_and_only_with_that() {
+        let origin = "https://app.example";
+        let config = |extra: &str| {
+            AuthConfig::from_json(
+                &format!(r#"{{"domain":"t.auth0.com","client_id":"c"{extra}}}"#),
+                origin,
+            )
+            .unwrap()
+        };
+        let base = config_digest(&config(""));
+        assert_eq!(base.len(), 32);
+        assert_eq!(base, config_digest(&config(r#","popup_timeout_secs":60"#)));
+        for changed in [
+            r#","audience":"https://api.example""#,
+            r#","scope":"openid email""#,
+            r#","dpop":true"#,
+            r#","storage_prefix":"other""#,
+        ] {
+            assert_ne!(base, config_digest(&config(changed)), "{changed}");
+        }
+    }
+
+    #[test]
+    fn only_a_client_on_the_workers_own_origin_is_heard() {
+        let own = "https://app.example";
+        assert!(from_own_client("https://app.example/callback?code=c", own));
+        assert!(from_own_client("https://APP.example:443/", own));
+        for other in [
+            "https://app.example.evil/",
+            "http://app.example/",
+            "https://evil.example/https://app.example",
+            "about:blank",
+            "",
+        ] {
+            assert!(!from_own_client(other, own), "{other}");
+        }
+    }
+}
