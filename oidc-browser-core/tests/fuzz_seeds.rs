@@ -11,6 +11,7 @@ use oidc_browser_core::config::AuthConfig;
 use oidc_browser_core::id_token::claims::{validate_id_token, ClaimsCheck};
 use oidc_browser_core::id_token::jwks::Jwks;
 use oidc_browser_core::id_token::jwt::{DecodedJwt, JwtHeader};
+use oidc_browser_core::mediation::ApiOrigins;
 use oidc_browser_core::provider::discovery::ProviderMetadata;
 use oidc_browser_core::secret::Nonce;
 use oidc_browser_core::token::TokenResponse;
@@ -91,5 +92,24 @@ fn key_set_token_and_return_to_seeds_mean_what_they_say() {
     }
     for name in ["protocol-relative", "backslash"] {
         assert!(ReturnTo::parse(&text("return_to", name)).is_err(), "{name}");
+    }
+}
+
+#[test]
+fn api_origin_seeds_are_admitted_or_refused_as_named() {
+    let origins = ApiOrigins::parse(
+        "api_origins",
+        &[
+            "https://api.example",
+            "http://localhost:8081",
+            "https://[::1]:9443",
+        ],
+    )
+    .expect("the fuzz target's list");
+    for name in ["listed", "listed-default-port"] {
+        assert!(origins.admits(&text("api_origin", name)), "{name}");
+    }
+    for name in ["suffix-attack", "userinfo-attack", "backslash-attack"] {
+        assert!(!origins.admits(&text("api_origin", name)), "{name}");
     }
 }

@@ -10,7 +10,7 @@ use std::process::Stdio;
 use crate::paths::{command, output_line, root, run};
 
 /// The targets in `oidc-browser-core/fuzz/fuzz_targets/`.
-const TARGETS: [&str; 9] = [
+const TARGETS: [&str; 10] = [
     "callback",
     "id_token",
     "token_response",
@@ -20,6 +20,7 @@ const TARGETS: [&str; 9] = [
     "return_to",
     "discovery",
     "transaction",
+    "api_origin",
 ];
 
 /// Installs cargo-fuzz when missing, then runs each target in turn.

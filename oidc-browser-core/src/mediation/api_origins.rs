@@ -35,6 +35,15 @@ impl ApiOrigins {
                              `https://api.example.com`), without a path",
                 });
             };
+            let host = origin.split_once("://").map_or("", |(_, host)| host);
+            if host.starts_with('[') && !host.starts_with("[::1]") {
+                // Browsers rewrite IPv6 literals to a canonical form this list would
+                // have to reproduce exactly; only loopback's is certain.
+                return Err(ConfigError::Invalid {
+                    field,
+                    reason: "may name an IPv6 host only as [::1]",
+                });
+            }
             if !origins.contains(&origin) {
                 origins.push(origin);
             }
@@ -61,7 +70,8 @@ impl ApiOrigins {
 
 /// The origin of an absolute http(s) URL as a browser serializes it: scheme and host
 /// in lower case, the port only when it is not the scheme's default. `None` for any
-/// other scheme, an empty host, or credentials in the URL.
+/// other scheme, an empty host, credentials, a backslash or space in the host part,
+/// or a port that is not a number up to 65535.
 pub fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let scheme = scheme.to_ascii_lowercase();
@@ -80,7 +90,15 @@ pub fn origin_of(url: &str) -> Option<String> {
         Some(at) if !authority[at..].contains(']') => (&authority[..at], &authority[at + 1..]),
         _ => (authority.as_str(), ""),
     };
-    if host.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
+    // A colon left in the host is a second port (`a.example:1:2`), one outside an
+    // IPv6 literal's brackets, or text after them: no browser reads those.
+    let bracketed = host.starts_with('[') && host.ends_with(']');
+    let stray_colon = host.contains(':') && !bracketed;
+    if host.is_empty()
+        || stray_colon
+        || (host.starts_with('[') && !bracketed)
+        || !port.chars().all(|c| c.is_ascii_digit())
+    {
         return None;
     }
     let port = match port {
@@ -156,6 +174,7 @@ mod tests {
             "http://api.example.com",
             "https://user@api.example.com",
             "https://api.example.com?x",
+            "https://[0:0::1]",
             "api.example.com",
             "",
         ] {
@@ -191,6 +210,10 @@ mod tests {
         );
         assert_eq!(origin_of("https://a.example:x/"), None);
         assert_eq!(origin_of("https://:443/"), None);
+        // Found by fuzzing against the url crate: a second port was read as the host's.
+        assert_eq!(origin_of("https://[::1]:9443:"), None);
+        assert_eq!(origin_of("https://a.example:1:2/"), None);
+        assert_eq!(origin_of("https://[::1]x:1/"), None);
         assert_eq!(origin_of("file:///etc/passwd"), None);
     }
 }

@@ -2,20 +2,26 @@
 //!
 //! The worker's memory is the only place the tokens live, and the browser takes it
 //! away: it stops an idle worker (about 30 s without an event in Chromium and Firefox),
-//! and a new deploy's worker replaces the old one with empty memory. Neither may sign
-//! the user out or leave a page half signed in:
+//! and a new deploy's worker replaces the old one with empty memory. Neither may leave
+//! a page half signed in:
 //! - while a page is open it sends [`ToWorker::KeepAlive`](super::protocol::ToWorker)
-//!   every [`KEEP_ALIVE_MS`], an event that restarts the idle clock;
-//! - a worker that answers with no session to a page that knew one (the hint the page
-//!   keeps says so) lost its memory: the page signs in silently through it, which the
-//!   user does not notice, and ends the session cleanly if that fails;
-//! - a worker of another protocol or configuration ([`ToPage::Stale`]) is a deploy in
-//!   the middle of taking over: the page reloads once onto it, and never twice (a
-//!   worker that stays stale falls back to tokens in the page, and says so);
-//! - no answer (service workers unavailable, as in Firefox's private windows, or a
-//!   registration refused) falls back to tokens in the page, and says so.
+//!   every [`KEEP_ALIVE_MS`], an event that restarts the idle clock. Browsers slow the
+//!   timers of hidden tabs (Chromium to once a minute after five minutes), so a worker
+//!   may still be stopped under a background tab;
+//! - a worker that answers with no session to a page that knew one lost its memory:
+//!   the page signs in silently through it once per page load, and ends the session
+//!   cleanly if that fails (it needs the provider's session cookie, which browsers
+//!   that block third-party cookies keep from a frame: the top-level redirect then);
+//! - a worker of another protocol or configuration ([`ToPage::Stale`], or a welcome of
+//!   another protocol) is a deploy in the middle of taking over: the page reloads once
+//!   onto it, never twice;
+//! - no usable worker (none in Firefox's private windows, a registration refused, a
+//!   worker still stale after the reload, an answer out of turn) is where a script in
+//!   the page could push the app back to tokens it can read. So falling back to tokens
+//!   in the page happens only when the configuration allows it; otherwise sign-in is
+//!   unavailable, with the reason.
 
-use super::protocol::{SessionView, ToPage};
+use super::protocol::{SessionView, ToPage, PROTOCOL};
 
 /// How often an open page tells the worker it is there: under the 30 s after which
 /// browsers stop an idle worker, with room for a busy main thread.
@@ -35,15 +41,19 @@ pub enum PageStart {
     RestoreSilently,
     /// Another version of the worker: reload once.
     Reload,
-    /// No usable worker: keep the tokens in the page as without this mode.
-    FallBack(FallBackReason),
+    /// No usable worker, and the configuration allows it: keep the tokens in the page
+    /// as without this mode (and say why in the console and in the app's state).
+    FallBack(NoWorkerReason),
+    /// No usable worker, and the configuration does not allow tokens in the page:
+    /// sign-in is unavailable, for this reason.
+    Unavailable(NoWorkerReason),
 }
 
-/// Why the page keeps its tokens itself.
+/// Why no worker holds the tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum FallBackReason {
+pub enum NoWorkerReason {
     /// No answer: service workers are unavailable or the registration failed.
-    #[error("the service worker did not answer (unavailable in this browser or window, or its registration failed): tokens are kept in the page")]
+    #[error("the service worker did not answer (unavailable in this browser or window, or its registration failed)")]
     NoWorker,
     /// Still another version after a reload.
     #[error(
@@ -51,35 +61,55 @@ pub enum FallBackReason {
     )]
     StillStale,
     /// The first answer was not a welcome.
-    #[error("the service worker answered out of turn: tokens are kept in the page")]
+    #[error("the service worker answered out of turn")]
     OutOfTurn,
 }
 
+/// Where the page stands when the worker's first answer comes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageLoad {
+    /// The page's hint says it was signed in.
+    pub knew_session: bool,
+    /// This load is the reload for a stale worker.
+    pub reloaded_for_stale: bool,
+    /// This load already restored a session silently through the worker.
+    pub restored: bool,
+    /// The configuration allows tokens in the page when no worker can hold them.
+    pub fallback_allowed: bool,
+}
+
 /// The page's step after its `hello`: `answer` is the worker's first message (`None`
-/// when none came in time), `knew_session` whether the page's hint says it was signed
-/// in, `reloaded_for_stale` whether this page load already is the reload for a stale
-/// worker.
-pub fn page_start(
-    answer: Option<ToPage>,
-    knew_session: bool,
-    reloaded_for_stale: bool,
-) -> PageStart {
-    match answer {
-        None => PageStart::FallBack(FallBackReason::NoWorker),
-        Some(ToPage::Stale) if reloaded_for_stale => {
-            PageStart::FallBack(FallBackReason::StillStale)
+/// when none came in time).
+pub fn page_start(answer: Option<ToPage>, page: PageLoad) -> PageStart {
+    let no_worker = |reason| {
+        if page.fallback_allowed {
+            PageStart::FallBack(reason)
+        } else {
+            PageStart::Unavailable(reason)
         }
-        Some(ToPage::Stale) => PageStart::Reload,
-        Some(ToPage::Welcome { session: None, .. }) if knew_session => PageStart::RestoreSilently,
+    };
+    let stale = |page: PageLoad| {
+        if page.reloaded_for_stale {
+            no_worker(NoWorkerReason::StillStale)
+        } else {
+            PageStart::Reload
+        }
+    };
+    match answer {
+        None => no_worker(NoWorkerReason::NoWorker),
+        Some(ToPage::Stale) => stale(page),
+        Some(ToPage::Welcome { protocol, .. }) if protocol != PROTOCOL => stale(page),
+        Some(ToPage::Welcome { session: None, .. }) if page.knew_session && !page.restored => {
+            PageStart::RestoreSilently
+        }
         Some(ToPage::Welcome { session, .. }) => PageStart::Proceed(session),
-        Some(_) => PageStart::FallBack(FallBackReason::OutOfTurn),
+        Some(_) => no_worker(NoWorkerReason::OutOfTurn),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mediation::protocol::PROTOCOL;
 
     fn welcome(session: Option<SessionView>) -> Option<ToPage> {
         Some(ToPage::Welcome {
@@ -96,51 +126,77 @@ mod tests {
         }
     }
 
+    const SIGNED_IN: PageLoad = PageLoad {
+        knew_session: true,
+        reloaded_for_stale: false,
+        restored: false,
+        fallback_allowed: false,
+    };
+
     #[test]
     fn a_worker_holding_the_session_hands_it_over() {
+        for page in [SIGNED_IN, PageLoad::default()] {
+            assert_eq!(
+                page_start(welcome(Some(session())), page),
+                PageStart::Proceed(Some(session()))
+            );
+        }
         assert_eq!(
-            page_start(welcome(Some(session())), true, false),
-            PageStart::Proceed(Some(session()))
-        );
-        assert_eq!(
-            page_start(welcome(Some(session())), false, false),
-            PageStart::Proceed(Some(session()))
-        );
-        assert_eq!(
-            page_start(welcome(None), false, false),
+            page_start(welcome(None), PageLoad::default()),
             PageStart::Proceed(None)
         );
     }
 
     #[test]
-    fn a_worker_that_lost_its_memory_under_a_signed_in_page_is_restored_silently() {
+    fn a_worker_that_lost_its_memory_is_restored_silently_once_per_load() {
         assert_eq!(
-            page_start(welcome(None), true, false),
+            page_start(welcome(None), SIGNED_IN),
             PageStart::RestoreSilently
         );
-    }
-
-    #[test]
-    fn a_stale_worker_gets_one_reload_and_never_a_loop() {
+        let restored = PageLoad {
+            restored: true,
+            ..SIGNED_IN
+        };
         assert_eq!(
-            page_start(Some(ToPage::Stale), true, false),
-            PageStart::Reload
-        );
-        assert_eq!(
-            page_start(Some(ToPage::Stale), true, true),
-            PageStart::FallBack(FallBackReason::StillStale)
+            page_start(welcome(None), restored),
+            PageStart::Proceed(None)
         );
     }
 
     #[test]
-    fn no_answer_or_an_answer_out_of_turn_falls_back_to_the_page() {
-        assert_eq!(
-            page_start(None, true, false),
-            PageStart::FallBack(FallBackReason::NoWorker)
-        );
-        assert_eq!(
-            page_start(Some(ToPage::SignedOut), true, false),
-            PageStart::FallBack(FallBackReason::OutOfTurn)
-        );
+    fn a_stale_worker_or_a_welcome_of_another_protocol_gets_one_reload_and_never_a_loop() {
+        let other_protocol = Some(ToPage::Welcome {
+            protocol: PROTOCOL + 1,
+            session: Some(session()),
+        });
+        for answer in [Some(ToPage::Stale), other_protocol] {
+            assert_eq!(page_start(answer.clone(), SIGNED_IN), PageStart::Reload);
+            let reloaded = PageLoad {
+                reloaded_for_stale: true,
+                ..SIGNED_IN
+            };
+            assert_eq!(
+                page_start(answer, reloaded),
+                PageStart::Unavailable(NoWorkerReason::StillStale)
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_usable_worker_tokens_go_to_the_page_only_when_the_configuration_allows() {
+        let allowed = PageLoad {
+            fallback_allowed: true,
+            ..SIGNED_IN
+        };
+        for (answer, reason) in [
+            (None, NoWorkerReason::NoWorker),
+            (Some(ToPage::SignedOut), NoWorkerReason::OutOfTurn),
+        ] {
+            assert_eq!(
+                page_start(answer.clone(), SIGNED_IN),
+                PageStart::Unavailable(reason)
+            );
+            assert_eq!(page_start(answer, allowed), PageStart::FallBack(reason));
+        }
     }
 }

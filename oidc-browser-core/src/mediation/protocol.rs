@@ -36,14 +36,22 @@ pub enum ToWorker {
         /// The page's configuration digest.
         config: String,
     },
-    /// The provider's answer at `redirect_uri` and the login's stored transaction:
-    /// the worker checks, redeems and verifies, then answers [`ToPage::SignedIn`] or
-    /// [`ToPage::Failed`].
+    /// Start a login: the worker makes and keeps the transaction (PKCE verifier,
+    /// `state`, nonce), so the page never holds the verifier, and answers
+    /// [`ToPage::GoTo`] with the authorization URL.
+    StartLogin {
+        /// Where the app returns after the login (a same-origin path).
+        return_to: String,
+        /// The login's options (`LoginOptions`' fields), checked by the worker as the
+        /// page checks them.
+        options: Map<String, Value>,
+    },
+    /// The provider's answer at `redirect_uri`: the worker checks it against the
+    /// transaction it keeps (never one a page hands over), redeems and verifies, then
+    /// answers [`ToPage::SignedIn`] or [`ToPage::Failed`].
     FinishLogin {
         /// The callback's query, `?` included.
         query: String,
-        /// The login's transaction, as stored (`Transaction::to_json`).
-        transaction: String,
     },
     /// Renew the session now (a refresh, one for all pages).
     Renew,
@@ -63,6 +71,11 @@ pub enum ToPage {
         protocol: u32,
         /// The session, if signed in.
         session: Option<SessionView>,
+    },
+    /// Where to send the browser to sign in (the answer to [`ToWorker::StartLogin`]).
+    GoTo {
+        /// The authorization URL.
+        url: String,
     },
     /// The page speaks another protocol or runs another configuration than the worker:
     /// it must reload.
@@ -201,9 +214,12 @@ mod tests {
                 protocol: PROTOCOL,
                 config: "c0ffee".into(),
             },
+            ToWorker::StartLogin {
+                return_to: "/profile".into(),
+                options: serde_json::from_str(r#"{"connection":"github"}"#).unwrap(),
+            },
             ToWorker::FinishLogin {
                 query: "?code=c&state=s".into(),
-                transaction: "{}".into(),
             },
             ToWorker::Renew,
             ToWorker::SignOut,
@@ -215,6 +231,9 @@ mod tests {
             ToPage::Welcome {
                 protocol: PROTOCOL,
                 session: Some(session.clone()),
+            },
+            ToPage::GoTo {
+                url: "https://id.example/authorize?client_id=c".into(),
             },
             ToPage::Stale,
             ToPage::SignedIn { session },
@@ -235,7 +254,8 @@ mod tests {
             r#"{"type":"give_me_the_token"}"#,
             r#"{"type":"renew","token":"x"}"#,
             r#"{"type":"hello","protocol":1}"#,
-            r#"{"type":"finish_login","query":"?code=c"}"#,
+            r#"{"type":"finish_login","query":"?code=c","transaction":"{}"}"#,
+            r#"{"type":"finish_login"}"#,
             r#"{"protocol":1,"config":"c"}"#,
             r#"["renew"]"#,
             "renew",
@@ -258,7 +278,7 @@ mod tests {
     #[test]
     fn a_message_over_the_cap_is_not_parsed() {
         let long = format!(
-            r#"{{"type":"finish_login","query":"?{}","transaction":"{{}}"}}"#,
+            r#"{{"type":"finish_login","query":"?{}"}}"#,
             "a".repeat(MAX_MESSAGE_BYTES)
         );
         assert_eq!(ToWorker::from_json(&long), Err(MessageError::TooLong));

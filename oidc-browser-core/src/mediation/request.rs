@@ -4,14 +4,19 @@
 //!
 //! - A navigation goes out as made: its answer is a page, never readable by script,
 //!   and never carries a token.
-//! - To the provider's token or revocation origin, a page may only read (`GET`,
-//!   `HEAD`: discovery, the key set). Anything else is refused, whatever the path's
-//!   spelling (`/OAuth/Token/`, `%74oken`): in this mode only the worker redeems codes
-//!   and refresh tokens, so a script in the page cannot spend a code it read in the
-//!   address bar, nor see a token answer.
-//! - To `userinfo` (a `GET` at its exact URL) and to a listed API origin, the worker
-//!   sets `Authorization` itself: what the page set there (and in `DPoP`) is dropped,
-//!   never passed on.
+//! - To the provider's endpoint origins (token, revocation, and any alias given), a
+//!   page may only read (`GET`, `HEAD`: discovery, the key set), and not even that at
+//!   the token or revocation path, however spelled (`/OAuth/Token/`, `%74oken`).
+//!   Anything else is refused: in this mode only the worker redeems codes and refresh
+//!   tokens, so a page never sees a token answer. This is a tripwire, not a wall: a
+//!   script in the page can still send what it reads (the code in the address bar) to
+//!   its own server, which passes (see [`super`]).
+//! - An http(s) URL whose origin cannot be read the way a browser serializes one
+//!   (credentials in it, a backslash) is refused: it is no request of the app's.
+//! - To `userinfo` (a `GET` at its URL) and to a listed API origin, the worker sets
+//!   `Authorization` itself: what the page set there (and in `DPoP`) is dropped, never
+//!   passed on. The worker sends these with `redirect: "manual"`, so a redirect never
+//!   carries the token anywhere this rule was not asked about.
 //! - Anything else goes out as made, with no token: the page has none to give.
 
 use super::api_origins::{origin_of, ApiOrigins};
@@ -46,42 +51,58 @@ pub struct PageRequest<'a> {
 pub struct MediationRules {
     api_origins: ApiOrigins,
     provider_origins: Vec<String>,
-    userinfo: Option<String>,
+    guarded_paths: Vec<(String, String)>,
+    userinfo: Option<(String, String)>,
 }
 
 impl MediationRules {
     /// The rule for `api_origins` and the provider's endpoints (from discovery, or the
-    /// configuration's overrides).
+    /// configuration's overrides): `guarded` lists the endpoints only the worker may
+    /// call (the token endpoint, the revocation endpoint, their `mtls_endpoint_aliases`,
+    /// another domain of the same provider's), `userinfo` the one a page's `GET` gets
+    /// the token at.
     ///
     /// # Errors
-    /// [`ConfigError::Invalid`] on `api_origins` when it lists the origin of the token
-    /// or revocation endpoint: a page request there would carry a token to where codes
-    /// are redeemed, and must stay refused.
+    /// [`ConfigError::Invalid`] on `api_origins` when it lists the origin of a guarded
+    /// endpoint (a page request there would carry a token to where codes are
+    /// redeemed), or on `token_endpoint` when an endpoint is not a URL whose origin
+    /// this rule can compare (an IPv6 literal other than `[::1]`, credentials).
     pub fn new(
         api_origins: ApiOrigins,
-        token_endpoint: &str,
-        revocation_endpoint: Option<&str>,
-        userinfo_endpoint: Option<&str>,
+        guarded: &[&str],
+        userinfo: Option<&str>,
     ) -> Result<Self, ConfigError> {
-        let provider_origins: Vec<String> = [Some(token_endpoint), revocation_endpoint]
-            .into_iter()
-            .flatten()
-            .filter_map(origin_of)
-            .collect();
-        if provider_origins
-            .iter()
-            .any(|origin| api_origins.admits(origin))
-        {
-            return Err(ConfigError::Invalid {
-                field: "api_origins",
-                reason: "must not list the provider's token endpoint origin (only the \
-                         worker talks to it; userinfo gets its token without it)",
-            });
+        let unreadable = ConfigError::Invalid {
+            field: "token_endpoint",
+            reason: "must be an https:// URL with a DNS name, IPv4 address or [::1] as host",
+        };
+        let mut guarded_paths = Vec::with_capacity(guarded.len());
+        for endpoint in guarded {
+            let origin = comparable_origin(endpoint).ok_or(unreadable.clone())?;
+            if api_origins.admits(endpoint) {
+                return Err(ConfigError::Invalid {
+                    field: "api_origins",
+                    reason: "must not list the origin of the provider's token or revocation \
+                             endpoint (only the worker talks to it; userinfo gets its token \
+                             without it)",
+                });
+            }
+            guarded_paths.push((origin, loose_path(endpoint)));
         }
+        let userinfo = match userinfo {
+            Some(url) => Some((comparable_origin(url).ok_or(unreadable)?, path_of(url))),
+            None => None,
+        };
+        let mut provider_origins: Vec<String> = guarded_paths
+            .iter()
+            .map(|(origin, _)| origin.clone())
+            .collect();
+        provider_origins.dedup();
         Ok(Self {
             api_origins,
             provider_origins,
-            userinfo: userinfo_endpoint.map(without_query),
+            guarded_paths,
+            userinfo,
         })
     }
 
@@ -91,20 +112,35 @@ impl MediationRules {
             return RequestVerdict::PassThrough;
         }
         let reading = matches!(request.method, "GET" | "HEAD");
+        let Some(origin) = origin_of(request.url) else {
+            let scheme = request.url.split(':').next().unwrap_or_default();
+            return if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+                RequestVerdict::Refuse
+            } else {
+                // `data:`, `blob:`: never a token, and nothing of the provider's.
+                RequestVerdict::PassThrough
+            };
+        };
+        let origin = origin.trim_end_matches('.').to_owned();
         if reading
             && self
                 .userinfo
-                .as_deref()
-                .is_some_and(|userinfo| without_query(request.url) == userinfo)
+                .as_ref()
+                .is_some_and(|(userinfo_origin, path)| {
+                    *userinfo_origin == origin && *path == path_of(request.url)
+                })
         {
             return RequestVerdict::AttachToken;
         }
-        let Some(origin) = origin_of(request.url) else {
-            // Not http(s) (`data:`, `blob:`): never a token, and nothing to refuse.
-            return RequestVerdict::PassThrough;
-        };
         if self.provider_origins.contains(&origin) {
-            return if reading {
+            let path = loose_path(request.url);
+            let guarded = self
+                .guarded_paths
+                .iter()
+                .any(|(guarded_origin, guarded_path)| {
+                    *guarded_origin == origin && (*guarded_path == path || path.contains('%'))
+                });
+            return if reading && !guarded {
                 RequestVerdict::PassThrough
             } else {
                 RequestVerdict::Refuse
@@ -118,9 +154,39 @@ impl MediationRules {
     }
 }
 
-/// `url` without its query and fragment.
-fn without_query(url: &str) -> String {
-    url.split(['?', '#']).next().unwrap_or_default().to_owned()
+/// The origin of an endpoint as this rule compares it (a trailing dot dropped), `None`
+/// for one it cannot compare with what a browser sends (an IPv6 literal other than
+/// `[::1]`, which browsers rewrite to their canonical form).
+fn comparable_origin(url: &str) -> Option<String> {
+    let origin = origin_of(url)?;
+    let host = origin.split_once("://").map_or("", |(_, host)| host);
+    if host.starts_with('[') && !host.starts_with("[::1]") {
+        return None;
+    }
+    Some(origin.trim_end_matches('.').to_owned())
+}
+
+/// The path of an absolute URL, without query or fragment (`/` when empty).
+fn path_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or("", |(_, rest)| rest);
+    let path = rest.find(['/', '?', '#']).map_or("", |at| &rest[at..]);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    if path.is_empty() {
+        "/".into()
+    } else {
+        path.into()
+    }
+}
+
+/// [`path_of`] as servers may route it: lower case, without trailing slashes.
+fn loose_path(url: &str) -> String {
+    let path = path_of(url).to_ascii_lowercase();
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        trimmed.into()
+    }
 }
 
 #[cfg(test)]
@@ -135,9 +201,11 @@ mod tests {
                 &["https://api.example", "http://localhost:8081"],
             )
             .unwrap(),
-            "https://id.example/oauth/token",
-            Some("https://id.example/oauth/revoke"),
-            Some("https://id.example/userinfo"),
+            &[
+                "https://id.example/oauth/token",
+                "https://id.example/oauth/revoke",
+            ],
+            Some("https://ID.example:443/userinfo"),
         )
         .unwrap()
     }
@@ -220,11 +288,82 @@ mod tests {
     fn listing_the_providers_token_origin_as_an_api_is_refused_by_name() {
         let error = MediationRules::new(
             ApiOrigins::parse("api_origins", &["https://id.example"]).unwrap(),
-            "https://id.example/oauth/token",
-            None,
+            &["https://id.example/oauth/token"],
             None,
         )
         .unwrap_err();
         assert!(error.to_string().contains("`api_origins`"), "{error}");
+    }
+
+    #[test]
+    fn not_even_a_get_reaches_the_token_or_revocation_path() {
+        for url in [
+            "https://id.example/oauth/token?grant_type=authorization_code&code=c",
+            "https://id.example/OAUTH/TOKEN/",
+            "https://id.example/oauth/%74oken",
+            "https://id.example./oauth/token",
+            "https://id.example/oauth/revoke",
+        ] {
+            assert_eq!(fetch("GET", url), Refuse, "{url}");
+        }
+    }
+
+    #[test]
+    fn any_write_to_the_provider_is_refused_whatever_the_spelling() {
+        for url in [
+            "https://ID.example:443/OAuth/Token/",
+            "https://id.example./oauth/token",
+            "https://id.example/anything-else",
+        ] {
+            for method in ["POST", "PUT", "patch"] {
+                assert_eq!(fetch(method, url), Refuse, "{method} {url}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_http_url_whose_origin_cannot_be_read_is_refused() {
+        for url in [
+            "https://x@id.example/oauth/token",
+            "https://x@api.example/",
+            "HTTPS://a.example\\@id.example/",
+        ] {
+            assert_eq!(fetch("POST", url), Refuse, "{url}");
+            assert_eq!(fetch("GET", url), Refuse, "{url}");
+        }
+    }
+
+    #[test]
+    fn an_alias_of_the_token_endpoint_is_guarded_like_it() {
+        let rules = MediationRules::new(
+            ApiOrigins::default(),
+            &[
+                "https://id.example/oauth/token",
+                "https://mtls.id.example/oauth/token",
+            ],
+            None,
+        )
+        .unwrap();
+        let verdict = rules.verdict(PageRequest {
+            url: "https://mtls.id.example/oauth/token",
+            method: "POST",
+            navigation: false,
+        });
+        assert_eq!(verdict, Refuse);
+    }
+
+    #[test]
+    fn an_endpoint_whose_origin_cannot_be_compared_is_refused_by_name() {
+        for endpoint in [
+            "https://[0:0::1]/token",
+            "https://u@id.example/token",
+            "token",
+        ] {
+            let error = MediationRules::new(ApiOrigins::default(), &[endpoint], None).unwrap_err();
+            assert!(
+                error.to_string().contains("`token_endpoint`"),
+                "{endpoint}: {error}"
+            );
+        }
     }
 }
