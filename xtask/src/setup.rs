@@ -36,16 +36,53 @@ pub fn for_bench() -> Result<(), String> {
     Ok(())
 }
 
-/// Everything `cargo xtask test` needs: the above, plus Chromium, chromedriver and
-/// nginx, and the second local provider (django-oauth-toolkit in a Python venv).
+/// Everything `cargo xtask test` needs: the above, plus Chromium and chromedriver,
+/// Firefox ESR and geckodriver, nginx, and the second local provider
+/// (django-oauth-toolkit in a Python venv).
 pub fn for_tests() -> Result<(), String> {
     for_build()?;
     debian_packages(&[
         ("/usr/bin/chromium", "chromium"),
         ("/usr/bin/chromedriver", "chromium-driver"),
+        ("/usr/bin/firefox-esr", "firefox-esr"),
         ("/usr/sbin/nginx", "nginx"),
     ])?;
+    geckodriver()?;
     second_provider()
+}
+
+/// geckodriver, the WebDriver server for Firefox: a crate on crates.io, this version.
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
+
+/// Where `cargo install` puts geckodriver.
+pub fn geckodriver_path() -> std::path::PathBuf {
+    std::env::var("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+        })
+        .join("bin/geckodriver")
+}
+
+fn geckodriver() -> Result<(), String> {
+    let path = geckodriver_path();
+    let installed = path
+        .to_str()
+        .and_then(|p| output_line(p, &["--version"]))
+        .is_some_and(|v| v.starts_with(&format!("geckodriver {GECKODRIVER_VERSION}")));
+    if installed {
+        return Ok(());
+    }
+    step(&format!(
+        "cargo install geckodriver {GECKODRIVER_VERSION} (about 2 minutes)"
+    ));
+    run(command("cargo").args([
+        "install",
+        "geckodriver",
+        "--version",
+        GECKODRIVER_VERSION,
+        "--locked",
+    ]))
 }
 
 /// The Python the second provider's venv is made with: Debian's, whatever else is on

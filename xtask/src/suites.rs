@@ -43,6 +43,20 @@ struct Counts {
     failed: u32,
 }
 
+/// The browser tests: the library's glue (its unit tests) and the app's views (its
+/// tests/ folder), run by wasm-bindgen-test-runner in the browser its driver names.
+const BROWSER_TEST_ARGS: [&str; 9] = [
+    "test",
+    "--target",
+    "wasm32-unknown-unknown",
+    "-p",
+    "leptos-pkce-auth",
+    "--lib",
+    "-p",
+    "leptos-pkce",
+    "--tests",
+];
+
 /// Sets up, then runs the native, browser and end-to-end suites.
 pub fn run() -> Result<(), String> {
     setup::for_tests()?;
@@ -63,21 +77,22 @@ pub fn run() -> Result<(), String> {
 
     banner("browser tests (wasm-bindgen-test in headless Chromium)");
     // The library's glue (its unit tests) and the app's views (its tests/ folder).
-    results.push(cargo_test(
+    results.push(cargo_test_in(
         "browser",
+        Some("Chrome"),
         command("cargo")
-            .args([
-                "test",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "leptos-pkce-auth",
-                "--lib",
-                "-p",
-                "leptos-pkce",
-                "--tests",
-            ])
+            .args(BROWSER_TEST_ARGS)
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+    ));
+    banner("browser tests again in headless Firefox ESR (geckodriver)");
+    results.push(cargo_test_in(
+        "browser (Firefox)",
+        Some("Firefox"),
+        command("cargo")
+            .args(BROWSER_TEST_ARGS)
+            .env_remove("CHROMEDRIVER")
+            .env("GECKODRIVER", crate::setup::geckodriver_path())
             .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
     ));
 
@@ -315,6 +330,18 @@ fn banner(title: &str) {
 /// Runs a `cargo test` command, echoing its output and adding up its counts. A suite
 /// that fails to build counts as one failure.
 fn cargo_test(suite: &'static str, command: &mut Command) -> Result<Counts, String> {
+    cargo_test_in(suite, None, command)
+}
+
+/// [`cargo_test`] of wasm-bindgen tests that must run in `browser` (as
+/// wasm-bindgen-test-runner names it: `Chrome`, `Firefox`): a run in which the runner
+/// never says so (a driver variable it did not take, say) fails.
+fn cargo_test_in(
+    suite: &'static str,
+    browser: Option<&str>,
+    command: &mut Command,
+) -> Result<Counts, String> {
+    let mut ran_in_browser = false;
     let mut child = command
         .stdout(Stdio::piped())
         .spawn()
@@ -327,6 +354,7 @@ fn cargo_test(suite: &'static str, command: &mut Command) -> Result<Counts, Stri
     let stdout = child.stdout.take().expect("piped stdout");
     for line in BufReader::new(stdout).lines().map_while(Result::ok) {
         println!("{line}");
+        ran_in_browser |= browser.is_some_and(|browser| ran_in(&line, browser));
         if let Some(rest) = line.strip_prefix("test result: ") {
             counts.passed += number_before(rest, " passed");
             counts.failed += number_before(rest, " failed");
@@ -336,7 +364,16 @@ fn cargo_test(suite: &'static str, command: &mut Command) -> Result<Counts, Stri
     if !status.success() && counts.failed == 0 {
         counts.failed = 1;
     }
+    if let (Some(browser), false) = (browser, ran_in_browser) {
+        println!("FAILED: the {suite} tests never said they ran in {browser}");
+        counts.failed += 1;
+    }
     Ok(counts)
+}
+
+/// Whether `line` is wasm-bindgen-test-runner's word that the tests run in `browser`.
+fn ran_in(line: &str, browser: &str) -> bool {
+    line.starts_with("Running headless tests in ") && line.contains(&format!(" in {browser} on "))
 }
 
 fn number_before(text: &str, label: &str) -> u32 {
@@ -740,4 +777,21 @@ pub fn nginx_config(
     let path = work.join("nginx.conf");
     std::fs::write(&path, config).map_err(|e| e.to_string())?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod browser_line_tests {
+    use super::ran_in;
+
+    #[test]
+    fn only_the_runners_word_for_that_browser_counts() {
+        let firefox = "Running headless tests in Firefox on `http://127.0.0.1:44897/`";
+        assert!(ran_in(firefox, "Firefox"));
+        assert!(!ran_in(firefox, "Chrome"));
+        assert!(ran_in(
+            "Running headless tests in Chrome on `http://127.0.0.1:42735/`",
+            "Chrome"
+        ));
+        assert!(!ran_in("test in Firefox on the side", "Firefox"));
+    }
 }
