@@ -1,4 +1,5 @@
-//! A fresh headless Chromium per test, with the flags this machine needs.
+//! A fresh headless browser per test (Chromium, or Firefox ESR), with the flags this
+//! machine needs.
 
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-use crate::Env;
+use crate::{Engine, Env};
 
 /// How long a test waits for something to appear.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -16,37 +17,151 @@ pub const WAIT: Duration = Duration::from_secs(20);
 pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
+    /// Firefox's own geckodriver (one session each), stopped with the browser.
+    pub driver: Option<std::sync::Arc<Geckodriver>>,
+}
+
+/// A geckodriver process of one Firefox session, in its own process group: dropping it
+/// ends geckodriver and the Firefox it started, even when a test panicked first.
+pub struct Geckodriver {
+    process: std::process::Child,
+    /// Its WebDriver URL.
+    pub url: String,
+}
+
+impl Geckodriver {
+    /// Starts `binary` on a free loopback port and waits until it answers.
+    ///
+    /// # Panics
+    /// When it cannot start or does not answer within 20 s: the suite cannot run.
+    pub async fn start(binary: &str) -> Self {
+        use std::os::unix::process::CommandExt;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map(|address| address.port())
+            .expect("a free port");
+        let process = std::process::Command::new(binary)
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--log",
+                "error",
+            ])
+            .process_group(0)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
+        let driver = Self {
+            process,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{binary} never answered on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        driver
+    }
+}
+
+impl Drop for Geckodriver {
+    fn drop(&mut self) {
+        // The whole group: geckodriver and the Firefox processes it started. Spelled
+        // `-s KILL -- -<group>`: without the `--`, a negative number can be read as an
+        // option, and a bare `-1` would be every process of the user.
+        let group = self.process.id();
+        if group > 1 {
+            let _ = std::process::Command::new("kill")
+                .args(["-s", "KILL", "--", &format!("-{group}")])
+                .status();
+        }
+        let _ = self.process.wait();
+    }
 }
 
 impl Browser {
-    /// Starts a new Chromium with an empty profile.
+    /// Starts a new browser of `env.engine` with an empty profile, and checks that
+    /// the browser it got is that engine (a run meant for Firefox that ran Chromium
+    /// would test nothing it claims).
     ///
     /// # Panics
-    /// When chromedriver cannot be reached: the suite cannot run.
+    /// When the WebDriver server cannot be reached (the suite cannot run), or the
+    /// browser is not the engine asked for.
     pub async fn start(env: &Env) -> Self {
         let mut caps = Capabilities::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": env.chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1100,900",
-                ],
-                // chromedriver switches popup blocking off by default; a user's browser
-                // has it on, and the popup tests need it (a popup not opened from a
-                // click must be blocked).
-                "excludeSwitches": ["disable-popup-blocking"],
-            }),
-        );
-        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        match env.engine {
+            Engine::Chromium => {
+                caps.insert(
+                    "goog:chromeOptions".into(),
+                    json!({
+                        "binary": env.chromium,
+                        "args": [
+                            "--headless=new", "--no-sandbox", "--disable-gpu",
+                            "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                            "--disable-background-networking", "--disable-component-update",
+                            "--disable-sync", "--window-size=1100,900",
+                        ],
+                        // chromedriver switches popup blocking off by default; a user's
+                        // browser has it on, and the popup tests need it (a popup not
+                        // opened from a click must be blocked).
+                        "excludeSwitches": ["disable-popup-blocking"],
+                    }),
+                );
+                caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+            }
+            Engine::Firefox => {
+                caps.insert("browserName".into(), json!("firefox"));
+                caps.insert(
+                    "moz:firefoxOptions".into(),
+                    json!({
+                        "binary": env.firefox,
+                        "args": ["-headless", "--width=1100", "--height=900"],
+                        "prefs": {
+                            // As in a user's Firefox: popups not opened from a click
+                            // are blocked (geckodriver's profile keeps that default).
+                            "dom.disable_open_during_load": true,
+                            // No calls home on this closed network.
+                            "app.update.enabled": false,
+                            "datareporting.policy.dataSubmissionEnabled": false,
+                            "network.captive-portal-service.enabled": false,
+                        },
+                    }),
+                );
+            }
+        }
+        let driver = match env.engine {
+            Engine::Chromium => None,
+            Engine::Firefox => Some(std::sync::Arc::new(
+                Geckodriver::start(&env.geckodriver).await,
+            )),
+        };
+        let webdriver = driver
+            .as_ref()
+            .map_or(env.webdriver.as_str(), |d| d.url.as_str());
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
-            .connect(&env.webdriver)
+            .connect(webdriver)
             .await
-            .unwrap_or_else(|e| panic!("cannot reach chromedriver at {}: {e}", env.webdriver));
-        Self { client }
+            .unwrap_or_else(|e| panic!("cannot reach the WebDriver server at {webdriver}: {e}"));
+        let browser = Self { client, driver };
+        let user_agent = browser.eval("return navigator.userAgent;").await;
+        let user_agent = user_agent.as_str().unwrap_or_default();
+        let is_firefox = user_agent.contains("Firefox/");
+        assert_eq!(
+            is_firefox,
+            env.engine == Engine::Firefox,
+            "asked for {:?}, got a browser saying {user_agent}",
+            env.engine
+        );
+        browser
     }
 
     /// Opens `url`.
@@ -296,7 +411,19 @@ impl Browser {
     }
 
     /// The console messages logged since the last call (chromedriver's log endpoint).
+    ///
+    /// # Panics
+    /// In Firefox: geckodriver has no such endpoint, so a test that reads the console
+    /// runs in Chromium only.
     pub async fn console(&self) -> Vec<String> {
+        let firefox = self
+            .eval("return navigator.userAgent.includes('Firefox/');")
+            .await
+            == json!(true);
+        assert!(
+            !firefox,
+            "the console is read through chromedriver: run this test in Chromium"
+        );
         let entries = self
             .client
             .issue_cmd(BrowserLog)
@@ -313,9 +440,9 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    /// Ends the session and its Chromium.
+    /// Ends the session and its browser (and Firefox's geckodriver).
     pub async fn close(self) {
-        let _ = self.client.close().await;
+        let _ = tokio::time::timeout(WAIT, self.client.close()).await;
     }
 
     /// The page's visible text, for failure messages.

@@ -1,5 +1,6 @@
-//! Page objects and set-up for the end-to-end tests: a real headless Chromium,
-//! driven through chromedriver, against the release build and a real provider.
+//! Page objects and set-up for the end-to-end tests: a real headless Chromium driven
+//! through chromedriver (or, with `E2E_BROWSER=firefox`, Firefox ESR through
+//! geckodriver), against the release build and a real provider.
 //!
 //! Everything comes from environment variables with the local defaults, so the same
 //! suite runs against another deployment and provider:
@@ -14,7 +15,10 @@
 //! same app, whose config.json at `E2E_SWITCH_CONFIG` a test rewrites while a user signs
 //! in, http://127.0.0.1:8096; target/e2e/dist-switch/config.json), `E2E_DPOP_APP_URL`
 //! (the same app with `dpop` on and `indexed_db`, http://127.0.0.1:8097),
-//! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_CHROMIUM` (/usr/bin/chromium),
+//! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_BROWSER` (`chromium` or `firefox`),
+//! `E2E_CHROMIUM` (/usr/bin/chromium), `E2E_FIREFOX` (/usr/bin/firefox-esr),
+//! `E2E_GECKODRIVER` (~/.cargo/bin/geckodriver, one started per Firefox session;
+//! `E2E_WEBDRIVER` is then not used),
 //! `E2E_CLIENT_ID` (spa-dev, the app's client at the provider),
 //! `E2E_USER`/`E2E_PASSWORD`/`E2E_USER_NAME`/`E2E_USER_EMAIL` (the local user ada),
 //! `E2E_ARTIFACTS` (target/e2e).
@@ -28,6 +32,30 @@ pub mod second_provider;
 pub mod switch;
 
 use std::env;
+
+/// The browser engine a run drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Chromium, through chromedriver.
+    Chromium,
+    /// Firefox ESR, through geckodriver.
+    Firefox,
+}
+
+impl Engine {
+    /// The engine `E2E_BROWSER` names.
+    ///
+    /// # Panics
+    /// On a name that is neither `chromium` nor `firefox`: the run would not test what
+    /// it says.
+    pub fn named(name: &str) -> Self {
+        match name {
+            "chromium" => Self::Chromium,
+            "firefox" => Self::Firefox,
+            other => panic!("E2E_BROWSER={other}: expected `chromium` or `firefox`"),
+        }
+    }
+}
 
 /// The test environment.
 #[derive(Debug, Clone)]
@@ -54,10 +82,16 @@ pub struct Env {
     pub switch_config: String,
     /// The app's `client_id` at the provider.
     pub client_id: String,
-    /// The chromedriver URL.
+    /// The WebDriver server's URL (chromedriver, or geckodriver for Firefox).
     pub webdriver: String,
+    /// The browser the tests drive.
+    pub engine: Engine,
     /// The Chromium binary.
     pub chromium: String,
+    /// The Firefox binary.
+    pub firefox: String,
+    /// geckodriver, started once per Firefox session (it serves one at a time).
+    pub geckodriver: String,
     /// The test user's login.
     pub user: String,
     /// The test user's password.
@@ -119,7 +153,13 @@ impl Env {
             ),
             client_id: var("E2E_CLIENT_ID", "spa-dev"),
             webdriver: var("E2E_WEBDRIVER", "http://127.0.0.1:9515"),
+            engine: Engine::named(&var("E2E_BROWSER", "chromium")),
             chromium: var("E2E_CHROMIUM", "/usr/bin/chromium"),
+            firefox: var("E2E_FIREFOX", "/usr/bin/firefox-esr"),
+            geckodriver: var(
+                "E2E_GECKODRIVER",
+                &format!("{}/.cargo/bin/geckodriver", var("HOME", "/root")),
+            ),
             user: var("E2E_USER", "ada"),
             password: var("E2E_PASSWORD", "ada-password"),
             user_name: var("E2E_USER_NAME", "Ada Lovelace"),

@@ -101,8 +101,8 @@ pub fn run() -> Result<(), String> {
     build_example()?;
     crate::quickstart::build()?;
 
-    banner("end-to-end tests (headless Chromium, nginx, local provider)");
-    results.push(end_to_end(&[]));
+    banner("end-to-end tests (headless Chromium, then Firefox ESR; nginx, local providers)");
+    results.extend(end_to_end(E2eRuns::Both));
     summary(&results)
 }
 
@@ -189,33 +189,68 @@ fn quality_gates() -> Result<Counts, String> {
 }
 
 /// `cargo xtask e2e [FILTER…]`: only the end-to-end suite, after a release build.
-pub fn run_e2e(filters: &[String]) -> Result<(), String> {
+pub fn run_e2e(args: &[String]) -> Result<(), String> {
     setup::for_tests()?;
     build_release()?;
     build_example()?;
     crate::quickstart::build()?;
-    summary(&[end_to_end(filters)])
+    let runs = match args.split_first() {
+        Some((flag, filters)) if flag == "--firefox" => E2eRuns::Firefox(filters),
+        _ => E2eRuns::Chromium(args),
+    };
+    summary(&end_to_end(runs))
 }
 
-fn end_to_end(filters: &[String]) -> Result<Counts, String> {
-    let servers = start_e2e_servers()?;
+/// Which end-to-end runs to make.
+enum E2eRuns<'a> {
+    /// The whole suite in Chromium, then [`FIREFOX_JOURNEYS`] in Firefox.
+    Both,
+    /// The tests these filters select, in Chromium (all when none).
+    Chromium(&'a [String]),
+    /// The tests these filters select, in Firefox ([`FIREFOX_JOURNEYS`] when none).
+    Firefox(&'a [String]),
+}
+
+/// The journeys run in Firefox too: sign-in and the callback's attacks, reloads on the
+/// same site and across sites, renewal, sign-out across tabs, the popup, the Back
+/// button, DPoP and the second, independent provider. What a test reads of the
+/// console is Chromium's only (geckodriver has no log endpoint), and the rest of the
+/// suite repeats these paths. Each Firefox session gets its own geckodriver (it serves
+/// one at a time), started by the suite; two run at once, as in Chromium.
+const FIREFOX_JOURNEYS: [&str; 16] = [
+    "sign_in::sign_in_lands_on_the_profile_with_a_clean_address_bar",
+    "sign_in::forged_callback_shows_an_error_and_nobody_is_signed_in",
+    "sign_in::an_already_used_callback_url_is_never_redeemed_again",
+    "attacks::another_tabs_state_is_refused",
+    "attacks::a_code_injected_from_another_session_is_useless_without_its_verifier",
+    "attacks::the_back_button_never_returns_to_the_callback_url",
+    "session::a_reload_keeps_the_user_signed_in_with_no_token_at_rest",
+    "session::across_sites_a_reload_signs_back_in_through_a_top_level_redirect",
+    "session::the_access_token_renews_without_the_user_noticing",
+    "session::signing_out_in_one_tab_signs_the_other_out",
+    "popup::a_popup_login_signs_in_and_the_page_keeps_its_state",
+    "popup::a_blocked_popup_is_a_clear_error",
+    "journeys::back_from_the_providers_page_to_a_cached_page_offers_sign_in_again",
+    "dpop::sign_in_renewal_and_api_calls_are_bound_to_the_browsers_key",
+    "second_provider::second_provider_sign_in_reload_renew_and_sign_out",
+    "journeys::after_a_reload_the_silent_sign_ins_refresh_token_renews_the_session",
+];
+
+fn end_to_end(runs: E2eRuns<'_>) -> Vec<Result<Counts, String>> {
+    let servers = match start_e2e_servers() {
+        Ok(servers) => servers,
+        Err(error) => return vec![Err(error)],
+    };
     let second_pid = servers
         .iter()
         .find(|service| service.name() == SECOND_PROVIDER)
         .map(|service| service.pid().to_string())
         .unwrap_or_default();
-    let mut counts = cargo_test(
-        "e2e",
-        command("cargo")
-            .args([
-                "test",
-                "-p",
-                "e2e",
-                "--test",
-                "e2e",
-                "--",
-                "--test-threads=2",
-            ])
+    let e2e = |filters: &[String], threads: &str| {
+        let mut cargo = command("cargo");
+        cargo
+            .args(["test", "-p", "e2e", "--test", "e2e", "--"])
+            .arg(format!("--test-threads={threads}"))
             .args(filters)
             .env("E2E_APP_URL", format!("http://127.0.0.1:{APP_PORT}"))
             .env(
@@ -251,35 +286,74 @@ fn end_to_end(filters: &[String]) -> Result<Counts, String> {
                 "E2E_SECOND_IDP_URL",
                 format!("http://127.0.0.1:{SECOND_PROVIDER_PORT}"),
             )
-            .env("E2E_SECOND_IDP_PID", second_pid)
+            .env("E2E_SECOND_IDP_PID", &second_pid)
             .env(
                 "E2E_QUICKSTART_APP_URL",
                 format!("http://127.0.0.1:{}", crate::quickstart::PORT),
             )
-            .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"))
-            .env(
+            .env("E2E_IDP_URL", format!("http://127.0.0.1:{PROVIDER_PORT}"));
+        cargo
+    };
+    let firefox = |filters: &[String]| -> Result<Counts, String> {
+        let journeys: Vec<String> = FIREFOX_JOURNEYS.iter().map(|t| (*t).to_owned()).collect();
+        let filters = if filters.is_empty() {
+            &journeys[..]
+        } else {
+            filters
+        };
+        cargo_test(
+            "e2e (Firefox)",
+            e2e(filters, "2")
+                .env("E2E_BROWSER", "firefox")
+                .env("E2E_GECKODRIVER", setup::geckodriver_path()),
+        )
+    };
+    let chromium = |filters: &[String]| {
+        cargo_test(
+            "e2e",
+            e2e(filters, "2").env("E2E_BROWSER", "chromium").env(
                 "E2E_WEBDRIVER",
                 format!("http://127.0.0.1:{CHROMEDRIVER_PORT}"),
             ),
-    )?;
+        )
+    };
+    let mut results = match runs {
+        E2eRuns::Both => vec![chromium(&[]), firefox(&[])],
+        E2eRuns::Chromium(filters) => vec![chromium(filters)],
+        E2eRuns::Firefox(filters) => vec![firefox(filters)],
+    };
     // Every test ran under deploy/'s Content-Security-Policy, reporting violations to
     // the provider's collector: the whole suite must have left none.
-    match csp_reports() {
-        Ok(reports) if reports.trim() == "[]" => counts.passed += 1,
+    let csp = match csp_reports() {
+        Ok(reports) if reports.trim() == "[]" => Counts {
+            suite: "e2e (CSP reports)",
+            passed: 1,
+            failed: 0,
+        },
         Ok(reports) => {
             let first: String = reports.chars().take(600).collect();
             println!(
                 "CSP violations reported during the suite ({} bytes of reports); the first: {first}",
                 reports.len()
             );
-            counts.failed += 1;
+            Counts {
+                suite: "e2e (CSP reports)",
+                passed: 0,
+                failed: 1,
+            }
         }
         Err(error) => {
             println!("the CSP collector did not answer: {error}");
-            counts.failed += 1;
+            Counts {
+                suite: "e2e (CSP reports)",
+                passed: 0,
+                failed: 1,
+            }
         }
-    }
-    Ok(counts)
+    };
+    results.push(Ok(csp));
+    drop(servers);
+    results
 }
 
 /// The CSP violation reports the provider's collector received (a JSON list).

@@ -6,6 +6,7 @@
 use e2e::app::App;
 use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
+use e2e::Engine;
 
 use crate::session::stored_refresh_token;
 use crate::{sign_in, with_browser};
@@ -61,7 +62,23 @@ async fn back_from_the_providers_page_to_a_cached_page_offers_sign_in_again() {
         let app = App::new(&browser, &env);
         app.open("/").await;
         browser.mark_page().await;
-        app.click_sign_in().await;
+        match env.engine {
+            Engine::Chromium => app.click_sign_in().await,
+            // Firefox keeps no page that a click's handler sent away by script in its
+            // back/forward cache (a plain link it keeps; measured with Firefox ESR
+            // 153: `location.assign` or an anchor's `click()` from a trusted click's
+            // handler, and the page is loaded anew on Back). The Back then shows a new
+            // page, which offers Sign In by itself. The click the page's own script
+            // makes is kept, so the restore this test is about is still reached.
+            Engine::Firefox => {
+                browser
+                    .eval(
+                        "document.querySelector('.hero .login-buttons .button.primary').click(); \
+                         return null;",
+                    )
+                    .await;
+            }
+        }
         ProviderPages::new(&browser, &env).login_heading().await;
         browser.client.back().await.expect("back");
         browser.wait_for_url(&app.url("/")).await;

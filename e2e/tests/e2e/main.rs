@@ -30,9 +30,12 @@ where
 {
     let env = Env::from_env();
     let browser = Browser::start(&env).await;
-    let client = browser.client.clone();
+    let (client, driver) = (browser.client.clone(), browser.driver.clone());
     let outcome = tokio::spawn(test(browser, env)).await;
-    let _ = client.close().await;
+    // geckodriver can take long to end a session whose Firefox is busy: the driver's
+    // drop ends both anyway.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), client.close()).await;
+    drop(driver);
     if let Err(error) = outcome {
         std::panic::resume_unwind(error.into_panic());
     }
