@@ -53,7 +53,7 @@ impl Geckodriver {
             .stdout(std::process::Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
-        let driver = Self {
+        let mut driver = Self {
             process,
             url: format!("http://127.0.0.1:{port}"),
         };
@@ -62,6 +62,9 @@ impl Geckodriver {
             .await
             .is_err()
         {
+            if let Ok(Some(status)) = driver.process.try_wait() {
+                panic!("{binary} ended before it answered ({status})");
+            }
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "{binary} never answered on {port}"
@@ -78,10 +81,13 @@ impl Drop for Geckodriver {
         // `-s KILL -- -<group>`: without the `--`, a negative number can be read as an
         // option, and a bare `-1` would be every process of the user.
         let group = self.process.id();
-        if group > 1 {
-            let _ = std::process::Command::new("kill")
+        let group_killed = group > 1
+            && std::process::Command::new("kill")
                 .args(["-s", "KILL", "--", &format!("-{group}")])
-                .status();
+                .status()
+                .is_ok_and(|status| status.success());
+        if !group_killed {
+            let _ = self.process.kill();
         }
         let _ = self.process.wait();
     }

@@ -195,7 +195,7 @@ fn wasm_twiggy_csv(work: &Path) -> Option<PathBuf> {
 }
 
 /// Runs `wasm` through wasm-bindgen into a fresh `out` and optimizes the module in
-/// place with the same wasm-opt as Trunk (`keep_names`: function names survive, for
+/// place with the same wasm-opt as the split release build (`keep_names`: function names survive, for
 /// twiggy). Returns the optimized module's path.
 fn ship_like_trunk(wasm: &Path, out: &Path, keep_names: bool) -> Result<PathBuf, String> {
     let _ = std::fs::remove_dir_all(out);

@@ -24,7 +24,8 @@ pub const SPLITTER_VERSION: &str = "0.2.4";
 /// flags).
 pub const SPLIT_FLAGS: &str = "--cfg leptos_pkce_split -Clink-arg=--emit-relocs";
 
-/// wasm-opt as Trunk runs it for `data-wasm-opt="z"`, but twice, and without the
+/// wasm-opt as Trunk runs it for `data-wasm-opt="z"` (which the stable fallback's
+/// unsplit build keeps), but twice, and without the
 /// `producers` and `target_features` sections (wasm-bindgen has read the latter; no
 /// browser reads either). Measured on the equal page's parts (`brotli -q 11`): the
 /// callback's wasm 132,271 → 131,375 bytes, all its wasm 153,687 → 152,642; the
@@ -410,7 +411,7 @@ fn chunk_files(cut: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// `name.ext` → `name-<16 hex of its SHA-256>.ext`: the form deploy/nginx.conf caches
 /// for a year.
-fn hashed_name(name: &str, content: &[u8]) -> String {
+pub fn hashed_name(name: &str, content: &[u8]) -> String {
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
     let stem = stem.trim_start_matches('_');
     format!("{stem}-{}.{ext}", &hex_sha256(content)[..16])

@@ -1,8 +1,9 @@
 //! The release build's style sheets, minified after Trunk wrote them (Trunk 0.21 only
 //! minifies with `minify = "on_release"`, which also rewrites index.html's markup that
-//! [`crate::split`] edits by exact text): esbuild (tools/package.json), then the
-//! sheet's `integrity` in index.html follows the new content. The file keeps Trunk's
-//! name: it is the hash of the source, and the minified sheet is a function of it.
+//! [`crate::split`] edits by exact text): esbuild (tools/package.json), then the sheet
+//! is renamed for a hash of its minified content (Trunk's name hashes the source; nginx
+//! caches the file for a year, so a new esbuild that minified the same source
+//! differently must not reuse the URL), and index.html's link and `integrity` follow.
 //!
 //! Measured on `style/main.css` (`brotli -q 11`): 4,587 → 3,766 bytes raw, 1,321 →
 //! 1,127 brotli (-0.2 KB on every first load).
@@ -10,7 +11,7 @@
 use std::path::Path;
 
 use crate::paths::{self, command};
-use crate::split::sri;
+use crate::split::{hashed_name, sri};
 
 /// Minifies every `.css` file of `dist` in place and points index.html's SRI hash at
 /// the new content. An error when index.html does not carry the old hash (its link is
@@ -18,13 +19,16 @@ use crate::split::sri;
 pub fn minify_in(dist: &Path) -> Result<(), String> {
     let index_path = dist.join("index.html");
     let mut index = read(&index_path)?;
-    for entry in std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("css") {
-            continue;
-        }
+    let sheets: Vec<_> = std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().and_then(|e| e.to_str()) == Some("css"))
+        .collect();
+    for path in sheets {
+        let name = file_name(&path);
         let before = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let minified = path.with_extension("min.css");
+        let minified = dist.join("minified.css.tmp");
         paths::run(
             command("esbuild")
                 .args(["--minify", "--log-level=error"])
@@ -32,18 +36,37 @@ pub fn minify_in(dist: &Path) -> Result<(), String> {
                 .arg(format!("--outfile={}", minified.display())),
         )?;
         let after = std::fs::read(&minified).map_err(|e| format!("{}: {e}", minified.display()))?;
-        std::fs::rename(&minified, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let base = name
+            .rsplit_once('-')
+            .map_or(name.as_str(), |(base, _)| base);
+        let renamed = hashed_name(&format!("{base}.css"), &after);
+        std::fs::rename(&minified, dist.join(&renamed)).map_err(|e| format!("{renamed}: {e}"))?;
+        std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         index = with_new_integrity(&index, &sri(&before), &sri(&after))?;
+        index = renamed_link(&index, &name, &renamed)?;
         println!(
-            "    {} minified: {} → {} B",
-            path.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default(),
+            "    {name} minified: {} → {} B, as {renamed}",
             before.len(),
             after.len()
         );
     }
     std::fs::write(&index_path, index).map_err(|e| format!("{}: {e}", index_path.display()))
+}
+
+/// `index` with the link to `/{old}` pointing at `/{new}`; an error when it has none.
+fn renamed_link(index: &str, old: &str, new: &str) -> Result<String, String> {
+    let link = format!("/{old}\"");
+    if !index.contains(&link) {
+        return Err(format!("index.html does not link the style sheet {old}"));
+    }
+    Ok(index.replace(&link, &format!("/{new}\"")))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// `index` with the sheet's `integrity` value `old` replaced by `new`; an error when
@@ -73,5 +96,15 @@ mod tests {
             r#"<link rel="stylesheet" href="/main-1.css" integrity="sha384-NEW"/>"#
         );
         assert!(with_new_integrity(index, "sha384-OTHER", "sha384-NEW").is_err());
+    }
+
+    #[test]
+    fn the_sheets_link_follows_its_new_name_or_the_build_fails() {
+        let index = r#"<link rel="stylesheet" href="/main-1.css" integrity="x"/>"#;
+        assert_eq!(
+            renamed_link(index, "main-1.css", "main-2.css").unwrap(),
+            r#"<link rel="stylesheet" href="/main-2.css" integrity="x"/>"#
+        );
+        assert!(renamed_link(index, "other-1.css", "other-2.css").is_err());
     }
 }

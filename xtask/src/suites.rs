@@ -217,7 +217,7 @@ enum E2eRuns<'a> {
 /// console is Chromium's only (geckodriver has no log endpoint), and the rest of the
 /// suite repeats these paths. Each Firefox session gets its own geckodriver (it serves
 /// one at a time), started by the suite; two run at once, as in Chromium.
-const FIREFOX_JOURNEYS: [&str; 16] = [
+const FIREFOX_JOURNEYS: [&str; 17] = [
     "sign_in::sign_in_lands_on_the_profile_with_a_clean_address_bar",
     "sign_in::forged_callback_shows_an_error_and_nobody_is_signed_in",
     "sign_in::an_already_used_callback_url_is_never_redeemed_again",
@@ -231,6 +231,7 @@ const FIREFOX_JOURNEYS: [&str; 16] = [
     "popup::a_popup_login_signs_in_and_the_page_keeps_its_state",
     "popup::a_blocked_popup_is_a_clear_error",
     "journeys::back_from_the_providers_page_to_a_cached_page_offers_sign_in_again",
+    "journeys::back_from_the_provider_after_a_users_click_offers_sign_in_in_either_engine",
     "dpop::sign_in_renewal_and_api_calls_are_bound_to_the_browsers_key",
     "second_provider::second_provider_sign_in_reload_renew_and_sign_out",
     "journeys::after_a_reload_the_silent_sign_ins_refresh_token_renews_the_session",
@@ -295,18 +296,30 @@ fn end_to_end(runs: E2eRuns<'_>) -> Vec<Result<Counts, String>> {
         cargo
     };
     let firefox = |filters: &[String]| -> Result<Counts, String> {
-        let journeys: Vec<String> = FIREFOX_JOURNEYS.iter().map(|t| (*t).to_owned()).collect();
-        let filters = if filters.is_empty() {
-            &journeys[..]
-        } else {
-            filters
-        };
-        cargo_test(
+        // The journeys by their exact names, and all of them: a renamed test must fail
+        // the run, not leave it one journey short.
+        let journeys: Vec<String> = FIREFOX_JOURNEYS
+            .iter()
+            .map(|t| (*t).to_owned())
+            .chain(["--exact".to_owned()])
+            .collect();
+        let all_journeys = filters.is_empty();
+        let filters = if all_journeys { &journeys[..] } else { filters };
+        let mut counts = cargo_test(
             "e2e (Firefox)",
             e2e(filters, "2")
                 .env("E2E_BROWSER", "firefox")
                 .env("E2E_GECKODRIVER", setup::geckodriver_path()),
-        )
+        )?;
+        let ran = counts.passed + counts.failed;
+        if all_journeys && ran as usize != FIREFOX_JOURNEYS.len() {
+            println!(
+                "FAILED: {ran} of the {} Firefox journeys ran (a name in FIREFOX_JOURNEYS matches no test)",
+                FIREFOX_JOURNEYS.len()
+            );
+            counts.failed += 1;
+        }
+        Ok(counts)
     };
     let chromium = |filters: &[String]| {
         cargo_test(

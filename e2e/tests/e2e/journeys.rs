@@ -53,6 +53,37 @@ async fn after_a_reload_the_silent_sign_ins_refresh_token_renews_the_session() {
     .await;
 }
 
+/// What a user's own click on Sign In, then Back from the provider's login page, gives
+/// in each engine: Chromium restores the page from the back/forward cache (the test
+/// above), Firefox loads it anew (issue 25). Either way Sign In is offered, nothing is
+/// stuck "signing in", and the same button signs in.
+#[tokio::test]
+async fn back_from_the_provider_after_a_users_click_offers_sign_in_in_either_engine() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        browser.mark_page().await;
+        app.click_sign_in().await;
+        ProviderPages::new(&browser, &env).login_heading().await;
+        browser.client.back().await.expect("back");
+        browser.wait_for_url(&app.url("/")).await;
+        let restored = browser.page_is_marked().await;
+        assert_eq!(
+            restored,
+            env.engine == Engine::Chromium,
+            "restored from the back/forward cache: {restored} in {:?}",
+            env.engine
+        );
+        assert!(app.header_offers_sign_in().await, "Sign In works again");
+        app.click_sign_in().await;
+        ProviderPages::new(&browser, &env).sign_in().await;
+        ProviderPages::new(&browser, &env).consent(true).await;
+        let (name, _) = app.profile().await;
+        assert_eq!(name, env.user_name);
+    })
+    .await;
+}
+
 /// Issue 20, 3: Back from the provider's login page to the page where Sign In was
 /// clicked, restored from the back/forward cache, stayed "authenticating" for ever,
 /// every sign-in button disabled.
