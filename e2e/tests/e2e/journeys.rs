@@ -75,13 +75,18 @@ async fn back_from_the_provider_after_a_users_click_offers_sign_in_in_either_eng
             env.engine
         );
         assert!(app.header_offers_sign_in().await, "Sign In works again");
-        app.click_sign_in().await;
-        ProviderPages::new(&browser, &env).sign_in().await;
-        ProviderPages::new(&browser, &env).consent(true).await;
-        let (name, _) = app.profile().await;
-        assert_eq!(name, env.user_name);
+        signs_in_again(&app, &browser, &env).await;
     })
     .await;
+}
+
+/// The Sign In button a Back left offered signs the user in.
+async fn signs_in_again(app: &App<'_>, browser: &Browser, env: &e2e::Env) {
+    app.click_sign_in().await;
+    ProviderPages::new(browser, env).sign_in().await;
+    ProviderPages::new(browser, env).consent(true).await;
+    let (name, _) = app.profile().await;
+    assert_eq!(name, env.user_name);
 }
 
 /// Issue 20, 3: Back from the provider's login page to the page where Sign In was
@@ -122,11 +127,7 @@ async fn back_from_the_providers_page_to_a_cached_page_offers_sign_in_again() {
             .wait_for_text("[data-testid=auth-error]", "sign-in was not finished")
             .await;
         // And it does work: the same button signs in.
-        app.click_sign_in().await;
-        ProviderPages::new(&browser, &env).sign_in().await;
-        ProviderPages::new(&browser, &env).consent(true).await;
-        let (name, _) = app.profile().await;
-        assert_eq!(name, env.user_name);
+        signs_in_again(&app, &browser, &env).await;
     })
     .await;
 }
