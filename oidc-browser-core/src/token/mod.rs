@@ -98,7 +98,7 @@ impl TokenError {
 /// value, not with a derived `Deserialize`: it was the last derived type in the wasm,
 /// and serde_json's struct machinery went with it (618,033 → 609,667 bytes raw,
 /// 211,510 → 208,919 brotli, `cargo xtask build`, `brotli -q 11`).
-fn provider_error(body: &str) -> Option<ProviderError> {
+pub(crate) fn provider_error(body: &str) -> Option<ProviderError> {
     let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_str(body) else {
         return None;
     };

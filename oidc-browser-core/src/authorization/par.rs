@@ -1,0 +1,258 @@
+//! Pushed authorization requests (RFC 9126): the login's parameters go to the
+//! provider in a `POST` from the client, and the browser goes to the authorization
+//! endpoint with only `client_id` and the `request_uri` the provider gave back, so
+//! nothing of the request can be read or changed in the address bar, and long
+//! parameter lists no longer meet URL limits.
+//!
+//! The rules here: whether a login pushes ([`pushed_endpoint`]), what it pushes
+//! ([`pushed_body`]), how the provider's answer is read ([`PushedRequest::parse`]), and
+//! where the browser goes then ([`authorize_url_for`]). No host uses them yet (issue
+//! 24): no configuration asks for them.
+
+use crate::form;
+use crate::provider::provider_error::ProviderError;
+
+/// Whether logins push their parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PushMode {
+    /// When the provider lists a `pushed_authorization_request_endpoint`.
+    #[default]
+    Auto,
+    /// Always: a provider without the endpoint is an error.
+    Always,
+    /// Never: a provider that requires it is an error.
+    Never,
+}
+
+/// Why a pushed login could not start.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PushError {
+    /// The provider says `require_pushed_authorization_requests`, and the
+    /// configuration turned pushing off.
+    #[error("the sign-in service requires pushed authorization requests, which this app's configuration turns off")]
+    Required,
+    /// The configuration asks for pushing, and the provider lists no endpoint.
+    #[error("this app's configuration asks for pushed authorization requests, which the sign-in service does not offer")]
+    Unavailable,
+    /// The provider refused the pushed request.
+    #[error("the sign-in service refused the sign-in request: {0}")]
+    Refused(ProviderError),
+    /// The provider's answer was not a pushed request's answer.
+    #[error("the sign-in service's answer to the sign-in request was not understood")]
+    BadAnswer,
+}
+
+/// Where a login pushes its parameters: the provider's endpoint, or `None` for a
+/// login by the address bar as without pushing.
+///
+/// # Errors
+/// [`PushError::Required`] and [`PushError::Unavailable`] for a configuration the
+/// provider cannot meet.
+pub fn pushed_endpoint(
+    mode: PushMode,
+    endpoint: Option<&str>,
+    required: bool,
+) -> Result<Option<&str>, PushError> {
+    match (mode, endpoint) {
+        (PushMode::Never, _) if required => Err(PushError::Required),
+        (PushMode::Never, _) => Ok(None),
+        (PushMode::Always, None) => Err(PushError::Unavailable),
+        (_, None) if required => Err(PushError::Unavailable),
+        (_, endpoint) => Ok(endpoint),
+    }
+}
+
+/// The form body a login pushes: exactly the parameters its authorization URL would
+/// carry (RFC 9126 section 2.1 sends the authorization request's parameters, form
+/// encoded), taken from that URL so the two can never differ.
+pub fn pushed_body(authorize_url: &str) -> &str {
+    authorize_url
+        .split_once('?')
+        .map_or("", |(_, query)| query.split('#').next().unwrap_or_default())
+}
+
+/// The provider's answer to a pushed request (RFC 9126 section 2.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushedRequest {
+    /// The reference the authorization endpoint takes instead of the parameters.
+    pub request_uri: String,
+    /// Seconds the reference stays valid.
+    pub expires_in: u64,
+}
+
+/// The longest `request_uri` taken: the provider's reference is short; anything near
+/// this would only lengthen the address bar it exists to shorten.
+pub const MAX_REQUEST_URI_CHARS: usize = 512;
+
+impl PushedRequest {
+    /// Reads the provider's answer: `201 Created` (RFC 9126), or `200` as some servers
+    /// send, with a JSON object holding a non-empty `request_uri` and a positive
+    /// `expires_in`; an error answer (`400`, `401`) becomes [`PushError::Refused`].
+    ///
+    /// # Errors
+    /// [`PushError::Refused`] or [`PushError::BadAnswer`].
+    pub fn parse(status: u16, body: &str) -> Result<Self, PushError> {
+        if !matches!(status, 200 | 201) {
+            return Err(
+                crate::token::provider_error(body).map_or(PushError::BadAnswer, PushError::Refused)
+            );
+        }
+        let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(body) else {
+            return Err(PushError::BadAnswer);
+        };
+        let request_uri = match fields.get("request_uri") {
+            Some(serde_json::Value::String(uri))
+                if !uri.is_empty()
+                    && uri.len() <= MAX_REQUEST_URI_CHARS
+                    && !uri.chars().any(|c| c.is_control() || c == ' ') =>
+            {
+                uri.clone()
+            }
+            _ => return Err(PushError::BadAnswer),
+        };
+        let expires_in = match fields.get("expires_in").and_then(serde_json::Value::as_u64) {
+            Some(seconds) if seconds > 0 => seconds,
+            _ => return Err(PushError::BadAnswer),
+        };
+        Ok(Self {
+            request_uri,
+            expires_in,
+        })
+    }
+}
+
+/// The authorization URL of a pushed login: `client_id` and `request_uri` only.
+pub fn authorize_url_for(
+    authorization_endpoint: &str,
+    client_id: &str,
+    request_uri: &str,
+) -> String {
+    let separator = if authorization_endpoint.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    format!(
+        "{authorization_endpoint}{separator}{}",
+        form::encode_pairs([("client_id", client_id), ("request_uri", request_uri)])
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAR: &str = "https://id.example/par";
+
+    #[test]
+    fn auto_pushes_where_the_provider_offers_it_and_never_where_it_does_not() {
+        assert_eq!(
+            pushed_endpoint(PushMode::Auto, Some(PAR), false),
+            Ok(Some(PAR))
+        );
+        assert_eq!(pushed_endpoint(PushMode::Auto, None, false), Ok(None));
+        assert_eq!(
+            pushed_endpoint(PushMode::Always, Some(PAR), false),
+            Ok(Some(PAR))
+        );
+        assert_eq!(pushed_endpoint(PushMode::Never, Some(PAR), false), Ok(None));
+    }
+
+    #[test]
+    fn a_configuration_the_provider_cannot_meet_is_an_error_before_the_browser_leaves() {
+        assert_eq!(
+            pushed_endpoint(PushMode::Never, Some(PAR), true),
+            Err(PushError::Required)
+        );
+        assert_eq!(
+            pushed_endpoint(PushMode::Always, None, false),
+            Err(PushError::Unavailable)
+        );
+        assert_eq!(
+            pushed_endpoint(PushMode::Auto, None, true),
+            Err(PushError::Unavailable)
+        );
+        assert_eq!(
+            pushed_endpoint(PushMode::Auto, Some(PAR), true),
+            Ok(Some(PAR))
+        );
+    }
+
+    #[test]
+    fn the_pushed_body_is_the_authorization_urls_parameters() {
+        let url = "https://id.example/authorize?response_type=code&client_id=c&state=s%20t";
+        assert_eq!(
+            pushed_body(url),
+            "response_type=code&client_id=c&state=s%20t"
+        );
+        assert_eq!(pushed_body("https://id.example/authorize"), "");
+    }
+
+    #[test]
+    fn a_created_answer_with_a_reference_and_a_lifetime_is_read() {
+        let body = r#"{"request_uri":"urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c","expires_in":60}"#;
+        for status in [200, 201] {
+            assert_eq!(
+                PushedRequest::parse(status, body),
+                Ok(PushedRequest {
+                    request_uri: "urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c"
+                        .into(),
+                    expires_in: 60,
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn an_answer_without_a_usable_reference_or_lifetime_is_refused() {
+        for body in [
+            r#"{"expires_in":60}"#,
+            r#"{"request_uri":"","expires_in":60}"#,
+            r#"{"request_uri":"urn:x y","expires_in":60}"#,
+            r#"{"request_uri":"urn:x","expires_in":0}"#,
+            r#"{"request_uri":"urn:x","expires_in":"60"}"#,
+            r#"{"request_uri":"urn:x"}"#,
+            r#"["urn:x"]"#,
+            "not json",
+        ] {
+            assert_eq!(
+                PushedRequest::parse(201, body),
+                Err(PushError::BadAnswer),
+                "{body}"
+            );
+        }
+        let long = format!(
+            r#"{{"request_uri":"urn:{}","expires_in":60}}"#,
+            "a".repeat(MAX_REQUEST_URI_CHARS)
+        );
+        assert_eq!(PushedRequest::parse(201, &long), Err(PushError::BadAnswer));
+    }
+
+    #[test]
+    fn an_error_answer_is_the_providers_refusal_in_words() {
+        let refused = PushedRequest::parse(
+            400,
+            r#"{"error":"invalid_request","error_description":"bad scope"}"#,
+        );
+        let Err(PushError::Refused(error)) = refused else {
+            panic!("{refused:?}");
+        };
+        assert_eq!(error.error, "invalid_request");
+        assert_eq!(
+            PushedRequest::parse(500, "<html>"),
+            Err(PushError::BadAnswer)
+        );
+    }
+
+    #[test]
+    fn the_pushed_logins_address_holds_the_client_and_the_reference_only() {
+        assert_eq!(
+            authorize_url_for("https://id.example/authorize", "spa", "urn:ietf:params:oauth:request_uri:x"),
+            "https://id.example/authorize?client_id=spa&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Ax"
+        );
+        assert_eq!(
+            authorize_url_for("https://id.example/authorize?tenant=a", "spa", "urn:x"),
+            "https://id.example/authorize?tenant=a&client_id=spa&request_uri=urn%3Ax"
+        );
+    }
+}
