@@ -11,13 +11,18 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's home (`CARGO_HOME`, else `~/.cargo`): where `cargo install` puts tools
+/// (`bin/`) and records them (`.crates.toml`).
+pub fn cargo_home() -> PathBuf {
+    std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"))
+}
+
 /// PATH with the npm-installed wasm-opt and cargo's bin directory first.
 pub fn tool_path() -> String {
     let root = root();
-    let cargo_bin = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"))
-        .join("bin");
+    let cargo_bin = cargo_home().join("bin");
     format!(
         "{}:{}:{}",
         root.join("tools/node_modules/.bin").display(),

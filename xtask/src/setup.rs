@@ -56,12 +56,7 @@ pub const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// Where `cargo install` puts geckodriver.
 pub fn geckodriver_path() -> std::path::PathBuf {
-    std::env::var("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| {
-            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
-        })
-        .join("bin/geckodriver")
+    crate::paths::cargo_home().join("bin/geckodriver")
 }
 
 fn geckodriver() -> Result<(), String> {

@@ -46,10 +46,7 @@ pub const WASM_OPT_ARGS: [&str; 10] = [
 /// Whether `wasm-split-cli` (of [`SPLITTER_VERSION`]) is installed.
 pub fn splitter_installed() -> bool {
     // The CLI has no --version: its crate's install record tells.
-    let crates = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"))
-        .join(".crates.toml");
+    let crates = paths::cargo_home().join(".crates.toml");
     let listed = std::fs::read_to_string(crates)
         .is_ok_and(|text| text.contains(&format!("wasm_split_cli_support {SPLITTER_VERSION} ")));
     listed && output_line("wasm-split-cli", &["--help"]).is_some()
@@ -477,13 +474,13 @@ fn part(dist: &Path, name: String) -> Result<Part, String> {
     Ok(Part { name, bytes })
 }
 
-fn file_name(path: &Path) -> String {
+pub fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
-fn read(path: &Path) -> Result<String, String> {
+pub fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 

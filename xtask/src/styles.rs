@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use crate::paths::{self, command};
-use crate::split::{hashed_name, sri};
+use crate::split::{file_name, hashed_name, read, sri};
 
 /// Minifies every `.css` file of `dist` in place and points index.html's SRI hash at
 /// the new content. An error when index.html does not carry the old hash (its link is
@@ -62,13 +62,6 @@ fn renamed_link(index: &str, old: &str, new: &str) -> Result<String, String> {
     Ok(index.replace(&link, &format!("/{new}\"")))
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// `index` with the sheet's `integrity` value `old` replaced by `new`; an error when
 /// index.html does not carry `old`.
 fn with_new_integrity(index: &str, old: &str, new: &str) -> Result<String, String> {
@@ -78,10 +71,6 @@ fn with_new_integrity(index: &str, old: &str, new: &str) -> Result<String, Strin
         ));
     }
     Ok(index.replace(old, new))
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]
