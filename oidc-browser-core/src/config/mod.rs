@@ -322,10 +322,15 @@ impl AuthConfig {
 /// The path of an absolute URL (`/` when it has none), without query or fragment.
 pub fn path_of(url: &str) -> &str {
     let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
+    // The authority ends at the first `/`, `?` or `#`: a slash inside a query that
+    // follows the host directly is not the path.
     let path = after_scheme
-        .find('/')
-        .map_or("/", |slash| &after_scheme[slash..]);
-    path.split(['?', '#']).next().unwrap_or("/")
+        .find(['/', '?', '#'])
+        .map_or("", |at| &after_scheme[at..]);
+    match path.split(['?', '#']).next() {
+        Some(path) if !path.is_empty() => path,
+        _ => "/",
+    }
 }
 
 /// `redirect_uri` and `post_logout_redirect_uri` must be pages of this app: the
@@ -517,6 +522,15 @@ fn optional_string(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_path_of_a_url_ends_its_authority_at_a_query_or_fragment() {
+        assert_eq!(path_of("https://app.example/callback?code=c"), "/callback");
+        assert_eq!(path_of("https://app.example"), "/");
+        assert_eq!(path_of("https://app.example/"), "/");
+        assert_eq!(path_of("https://app.example?next=/admin"), "/");
+        assert_eq!(path_of("https://app.example#/route"), "/");
+    }
     use super::*;
 
     const ORIGIN: &str = "http://127.0.0.1:8080";

@@ -6,7 +6,7 @@
 //! subdomains, so a token can never reach `https://api.example.evil` or
 //! `https://api.example@evil`.
 
-use crate::config::{check_provider_url, ConfigError};
+use crate::config::{check_provider_url, path_of, ConfigError};
 
 /// The API origins tokens may be attached to, normalized.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,11 +23,8 @@ impl ApiOrigins {
         let mut origins = Vec::with_capacity(entries.len());
         for entry in entries {
             check_provider_url(field, entry)?;
-            let path = entry
-                .split_once("://")
-                .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
-                .unwrap_or("");
-            let origin = origin_of(entry).filter(|_| path.is_empty() || path == "/");
+            // No path: `path_of` reads none and a lone `/` alike.
+            let origin = origin_of(entry).filter(|_| path_of(entry) == "/");
             let Some(origin) = origin else {
                 return Err(ConfigError::Invalid {
                     field,

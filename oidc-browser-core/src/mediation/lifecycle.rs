@@ -88,7 +88,7 @@ pub fn page_start(answer: Option<ToPage>, page: PageLoad) -> PageStart {
             PageStart::Unavailable(reason)
         }
     };
-    let stale = |page: PageLoad| {
+    let stale = || {
         if page.reloaded_for_stale {
             no_worker(NoWorkerReason::StillStale)
         } else {
@@ -97,8 +97,8 @@ pub fn page_start(answer: Option<ToPage>, page: PageLoad) -> PageStart {
     };
     match answer {
         None => no_worker(NoWorkerReason::NoWorker),
-        Some(ToPage::Stale) => stale(page),
-        Some(ToPage::Welcome { protocol, .. }) if protocol != PROTOCOL => stale(page),
+        Some(ToPage::Stale) => stale(),
+        Some(ToPage::Welcome { protocol, .. }) if protocol != PROTOCOL => stale(),
         Some(ToPage::Welcome { session: None, .. }) if page.knew_session && !page.restored => {
             PageStart::RestoreSilently
         }
