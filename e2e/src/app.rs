@@ -3,6 +3,9 @@
 use crate::browser::Browser;
 use crate::Env;
 
+/// The home page's "Sign In" button.
+const SIGN_IN_BUTTON: &str = ".hero .login-buttons .button.primary";
+
 /// The app under test.
 pub struct App<'a> {
     browser: &'a Browser,
@@ -197,9 +200,22 @@ impl<'a> App<'a> {
 
     /// Clicks the home page's "Sign In".
     pub async fn click_sign_in(&self) {
+        self.browser.click(SIGN_IN_BUTTON).await;
+    }
+
+    /// Clicks the page's "Sign In" from the page's own script (`element.click()`, an
+    /// untrusted click): a navigation Firefox still keeps in its back/forward cache,
+    /// unlike one started by the user's click.
+    pub async fn click_sign_in_by_script(&self) {
+        self.browser.wait_for(SIGN_IN_BUTTON).await;
         self.browser
-            .click(".hero .login-buttons .button.primary")
-            .await;
+            .client
+            .execute(
+                "document.querySelector(arguments[0]).click(); return null;",
+                vec![SIGN_IN_BUTTON.into()],
+            )
+            .await
+            .expect("click by script");
     }
 
     /// Clicks "Sign in with …" for `connection`.

@@ -19,6 +19,8 @@ pub struct Browser {
     pub client: Client,
     /// Firefox's own geckodriver (one session each), stopped with the browser.
     pub driver: Option<std::sync::Arc<Geckodriver>>,
+    /// The engine, checked against the browser's own word at start.
+    engine: Engine,
 }
 
 /// A geckodriver process of one Firefox session, in its own process group: dropping it
@@ -157,7 +159,11 @@ impl Browser {
             .connect(webdriver)
             .await
             .unwrap_or_else(|e| panic!("cannot reach the WebDriver server at {webdriver}: {e}"));
-        let browser = Self { client, driver };
+        let browser = Self {
+            client,
+            driver,
+            engine: env.engine,
+        };
         let user_agent = browser.eval("return navigator.userAgent;").await;
         let user_agent = user_agent.as_str().unwrap_or_default();
         let is_firefox = user_agent.contains("Firefox/");
@@ -422,12 +428,8 @@ impl Browser {
     /// In Firefox: geckodriver has no such endpoint, so a test that reads the console
     /// runs in Chromium only.
     pub async fn console(&self) -> Vec<String> {
-        let firefox = self
-            .eval("return navigator.userAgent.includes('Firefox/');")
-            .await
-            == json!(true);
         assert!(
-            !firefox,
+            self.engine == Engine::Chromium,
             "the console is read through chromedriver: run this test in Chromium"
         );
         let entries = self

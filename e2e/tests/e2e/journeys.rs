@@ -55,7 +55,7 @@ async fn after_a_reload_the_silent_sign_ins_refresh_token_renews_the_session() {
 
 /// What a user's own click on Sign In, then Back from the provider's login page, gives
 /// in each engine: Chromium restores the page from the back/forward cache (the test
-/// above), Firefox loads it anew (issue 25). Either way Sign In is offered, nothing is
+/// below), Firefox loads it anew (issue 25). Either way Sign In is offered, nothing is
 /// stuck "signing in", and the same button signs in.
 #[tokio::test]
 async fn back_from_the_provider_after_a_users_click_offers_sign_in_in_either_engine() {
@@ -64,10 +64,7 @@ async fn back_from_the_provider_after_a_users_click_offers_sign_in_in_either_eng
         app.open("/").await;
         browser.mark_page().await;
         app.click_sign_in().await;
-        ProviderPages::new(&browser, &env).login_heading().await;
-        browser.client.back().await.expect("back");
-        browser.wait_for_url(&app.url("/")).await;
-        let restored = browser.page_is_marked().await;
+        let restored = back_from_the_login_page(&app, &browser, &env).await;
         assert_eq!(
             restored,
             env.engine == Engine::Chromium,
@@ -78,6 +75,15 @@ async fn back_from_the_provider_after_a_users_click_offers_sign_in_in_either_eng
         signs_in_again(&app, &browser, &env).await;
     })
     .await;
+}
+
+/// Waits for the provider's login page, goes Back to the app's home page, and says
+/// whether that page came back from the back/forward cache (its memory kept).
+async fn back_from_the_login_page(app: &App<'_>, browser: &Browser, env: &e2e::Env) -> bool {
+    ProviderPages::new(browser, env).login_heading().await;
+    browser.client.back().await.expect("back");
+    browser.wait_for_url(&app.url("/")).await;
+    browser.page_is_marked().await
 }
 
 /// The Sign In button a Back left offered signs the user in.
@@ -106,20 +112,10 @@ async fn back_from_the_providers_page_to_a_cached_page_offers_sign_in_again() {
             // handler, and the page is loaded anew on Back). The Back then shows a new
             // page, which offers Sign In by itself. The click the page's own script
             // makes is kept, so the restore this test is about is still reached.
-            Engine::Firefox => {
-                browser
-                    .eval(
-                        "document.querySelector('.hero .login-buttons .button.primary').click(); \
-                         return null;",
-                    )
-                    .await;
-            }
+            Engine::Firefox => app.click_sign_in_by_script().await,
         }
-        ProviderPages::new(&browser, &env).login_heading().await;
-        browser.client.back().await.expect("back");
-        browser.wait_for_url(&app.url("/")).await;
         assert!(
-            browser.page_is_marked().await,
+            back_from_the_login_page(&app, &browser, &env).await,
             "the page came back from the back/forward cache (its memory kept)"
         );
         assert!(app.header_offers_sign_in().await, "Sign In works again");
