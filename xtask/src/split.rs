@@ -226,7 +226,7 @@ pub fn sri(content: &[u8]) -> String {
 
 /// `text` with every `from` replaced by `to`; an error when there is none (the build's
 /// files no longer name each other as this step expects).
-fn replace_all(text: &str, from: &str, to: &str) -> Result<String, String> {
+pub fn replace_all(text: &str, from: &str, to: &str) -> Result<String, String> {
     if text.contains(from) {
         Ok(text.replace(from, to))
     } else {
@@ -484,7 +484,7 @@ pub fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
+pub fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 

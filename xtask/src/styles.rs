@@ -11,11 +11,12 @@
 use std::path::Path;
 
 use crate::paths::{self, command};
-use crate::split::{file_name, hashed_name, read, sri};
+use crate::split::{file_name, hashed_name, read, replace_all, sri, write};
 
-/// Minifies every `.css` file of `dist` in place and points index.html's SRI hash at
-/// the new content. An error when index.html does not carry the old hash (its link is
-/// then not the one Trunk wrote, and a stale hash would block the sheet).
+/// Minifies every `.css` file of `dist`, renames it for its new content and points
+/// index.html's link and SRI hash at it. An error when index.html does not carry the
+/// old link or hash (it is then not the page Trunk wrote, and a stale hash would block
+/// the sheet).
 pub fn minify_in(dist: &Path) -> Result<(), String> {
     let index_path = dist.join("index.html");
     let mut index = read(&index_path)?;
@@ -42,7 +43,7 @@ pub fn minify_in(dist: &Path) -> Result<(), String> {
         let renamed = hashed_name(&format!("{base}.css"), &after);
         std::fs::rename(&minified, dist.join(&renamed)).map_err(|e| format!("{renamed}: {e}"))?;
         std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        index = with_new_integrity(&index, &sri(&before), &sri(&after))?;
+        index = replace_all(&index, &sri(&before), &sri(&after))?;
         index = renamed_link(&index, &name, &renamed)?;
         println!(
             "    {name} minified: {} → {} B, as {renamed}",
@@ -50,27 +51,12 @@ pub fn minify_in(dist: &Path) -> Result<(), String> {
             after.len()
         );
     }
-    std::fs::write(&index_path, index).map_err(|e| format!("{}: {e}", index_path.display()))
+    write(&index_path, &index)
 }
 
 /// `index` with the link to `/{old}` pointing at `/{new}`; an error when it has none.
 fn renamed_link(index: &str, old: &str, new: &str) -> Result<String, String> {
-    let link = format!("/{old}\"");
-    if !index.contains(&link) {
-        return Err(format!("index.html does not link the style sheet {old}"));
-    }
-    Ok(index.replace(&link, &format!("/{new}\"")))
-}
-
-/// `index` with the sheet's `integrity` value `old` replaced by `new`; an error when
-/// index.html does not carry `old`.
-fn with_new_integrity(index: &str, old: &str, new: &str) -> Result<String, String> {
-    if !index.contains(old) {
-        return Err(format!(
-            "index.html does not carry the style sheet's integrity {old}: cannot update it"
-        ));
-    }
-    Ok(index.replace(old, new))
+    replace_all(index, &format!("/{old}\""), &format!("/{new}\""))
 }
 
 #[cfg(test)]
@@ -81,10 +67,10 @@ mod tests {
     fn the_sheets_integrity_follows_its_new_content_or_the_build_fails() {
         let index = r#"<link rel="stylesheet" href="/main-1.css" integrity="sha384-OLD"/>"#;
         assert_eq!(
-            with_new_integrity(index, "sha384-OLD", "sha384-NEW").unwrap(),
+            replace_all(index, "sha384-OLD", "sha384-NEW").unwrap(),
             r#"<link rel="stylesheet" href="/main-1.css" integrity="sha384-NEW"/>"#
         );
-        assert!(with_new_integrity(index, "sha384-OTHER", "sha384-NEW").is_err());
+        assert!(replace_all(index, "sha384-OTHER", "sha384-NEW").is_err());
     }
 
     #[test]
