@@ -2,6 +2,7 @@
 //! the session: which failures end it, and which may pass by themselves.
 
 use crate::authorization::login_options::LoginOptionsError;
+use crate::authorization::par::PushError;
 use crate::authorization::step_up::StepUp;
 use crate::authorization::transaction::TakeError;
 use crate::callback::CallbackError;
@@ -40,6 +41,9 @@ pub enum ProtocolError {
     /// The options given to a login cannot be used.
     #[error(transparent)]
     LoginOptions(#[from] LoginOptionsError),
+    /// A login's pushed request (RFC 9126) failed, before the browser left.
+    #[error(transparent)]
+    Push(#[from] PushError),
     /// The callback names another issuer (RFC 9207 mix-up defence).
     #[error("the sign-in response came from another provider than the configured one")]
     IssuerMismatch,
@@ -127,6 +131,7 @@ impl ProtocolError {
             Self::Metadata(MetadataError::Browser(error)) => error.is_passing(),
             Self::Metadata(MetadataError::Status(status)) => *status >= 500 || *status == 429,
             Self::Token(error) => error.is_passing(),
+            Self::Push(error) => error.is_transient(),
             Self::Denied(error) => matches!(
                 error.error.as_str(),
                 "server_error" | "temporarily_unavailable"

@@ -26,8 +26,23 @@ pub struct LoginRandomness {
 pub struct AuthorizeRequest {
     /// What the callback needs to finish this login.
     pub transaction: Transaction,
-    /// The provider's authorize URL with every parameter.
+    /// Where the browser goes: the provider's authorize URL with every parameter, or,
+    /// once pushed, with the pushed reference only ([`AuthorizeRequest::by_reference`]).
     pub url: String,
+    /// Every parameter of the login, form-encoded: what the URL carries, or what a
+    /// pushed login posts (RFC 9126).
+    pub parameters: String,
+}
+
+impl AuthorizeRequest {
+    /// Binds the authorization code to the DPoP key of `thumbprint` (RFC 9449 section
+    /// 10, `dpop_jkt`): the provider redeems the code only with a proof of that key,
+    /// so a code that leaks from the address bar or history is of no use elsewhere.
+    pub fn bind_to_dpop_key(&mut self, thumbprint: &str) {
+        let pair = form::encode_pairs([("dpop_jkt", thumbprint)]);
+        self.parameters = format!("{}&{pair}", self.parameters);
+        self.url = format!("{}&{pair}", self.url);
+    }
 }
 
 /// Where a login's answer is read.
@@ -145,19 +160,23 @@ fn build(
         dpop: config.dpop && crate::dpop::supported(&provider.dpop_signing_alg_values_supported),
         provider: CallbackEndpoints::of(provider),
     };
-    let url = authorize_url(
+    let parameters = authorize_parameters(
         config,
-        &provider.authorization_endpoint,
         &options,
         &transaction,
         &transaction.code_verifier.code_challenge(),
     );
-    AuthorizeRequest { transaction, url }
+    let endpoint = &provider.authorization_endpoint;
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    AuthorizeRequest {
+        url: format!("{endpoint}{separator}{parameters}"),
+        parameters,
+        transaction,
+    }
 }
 
-fn authorize_url(
+fn authorize_parameters(
     config: &AuthConfig,
-    endpoint: &str,
     options: &LoginOptions,
     transaction: &Transaction,
     challenge: &CodeChallenge,
@@ -212,8 +231,7 @@ fn authorize_url(
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_str())),
     );
-    let separator = if endpoint.contains('?') { '&' } else { '?' };
-    format!("{endpoint}{separator}{}", form::encode_pairs(pairs))
+    form::encode_pairs(pairs)
 }
 
 #[cfg(test)]
@@ -338,6 +356,39 @@ mod tests {
             tx.provider.jwks_uri,
             "https://tenant.auth0.com/.well-known/jwks.json"
         );
+    }
+
+    #[test]
+    fn the_parameters_a_login_would_push_are_those_of_its_address() {
+        let mut request = login_at(LoginOptions::default(), AnsweredIn::Page, 1).unwrap();
+        assert_eq!(request.url.split_once('?').unwrap().1, request.parameters);
+
+        let mut provider = provider();
+        provider.authorization_endpoint = "https://id.example/authorize?tenant=a".into();
+        let tenant = begin_login(
+            &config(),
+            &provider,
+            LoginOptions::default(),
+            AnsweredIn::Page,
+            &RANDOMNESS,
+            1,
+        )
+        .unwrap();
+        assert!(
+            tenant.parameters.starts_with("response_type=code&"),
+            "the endpoint's own query is not a login parameter"
+        );
+        assert!(tenant.url.contains("?tenant=a&response_type=code&"));
+
+        request.bind_to_dpop_key("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+        for query in [request.url.split_once('?').unwrap().1, &request.parameters] {
+            let q = QueryParams::parse(query).unwrap();
+            assert_eq!(
+                q.get("dpop_jkt"),
+                Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
+            );
+            assert_eq!(q.get("response_type"), Some("code"));
+        }
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub struct LoginOptions {
 /// Parameter names an app may not set through [`LoginOptions::extra_params`]: the
 /// ones this client sets for the protocol's safety (a second `state`,
 /// `redirect_uri` or `code_challenge` would undo it), and the ones with a typed field.
-pub const RESERVED_PARAMS: [&str; 23] = [
+pub const RESERVED_PARAMS: [&str; 24] = [
     "response_type",
     "response_mode",
     "client_id",
@@ -62,6 +62,7 @@ pub const RESERVED_PARAMS: [&str; 23] = [
     "code_challenge_method",
     "request",
     "request_uri",
+    "dpop_jkt",
     "registration",
     "id_token_hint",
     "audience",

@@ -4,27 +4,20 @@
 //! nothing of the request can be read or changed in the address bar, and long
 //! parameter lists no longer meet URL limits.
 //!
-//! The rules here: whether a login pushes ([`pushed_endpoint`]), what it pushes
-//! ([`pushed_body`]), how the provider's answer is read ([`PushedRequest::parse`]), and
-//! where the browser goes then ([`authorize_url_for`]). No host uses them yet (issue
-//! 24): no configuration asks for them.
+//! The rules here: whether a login pushes ([`endpoint_for`]), how the provider's
+//! answer is read ([`PushedRequest::parse`]), and where the browser goes then
+//! ([`AuthorizeRequest::by_reference`]). What is pushed is the login's own
+//! [`AuthorizeRequest::parameters`], the very ones its address would carry (RFC 9126
+//! section 2.1), so the two ways of sending a login can never differ.
 
+use crate::authorization::authorize::AuthorizeRequest;
+use crate::config::{AuthConfig, PushMode};
 use crate::form;
+use crate::provider::discovery::ProviderMetadata;
 use crate::provider::provider_error::ProviderError;
 
-/// Whether logins push their parameters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum PushMode {
-    /// When the provider lists a `pushed_authorization_request_endpoint`.
-    #[default]
-    Auto,
-    /// Always: a provider without the endpoint is an error.
-    Always,
-    /// Never: a provider that requires it is an error.
-    Never,
-}
-
-/// Why a pushed login could not start.
+/// Why a pushed login could not start. Each is shown before the browser leaves, and
+/// nothing of the login is kept.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PushError {
     /// The provider says `require_pushed_authorization_requests`, and the
@@ -37,9 +30,26 @@ pub enum PushError {
     /// The provider refused the pushed request.
     #[error("the sign-in service refused the sign-in request: {0}")]
     Refused(ProviderError),
+    /// The endpoint failed without saying why (a server error, too many requests).
+    #[error("the sign-in service could not take the sign-in request (HTTP {0}); please try again")]
+    Status(u16),
     /// The provider's answer was not a pushed request's answer.
     #[error("the sign-in service's answer to the sign-in request was not understood")]
     BadAnswer,
+}
+
+impl PushError {
+    /// True for a failure that may pass by itself (a server error, too many requests).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Status(status) => *status >= 500 || *status == 429,
+            Self::Refused(error) => matches!(
+                error.error.as_str(),
+                "server_error" | "temporarily_unavailable"
+            ),
+            _ => false,
+        }
+    }
 }
 
 /// Where a login pushes its parameters: the provider's endpoint, or `None` for a
@@ -62,13 +72,19 @@ pub fn pushed_endpoint(
     }
 }
 
-/// The form body a login pushes: exactly the parameters its authorization URL would
-/// carry (RFC 9126 section 2.1 sends the authorization request's parameters, form
-/// encoded), taken from that URL so the two can never differ.
-pub fn pushed_body(authorize_url: &str) -> &str {
-    authorize_url
-        .split_once('?')
-        .map_or("", |(_, query)| query.split('#').next().unwrap_or_default())
+/// [`pushed_endpoint`] for `config` at the provider of `metadata`.
+///
+/// # Errors
+/// As [`pushed_endpoint`].
+pub fn endpoint_for<'a>(
+    config: &AuthConfig,
+    metadata: &'a ProviderMetadata,
+) -> Result<Option<&'a str>, PushError> {
+    pushed_endpoint(
+        config.pushed_authorization_requests,
+        metadata.pushed_authorization_request_endpoint.as_deref(),
+        metadata.require_pushed_authorization_requests,
+    )
 }
 
 /// The provider's answer to a pushed request (RFC 9126 section 2.2).
@@ -93,9 +109,11 @@ impl PushedRequest {
     /// [`PushError::Refused`] or [`PushError::BadAnswer`].
     pub fn parse(status: u16, body: &str) -> Result<Self, PushError> {
         if !matches!(status, 200 | 201) {
-            return Err(
-                crate::token::provider_error(body).map_or(PushError::BadAnswer, PushError::Refused)
-            );
+            return Err(match crate::token::provider_error(body) {
+                Some(error) => PushError::Refused(error),
+                None if status >= 500 || status == 429 => PushError::Status(status),
+                None => PushError::BadAnswer,
+            });
         }
         let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(body) else {
             return Err(PushError::BadAnswer);
@@ -118,6 +136,19 @@ impl PushedRequest {
             request_uri,
             expires_in,
         })
+    }
+}
+
+impl AuthorizeRequest {
+    /// Sends this login by its pushed reference: the browser goes to the provider's
+    /// `authorization_endpoint` with `client_id` and the reference only (RFC 9126
+    /// section 4). The transaction is unchanged: the callback checks the same `state`.
+    pub fn by_reference(&mut self, authorization_endpoint: &str, pushed: &PushedRequest) {
+        self.url = authorize_url_for(
+            authorization_endpoint,
+            &self.transaction.client_id,
+            &pushed.request_uri,
+        );
     }
 }
 
@@ -179,16 +210,6 @@ mod tests {
     }
 
     #[test]
-    fn the_pushed_body_is_the_authorization_urls_parameters() {
-        let url = "https://id.example/authorize?response_type=code&client_id=c&state=s%20t";
-        assert_eq!(
-            pushed_body(url),
-            "response_type=code&client_id=c&state=s%20t"
-        );
-        assert_eq!(pushed_body("https://id.example/authorize"), "");
-    }
-
-    #[test]
     fn a_created_answer_with_a_reference_and_a_lifetime_is_read() {
         let body = r#"{"request_uri":"urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c","expires_in":60}"#;
         for status in [200, 201] {
@@ -238,10 +259,95 @@ mod tests {
             panic!("{refused:?}");
         };
         assert_eq!(error.error, "invalid_request");
+        assert!(!PushError::Refused(error).is_transient());
+    }
+
+    #[test]
+    fn a_server_failure_may_pass_and_anything_else_unreadable_is_a_bad_answer() {
+        for status in [500, 503, 429] {
+            let failed = PushedRequest::parse(status, "<html>");
+            assert_eq!(failed, Err(PushError::Status(status)));
+            assert!(failed.unwrap_err().is_transient(), "{status}");
+        }
+        let busy = PushedRequest::parse(400, r#"{"error":"temporarily_unavailable"}"#);
+        assert!(busy.unwrap_err().is_transient());
+        for status in [302, 404, 400] {
+            let failed = PushedRequest::parse(status, "<html>");
+            assert_eq!(failed, Err(PushError::BadAnswer), "{status}");
+            assert!(!failed.unwrap_err().is_transient());
+        }
+    }
+
+    #[test]
+    fn the_configuration_and_the_providers_metadata_decide_together() {
+        let config = |mode: &str| {
+            AuthConfig::from_json(
+                &format!(
+                    r#"{{"issuer":"https://id.example/","client_id":"spa",
+                        "pushed_authorization_requests":"{mode}"}}"#
+                ),
+                "https://app.example",
+            )
+            .unwrap()
+        };
+        let mut metadata = ProviderMetadata::auth0_paths(&config("auto"));
+        assert_eq!(endpoint_for(&config("auto"), &metadata), Ok(None));
         assert_eq!(
-            PushedRequest::parse(500, "<html>"),
-            Err(PushError::BadAnswer)
+            endpoint_for(&config("always"), &metadata),
+            Err(PushError::Unavailable)
         );
+        metadata.pushed_authorization_request_endpoint = Some(PAR.into());
+        assert_eq!(endpoint_for(&config("auto"), &metadata), Ok(Some(PAR)));
+        assert_eq!(endpoint_for(&config("never"), &metadata), Ok(None));
+        metadata.require_pushed_authorization_requests = true;
+        assert_eq!(
+            endpoint_for(&config("never"), &metadata),
+            Err(PushError::Required)
+        );
+    }
+
+    #[test]
+    fn a_login_sent_by_reference_keeps_its_transaction_and_shows_nothing_else() {
+        use crate::authorization::authorize::{begin_login, AnsweredIn, LoginRandomness};
+        use crate::authorization::login_options::LoginOptions;
+        let config = AuthConfig::from_json(
+            r#"{"issuer":"https://id.example/","client_id":"spa","audience":"https://api.example"}"#,
+            "https://app.example",
+        )
+        .unwrap();
+        let metadata = ProviderMetadata::auth0_paths(&config);
+        let randomness = LoginRandomness {
+            verifier: [1; 32],
+            state: [2; 32],
+            nonce: [3; 32],
+        };
+        let mut request = begin_login(
+            &config,
+            &metadata,
+            LoginOptions::default(),
+            AnsweredIn::Page,
+            &randomness,
+            1,
+        )
+        .unwrap();
+        let (state, pushed) = (
+            request.transaction.state.secret().to_owned(),
+            request.parameters.clone(),
+        );
+        request.by_reference(
+            &metadata.authorization_endpoint,
+            &PushedRequest {
+                request_uri: "urn:ietf:params:oauth:request_uri:abc".into(),
+                expires_in: 60,
+            },
+        );
+        assert_eq!(
+            request.url,
+            "https://id.example/authorize?client_id=spa&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc"
+        );
+        assert_eq!(request.transaction.state.secret(), state);
+        assert_eq!(request.parameters, pushed, "what was pushed is still known");
+        assert!(pushed.contains("resource=https%3A%2F%2Fapi.example"));
     }
 
     #[test]

@@ -60,6 +60,20 @@ pub enum AudienceParam {
     Resource,
 }
 
+/// Whether logins push their parameters to the provider first (RFC 9126;
+/// `pushed_authorization_requests`: `"auto"`, `"always"` or `"never"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PushMode {
+    /// When the provider's discovery document lists a
+    /// `pushed_authorization_request_endpoint` (the default).
+    #[default]
+    Auto,
+    /// Always: a provider without the endpoint is an error.
+    Always,
+    /// Never: a provider that requires it is an error.
+    Never,
+}
+
 /// Where the refresh token is kept.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RefreshTokenStorage {
@@ -120,6 +134,8 @@ pub struct AuthConfig {
     /// Binds tokens to a key this browser holds (DPoP, RFC 9449; `dpop`, default
     /// off), where the provider's discovery document accepts ES256 proofs.
     pub dpop: bool,
+    /// Whether logins push their parameters first (`pushed_authorization_requests`).
+    pub pushed_authorization_requests: PushMode,
     /// Seconds a popup login may take before the app gives up (`popup_timeout_secs`,
     /// 10 to 900; default 300: time to type a password and a one-time code).
     pub popup_timeout_secs: u32,
@@ -246,6 +262,18 @@ impl AuthConfig {
                 })
             }
         };
+        let pushed_authorization_requests =
+            match optional_string(fields, "pushed_authorization_requests")?.as_deref() {
+                None | Some("auto") => PushMode::Auto,
+                Some("always") => PushMode::Always,
+                Some("never") => PushMode::Never,
+                Some(_) => {
+                    return Err(ConfigError::Invalid {
+                        field: "pushed_authorization_requests",
+                        reason: "must be \"auto\", \"always\" or \"never\"",
+                    })
+                }
+            };
         let clock_leeway_secs = seconds(fields, "clock_leeway_secs", 60, 0..=600)?;
         let popup_timeout_secs = seconds(fields, "popup_timeout_secs", 300, 10..=900)?;
         let http_timeout_secs = seconds(fields, "http_timeout_secs", 20, 1..=120)?;
@@ -294,6 +322,7 @@ impl AuthConfig {
             silent_sign_in,
             audience_param,
             dpop,
+            pushed_authorization_requests,
             popup_timeout_secs,
             clock_leeway_secs,
             http_timeout_secs,
@@ -641,6 +670,42 @@ mod tests {
                     })
                 ),
                 "{prefix}"
+            );
+        }
+    }
+
+    #[test]
+    fn pushing_is_automatic_unless_set_and_an_unknown_word_is_refused() {
+        let base = r#""domain":"t.auth0.com","client_id":"c""#;
+        for (value, mode) in [
+            ("", PushMode::Auto),
+            (r#","pushed_authorization_requests":"auto""#, PushMode::Auto),
+            (
+                r#","pushed_authorization_requests":"always""#,
+                PushMode::Always,
+            ),
+            (
+                r#","pushed_authorization_requests":"never""#,
+                PushMode::Never,
+            ),
+        ] {
+            let config = parse(&format!("{{{base}{value}}}")).unwrap();
+            assert_eq!(config.pushed_authorization_requests, mode, "{value}");
+        }
+        for value in [r#""yes""#, r#""Always""#, "true"] {
+            let json = format!(r#"{{{base},"pushed_authorization_requests":{value}}}"#);
+            assert!(
+                matches!(
+                    parse(&json),
+                    Err(ConfigError::Invalid {
+                        field: "pushed_authorization_requests",
+                        ..
+                    } | ConfigError::WrongType {
+                        field: "pushed_authorization_requests",
+                        ..
+                    })
+                ),
+                "{value}"
             );
         }
     }

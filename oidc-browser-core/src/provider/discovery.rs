@@ -65,6 +65,10 @@ pub struct ProviderMetadata {
     pub iss_parameter_supported: bool,
     /// RFC 9449: the DPoP proof algorithms the provider accepts (empty: no DPoP).
     pub dpop_signing_alg_values_supported: Vec<String>,
+    /// RFC 9126: `pushed_authorization_request_endpoint`, when offered.
+    pub pushed_authorization_request_endpoint: Option<String>,
+    /// RFC 9126: the provider takes no login that was not pushed first.
+    pub require_pushed_authorization_requests: bool,
 }
 
 /// The discovery document's URL for `issuer`.
@@ -132,6 +136,11 @@ impl ProviderMetadata {
                         .collect()
                 })
                 .unwrap_or_default(),
+            pushed_authorization_request_endpoint: url("pushed_authorization_request_endpoint")?,
+            require_pushed_authorization_requests: doc
+                .get("require_pushed_authorization_requests")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         })
     }
 
@@ -153,6 +162,10 @@ impl ProviderMetadata {
             iss_parameter_supported: false,
             // Known only from discovery: DPoP waits for it.
             dpop_signing_alg_values_supported: Vec::new(),
+            // Auth0 offers pushing only to some tenants, and says so in discovery: a
+            // login that must push waits for it (`provider::metadata_for_login`).
+            pushed_authorization_request_endpoint: None,
+            require_pushed_authorization_requests: false,
         }
     }
 }
@@ -204,6 +217,35 @@ mod tests {
         );
         assert!(meta.iss_parameter_supported);
         assert_eq!(meta.dpop_signing_alg_values_supported, ["ES256", "EdDSA"]);
+    }
+
+    #[test]
+    fn reads_the_pushed_request_endpoint_and_whether_it_is_required() {
+        let config = config(r#"{"issuer":"https://id.example/","client_id":"c"}"#);
+        let meta = ProviderMetadata::from_discovery(DOC, &config).unwrap();
+        assert_eq!(meta.pushed_authorization_request_endpoint, None);
+        assert!(!meta.require_pushed_authorization_requests);
+
+        let pushing = DOC.replace(
+            r#""issuer""#,
+            r#""pushed_authorization_request_endpoint": "https://id.example/par",
+               "require_pushed_authorization_requests": true,
+               "issuer""#,
+        );
+        let meta = ProviderMetadata::from_discovery(&pushing, &config).unwrap();
+        assert_eq!(
+            meta.pushed_authorization_request_endpoint.as_deref(),
+            Some("https://id.example/par")
+        );
+        assert!(meta.require_pushed_authorization_requests);
+
+        let insecure = pushing.replace("https://id.example/par", "http://id.example/par");
+        assert_eq!(
+            ProviderMetadata::from_discovery(&insecure, &config),
+            Err(DiscoveryError::InsecureUrl(
+                "pushed_authorization_request_endpoint"
+            ))
+        );
     }
 
     #[test]
