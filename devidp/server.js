@@ -18,6 +18,9 @@
 //   DEVIDP_REFRESH_TOKEN_TTL    seconds (86400)
 //   DEVIDP_TOKEN_DELAY_MS       delay every token endpoint answer (0), so tests can make
 //                               two tabs' refreshes overlap
+//   DEVIDP_PAR                  pushed authorization requests (RFC 9126): `off` (the
+//                               default, as an Auth0 tenant without them), `on` (offered
+//                               in discovery) or `required` (every login must push)
 //   DEVIDP_FAULTS               1 switches on the fault-injection routes of faults.js
 //                               (tests only)
 //
@@ -45,6 +48,10 @@ const APP_ORIGINS = [...new Set(`${DEFAULT_APP_ORIGINS},${env.DEVIDP_APP_ORIGINS
 const seconds = (name, fallback) => Number(env[name] || fallback);
 const TOKEN_DELAY_MS = Number(env.DEVIDP_TOKEN_DELAY_MS || 0);
 const LOGOUT = env.DEVIDP_LOGOUT !== 'off';
+const PAR = env.DEVIDP_PAR || 'off';
+if (!['off', 'on', 'required'].includes(PAR)) {
+  throw new Error(`DEVIDP_PAR must be off, on or required, not ${PAR}`);
+}
 
 // Organization asked for per grant, so the ID token can carry `org_id` as Auth0's does.
 const organizationByGrant = new Map();
@@ -167,6 +174,10 @@ const configuration = {
       async logoutSource(ctx, form) { ctx.body = logoutPage(form); },
     },
     revocation: { enabled: true },
+    pushedAuthorizationRequests: {
+      enabled: PAR !== 'off',
+      requirePushedAuthorizationRequests: PAR === 'required',
+    },
     // DPoP (RFC 9449) with server nonces: a client that sends proofs gets tokens bound
     // to its key (refresh tokens too, the client being public), and must answer
     // use_dpop_nonce. Clients without proofs get bearer tokens as before.
@@ -322,6 +333,26 @@ async function interaction(req, res, uid, action) {
   return html(res, 501, 'unsupported prompt');
 }
 
+// Auth0 keeps `offline_access` without `prompt=consent`; oidc-provider drops it unless
+// consent is asked for. The consent step is skipped when nothing is new. Applied to an
+// authorization request's parameters, in the address or pushed.
+function shapeAuthorization(params) {
+  apis.rememberLogin({ searchParams: params });
+  const prompts = new Set((params.get('prompt') || '').split(' ').filter(Boolean));
+  if (!params.has('prompt') && (params.get('scope') || '').split(' ').includes('offline_access')) {
+    prompts.add('consent');
+  }
+  // A step-up (acr_values asking for a second factor) asks the user again, as an Auth0
+  // Action requiring MFA would; never inside a silent (prompt=none) request.
+  if ((params.get('acr_values') || '').split(' ').includes(MFA_ACR) && !prompts.has('none')) {
+    prompts.add('login');
+  }
+  if (prompts.size) params.set('prompt', [...prompts].join(' '));
+  if (prompts.has('none') && (params.get('scope') || '').split(' ').includes('offline_access')) {
+    params.set('silent_offline', '1');
+  }
+}
+
 function corsHeaders(req) {
   const origin = req.headers.origin;
   return APP_ORIGINS.includes(origin) ? {
@@ -366,26 +397,15 @@ const server = createServer(async (req, res) => {
       return res.end();
     }
 
-    // Auth0 keeps `offline_access` without `prompt=consent`; oidc-provider drops it
-    // unless consent is asked for. The consent step is skipped when nothing is new.
     if (url.pathname === '/authorize') {
-      apis.rememberLogin(url);
-      const prompts = new Set((url.searchParams.get('prompt') || '').split(' ').filter(Boolean));
-      if (!url.searchParams.has('prompt')
-        && (url.searchParams.get('scope') || '').split(' ').includes('offline_access')) {
-        prompts.add('consent');
-      }
-      // A step-up (acr_values asking for a second factor) asks the user again, as an
-      // Auth0 Action requiring MFA would; never inside a silent (prompt=none) request.
-      if ((url.searchParams.get('acr_values') || '').split(' ').includes(MFA_ACR) && !prompts.has('none')) {
-        prompts.add('login');
-      }
-      if (prompts.size) url.searchParams.set('prompt', [...prompts].join(' '));
-      if (prompts.has('none')
-        && (url.searchParams.get('scope') || '').split(' ').includes('offline_access')) {
-        url.searchParams.set('silent_offline', '1');
-      }
+      shapeAuthorization(url.searchParams);
       req.url = url.pathname + url.search;
+    }
+    // A pushed request's parameters (RFC 9126) are shaped as the address bar's are.
+    if (url.pathname === '/request' && req.method === 'POST') {
+      const form = await readForm(req);
+      shapeAuthorization(form);
+      req.body = form.toString();
     }
     // Key sets are cacheable at Auth0 (and Google, Keycloak): a client must not look
     // for a rotated key in its HTTP cache.

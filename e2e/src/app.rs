@@ -51,6 +51,16 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Page object for the app against the generic provider that takes only pushed
+    /// logins (RFC 9126), with DPoP on and a connection the provider refuses.
+    pub fn par(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.par_app,
+            client_id: &env.client_id,
+        }
+    }
+
     /// Page object for the app opened on another site than the provider.
     pub fn cross_site(browser: &'a Browser, env: &'a Env) -> Self {
         Self {

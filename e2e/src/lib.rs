@@ -68,6 +68,9 @@ pub struct Env {
     pub faults_app: String,
     /// The app configured for a generic provider without a logout endpoint.
     pub generic_app: String,
+    /// The app against the generic provider whose logins are pushed (RFC 9126), with
+    /// DPoP on.
+    pub par_app: String,
     /// The provider's origin.
     pub idp: String,
     /// The generic provider's origin.
@@ -127,6 +130,9 @@ impl Env {
                 .trim_end_matches('/')
                 .into(),
             generic_app: var("E2E_GENERIC_APP_URL", "http://127.0.0.1:8094")
+                .trim_end_matches('/')
+                .into(),
+            par_app: var("E2E_PAR_APP_URL", "http://127.0.0.1:8089")
                 .trim_end_matches('/')
                 .into(),
             idp: var("E2E_IDP_URL", "http://127.0.0.1:4000")

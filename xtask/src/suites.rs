@@ -19,6 +19,9 @@ const FAULTS_APP_PORT: u16 = 8093;
 /// logout (a second local provider on [`GENERIC_PROVIDER_PORT`]).
 const GENERIC_APP_PORT: u16 = 8094;
 pub const GENERIC_PROVIDER_PORT: u16 = 4001;
+/// The same build against the generic provider, with DPoP on and a connection the
+/// provider refuses: its logins are pushed (RFC 9126), which that provider requires.
+const PAR_APP_PORT: u16 = 8089;
 /// The same build, opened as `http://localhost:PORT`: another site than the provider
 /// on 127.0.0.1, so the provider's cookies stay out of the app's iframes.
 const CROSS_SITE_APP_PORT: u16 = 8095;
@@ -265,6 +268,10 @@ fn end_to_end(runs: E2eRuns<'_>) -> Vec<Result<Counts, String>> {
             .env(
                 "E2E_GENERIC_APP_URL",
                 format!("http://127.0.0.1:{GENERIC_APP_PORT}"),
+            )
+            .env(
+                "E2E_PAR_APP_URL",
+                format!("http://127.0.0.1:{PAR_APP_PORT}"),
             )
             .env(
                 "E2E_CROSS_SITE_APP_URL",
@@ -516,9 +523,21 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             ),
         ],
     )?;
-    // A generic provider (issuer, not an Auth0 domain) with no logout endpoint.
-    let generic_provider =
-        start_provider_on(&work, GENERIC_PROVIDER_PORT, &[("DEVIDP_LOGOUT", "off")])?;
+    // A generic provider (issuer, not an Auth0 domain) with no logout endpoint, which
+    // takes only pushed logins (RFC 9126): every login of its apps, the popup's and
+    // the hidden frame's too, must push.
+    let generic_provider = start_provider_on(
+        &work,
+        GENERIC_PROVIDER_PORT,
+        &[
+            ("DEVIDP_LOGOUT", "off"),
+            ("DEVIDP_PAR", "required"),
+            (
+                "DEVIDP_APP_ORIGINS",
+                &format!("http://127.0.0.1:{PAR_APP_PORT}"),
+            ),
+        ],
+    )?;
     let second_provider = start_second_provider(&work)?;
     let second_idp = format!("http://127.0.0.1:{SECOND_PROVIDER_PORT}");
     let generic_idp = format!("http://127.0.0.1:{GENERIC_PROVIDER_PORT}");
@@ -549,6 +568,7 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
                 dist_variant(&work, "generic", generic_config)?,
             )
             .with_provider(&generic_idp),
+            Site::new(PAR_APP_PORT, par_dist(&work, generic_config)?).with_provider(&generic_idp),
             Site::new(CROSS_SITE_APP_PORT, root().join("dist")),
             Site::new(SWITCH_APP_PORT, dist_variant(&work, "switch", NO_EDIT)?)
                 .with_locations(UNFRAMED_FALLBACK),
@@ -568,6 +588,32 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
         provider,
     ])
 }
+
+/// A copy of `dist/` for the generic provider (`to_generic` is the generic app's
+/// edit) with DPoP on, the refresh token in IndexedDB, and a second connection,
+/// `gitlab`, that the provider does not enable: its pushed request is refused.
+fn par_dist(work: &std::path::Path, to_generic: (&str, &str)) -> Result<PathBuf, String> {
+    let dist = dist_variant(work, "par", to_generic)?;
+    let config_path = dist.join("config.json");
+    let config = std::fs::read_to_string(&config_path).map_err(|e| e.to_string())?;
+    let edited = config
+        .replace(DPOP_CONFIG.0, DPOP_CONFIG.1)
+        .replace(PAR_CONNECTIONS.0, PAR_CONNECTIONS.1);
+    if edited.matches(DPOP_CONFIG.1).count() != 1 || !edited.contains(PAR_CONNECTIONS.1) {
+        return Err(format!(
+            "public/config.json must contain {} and {}",
+            DPOP_CONFIG.0, PAR_CONNECTIONS.0
+        ));
+    }
+    std::fs::write(&config_path, edited).map_err(|e| e.to_string())?;
+    Ok(dist)
+}
+
+/// config.json edit for the PAR app: a connection the generic provider refuses.
+const PAR_CONNECTIONS: (&str, &str) = (
+    r#""connections": [{ "name": "github", "label": "GitHub" }]"#,
+    r#""connections": [{ "name": "github", "label": "GitHub" }, { "name": "gitlab", "label": "GitLab" }]"#,
+);
 
 /// The second, independent provider (django-oauth-toolkit, `devidp2/`), with a fresh
 /// data folder (users, client and signing key made anew) and 45-second access tokens,

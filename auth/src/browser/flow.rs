@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use super::crypto::verify_signature;
 use super::http::HttpResponse;
 use super::task::Task;
-use super::{clock, dpop, http, locks, navigation, provider, random, refresh_store, storage};
+use super::{clock, dpop, http, locks, navigation, par, provider, random, refresh_store, storage};
 use crate::error::{AuthError, BrowserError};
 use oidc_browser_core::authorization::authorize::{begin_login, AnsweredIn, AuthorizeRequest};
 use oidc_browser_core::authorization::login_options::LoginOptions;
@@ -78,9 +78,12 @@ pub async fn store_login(
     endpoints.carry_keys(keys);
     let names = StorageNames::new(&config.storage_prefix);
     if request.transaction.dpop {
-        // Made now, not at the callback: the code exchange there finds it ready.
-        dpop::key(&names).await?;
+        // Made now, not at the callback: the code exchange there finds it ready, and
+        // the code is bound to it.
+        let key = dpop::key(&names).await?;
+        request.bind_to_dpop_key(&dpop::thumbprint(&key));
     }
+    par::push_if_needed(config, &metadata, &mut request).await?;
     storage::save_transaction(&names, &request.transaction)?;
     Ok((names, request))
 }

@@ -13,6 +13,7 @@ pub(crate) mod http;
 pub(crate) mod idb;
 pub(crate) mod locks;
 pub(crate) mod navigation;
+pub(crate) mod par;
 pub(crate) mod pending_login;
 pub(crate) mod popup;
 pub(crate) mod provider;

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use super::http;
 use super::task::SharedTask;
-use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::config::{AuthConfig, PushMode};
 use oidc_browser_core::id_token::jwks::Jwks;
 use oidc_browser_core::provider::discovery::{discovery_url, MetadataError, ProviderMetadata};
 
@@ -41,7 +41,10 @@ pub async fn metadata_for_login(
     config: &AuthConfig,
     wait_ms: u32,
 ) -> Result<ProviderMetadata, MetadataError> {
-    if !config.is_auth0() || config.dpop {
+    // DPoP and a login that must push need the discovered metadata: Auth0's paths
+    // know neither.
+    if !config.is_auth0() || config.dpop || config.pushed_authorization_requests == PushMode::Always
+    {
         return metadata(config).await;
     }
     // Started now if nothing started it (the callback page, which skips the prefetch).

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlIFrameElement;
 
 use super::answer::{self, Outcome};
-use super::{clock, flow, navigation, provider, random, storage};
+use super::{clock, dpop, flow, navigation, par, provider, random, storage};
 use crate::error::AuthError;
 use oidc_browser_core::authorization::authorize::{
     begin_silent_login, AuthorizeRequest, SilentVia,
@@ -97,7 +97,7 @@ async fn store_silent_login(
     api: Option<&TokenKey>,
 ) -> Result<(StorageNames, AuthorizeRequest), AuthError> {
     let metadata = provider::metadata(config).await?;
-    let request = begin_silent_login(
+    let mut request = begin_silent_login(
         config,
         &metadata,
         via,
@@ -107,6 +107,11 @@ async fn store_silent_login(
         clock::now_ms(),
     );
     let names = StorageNames::new(&config.storage_prefix);
+    if request.transaction.dpop {
+        let key = dpop::key(&names).await?;
+        request.bind_to_dpop_key(&dpop::thumbprint(&key));
+    }
+    par::push_if_needed(config, &metadata, &mut request).await?;
     storage::save_transaction(&names, &request.transaction)?;
     Ok((names, request))
 }

@@ -9,6 +9,7 @@ mod deployments;
 mod dpop;
 mod journeys;
 mod library;
+mod par;
 mod popup;
 mod quickstart;
 mod second_provider;
