@@ -94,6 +94,7 @@
 //! | `audience` | the API the access token is for (Auth0) |
 //! | `audience_param` | how a request names an API: `audience` (Auth0, the default for `domain`) or `resource` (RFC 8707, the default for `issuer`) |
 //! | `popup_timeout_secs` | how long a popup login may take, 10 to 900 (300) |
+//! | `pushed_authorization_requests` | `auto` (push logins, RFC 9126, where discovery lists the endpoint; default), `always` or `never` |
 //! | `dpop` | `true` binds every token to a non-extractable key this browser holds (DPoP, RFC 9449) where the provider accepts ES256 proofs (`false`) |
 //! | `post_logout_redirect_uri` | where the provider sends the browser after logout, on the app's origin (`{origin}/`) |
 //! | `federated_logout` | Auth0: also sign out of the social provider (`false`) |

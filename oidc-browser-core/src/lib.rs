@@ -15,7 +15,7 @@
 //! |---|---|
 //! | [`config`] | the client's configuration, and the names it stores under |
 //! | [`provider`] | the provider's metadata (discovery) and the errors it reports |
-//! | [`authorization`] | PKCE, the `/authorize` URL, the login transaction, where a login returns, step-up |
+//! | [`authorization`] | PKCE, the `/authorize` URL, pushed authorization requests, the login transaction, where a login returns, step-up |
 //! | [`callback`] | the provider's answer at `redirect_uri`, checked before the code is spent |
 //! | [`token`] | the token request and answer, access tokens per API, refresh rules |
 //! | [`id_token`] | the JWT, the key set and the claim checks |
