@@ -31,6 +31,33 @@ pub enum DpopError {
     /// must list it in `Access-Control-Expose-Headers`.
     #[error("the server's answer hides its {0} header from this app (it must be listed in Access-Control-Expose-Headers)")]
     HeaderHidden(&'static str),
+    /// The key the login's code is bound to (`dpop_jkt`) is no longer this browser's:
+    /// a sign-out in another tab removed it while the user was at the provider.
+    #[error("this browser's sign-in key changed while you were signing in (did you sign out in another tab?); please sign in again")]
+    KeyReplaced,
+}
+
+/// Which key redeems a login's code, from the thumbprint the login bound the code to
+/// (`bound`, its `dpop_jkt`) and the one of the key this browser holds now (`held`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeKey {
+    /// The key held: the one bound, or any for a login bound to none.
+    Held,
+    /// None is held and the login is bound to none: a new key.
+    New,
+    /// The bound key is gone or replaced: the provider would refuse any other, so the
+    /// code is not spent ([`DpopError::KeyReplaced`]).
+    Replaced,
+}
+
+/// [`CodeKey`] for a login bound to `bound`, with `held` in the browser now.
+pub fn code_key(bound: Option<&str>, held: Option<&str>) -> CodeKey {
+    match (bound, held) {
+        (None, None) => CodeKey::New,
+        (None, Some(_)) => CodeKey::Held,
+        (Some(bound), Some(held)) if bound == held => CodeKey::Held,
+        (Some(_), _) => CodeKey::Replaced,
+    }
 }
 
 /// The header a DPoP answer needed but the page cannot read (CORS exposes only a few
@@ -378,5 +405,14 @@ mod tests {
         ));
         assert!(supported(&["RS256".into(), "ES256".into()]));
         assert!(!supported(&["EdDSA".into()]));
+    }
+
+    #[test]
+    fn a_code_bound_to_a_key_is_redeemed_with_that_key_only() {
+        assert_eq!(code_key(Some("jkt"), Some("jkt")), CodeKey::Held);
+        assert_eq!(code_key(Some("jkt"), Some("other")), CodeKey::Replaced);
+        assert_eq!(code_key(Some("jkt"), None), CodeKey::Replaced);
+        assert_eq!(code_key(None, Some("any")), CodeKey::Held);
+        assert_eq!(code_key(None, None), CodeKey::New);
     }
 }

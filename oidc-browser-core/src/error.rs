@@ -156,6 +156,8 @@ mod tests {
             ProtocolError::Token(TokenError::Status(502)),
             server("temporarily_unavailable"),
             denied("server_error"),
+            ProtocolError::Push(PushError::Status(503)),
+            ProtocolError::Push(PushError::NoDiscovery),
         ] {
             assert!(error.is_transient(), "{error:?}");
         }
@@ -166,6 +168,8 @@ mod tests {
             ProtocolError::IdToken(IdTokenError::BadSignature),
             ProtocolError::Transaction(TakeError::UnknownState),
             server("invalid_grant"),
+            ProtocolError::Push(PushError::Refused(provider("invalid_request"))),
+            ProtocolError::Push(PushError::Unavailable),
         ] {
             assert!(!error.is_transient(), "{error:?}");
         }

@@ -77,12 +77,41 @@ pub async fn key(names: &StorageNames) -> Result<DpopKey, DpopError> {
     if let Some(key) = cached {
         return Ok(key);
     }
+    fresh_key(names).await
+}
+
+/// The key kept in IndexedDB now, past this page's copy (another tab's sign-out may
+/// have removed or replaced it), or a new one, kept there at once: for a login, whose
+/// code is bound to it.
+///
+/// # Errors
+/// [`DpopError`] when WebCrypto or IndexedDB fail.
+pub async fn fresh_key(names: &StorageNames) -> Result<DpopKey, DpopError> {
+    read_key(names, true).await?.ok_or(DpopError::Crypto)
+}
+
+/// The key kept in IndexedDB now, past this page's copy; `None` when there is none
+/// (none is made): for redeeming a code bound to a key, which no new key can do.
+///
+/// # Errors
+/// [`DpopError`] when WebCrypto or IndexedDB fail.
+pub async fn kept_key(names: &StorageNames) -> Result<Option<DpopKey>, DpopError> {
+    read_key(names, false).await
+}
+
+async fn read_key(names: &StorageNames, make: bool) -> Result<Option<DpopKey>, DpopError> {
+    let database = names.dpop_database();
     // Read, and made only if missing, under the app's key lock: two tabs making the
     // key at once would each bind their tokens to their own key, and only one would
     // stay stored.
-    let pair =
-        super::locks::with_lock(&names.dpop_key_lock(), stored_or_new_pair(database.clone()))
-            .await?;
+    let pair = super::locks::with_lock(
+        &names.dpop_key_lock(),
+        stored_or_new_pair(database.clone(), make),
+    )
+    .await?;
+    let Some(pair) = pair else {
+        return Ok(None);
+    };
     let part = |name: &str| -> Result<CryptoKey, DpopError> {
         Reflect::get(&pair, &name.into())
             .ok()
@@ -100,7 +129,7 @@ pub async fn key(names: &StorageNames) -> Result<DpopKey, DpopError> {
         public: PublicJwk::from_json(&jwk)?,
     };
     CURRENT.with(|c| *c.borrow_mut() = Some((database, key.clone())));
-    Ok(key)
+    Ok(Some(key))
 }
 
 /// Removes the key of `names`' app (at sign-out) and every nonce.
@@ -210,11 +239,14 @@ pub(super) fn absolute_url(url: &str) -> String {
         .unwrap_or_else(|_| url.to_owned())
 }
 
-/// The key pair stored in `database`, or a new one, stored first. Call under the key
-/// lock.
-async fn stored_or_new_pair(database: String) -> Result<JsValue, DpopError> {
+/// The key pair stored in `database`, or (`make`) a new one, stored first. Call
+/// under the key lock.
+async fn stored_or_new_pair(database: String, make: bool) -> Result<Option<JsValue>, DpopError> {
     if let Some(pair) = idb::get(&database, STORE, KEY).await {
-        return Ok(pair);
+        return Ok(Some(pair));
+    }
+    if !make {
+        return Ok(None);
     }
     let usages = Array::of1(&"sign".into());
     let algorithm = object(r#"{"name":"ECDSA","namedCurve":"P-256"}"#)?;
@@ -223,7 +255,7 @@ async fn stored_or_new_pair(database: String) -> Result<JsValue, DpopError> {
     if !idb::put(&database, STORE, KEY, &pair).await {
         return Err(DpopError::Crypto);
     }
-    Ok(pair)
+    Ok(Some(pair))
 }
 
 /// The public key's RFC 7638 thumbprint (what the provider binds tokens to).

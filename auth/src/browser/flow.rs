@@ -19,7 +19,7 @@ use oidc_browser_core::callback::login::{
 use oidc_browser_core::callback::{CallbackError, CallbackResponse};
 use oidc_browser_core::config::names::StorageNames;
 use oidc_browser_core::config::{AuthConfig, RefreshTokenStorage};
-use oidc_browser_core::dpop::token_endpoint_wants_nonce;
+use oidc_browser_core::dpop::{code_key, token_endpoint_wants_nonce, CodeKey, DpopError};
 use oidc_browser_core::id_token::claims::{
     validate_id_token, ClaimsCheck, ExpectedClaims, IdTokenClaims,
 };
@@ -44,8 +44,18 @@ use oidc_browser_core::ProtocolError;
 /// # Errors
 /// An [`AuthError`] if the provider is unknown or the browser fails; nothing is
 /// left stored then.
-pub async fn start_login(config: &AuthConfig, options: LoginOptions) -> Result<(), AuthError> {
+pub async fn start_login(
+    config: &AuthConfig,
+    options: LoginOptions,
+    still_current: impl Fn() -> bool,
+) -> Result<(), AuthError> {
     let (names, request) = store_login(config, options, AnsweredIn::Page).await?;
+    // A sign-out (here or heard from another tab) while the login was prepared (the
+    // discovery, the key, the push): the login does not leave, and goes.
+    if !still_current() {
+        let _ = storage::take_transaction(&names, &request.transaction.state, clock::now_ms());
+        return Ok(());
+    }
     navigation::assign(&request.url).map_err(|e| {
         storage::clear_transactions(&names);
         e.into()
@@ -79,8 +89,9 @@ pub async fn store_login(
     let names = StorageNames::new(&config.storage_prefix);
     if request.transaction.dpop {
         // Made now, not at the callback: the code exchange there finds it ready, and
-        // the code is bound to it.
-        let key = dpop::key(&names).await?;
+        // the code is bound to it. Read from IndexedDB, not this page's copy, which
+        // another tab's sign-out may have made stale.
+        let key = dpop::fresh_key(&names).await?;
         request.bind_to_dpop_key(&dpop::thumbprint(&key));
     }
     par::push_if_needed(config, &metadata, &mut request).await?;
@@ -177,7 +188,21 @@ async fn finish_code_exchange(
     // The verification's chunk downloads while the code is redeemed: no extra wait.
     preload_verification();
     let body = authorization_code_body(&transaction, &code);
-    let answer = token_request(names, &endpoints.token_endpoint, body, transaction.dpop).await?;
+    let answer = if transaction.dpop {
+        // The key the code is bound to, and no other (none is made for it).
+        let held = dpop::kept_key(names).await?;
+        let key = match code_key(
+            transaction.dpop_jkt.as_deref(),
+            held.as_ref().map(dpop::thumbprint).as_deref(),
+        ) {
+            CodeKey::Held => held.ok_or(DpopError::KeyReplaced)?,
+            CodeKey::New => dpop::key(names).await?,
+            CodeKey::Replaced => return Err(DpopError::KeyReplaced.into()),
+        };
+        token_request_with(&key, &endpoints.token_endpoint, body).await?
+    } else {
+        http::post_form(&endpoints.token_endpoint, body, None).await?
+    };
     let tokens = TokenResponse::parse(answer.status, &answer.body)?;
     let id_token = tokens.require_id_token()?.clone();
     let claims = verify_lazily(
@@ -229,9 +254,18 @@ async fn token_request(
     if !dpop {
         return Ok(http::post_form(endpoint, body, None).await?);
     }
-    let key = dpop::key(names).await?;
+    token_request_with(&dpop::key(names).await?, endpoint, body).await
+}
+
+/// A token request to `endpoint` with proofs signed with `key`, answering a nonce
+/// challenge once.
+async fn token_request_with(
+    key: &dpop::DpopKey,
+    endpoint: &str,
+    body: String,
+) -> Result<HttpResponse, AuthError> {
     dpop::send_with_proof(
-        &key,
+        key,
         "POST",
         endpoint,
         None,

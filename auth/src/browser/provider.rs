@@ -31,7 +31,8 @@ thread_local! {
 /// The metadata a login is built with: the discovered document (waited for at most
 /// `wait_ms` for an Auth0 `domain`, whose documented paths are known without asking),
 /// else Auth0's paths — except with `dpop` on, where only discovery says whether the
-/// provider takes proofs. Waiting matters: only discovery says whether the provider
+/// provider takes proofs, and unless `pushed_authorization_requests` is `never`, where
+/// only discovery says whether the tenant offers or requires pushing. Waiting matters: only discovery says whether the provider
 /// promises `iss` in its answers (RFC 9207), and a login built from the paths alone
 /// would not hold it to that promise.
 ///
@@ -41,9 +42,9 @@ pub async fn metadata_for_login(
     config: &AuthConfig,
     wait_ms: u32,
 ) -> Result<ProviderMetadata, MetadataError> {
-    // DPoP and a login that must push need the discovered metadata: Auth0's paths
-    // know neither.
-    if !config.is_auth0() || config.dpop || config.pushed_authorization_requests == PushMode::Always
+    // DPoP and pushing need the discovered metadata: Auth0's paths know neither, and
+    // a tenant that requires pushing would refuse a login that left without it.
+    if !config.is_auth0() || config.dpop || config.pushed_authorization_requests != PushMode::Never
     {
         return metadata(config).await;
     }

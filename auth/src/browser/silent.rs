@@ -108,7 +108,7 @@ async fn store_silent_login(
     );
     let names = StorageNames::new(&config.storage_prefix);
     if request.transaction.dpop {
-        let key = dpop::key(&names).await?;
+        let key = dpop::fresh_key(&names).await?;
         request.bind_to_dpop_key(&dpop::thumbprint(&key));
     }
     par::push_if_needed(config, &metadata, &mut request).await?;

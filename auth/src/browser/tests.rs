@@ -80,6 +80,7 @@ fn transaction(state: &str) -> Transaction {
         leeway_secs: 60,
         timeout_secs: 20,
         dpop: false,
+        dpop_jkt: None,
         provider: CallbackEndpoints {
             keys: None,
             token_endpoint: "http://127.0.0.1:4000/oauth/token".into(),
@@ -364,7 +365,7 @@ async fn a_full_storage_stops_the_login_with_a_clear_error() {
            throw new DOMException('full', 'QuotaExceededError');
          };",
     );
-    let outcome = start_login(&config(), LoginOptions::default()).await;
+    let outcome = start_login(&config(), LoginOptions::default(), || true).await;
     run_js("Storage.prototype.setItem = window.__setItem;");
     assert_eq!(outcome, Err(AuthError::Browser(BrowserError::StorageWrite)));
     assert!(outcome.unwrap_err().to_string().contains("storage full"));
@@ -380,7 +381,7 @@ async fn unavailable_storage_stops_the_login_with_a_clear_error() {
            get() { throw new DOMException('blocked', 'SecurityError'); },
          });",
     );
-    let outcome = start_login(&config(), LoginOptions::default()).await;
+    let outcome = start_login(&config(), LoginOptions::default(), || true).await;
     run_js("Object.defineProperty(window, 'sessionStorage', window.__storage);");
     assert_eq!(
         outcome,

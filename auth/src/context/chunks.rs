@@ -14,7 +14,7 @@
 //! ([`crate::error::BrowserError::ChunkUnavailable`]) and goes where the work's own
 //! failure would: a renewal retries later, a login or sign-out shows the error.
 
-use leptos::prelude::Set;
+use leptos::prelude::{GetValue, Set};
 use web_sys::Window;
 
 use super::{Auth, AuthState};
@@ -76,8 +76,9 @@ crate::lazy_fn! {
 
 crate::lazy_fn! {
     chunk pkce_session, preload preload_login_start;
-    fn start_login_in_chunk(config: AuthConfig, options: LoginOptions) -> Boxed<Result<(), AuthError>> {
-        Box::pin(async move { flow::start_login(&config, options).await })
+    fn start_login_in_chunk(auth: Auth, options: LoginOptions, started_in: u64) -> Boxed<Result<(), AuthError>> {
+        let still_current = move || auth.generation.try_get_value() == Some(started_in);
+        Box::pin(async move { flow::start_login(&auth.config(), options, still_current).await })
     }
 }
 
@@ -205,7 +206,7 @@ pub(super) async fn prefetch_provider(config: AuthConfig) {
 /// sign-out came while its chunk loaded.
 pub(super) async fn start_login(auth: Auth, options: LoginOptions) -> Result<(), AuthError> {
     let started_in = auth.generation();
-    let start = needed(start_login_in_chunk(auth.config(), options)).await?;
+    let start = needed(start_login_in_chunk(auth, options, started_in)).await?;
     if auth.generation() != started_in {
         return Ok(());
     }

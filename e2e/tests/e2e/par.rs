@@ -9,6 +9,7 @@ use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
 use e2e::Env;
 
+use crate::library::without_password;
 use crate::with_browser;
 
 /// Keeps the page from leaving for the provider (the Navigation API's `navigate`
@@ -207,6 +208,7 @@ async fn a_pushed_request_the_provider_refuses_is_a_clear_error_before_the_brows
     with_browser(|browser, env| async move {
         let app = App::par(&browser, &env);
         app.open("/").await;
+        assert_eq!(browser.eval(CATCH_THE_LOGIN).await, "object");
         browser.click("[data-connection=gitlab]").await;
         let error = browser
             .wait_for_text("[data-testid=auth-error]", "not accepted")
@@ -214,6 +216,16 @@ async fn a_pushed_request_the_provider_refuses_is_a_clear_error_before_the_brows
         assert!(
             error.contains("The sign-in request was not accepted"),
             "{error}"
+        );
+        // Shown by the page that pushed, which never tried to leave.
+        assert_eq!(
+            browser.eval("return window.__leaving;").await,
+            serde_json::Value::Null
+        );
+        assert_eq!(
+            browser.eval("return window.__pushed.length;").await,
+            1,
+            "one pushed request, refused"
         );
         assert!(browser.url().await.starts_with(&env.par_app), "never left");
         assert!(
@@ -229,6 +241,74 @@ async fn a_pushed_request_the_provider_refuses_is_a_clear_error_before_the_brows
         provider.consent(true).await;
         let (name, _) = app.profile().await;
         assert_eq!(name, env.user_name);
+    })
+    .await;
+}
+
+/// Removes the DPoP key pair from IndexedDB, as the sign-out of another tab does
+/// (`dpop::forget`); resolves to "removed".
+const REMOVE_THE_DPOP_KEY: &str = "
+  const database = arguments[0];
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(database);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const removal = db.transaction('keys', 'readwrite');
+      removal.objectStore('keys').delete('dpop');
+      removal.oncomplete = () => { db.close(); resolve('removed'); };
+      removal.onerror = () => reject(removal.error);
+    };
+  });";
+
+#[tokio::test]
+async fn a_login_whose_dpop_key_was_removed_meanwhile_is_refused_before_its_code_is_spent() {
+    with_browser(|browser, env| async move {
+        let app = App::par(&browser, &env);
+        app.open("/").await;
+        let (leaving, pushed) =
+            caught_login(&browser, ".hero .login-buttons .button.primary").await;
+        assert!(field(&pushed[0], "dpop_jkt").is_some());
+        // While the user is at the provider, a sign-out in another tab removes the key
+        // the code is bound to.
+        let removed = browser
+            .client
+            .execute(
+                REMOVE_THE_DPOP_KEY,
+                vec![format!("{}.dpop", app.storage_prefix()).into()],
+            )
+            .await
+            .expect("remove the key");
+        assert_eq!(removed, "removed");
+
+        browser.goto(leaving.as_str()).await;
+        let provider = ProviderPages::generic(&browser, &env);
+        provider.sign_in().await;
+        provider.consent(true).await;
+        let error = browser
+            .wait_for_text("[data-testid=callback-error]", "key changed")
+            .await;
+        assert!(error.contains("sign in again"), "{error}");
+        assert!(!browser.exists("[data-testid=profile-name]").await);
+        // No key was made for the code: the next login makes the one it binds.
+        let keys = browser
+            .client
+            .execute(
+                "return new Promise((resolve) => { const open = indexedDB.open(arguments[0]); \
+                   open.onsuccess = () => { const db = open.result; \
+                     const get = db.transaction('keys').objectStore('keys').count(); \
+                     get.onsuccess = () => { db.close(); resolve(get.result); }; }; });",
+                vec![format!("{}.dpop", app.storage_prefix()).into()],
+            )
+            .await
+            .expect("count the keys");
+        assert_eq!(keys, 0, "no key made for a code bound to another");
+
+        // Signing in again works, bound to a new key.
+        app.open("/").await;
+        app.click_sign_in().await;
+        without_password(&browser, &provider, "[data-testid=profile-name]").await;
+        assert_eq!(browser.text_of("[data-testid=dpop-jkt]").await.len(), 43);
     })
     .await;
 }

@@ -38,7 +38,10 @@ impl AuthorizeRequest {
     /// Binds the authorization code to the DPoP key of `thumbprint` (RFC 9449 section
     /// 10, `dpop_jkt`): the provider redeems the code only with a proof of that key,
     /// so a code that leaks from the address bar or history is of no use elsewhere.
+    ///
+    /// Call before [`AuthorizeRequest::by_reference`]: the parameters are pushed then.
     pub fn bind_to_dpop_key(&mut self, thumbprint: &str) {
+        self.transaction.dpop_jkt = Some(thumbprint.to_owned());
         let pair = form::encode_pairs([("dpop_jkt", thumbprint)]);
         self.parameters = format!("{}&{pair}", self.parameters);
         self.url = format!("{}&{pair}", self.url);
@@ -158,6 +161,7 @@ fn build(
         leeway_secs: config.clock_leeway_secs,
         timeout_secs: config.http_timeout_secs,
         dpop: config.dpop && crate::dpop::supported(&provider.dpop_signing_alg_values_supported),
+        dpop_jkt: None,
         provider: CallbackEndpoints::of(provider),
     };
     let parameters = authorize_parameters(

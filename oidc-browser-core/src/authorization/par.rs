@@ -27,6 +27,10 @@ pub enum PushError {
     /// The configuration asks for pushing, and the provider lists no endpoint.
     #[error("this app's configuration asks for pushed authorization requests, which the sign-in service does not offer")]
     Unavailable,
+    /// The configuration asks for pushing, and the provider's discovery document could
+    /// not be loaded to say where.
+    #[error("the sign-in service's settings could not be loaded; please try again")]
+    NoDiscovery,
     /// The provider refused the pushed request.
     #[error("the sign-in service refused the sign-in request: {0}")]
     Refused(ProviderError),
@@ -43,6 +47,7 @@ impl PushError {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Status(status) => *status >= 500 || *status == 429,
+            Self::NoDiscovery => true,
             Self::Refused(error) => matches!(
                 error.error.as_str(),
                 "server_error" | "temporarily_unavailable"
@@ -80,11 +85,41 @@ pub fn endpoint_for<'a>(
     config: &AuthConfig,
     metadata: &'a ProviderMetadata,
 ) -> Result<Option<&'a str>, PushError> {
+    if config.pushed_authorization_requests == PushMode::Always && !metadata.discovered {
+        return Err(PushError::NoDiscovery);
+    }
     pushed_endpoint(
         config.pushed_authorization_requests,
         metadata.pushed_authorization_request_endpoint.as_deref(),
         metadata.require_pushed_authorization_requests,
     )
+}
+
+/// Whether a login whose push failed leaves by the address instead, as without
+/// pushing: only in [`PushMode::Auto`] at a provider that does not require pushing,
+/// and only when the failure says nothing against the request itself. `failure` is
+/// `None` when no answer came (offline, a timeout, CORS refusing the page): a
+/// provider whose endpoint a browser cannot reach, a server error, an answer that is
+/// not a pushed request's, or a refused client (a provider that takes pushes from
+/// confidential clients only) fall back. A refusal of the request's content
+/// (`invalid_request`, `invalid_scope`, …) would meet the same refusal by the address,
+/// and is shown before the browser leaves.
+pub fn leaves_by_address_after(
+    mode: PushMode,
+    required: bool,
+    failure: Option<&PushError>,
+) -> bool {
+    if mode != PushMode::Auto || required {
+        return false;
+    }
+    match failure {
+        None | Some(PushError::Status(_) | PushError::BadAnswer) => true,
+        Some(PushError::Refused(error)) => matches!(
+            error.error.as_str(),
+            "invalid_client" | "unauthorized_client" | "server_error" | "temporarily_unavailable"
+        ),
+        Some(_) => false,
+    }
 }
 
 /// The provider's answer to a pushed request (RFC 9126 section 2.2).
@@ -279,6 +314,72 @@ mod tests {
     }
 
     #[test]
+    fn only_auto_at_a_provider_that_does_not_require_it_falls_back_and_never_for_a_refused_request()
+    {
+        let refused = |code: &str| {
+            PushError::Refused(ProviderError {
+                error: code.into(),
+                error_description: None,
+            })
+        };
+        let falls_back = [
+            None,
+            Some(PushError::Status(503)),
+            Some(PushError::BadAnswer),
+            Some(refused("invalid_client")),
+            Some(refused("unauthorized_client")),
+            Some(refused("temporarily_unavailable")),
+        ];
+        for failure in &falls_back {
+            assert!(
+                leaves_by_address_after(PushMode::Auto, false, failure.as_ref()),
+                "{failure:?}"
+            );
+            assert!(!leaves_by_address_after(
+                PushMode::Auto,
+                true,
+                failure.as_ref()
+            ));
+            assert!(!leaves_by_address_after(
+                PushMode::Always,
+                false,
+                failure.as_ref()
+            ));
+        }
+        for failure in [
+            refused("invalid_request"),
+            refused("invalid_scope"),
+            refused("access_denied"),
+            PushError::Required,
+            PushError::Unavailable,
+        ] {
+            assert!(
+                !leaves_by_address_after(PushMode::Auto, false, Some(&failure)),
+                "{failure:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn always_without_a_discovery_document_is_a_passing_failure() {
+        let config = AuthConfig::from_json(
+            r#"{"domain":"t.auth0.com","client_id":"spa","pushed_authorization_requests":"always"}"#,
+            "https://app.example",
+        )
+        .unwrap();
+        let fallback = ProviderMetadata::auth0_paths(&config);
+        let failed = endpoint_for(&config, &fallback);
+        assert_eq!(failed, Err(PushError::NoDiscovery));
+        assert!(failed.unwrap_err().is_transient());
+        let mut discovered = fallback.clone();
+        discovered.discovered = true;
+        assert_eq!(
+            endpoint_for(&config, &discovered),
+            Err(PushError::Unavailable)
+        );
+    }
+
+    #[test]
     fn the_configuration_and_the_providers_metadata_decide_together() {
         let config = |mode: &str| {
             AuthConfig::from_json(
@@ -291,6 +392,7 @@ mod tests {
             .unwrap()
         };
         let mut metadata = ProviderMetadata::auth0_paths(&config("auto"));
+        metadata.discovered = true;
         assert_eq!(endpoint_for(&config("auto"), &metadata), Ok(None));
         assert_eq!(
             endpoint_for(&config("always"), &metadata),

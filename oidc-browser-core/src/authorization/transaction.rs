@@ -71,6 +71,9 @@ pub struct Transaction {
     /// The code is redeemed with a DPoP proof (RFC 9449): `dpop` was on and the
     /// provider accepts ES256 proofs.
     pub dpop: bool,
+    /// The thumbprint of the DPoP key the code is bound to (`dpop_jkt`, RFC 9449
+    /// section 10): the code is redeemed with that key or not at all.
+    pub dpop_jkt: Option<String>,
     /// The provider endpoints the callback needs, as known when the login started:
     /// the callback redeems the code without waiting for discovery again.
     pub provider: CallbackEndpoints,
@@ -187,6 +190,7 @@ impl Transaction {
         put("leeway_secs", Some(self.leeway_secs.into()));
         put("timeout_secs", Some(self.timeout_secs.into()));
         put("dpop", Some(self.dpop.into()));
+        put("dpop_jkt", self.dpop_jkt.as_deref().and_then(text));
         let p = &self.provider;
         let mut provider = Map::new();
         provider.insert("token_endpoint".into(), p.token_endpoint.as_str().into());
@@ -236,6 +240,7 @@ impl Transaction {
             leeway_secs: f.u32_or("leeway_secs", DEFAULT_LEEWAY_SECS)?,
             timeout_secs: f.u32_or("timeout_secs", DEFAULT_TIMEOUT_SECS)?,
             dpop: f.flag("dpop")?,
+            dpop_jkt: f.optional_string("dpop_jkt")?,
             provider: CallbackEndpoints::read(f.object("provider")?)?,
         };
         f.finish()?;
@@ -308,6 +313,7 @@ pub(crate) mod tests {
             leeway_secs: 60,
             timeout_secs: 20,
             dpop: false,
+            dpop_jkt: None,
             provider: CallbackEndpoints {
                 token_endpoint: "https://idp.example/oauth/token".into(),
                 jwks_uri: "https://idp.example/.well-known/jwks.json".into(),
@@ -384,6 +390,16 @@ pub(crate) mod tests {
     fn round_trips_through_json() {
         let tx = transaction();
         assert_eq!(Transaction::from_json(&tx.to_json(), 1_000_500), Ok(tx));
+        let bound = Transaction {
+            dpop: true,
+            dpop_jkt: Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs".into()),
+            ..transaction()
+        };
+        assert_eq!(
+            Transaction::from_json(&bound.to_json(), 1_000_500),
+            Ok(bound),
+            "the key the code is bound to is kept with the login"
+        );
     }
 
     #[test]

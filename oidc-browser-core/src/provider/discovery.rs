@@ -69,6 +69,9 @@ pub struct ProviderMetadata {
     pub pushed_authorization_request_endpoint: Option<String>,
     /// RFC 9126: the provider takes no login that was not pushed first.
     pub require_pushed_authorization_requests: bool,
+    /// Read from the provider's discovery document; `false` for Auth0's documented
+    /// paths, which say nothing of what the tenant offers beyond them.
+    pub discovered: bool,
 }
 
 /// The discovery document's URL for `issuer`.
@@ -136,11 +139,16 @@ impl ProviderMetadata {
                         .collect()
                 })
                 .unwrap_or_default(),
-            pushed_authorization_request_endpoint: url("pushed_authorization_request_endpoint")?,
+            // An unusable one is left out, as by a client that never pushes: in `auto`
+            // the login leaves by the address, `always` says the provider offers none.
+            pushed_authorization_request_endpoint: url("pushed_authorization_request_endpoint")
+                .ok()
+                .flatten(),
             require_pushed_authorization_requests: doc
                 .get("require_pushed_authorization_requests")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            discovered: true,
         })
     }
 
@@ -166,6 +174,7 @@ impl ProviderMetadata {
             // login that must push waits for it (`provider::metadata_for_login`).
             pushed_authorization_request_endpoint: None,
             require_pushed_authorization_requests: false,
+            discovered: false,
         }
     }
 }
@@ -239,13 +248,19 @@ mod tests {
         );
         assert!(meta.require_pushed_authorization_requests);
 
-        let insecure = pushing.replace("https://id.example/par", "http://id.example/par");
-        assert_eq!(
-            ProviderMetadata::from_discovery(&insecure, &config),
-            Err(DiscoveryError::InsecureUrl(
-                "pushed_authorization_request_endpoint"
-            ))
-        );
+        assert!(meta.discovered);
+        assert!(!ProviderMetadata::auth0_paths(&config).discovered);
+
+        // An endpoint no login may post to is left out, not the whole document.
+        for unusable in ["http://id.example/par", "https://id.example^/par", "par"] {
+            let odd = pushing.replace("https://id.example/par", unusable);
+            let meta = ProviderMetadata::from_discovery(&odd, &config).unwrap();
+            assert_eq!(
+                meta.pushed_authorization_request_endpoint, None,
+                "{unusable}"
+            );
+            assert_eq!(meta.token_endpoint, "https://id.example/token");
+        }
     }
 
     #[test]
