@@ -110,6 +110,8 @@ async fn read_key(names: &StorageNames, make: bool) -> Result<Option<DpopKey>, D
     )
     .await?;
     let Some(pair) = pair else {
+        // None kept: this page's copy, if any, is another tab's removed key.
+        CURRENT.with(|c| *c.borrow_mut() = None);
         return Ok(None);
     };
     let part = |name: &str| -> Result<CryptoKey, DpopError> {
@@ -242,7 +244,10 @@ pub(super) fn absolute_url(url: &str) -> String {
 /// The key pair stored in `database`, or (`make`) a new one, stored first. Call
 /// under the key lock.
 async fn stored_or_new_pair(database: String, make: bool) -> Result<Option<JsValue>, DpopError> {
-    if let Some(pair) = idb::get(&database, STORE, KEY).await {
+    if let Some(pair) = idb::read(&database, STORE, KEY)
+        .await
+        .map_err(|()| DpopError::Crypto)?
+    {
         return Ok(Some(pair));
     }
     if !make {

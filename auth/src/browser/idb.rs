@@ -62,7 +62,14 @@ async fn open(database: &str, store: &'static str) -> Option<IdbDatabase> {
 /// The value under `key`, if any. Structured-clone values (such as a `CryptoKey`)
 /// come back as they went in.
 pub async fn get(database: &str, store: &'static str, key: &str) -> Option<JsValue> {
-    let db = open(database, store).await?;
+    read(database, store, key).await.ok().flatten()
+}
+
+/// The value under `key`: `Ok(None)` when there is none, `Err(())` when the database
+/// could not be read (a key that is only unreadable must not be taken for a missing
+/// one and replaced).
+pub async fn read(database: &str, store: &'static str, key: &str) -> Result<Option<JsValue>, ()> {
+    let db = open(database, store).await.ok_or(())?;
     let value = async {
         let transaction = db
             .transaction_with_str_and_mode(store, IdbTransactionMode::Readonly)
@@ -76,7 +83,8 @@ pub async fn get(database: &str, store: &'static str, key: &str) -> Option<JsVal
     }
     .await;
     db.close();
-    value.filter(|value| !value.is_undefined())
+    let value = value.ok_or(())?;
+    Ok(Some(value).filter(|value| !value.is_undefined()))
 }
 
 /// Puts `value` under `key`, returning once the write has committed (`false` if it

@@ -72,9 +72,15 @@ pub async fn metadata(config: &AuthConfig) -> Result<ProviderMetadata, MetadataE
 fn discovery(config: &AuthConfig) -> Discovery {
     DISCOVERY.with(|d| {
         let mut current = d.borrow_mut();
+        // A failed discovery is asked again, and so is Auth0's fallback for one (the
+        // documented paths say nothing of pushing, which a later login may need).
         let reusable = current
             .as_ref()
-            .filter(|discovery| !matches!(discovery.outcome(), Some(Err(_))));
+            .filter(|discovery| match discovery.outcome() {
+                Some(Ok(metadata)) => metadata.discovered,
+                Some(Err(_)) => false,
+                None => true,
+            });
         if let Some(discovery) = reusable {
             return discovery.clone();
         }

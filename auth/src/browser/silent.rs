@@ -19,6 +19,7 @@ use oidc_browser_core::config::names::StorageNames;
 use oidc_browser_core::config::AuthConfig;
 use oidc_browser_core::session::silent::IFRAME_TIMEOUT_MS;
 use oidc_browser_core::token::token_request::TokenKey;
+use oidc_browser_core::ProtocolError;
 
 /// Signs in with `prompt=none` in a hidden iframe, coming back to `return_to`.
 ///
@@ -79,8 +80,18 @@ async fn silent_sign_in(
 /// # Errors
 /// An [`AuthError`] when the provider is unknown or the browser fails; nothing is
 /// left stored then.
-pub async fn by_redirect(config: &AuthConfig, return_to: ReturnTo) -> Result<(), AuthError> {
+/// `still_current` is asked before the browser leaves: a sign-out while the login was
+/// prepared keeps it here, and its transaction goes.
+pub async fn by_redirect(
+    config: &AuthConfig,
+    return_to: ReturnTo,
+    still_current: impl Fn() -> bool,
+) -> Result<(), AuthError> {
     let (names, request) = store_silent_login(config, SilentVia::Redirect, return_to, None).await?;
+    if !still_current() {
+        let _ = storage::take_transaction(&names, &request.transaction.state, clock::now_ms());
+        return Err(ProtocolError::SessionEnded.into());
+    }
     super::hint::set_redirect_tried(&names, true);
     navigation::assign(&request.url).map_err(|e| {
         storage::clear_transactions(&names);

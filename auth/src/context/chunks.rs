@@ -210,7 +210,13 @@ pub(super) async fn start_login(auth: Auth, options: LoginOptions) -> Result<(),
     if auth.generation() != started_in {
         return Ok(());
     }
-    start.await
+    // A failure after a sign-out came (a refused push, say) is not shown over it.
+    start.await.or_else(
+        |error| match auth.generation.try_get_value() == Some(started_in) {
+            true => Err(error),
+            false => Ok(()),
+        },
+    )
 }
 
 /// Finishes a sign-out ([`Auth::leave_signed_out`]): the refresh token forgotten and

@@ -544,7 +544,14 @@ impl Auth {
         if redirect {
             // Back from the provider to this very page finds nobody signed in.
             self.returning_to(AuthState::SignedOut);
-            if silent::by_redirect(&config, here).await.is_ok() {
+            let still_current = move || self.generation.try_get_value() == Some(generation);
+            if silent::by_redirect(&config, here, still_current)
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            if self.generation.try_get_value() != Some(generation) {
                 return;
             }
         }

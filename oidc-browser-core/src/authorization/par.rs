@@ -24,8 +24,9 @@ pub enum PushError {
     /// configuration turned pushing off.
     #[error("the sign-in service requires pushed authorization requests, which this app's configuration turns off")]
     Required,
-    /// The configuration asks for pushing, and the provider lists no endpoint.
-    #[error("this app's configuration asks for pushed authorization requests, which the sign-in service does not offer")]
+    /// Pushing is needed (the configuration says `always`, or the provider requires
+    /// it), and the provider lists no usable endpoint.
+    #[error("sign-in needs pushed authorization requests here, and the sign-in service offers no usable endpoint for them")]
     Unavailable,
     /// The configuration asks for pushing, and the provider's discovery document could
     /// not be loaded to say where.
