@@ -81,6 +81,7 @@ pub fn core_has_no_front_end() -> Result<(), String> {
 /// reach the registry: then `cargo package --offline`, which packages and builds the
 /// same files, must pass, and the summary says so.
 pub fn crates_package() -> Result<(), String> {
+    forget_stale_package_sources(&crate::paths::cargo_home().join("registry/src"));
     let cargo = |args: &[&str]| {
         let mut cmd = command("cargo");
         cmd.args(args);
@@ -102,9 +103,75 @@ pub fn crates_package() -> Result<(), String> {
     }
 }
 
+/// Removes what earlier packaging runs extracted of [`PUBLISHED`] under `sources`
+/// (the cargo home's `registry/src`). `cargo package` verifies the Leptos crate
+/// against the core through a local registry of the packaged crates, extracted to
+/// `registry/src/-<hash of the target dir>/NAME-VERSION`, and cargo reuses an
+/// extracted directory by its name: a core packaged anew under the same version (any
+/// change before a release) would be verified against its old sources, and the gate
+/// would fail on API the core has had since (seen on this machine's second clone).
+fn forget_stale_package_sources(sources: &std::path::Path) {
+    let Ok(registries) = std::fs::read_dir(sources) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        // Local registries only: crates.io's directory is `index.crates.io-<hash>`.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(crates) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for extracted in crates.flatten() {
+            if is_published_source(&extracted.file_name().to_string_lossy()) {
+                let _ = std::fs::remove_dir_all(extracted.path());
+            }
+        }
+    }
+}
+
+/// Whether `directory` is an extracted `NAME-VERSION` of one of [`PUBLISHED`].
+fn is_published_source(directory: &str) -> bool {
+    PUBLISHED.iter().any(|name| {
+        directory
+            .strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_extracted_sources_of_the_published_crates_go_and_nothing_else() {
+        let sources = std::env::temp_dir().join(format!("xtask-stale-{}", std::process::id()));
+        let local = sources.join("-14cd1cce6819ff87");
+        let index = sources.join("index.crates.io-1949cf8c6b5b557f");
+        for dir in [
+            local.join("oidc-browser-core-0.1.0"),
+            local.join("leptos-pkce-auth-0.1.0"),
+            local.join("oidc-browser-core-extra-1.0.0"),
+            index.join("oidc-browser-core-0.1.0"),
+            index.join("serde-1.0.0"),
+        ] {
+            std::fs::create_dir_all(&dir).unwrap();
+        }
+        forget_stale_package_sources(&sources);
+        assert!(!local.join("oidc-browser-core-0.1.0").exists());
+        assert!(!local.join("leptos-pkce-auth-0.1.0").exists());
+        assert!(
+            local.join("oidc-browser-core-extra-1.0.0").exists(),
+            "another crate"
+        );
+        assert!(
+            index.join("oidc-browser-core-0.1.0").exists(),
+            "crates.io's own are left"
+        );
+        assert!(index.join("serde-1.0.0").exists());
+        let _ = std::fs::remove_dir_all(&sources);
+    }
 
     #[test]
     fn a_front_end_crate_anywhere_in_the_tree_is_found() {
