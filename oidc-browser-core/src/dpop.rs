@@ -33,7 +33,7 @@ pub enum DpopError {
     HeaderHidden(&'static str),
     /// The key the login's code is bound to (`dpop_jkt`) is no longer this browser's:
     /// a sign-out in another tab removed it while the user was at the provider.
-    #[error("this browser's sign-in key changed while you were signing in (did you sign out in another tab?); please sign in again")]
+    #[error("this browser's sign-in key changed while you were signing in; please sign in again")]
     KeyReplaced,
 }
 

@@ -60,10 +60,9 @@ pub async fn push_if_needed(
         answered,
     ) {
         web_sys::console::warn_1(
-            &"leptos-pkce: the provider's pushed authorization request endpoint did not \
-              take this login; it leaves by the address, as without pushing. Set \
-              pushed_authorization_requests to \"never\" to skip the attempt, or \
-              \"always\" to refuse such logins."
+            &"leptos-pkce: the pushed authorization request failed; the login leaves by \
+              the address instead (pushed_authorization_requests: \"never\" skips the \
+              attempt, \"always\" refuses such logins)"
                 .into(),
         );
         return Ok(());

@@ -22,11 +22,13 @@ use crate::provider::provider_error::ProviderError;
 pub enum PushError {
     /// The provider says `require_pushed_authorization_requests`, and the
     /// configuration turned pushing off.
-    #[error("the sign-in service requires pushed authorization requests, which this app's configuration turns off")]
+    #[error("the sign-in service requires pushed sign-in requests, which this app turns off")]
     Required,
     /// Pushing is needed (the configuration says `always`, or the provider requires
     /// it), and the provider lists no usable endpoint.
-    #[error("sign-in needs pushed authorization requests here, and the sign-in service offers no usable endpoint for them")]
+    #[error(
+        "sign-in needs pushed sign-in requests here, which the sign-in service does not offer"
+    )]
     Unavailable,
     /// The configuration asks for pushing, and the provider's discovery document could
     /// not be loaded to say where.
@@ -36,10 +38,10 @@ pub enum PushError {
     #[error("the sign-in service refused the sign-in request: {0}")]
     Refused(ProviderError),
     /// The endpoint failed without saying why (a server error, too many requests).
-    #[error("the sign-in service could not take the sign-in request (HTTP {0}); please try again")]
+    #[error("the sign-in service failed (HTTP {0}); please try again")]
     Status(u16),
     /// The provider's answer was not a pushed request's answer.
-    #[error("the sign-in service's answer to the sign-in request was not understood")]
+    #[error("the sign-in service's answer was not understood")]
     BadAnswer,
 }
 
