@@ -91,7 +91,9 @@ pub async fn store_login(
         // Made now, not at the callback: the code exchange there finds it ready, and
         // the code is bound to it. Read from IndexedDB, not this page's copy, which
         // another tab's sign-out may have made stale.
-        let key = dpop::fresh_key(&names).await?;
+        let key = dpop::stored_key(&names, true)
+            .await?
+            .ok_or(DpopError::Crypto)?;
         request.bind_to_dpop_key(&dpop::thumbprint(&key));
     }
     par::push_if_needed(config, &metadata, &mut request).await?;
@@ -188,21 +190,14 @@ async fn finish_code_exchange(
     // The verification's chunk downloads while the code is redeemed: no extra wait.
     preload_verification();
     let body = authorization_code_body(&transaction, &code);
-    let answer = if transaction.dpop {
-        // The key the code is bound to, and no other (none is made for it).
-        let held = dpop::kept_key(names).await?;
-        let key = match code_key(
-            transaction.dpop_jkt.as_deref(),
-            held.as_ref().map(dpop::thumbprint).as_deref(),
-        ) {
-            CodeKey::Held => held.ok_or(DpopError::KeyReplaced)?,
-            CodeKey::New => dpop::key(names).await?,
-            CodeKey::Replaced => return Err(DpopError::KeyReplaced.into()),
-        };
-        token_request_with(&key, &endpoints.token_endpoint, body).await?
-    } else {
-        http::post_form(&endpoints.token_endpoint, body, None).await?
-    };
+    let answer = token_request(
+        names,
+        &endpoints.token_endpoint,
+        body,
+        transaction.dpop,
+        Some(transaction.dpop_jkt.as_deref()),
+    )
+    .await?;
     let tokens = TokenResponse::parse(answer.status, &answer.body)?;
     let id_token = tokens.require_id_token()?.clone();
     let claims = verify_lazily(
@@ -241,31 +236,35 @@ pub fn uses_dpop(
 
 /// Sends a token request to `endpoint`: with a DPoP proof signed with the app's key
 /// when `dpop`, and once more with the server's nonce when it asks for one (RFC 9449
-/// section 8).
+/// section 8). For a code (`code_bound_to` given: the key the login bound it to, if
+/// any), only that key signs, read from IndexedDB and never made anew (`code_key`).
 ///
 /// # Errors
-/// A failed request, or a key or proof that could not be made.
+/// A failed request, a key or proof that could not be made, or
+/// [`DpopError::KeyReplaced`] for a code whose key is gone.
 async fn token_request(
     names: &StorageNames,
     endpoint: &str,
     body: String,
     dpop: bool,
+    code_bound_to: Option<Option<&str>>,
 ) -> Result<HttpResponse, AuthError> {
     if !dpop {
         return Ok(http::post_form(endpoint, body, None).await?);
     }
-    token_request_with(&dpop::key(names).await?, endpoint, body).await
-}
-
-/// A token request to `endpoint` with proofs signed with `key`, answering a nonce
-/// challenge once.
-async fn token_request_with(
-    key: &dpop::DpopKey,
-    endpoint: &str,
-    body: String,
-) -> Result<HttpResponse, AuthError> {
+    let key = match code_bound_to {
+        None => dpop::key(names).await?,
+        Some(bound) => {
+            let held = dpop::stored_key(names, false).await?;
+            match code_key(bound, held.as_ref().map(dpop::thumbprint).as_deref()) {
+                CodeKey::Held => held.ok_or(DpopError::KeyReplaced)?,
+                CodeKey::New => dpop::key(names).await?,
+                CodeKey::Replaced => return Err(DpopError::KeyReplaced.into()),
+            }
+        }
+    };
     dpop::send_with_proof(
-        key,
+        &key,
         "POST",
         endpoint,
         None,
@@ -470,6 +469,7 @@ async fn spend_refresh_token(
         &metadata.token_endpoint,
         refresh_body_for(config, &kept.token, key),
         uses_dpop(config, metadata),
+        None,
     )
     .await?;
     let answer = read_refresh_answer(answer.status, &answer.body, kept.token)?;

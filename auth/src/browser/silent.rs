@@ -17,6 +17,7 @@ use oidc_browser_core::callback::login::Finished;
 use oidc_browser_core::callback::CallbackResponse;
 use oidc_browser_core::config::names::StorageNames;
 use oidc_browser_core::config::AuthConfig;
+use oidc_browser_core::dpop::DpopError;
 use oidc_browser_core::session::silent::IFRAME_TIMEOUT_MS;
 use oidc_browser_core::token::token_request::TokenKey;
 use oidc_browser_core::ProtocolError;
@@ -119,7 +120,9 @@ async fn store_silent_login(
     );
     let names = StorageNames::new(&config.storage_prefix);
     if request.transaction.dpop {
-        let key = dpop::fresh_key(&names).await?;
+        let key = dpop::stored_key(&names, true)
+            .await?
+            .ok_or(DpopError::Crypto)?;
         request.bind_to_dpop_key(&dpop::thumbprint(&key));
     }
     par::push_if_needed(config, &metadata, &mut request).await?;
