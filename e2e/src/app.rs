@@ -210,7 +210,11 @@ impl<'a> App<'a> {
 
     /// Clicks the home page's "Sign In".
     pub async fn click_sign_in(&self) {
-        self.browser.click(SIGN_IN_BUTTON).await;
+        // Once enabled: while a session is being restored the button is disabled, and
+        // a click on it then does nothing (seen under load in Firefox).
+        self.browser
+            .click(&format!("{SIGN_IN_BUTTON}:not([disabled])"))
+            .await;
     }
 
     /// Clicks the page's "Sign In" from the page's own script (`element.click()`, an
