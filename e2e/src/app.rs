@@ -4,7 +4,10 @@ use crate::browser::Browser;
 use crate::Env;
 
 /// The home page's "Sign In" button.
-const SIGN_IN_BUTTON: &str = ".hero .login-buttons .button.primary";
+pub const SIGN_IN_BUTTON: &str = ".hero .login-buttons .button.primary";
+
+/// The home page's "Sign in with a pop-up" button.
+pub const POPUP_BUTTON: &str = "[data-testid=sign-in-popup]";
 
 /// The app under test.
 pub struct App<'a> {
@@ -215,6 +218,15 @@ impl<'a> App<'a> {
         self.browser
             .click(&format!("{SIGN_IN_BUTTON}:not([disabled])"))
             .await;
+    }
+
+    /// Clicks "Sign in with a pop-up" (a real click: a user gesture) and switches to
+    /// the popup; returns the app's window.
+    pub async fn open_popup_login(&self) -> fantoccini::wd::WindowHandle {
+        let main = self.browser.client.window().await.expect("main window");
+        self.browser.click(POPUP_BUTTON).await;
+        self.browser.switch_to_new_window(&main).await;
+        main
     }
 
     /// Clicks the page's "Sign In" from the page's own script (`element.click()`, an

@@ -25,7 +25,7 @@ use oidc_browser_core::id_token::claims::{
 };
 use oidc_browser_core::id_token::jwks::Jwks;
 use oidc_browser_core::id_token::jwt::DecodedJwt;
-use oidc_browser_core::provider::discovery::MetadataError;
+use oidc_browser_core::provider::discovery::{MetadataError, ProviderMetadata};
 use oidc_browser_core::secret::{IdToken, RefreshToken};
 use oidc_browser_core::session::logout::{logout_target, LogoutOptions, LogoutTarget};
 use oidc_browser_core::session::Session;
@@ -87,18 +87,35 @@ pub async fn store_login(
     let keys = provider::key_set_text(&endpoints.jwks_uri, KEY_SET_WAIT_MS).await;
     endpoints.carry_keys(keys);
     let names = StorageNames::new(&config.storage_prefix);
+    bind_push_and_save(config, &metadata, &names, &mut request).await?;
+    Ok((names, request))
+}
+
+/// The last steps of every login, whichever way it is answered: binds the code to the
+/// DPoP key when DPoP is on, pushes the request where it applies (RFC 9126), and only
+/// then stores the transaction, so a failure on the way stores nothing.
+///
+/// # Errors
+/// An [`AuthError`] when the key cannot be read or made, the push fails, or the
+/// transaction cannot be stored.
+pub async fn bind_push_and_save(
+    config: &AuthConfig,
+    metadata: &ProviderMetadata,
+    names: &StorageNames,
+    request: &mut AuthorizeRequest,
+) -> Result<(), AuthError> {
     if request.transaction.dpop {
         // Made now, not at the callback: the code exchange there finds it ready, and
         // the code is bound to it. Read from IndexedDB, not this page's copy, which
         // another tab's sign-out may have made stale.
-        let key = dpop::stored_key(&names, true)
+        let key = dpop::stored_key(names, true)
             .await?
             .ok_or(DpopError::Crypto)?;
         request.bind_to_dpop_key(&dpop::thumbprint(&key));
     }
-    par::push_if_needed(config, &metadata, &mut request).await?;
-    storage::save_transaction(&names, &request.transaction)?;
-    Ok((names, request))
+    par::push_if_needed(config, metadata, request).await?;
+    storage::save_transaction(names, &request.transaction)?;
+    Ok(())
 }
 
 /// Finishes a login from the parsed callback answer: the core checks it against its
@@ -227,10 +244,7 @@ async fn finish_code_exchange(
 
 /// True when token requests to this provider carry DPoP proofs: `dpop` is on and the
 /// provider accepts ES256 proofs.
-pub fn uses_dpop(
-    config: &AuthConfig,
-    metadata: &oidc_browser_core::provider::discovery::ProviderMetadata,
-) -> bool {
+pub fn uses_dpop(config: &AuthConfig, metadata: &ProviderMetadata) -> bool {
     config.dpop && oidc_browser_core::dpop::supported(&metadata.dpop_signing_alg_values_supported)
 }
 
@@ -460,7 +474,7 @@ async fn refresh_locked(
 /// the caller says what the failure means ([`forget_if_refused`]).
 async fn spend_refresh_token(
     config: &AuthConfig,
-    metadata: &oidc_browser_core::provider::discovery::ProviderMetadata,
+    metadata: &ProviderMetadata,
     kept: OwnedRefreshToken,
     key: &TokenKey,
 ) -> Result<TokenResponse, AuthError> {

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlIFrameElement;
 
 use super::answer::{self, Outcome};
-use super::{clock, dpop, flow, navigation, par, provider, random, storage};
+use super::{clock, flow, navigation, provider, random, storage};
 use crate::error::AuthError;
 use oidc_browser_core::authorization::authorize::{
     begin_silent_login, AuthorizeRequest, SilentVia,
@@ -17,7 +17,6 @@ use oidc_browser_core::callback::login::Finished;
 use oidc_browser_core::callback::CallbackResponse;
 use oidc_browser_core::config::names::StorageNames;
 use oidc_browser_core::config::AuthConfig;
-use oidc_browser_core::dpop::DpopError;
 use oidc_browser_core::session::silent::IFRAME_TIMEOUT_MS;
 use oidc_browser_core::token::token_request::TokenKey;
 use oidc_browser_core::ProtocolError;
@@ -119,14 +118,7 @@ async fn store_silent_login(
         clock::now_ms(),
     );
     let names = StorageNames::new(&config.storage_prefix);
-    if request.transaction.dpop {
-        let key = dpop::stored_key(&names, true)
-            .await?
-            .ok_or(DpopError::Crypto)?;
-        request.bind_to_dpop_key(&dpop::thumbprint(&key));
-    }
-    par::push_if_needed(config, &metadata, &mut request).await?;
-    storage::save_transaction(&names, &request.transaction)?;
+    flow::bind_push_and_save(config, &metadata, &names, &mut request).await?;
     Ok((names, request))
 }
 

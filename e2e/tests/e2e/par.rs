@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use e2e::app::App;
+use e2e::app::{App, SIGN_IN_BUTTON};
 use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
 use e2e::Env;
@@ -111,8 +111,7 @@ async fn a_pushed_login_shows_only_the_client_and_a_reference_and_binds_the_code
     with_browser(|browser, env| async move {
         let app = App::par(&browser, &env);
         app.open("/").await;
-        let (leaving, pushed) =
-            caught_login(&browser, ".hero .login-buttons .button.primary").await;
+        let (leaving, pushed) = caught_login(&browser, SIGN_IN_BUTTON).await;
 
         assert_eq!(
             leaving.as_str().split('?').next(),
@@ -154,8 +153,7 @@ async fn a_pushed_login_shows_only_the_client_and_a_reference_and_binds_the_code
         // On to the provider by the caught address: the login finishes as usual.
         browser.goto(leaving.as_str()).await;
         let provider = ProviderPages::generic(&browser, &env);
-        provider.sign_in().await;
-        provider.consent(true).await;
+        provider.sign_in_and_allow(&env.user, &env.password).await;
         app.profile().await;
         // The code was bound to the key the session's tokens are bound to.
         assert_eq!(browser.text_of("[data-testid=dpop-jkt]").await, jkt);
@@ -169,7 +167,7 @@ async fn a_tampered_or_spent_request_uri_is_refused_at_the_provider_and_the_app_
     with_browser(|browser, env| async move {
         let app = App::generic(&browser, &env);
         app.open("/").await;
-        let (leaving, _) = caught_login(&browser, ".hero .login-buttons .button.primary").await;
+        let (leaving, _) = caught_login(&browser, SIGN_IN_BUTTON).await;
         let reference = request_uri(&leaving);
 
         // An address whose reference was changed: the provider refuses it on its own
@@ -185,8 +183,7 @@ async fn a_tampered_or_spent_request_uri_is_refused_at_the_provider_and_the_app_
         // login in this tab.
         browser.goto(leaving.as_str()).await;
         let provider = ProviderPages::generic(&browser, &env);
-        provider.sign_in().await;
-        provider.consent(true).await;
+        provider.sign_in_and_allow(&env.user, &env.password).await;
         let (name, _) = app.profile().await;
         assert_eq!(name, env.user_name);
 
@@ -237,8 +234,7 @@ async fn a_pushed_request_the_provider_refuses_is_a_clear_error_before_the_brows
         app.open("/").await;
         app.click_sign_in().await;
         let provider = ProviderPages::generic(&browser, &env);
-        provider.sign_in().await;
-        provider.consent(true).await;
+        provider.sign_in_and_allow(&env.user, &env.password).await;
         let (name, _) = app.profile().await;
         assert_eq!(name, env.user_name);
     })
@@ -266,8 +262,7 @@ async fn a_login_whose_dpop_key_was_removed_meanwhile_is_refused_before_its_code
     with_browser(|browser, env| async move {
         let app = App::par(&browser, &env);
         app.open("/").await;
-        let (leaving, pushed) =
-            caught_login(&browser, ".hero .login-buttons .button.primary").await;
+        let (leaving, pushed) = caught_login(&browser, SIGN_IN_BUTTON).await;
         assert!(field(&pushed[0], "dpop_jkt").is_some());
         // While the user is at the provider, a sign-out in another tab removes the key
         // the code is bound to.
@@ -283,8 +278,7 @@ async fn a_login_whose_dpop_key_was_removed_meanwhile_is_refused_before_its_code
 
         browser.goto(leaving.as_str()).await;
         let provider = ProviderPages::generic(&browser, &env);
-        provider.sign_in().await;
-        provider.consent(true).await;
+        provider.sign_in_and_allow(&env.user, &env.password).await;
         let error = browser
             .wait_for_text("[data-testid=callback-error]", "key changed")
             .await;
@@ -318,12 +312,9 @@ async fn a_popup_login_pushes_too() {
     with_browser(|browser, env| async move {
         let app = App::generic(&browser, &env);
         app.open("/").await;
-        let main = browser.client.window().await.expect("main window");
-        browser.click("[data-testid=sign-in-popup]").await;
-        browser.switch_to_new_window(&main).await;
+        let main = app.open_popup_login().await;
         let provider = ProviderPages::generic(&browser, &env);
-        provider.sign_in().await;
-        provider.consent(true).await;
+        provider.sign_in_and_allow(&env.user, &env.password).await;
         // The popup closes itself once its answer is in.
         browser
             .client

@@ -3,23 +3,12 @@
 
 use std::time::Duration;
 
-use e2e::app::App;
+use e2e::app::{App, POPUP_BUTTON};
 use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
 use fantoccini::wd::WindowHandle;
 
 use crate::with_browser;
-
-const POPUP_BUTTON: &str = "[data-testid=sign-in-popup]";
-
-/// Clicks "Sign in with a pop-up" (a real click: a user gesture) and switches to the
-/// popup; returns the app's window.
-async fn open_popup(browser: &Browser) -> WindowHandle {
-    let main = browser.client.window().await.expect("main window");
-    browser.click(POPUP_BUTTON).await;
-    browser.switch_to_new_window(&main).await;
-    main
-}
 
 /// Posts, from the current window to `target` (`window.opener`, `window`), an answer
 /// of the silent-callback page's shape for the login of `state` with a forged code;
@@ -45,7 +34,7 @@ async fn popup_at_the_provider(
     app: &App<'_>,
     provider: &ProviderPages<'_>,
 ) -> (WindowHandle, WindowHandle, String) {
-    let main = open_popup(browser).await;
+    let main = app.open_popup_login().await;
     provider.login_heading().await;
     let popup = browser.switch_to(main.clone()).await;
     let state = app.pending_states().await.pop().expect("the popup's login");
@@ -62,7 +51,7 @@ async fn a_popup_login_signs_in_and_the_page_keeps_its_state() {
         browser
             .eval("window.keptState = 'half-filled form'; return null;")
             .await;
-        let main = open_popup(&browser).await;
+        let main = app.open_popup_login().await;
         ProviderPages::new(&browser, &env)
             .sign_in_and_allow(&env.user, &env.password)
             .await;
@@ -121,7 +110,7 @@ async fn a_popup_closed_by_the_user_is_a_clear_error() {
     with_browser(|browser, env| async move {
         let app = App::new(&browser, &env);
         app.open("/").await;
-        let main = open_popup(&browser).await;
+        let main = app.open_popup_login().await;
         ProviderPages::new(&browser, &env).login_heading().await;
         // A person takes longer than a second: a popup gone sooner reads as cut off
         // by the provider's page (Cross-Origin-Opener-Policy), a different message.

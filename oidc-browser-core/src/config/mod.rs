@@ -239,41 +239,41 @@ impl AuthConfig {
                          silent-callback page; logins finish at redirect_uri)",
             });
         }
-        let silent_sign_in = match optional_string(fields, "silent_sign_in")?.as_deref() {
-            None | Some("iframe_then_redirect") => SilentSignIn::IframeThenRedirect,
-            Some("iframe") => SilentSignIn::Iframe,
-            Some("off") => SilentSignIn::Off,
-            Some(_) => {
-                return Err(ConfigError::Invalid {
-                    field: "silent_sign_in",
-                    reason: "must be \"iframe_then_redirect\", \"iframe\" or \"off\"",
-                })
-            }
-        };
-        let audience_param = match optional_string(fields, "audience_param")?.as_deref() {
-            None if provider == ProviderKind::Auth0 => AudienceParam::Audience,
-            None => AudienceParam::Resource,
-            Some("audience") => AudienceParam::Audience,
-            Some("resource") => AudienceParam::Resource,
-            Some(_) => {
-                return Err(ConfigError::Invalid {
-                    field: "audience_param",
-                    reason: "must be \"audience\" or \"resource\"",
-                })
-            }
-        };
-        let pushed_authorization_requests =
-            match optional_string(fields, "pushed_authorization_requests")?.as_deref() {
-                None | Some("auto") => PushMode::Auto,
-                Some("always") => PushMode::Always,
-                Some("never") => PushMode::Never,
-                Some(_) => {
-                    return Err(ConfigError::Invalid {
-                        field: "pushed_authorization_requests",
-                        reason: "must be \"auto\", \"always\" or \"never\"",
-                    })
-                }
-            };
+        let silent_sign_in = one_of(
+            fields,
+            "silent_sign_in",
+            SilentSignIn::IframeThenRedirect,
+            &[
+                ("iframe_then_redirect", SilentSignIn::IframeThenRedirect),
+                ("iframe", SilentSignIn::Iframe),
+                ("off", SilentSignIn::Off),
+            ],
+            "must be \"iframe_then_redirect\", \"iframe\" or \"off\"",
+        )?;
+        let audience_param = one_of(
+            fields,
+            "audience_param",
+            match provider {
+                ProviderKind::Auth0 => AudienceParam::Audience,
+                ProviderKind::Generic => AudienceParam::Resource,
+            },
+            &[
+                ("audience", AudienceParam::Audience),
+                ("resource", AudienceParam::Resource),
+            ],
+            "must be \"audience\" or \"resource\"",
+        )?;
+        let pushed_authorization_requests = one_of(
+            fields,
+            "pushed_authorization_requests",
+            PushMode::Auto,
+            &[
+                ("auto", PushMode::Auto),
+                ("always", PushMode::Always),
+                ("never", PushMode::Never),
+            ],
+            "must be \"auto\", \"always\" or \"never\"",
+        )?;
         let clock_leeway_secs = seconds(fields, "clock_leeway_secs", 60, 0..=600)?;
         let popup_timeout_secs = seconds(fields, "popup_timeout_secs", 300, 10..=900)?;
         let http_timeout_secs = seconds(fields, "http_timeout_secs", 20, 1..=120)?;
@@ -286,17 +286,16 @@ impl AuthConfig {
         };
         let scope =
             with_openid(&optional_string(fields, "scope")?.unwrap_or_else(|| DEFAULT_SCOPE.into()));
-        let refresh_token_storage =
-            match optional_string(fields, "refresh_token_storage")?.as_deref() {
-                None | Some("memory") => RefreshTokenStorage::Memory,
-                Some("indexed_db") => RefreshTokenStorage::IndexedDb,
-                Some(_) => {
-                    return Err(ConfigError::Invalid {
-                        field: "refresh_token_storage",
-                        reason: "must be \"memory\" or \"indexed_db\"",
-                    })
-                }
-            };
+        let refresh_token_storage = one_of(
+            fields,
+            "refresh_token_storage",
+            RefreshTokenStorage::Memory,
+            &[
+                ("memory", RefreshTokenStorage::Memory),
+                ("indexed_db", RefreshTokenStorage::IndexedDb),
+            ],
+            "must be \"memory\" or \"indexed_db\"",
+        )?;
         let flag = |field: &'static str| match fields.get(field) {
             None | Some(Value::Null) => Ok(false),
             Some(Value::Bool(b)) => Ok(*b),
@@ -547,6 +546,24 @@ fn optional_string(
             expected: "a string",
         }),
     }
+}
+
+/// The value `field` names among `choices`, `default` when it is absent.
+fn one_of<T: Copy>(
+    fields: &Map<String, Value>,
+    field: &'static str,
+    default: T,
+    choices: &[(&str, T)],
+    reason: &'static str,
+) -> Result<T, ConfigError> {
+    let Some(given) = optional_string(fields, field)? else {
+        return Ok(default);
+    };
+    choices
+        .iter()
+        .find(|(name, _)| *name == given)
+        .map(|(_, value)| *value)
+        .ok_or(ConfigError::Invalid { field, reason })
 }
 
 #[cfg(test)]
