@@ -1,7 +1,7 @@
 //! The application root: loads `/config.json`, provides the auth context, routes.
 
 use leptos::prelude::*;
-use leptos_pkce_auth::{provide_auth, HandleCallback};
+use leptos_pkce_auth::{provide_auths, HandleCallback};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -12,8 +12,12 @@ use crate::config::{AppConfig, AppSettings};
 use crate::config_load::load_config;
 use crate::pages::lazy::{LazyApiPage, LazyLoginPage, LazyUserInfoPage};
 use crate::pages::{
-    callback::CallbackFailed, config_error::ConfigErrorPage, home::HomePage,
-    not_found::NotFoundPage, profile::ProfilePage,
+    callback::CallbackFailed,
+    config_error::ConfigErrorPage,
+    home::HomePage,
+    not_found::NotFoundPage,
+    profile::ProfilePage,
+    providers::{ProviderOnlyPage, ProvidersPage},
 };
 
 /// The whole app: the configuration first, then the signed-in shell.
@@ -33,7 +37,7 @@ pub fn App() -> impl IntoView {
 /// The app with its configuration: auth context, header and routes.
 #[component]
 pub fn Shell(config: AppConfig) -> impl IntoView {
-    provide_auth(config.auth);
+    provide_auths(config.auth);
     provide_context::<AppSettings>(config.settings);
     view! {
         <Router>
@@ -49,6 +53,8 @@ pub fn Shell(config: AppConfig) -> impl IntoView {
                         <Route path=path!("/login") view=LazyLoginPage/>
                         <Route path=path!("/userinfo") view=LazyUserInfoPage/>
                         <Route path=path!("/api") view=LazyApiPage/>
+                        <Route path=path!("/providers") view=ProvidersPage/>
+                        <Route path=path!("/providers/:name") view=ProviderOnlyPage/>
                     </Routes>
                 </HandleCallback>
             </main>

@@ -2,7 +2,7 @@
 //! all read from one `/config.json`, so one build serves many deployments.
 
 use leptos_pkce_auth::oidc_browser_core::config::check_provider_url;
-use leptos_pkce_auth::{AuthConfig, ConfigError};
+use leptos_pkce_auth::{AuthConfig, ConfigError, ProviderConfigs};
 use serde_json::{Map, Value};
 
 /// A button offering a direct sign-in through one of the provider's connections
@@ -40,8 +40,9 @@ pub struct AppSettings {
 /// Everything `config.json` says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppConfig {
-    /// For the auth library.
-    pub auth: AuthConfig,
+    /// For the auth library: the default provider, and any named others
+    /// (`providers`).
+    pub auth: ProviderConfigs,
     /// For this app's pages.
     pub settings: AppSettings,
 }
@@ -54,7 +55,7 @@ impl AppConfig {
     pub fn from_json(text: &str, origin: &str) -> Result<Self, ConfigError> {
         // Parsed once: the library reads its fields, this app its own.
         let fields = AuthConfig::object(text)?;
-        let auth = AuthConfig::from_fields(&fields, origin)?;
+        let auth = ProviderConfigs::from_fields(&fields, origin)?;
         let api_url = match fields.get("api_url") {
             None | Some(Value::Null) => None,
             Some(Value::String(url)) if url.trim().is_empty() => None,
@@ -155,7 +156,8 @@ mod tests {
                 "connections":[{"name":"github","label":"GitHub"},{"name":"google-oauth2"}]}"#,
         )
         .unwrap();
-        assert_eq!(config.auth.client_id, "c");
+        assert_eq!(config.auth.default_config().client_id, "c");
+        assert!(config.auth.named().is_empty());
         assert_eq!(
             config.settings.api_url.as_deref(),
             Some("https://api.example/private")
@@ -192,6 +194,17 @@ mod tests {
             let error = parse(&json).unwrap_err();
             assert!(error.to_string().contains(field), "{json}: {error}");
         }
+    }
+
+    #[test]
+    fn other_providers_are_read_by_name() {
+        let config = parse(
+            r#"{"domain":"t.auth0.com","client_id":"c",
+                "providers":{"partners":{"issuer":"https://id.example/o","client_id":"p"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(config.auth.named()[0].0, "partners");
+        assert_eq!(config.auth.named()[0].1.client_id, "p");
     }
 
     #[test]

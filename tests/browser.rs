@@ -87,7 +87,7 @@ fn mount<V: IntoView + 'static>(
     document.body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone(), move || {
         let config = config();
-        provide_context(Auth::new(config.auth, state));
+        provide_context(Auth::new(config.auth.default_config().clone(), state));
         provide_context(config.settings);
         view()
     });
@@ -351,7 +351,7 @@ async fn a_guarded_page_does_not_sign_a_locally_signed_out_user_back_in() {
     let slot = auth_slot.clone();
     leptos::mount::mount_to(container.clone(), move || {
         let config = config();
-        let auth = Auth::new(config.auth, AuthState::SignedOutLocally);
+        let auth = Auth::new(config.auth.default_config().clone(), AuthState::SignedOutLocally);
         slot.set(Some(auth));
         provide_context(auth);
         provide_context(config.settings);

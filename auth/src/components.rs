@@ -7,8 +7,9 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
-use crate::context::{use_auth, AuthState};
-use crate::finish_login::{default_failed, default_pending, finish_pending_login};
+use crate::context::providers::{auth_for, every_auth};
+use crate::context::AuthState;
+use crate::finish_login::{default_failed, default_pending, finish_every_pending_login};
 use oidc_browser_core::authorization::login_options::LoginOptions;
 use oidc_browser_core::authorization::return_to::ReturnTo;
 
@@ -31,21 +32,28 @@ pub fn HandleCallback(
     /// The app's routes.
     children: ChildrenFn,
 ) -> impl IntoView {
-    let auth = use_auth();
     let navigate = use_navigate();
     let location = use_location();
-    let config = auth.config();
-    let ready = finish_pending_login(auth, move |return_to| {
+    let go = move |return_to: &str| {
         let replace = NavigateOptions {
             replace: true,
             ..NavigateOptions::default()
         };
         navigate(return_to, replace);
+    };
+    let (auth, ready) = finish_every_pending_login(&location.pathname.get_untracked(), go);
+    let auths = every_auth();
+    let callback_paths: Vec<String> = auths
+        .iter()
+        .map(|auth| auth.config().callback_path().to_owned())
+        .collect();
+    let at_callback = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|p| callback_paths.iter().any(|c| c == p))
     });
-    let callback_path = config.callback_path().to_owned();
-    let at_callback = Memo::new(move |_| location.pathname.with(|p| *p == callback_path));
     let pending = pending.unwrap_or_else(|| ViewFn::from(default_pending));
-    let failed = failed.unwrap_or_else(|| ViewFn::from(default_failed));
+    let failed = failed.unwrap_or_else(|| ViewFn::from(move || default_failed(auth)));
     move || {
         if !ready.get() {
             return pending.run();
@@ -75,10 +83,14 @@ pub fn RequireAuth(
     /// Shown when the last login failed or the session ended (the error by default).
     #[prop(optional, into)]
     failed: Option<ViewFn>,
+    /// The provider the content needs, by its name in `config.json`'s `providers`
+    /// (the default one when not given).
+    #[prop(optional, into)]
+    provider: Option<String>,
     /// The protected content.
     children: ChildrenFn,
 ) -> impl IntoView {
-    let auth = use_auth();
+    let auth = auth_for(provider.as_deref());
     let location = use_location();
     // Never from inside a frame (the app served where the silent page should be, or
     // embedded): a login there would take the frame to the provider.
@@ -94,7 +106,7 @@ pub fn RequireAuth(
         }
     });
     let pending = pending.unwrap_or_else(|| ViewFn::from(default_pending));
-    let failed = failed.unwrap_or_else(|| ViewFn::from(default_failed));
+    let failed = failed.unwrap_or_else(|| ViewFn::from(move || default_failed(auth)));
     // Only a change of what to show re-renders: a renewal replaces the session, and
     // must not rebuild the page.
     let shown = Memo::new(move |_| {

@@ -6,16 +6,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::{navigation, pending_login};
-use crate::context::{chunks, use_auth, Auth, AuthState};
+use crate::context::providers::{every_auth, CallbackAuth};
+use crate::context::{chunks, Auth, AuthState};
 
 /// "Signing you in…".
 pub(crate) fn default_pending() -> AnyView {
     view! { <p role="status">"Signing you in…"</p> }.into_any()
 }
 
-/// The last error, or "You are signed out.".
-pub(crate) fn default_failed() -> AnyView {
-    let auth = use_auth();
+/// The last error of `auth`, or "You are signed out.".
+pub(crate) fn default_failed(auth: Auth) -> AnyView {
     view! {
         <p role="alert">
             {move || auth.error().get().map_or_else(|| "You are signed out.".to_owned(), |e| e.to_string())}
@@ -46,6 +46,37 @@ pub(crate) fn finish_pending_login(auth: Auth, go: impl FnOnce(&str) + 'static) 
     ready
 }
 
+/// [`finish_pending_login`] for every provider of the page: a page load brings back
+/// at most one login, and only the provider that owns the callback takes it. Gives
+/// whose state the callback path shows (that provider, else the first whose callback
+/// path is `here`, else the default one), provided to the `failed` view as
+/// [`CallbackAuth`], and a memo true once nothing is left to finish.
+pub(crate) fn finish_every_pending_login(
+    here: &str,
+    go: impl Fn(&str) + Clone + 'static,
+) -> (Auth, Memo<bool>) {
+    let auths = every_auth();
+    let mut finishing = None;
+    let mut readies = Vec::with_capacity(auths.len());
+    for auth in &auths {
+        let ready = finish_pending_login(*auth, go.clone());
+        if !ready.get_untracked() {
+            finishing = Some(*auth);
+        }
+        readies.push(ready);
+    }
+    let auth = finishing
+        .or_else(|| {
+            auths
+                .iter()
+                .copied()
+                .find(|a| a.config().callback_path() == here)
+        })
+        .unwrap_or(auths[0]);
+    provide_context(CallbackAuth(auth));
+    (auth, Memo::new(move |_| readies.iter().all(|r| r.get())))
+}
+
 /// Finishes a login at the callback (the path of `redirect_uri`) in an app without a
 /// router, the way `HandleCallback` (the `router` feature) does with one: `pending` while the code
 /// is redeemed, then the address becomes the login's `return_to` (replacing the
@@ -67,9 +98,9 @@ pub fn FinishLogin(
     /// The app.
     children: ChildrenFn,
 ) -> impl IntoView {
-    let auth = use_auth();
+    let (auth, ready) =
+        finish_every_pending_login(&navigation::current_path(), navigation::replace_url);
     let callback_path = auth.config().callback_path().to_owned();
-    let ready = finish_pending_login(auth, navigation::replace_url);
     // Nothing to finish at the callback path and nobody signing in: the app starts at
     // home, not at an address that only a provider's answer should reach. (Mounted a
     // second time while the first mount's login is redeemed, the state is
@@ -81,7 +112,7 @@ pub fn FinishLogin(
         navigation::replace_url("/");
     }
     let pending = pending.unwrap_or_else(|| ViewFn::from(default_pending));
-    let failed = failed.unwrap_or_else(|| ViewFn::from(default_failed));
+    let failed = failed.unwrap_or_else(|| ViewFn::from(move || default_failed(auth)));
     let failed_here = Memo::new(move |_| {
         ready.get()
             && auth.state().with(|s| matches!(s, AuthState::Failed(_)))

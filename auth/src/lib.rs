@@ -109,6 +109,15 @@
 //! (The README's configuration table lists the same fields, in more words; a test keeps
 //! the two, and the fields `AuthConfig` reads, the same.)
 //!
+//! # Several providers
+//!
+//! [`provide_auths`] with [`ProviderConfigs`] (the top level of `config.json` as the
+//! default provider, its `providers` object naming the others) makes one context per
+//! provider, each with its own storage prefix and so its own session, lock, channel,
+//! refresh token and DPoP key. [`use_auth`] is the default one, [`use_named_auth`] the
+//! others; `RequireAuth` takes a `provider`. A callback path may be shared: the login's
+//! transaction says which provider redeems it.
+//!
 //! # Layers
 //!
 //! The protocol core is its own crate, [`oidc_browser_core`]: plain Rust with no
@@ -144,6 +153,7 @@ pub use error::{AuthError, BrowserError, ProtocolError};
 pub use oidc_browser_core::authorization::login_options::{LoginOptions, LoginOptionsError};
 pub use oidc_browser_core::authorization::return_to::ReturnTo;
 pub use oidc_browser_core::authorization::step_up::StepUp;
+pub use oidc_browser_core::config::providers::ProviderConfigs;
 pub use oidc_browser_core::config::{
     AudienceParam, AuthConfig, ConfigError, ProviderKind, RefreshTokenStorage,
 };
@@ -162,7 +172,10 @@ pub use browser::pending_login::begin_callback;
 #[cfg(feature = "router")]
 pub use components::{HandleCallback, RequireAuth};
 #[cfg(target_arch = "wasm32")]
-pub use context::{provide_auth, use_auth, ApiRequest, Auth, AuthState, HttpMethod};
+pub use context::{
+    provide_auth, provide_auths, use_auth, use_callback_auth, use_named_auth, ApiRequest, Auth,
+    AuthProviders, AuthState, HttpMethod,
+};
 #[cfg(target_arch = "wasm32")]
 pub use finish_login::FinishLogin;
 #[cfg(target_arch = "wasm32")]

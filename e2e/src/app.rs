@@ -54,6 +54,16 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Page object for the app with two providers side by side (its default one is
+    /// the local provider's `spa-dev`).
+    pub fn pair(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.pair_app,
+            client_id: &env.client_id,
+        }
+    }
+
     /// Page object for the app against the generic provider that takes only pushed
     /// logins (RFC 9126), with DPoP on and a connection the provider refuses.
     pub fn par(browser: &'a Browser, env: &'a Env) -> Self {

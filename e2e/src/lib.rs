@@ -71,6 +71,9 @@ pub struct Env {
     /// The app against the generic provider whose logins are pushed (RFC 9126), with
     /// DPoP on.
     pub par_app: String,
+    /// The app with two providers side by side (the local one by default, the second
+    /// one as `partners`).
+    pub pair_app: String,
     /// The provider's origin.
     pub idp: String,
     /// The generic provider's origin.
@@ -133,6 +136,9 @@ impl Env {
                 .trim_end_matches('/')
                 .into(),
             par_app: var("E2E_PAR_APP_URL", "http://127.0.0.1:8089")
+                .trim_end_matches('/')
+                .into(),
+            pair_app: var("E2E_PAIR_APP_URL", "http://127.0.0.1:8088")
                 .trim_end_matches('/')
                 .into(),
             idp: var("E2E_IDP_URL", "http://127.0.0.1:4000")

@@ -1,7 +1,7 @@
 //! The site header: navigation, and Sign In or the signed-in user with Sign Out.
 
 use leptos::prelude::*;
-use leptos_pkce_auth::{use_auth, LogoutOptions};
+use leptos_pkce_auth::{use_auth, AuthProviders, LogoutOptions};
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -12,6 +12,8 @@ use super::user_card::Avatar;
 #[component]
 pub fn Header() -> impl IntoView {
     let auth = use_auth();
+    // Only an app with several providers has their page.
+    let several = use_context::<AuthProviders>().is_some_and(|p| p.all().count() > 1);
     let navigate = use_navigate();
     let sign_out = move |_| {
         auth.logout(LogoutOptions::default());
@@ -26,6 +28,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/profile">"Profile"</A>
                 <A href="/userinfo">"User info"</A>
                 <A href="/api">"API"</A>
+                {several.then(|| view! { <A href="/providers">"Providers"</A> })}
             </nav>
             <div class="session" aria-live="polite">
                 {move || match auth.user().get() {

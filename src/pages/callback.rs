@@ -3,12 +3,13 @@
 //! failure there.
 
 use leptos::prelude::*;
-use leptos_pkce_auth::{use_auth, LoginOptions};
+use leptos_pkce_auth::{use_callback_auth, LoginOptions};
 
 /// Why the sign-in failed, with a way to try again.
 #[component]
 pub fn CallbackFailed() -> impl IntoView {
-    let auth = use_auth();
+    // The provider whose login failed here (the app may have several).
+    let auth = use_callback_auth();
     view! {
         <section class="card">
             <h1>"Sign-in failed"</h1>

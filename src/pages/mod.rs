@@ -8,4 +8,5 @@ pub mod lazy;
 pub mod login;
 pub mod not_found;
 pub mod profile;
+pub mod providers;
 pub mod userinfo;

@@ -130,9 +130,16 @@ mod tests {
         );
     }
 
-    /// The fields `AuthConfig::from_json` reads, by the helpers it reads them with.
+    /// The fields `AuthConfig::from_json` reads, by the helpers it reads them with
+    /// (`optional_string`, `seconds`, `one_of`, `url`, `flag`).
     fn fields_read(config: &str) -> std::collections::BTreeSet<String> {
         let mut fields = std::collections::BTreeSet::new();
+        // `one_of(` is formatted over lines: its field follows `fields,` on the next.
+        let config = config.replace(
+            "one_of(\n            fields,\n            \"",
+            "one_of(fields, \"",
+        );
+        let config = config.as_str();
         for call in ["(fields, \"", "url(\"", "flag(\""] {
             for (at, _) in config.match_indices(call) {
                 let rest = &config[at + call.len()..];

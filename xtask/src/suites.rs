@@ -22,6 +22,9 @@ pub const GENERIC_PROVIDER_PORT: u16 = 4001;
 /// The same build against the generic provider, with DPoP on and a connection the
 /// provider refuses: its logins are pushed (RFC 9126), which that provider requires.
 const PAR_APP_PORT: u16 = 8089;
+/// The same build with two providers side by side: the local provider by default,
+/// and the second one (django-oauth-toolkit) as `partners`, sharing `/callback`.
+const PAIR_APP_PORT: u16 = 8088;
 /// The same build, opened as `http://localhost:PORT`: another site than the provider
 /// on 127.0.0.1, so the provider's cookies stay out of the app's iframes.
 const CROSS_SITE_APP_PORT: u16 = 8095;
@@ -274,6 +277,10 @@ fn end_to_end(runs: E2eRuns<'_>) -> Vec<Result<Counts, String>> {
                 format!("http://127.0.0.1:{PAR_APP_PORT}"),
             )
             .env(
+                "E2E_PAIR_APP_URL",
+                format!("http://127.0.0.1:{PAIR_APP_PORT}"),
+            )
+            .env(
                 "E2E_CROSS_SITE_APP_URL",
                 format!("http://localhost:{CROSS_SITE_APP_PORT}"),
             )
@@ -517,9 +524,13 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             ("DEVIDP_TOKEN_DELAY_MS", "300"),
             ("DEVIDP_FAULTS", "1"),
             // The app made from the README registers its origin as the README says.
+            // and so does the app with two providers.
             (
                 "DEVIDP_APP_ORIGINS",
-                &format!("http://127.0.0.1:{}", crate::quickstart::PORT),
+                &format!(
+                    "http://127.0.0.1:{},http://127.0.0.1:{PAIR_APP_PORT}",
+                    crate::quickstart::PORT
+                ),
             ),
         ],
     )?;
@@ -575,6 +586,8 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             Site::new(DPOP_APP_PORT, dist_variant(&work, "dpop", DPOP_CONFIG)?),
             Site::new(SECOND_APP_PORT, second_provider_dist(&work, &second_idp)?)
                 .with_provider(&second_idp),
+            Site::new(PAIR_APP_PORT, pair_dist(&work, &second_idp)?)
+                .with_provider(&format!("http://127.0.0.1:{PROVIDER_PORT} {second_idp}")),
         ],
         &crate::quickstart::nginx_server(),
     )?;
@@ -632,7 +645,7 @@ fn start_second_provider(work: &std::path::Path) -> Result<Service, String> {
         .env("DEVIDP2_PORT", SECOND_PROVIDER_PORT.to_string())
         .env(
             "DEVIDP2_APP_ORIGINS",
-            format!("http://127.0.0.1:{SECOND_APP_PORT}"),
+            format!("http://127.0.0.1:{SECOND_APP_PORT},http://127.0.0.1:{PAIR_APP_PORT}"),
         )
         .env("DEVIDP2_DATA", &data)
         .env("DEVIDP2_ACCESS_TOKEN_TTL", "45");
@@ -659,6 +672,26 @@ fn second_provider_dist(work: &std::path::Path, idp: &str) -> Result<PathBuf, St
     );
     std::fs::write(dist.join("config.json"), config).map_err(|e| e.to_string())?;
     Ok(dist)
+}
+
+/// A copy of `dist/` with a second provider beside the default one: `partners`, the
+/// second provider's client, sharing the default's callback path.
+fn pair_dist(work: &std::path::Path, second_idp: &str) -> Result<PathBuf, String> {
+    let partners = format!(
+        r#""refresh_token_storage": "memory",
+  "providers": {{
+    "partners": {{
+      "issuer": "{second_idp}/o",
+      "client_id": "spa-dev2",
+      "scope": "openid profile email offline_access"
+    }}
+  }},"#
+    );
+    dist_variant(
+        work,
+        "pair",
+        (r#""refresh_token_storage": "memory","#, &partners),
+    )
 }
 
 /// The local provider on [`PROVIDER_PORT`] with extra environment, logging to `work`.

@@ -1,7 +1,8 @@
 //! Telling the app's other tabs about sign-outs and sign-ins, with a BroadcastChannel.
-//! One channel object per page both listens and announces: a BroadcastChannel never
-//! delivers a message to the object that posted it, so a tab does not hear its own
-//! sign-out (it would read as "you signed out in another tab").
+//! One channel object per page and app both listens and announces: a BroadcastChannel
+//! never delivers a message to the object that posted it, so a tab does not hear its
+//! own sign-out (it would read as "you signed out in another tab"). A page with
+//! several providers keeps one per provider's channel name.
 
 use std::cell::RefCell;
 
@@ -12,17 +13,18 @@ use web_sys::{BroadcastChannel, MessageEvent};
 use oidc_browser_core::session::session_event::SessionEvent;
 
 thread_local! {
-    /// The page's channel, open for the page's life once listening starts.
-    static CHANNEL: RefCell<Option<BroadcastChannel>> = const { RefCell::new(None) };
+    /// The page's channels, one per app (name), open for the page's life once
+    /// listening starts.
+    static CHANNELS: RefCell<Vec<BroadcastChannel>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Tells the app's other tabs (those on `channel_name`) about `event`.
 pub fn announce(channel_name: &str, event: &SessionEvent) {
     let message = event.to_message();
-    let posted = CHANNEL.with(|c| {
+    let posted = CHANNELS.with(|c| {
         c.borrow()
-            .as_ref()
-            .filter(|channel| channel.name() == channel_name)
+            .iter()
+            .find(|channel| channel.name() == channel_name)
             .map(|channel| channel.post_message(&message.as_str().into()))
     });
     if posted.is_none() {
@@ -51,5 +53,9 @@ pub fn on_event_elsewhere(channel_name: &str, on_event: impl Fn(SessionEvent) + 
     channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
     // The listener lives as long as the page; the channel is kept to announce with.
     listener.forget();
-    CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
+    CHANNELS.with(|c| {
+        let mut channels = c.borrow_mut();
+        channels.retain(|kept| kept.name() != channel.name());
+        channels.push(channel);
+    });
 }

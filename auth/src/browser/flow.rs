@@ -364,9 +364,10 @@ async fn verify_id_token(
 }
 
 thread_local! {
-    /// The refresh token in memory mode: kept beside the session, read and written
-    /// under the same lock as the IndexedDB one, so both modes follow one rule.
-    static MEMORY_REFRESH_TOKEN: RefCell<Option<OwnedRefreshToken>> = const { RefCell::new(None) };
+    /// The refresh tokens in memory mode, by storage prefix (each provider of the page
+    /// its own): kept beside the session, read and written under the same lock as the
+    /// IndexedDB one, so both modes follow one rule.
+    static MEMORY_REFRESH_TOKENS: RefCell<Vec<(String, OwnedRefreshToken)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The refresh token to spend next, and its user: the one in memory, or in IndexedDB
@@ -375,7 +376,12 @@ thread_local! {
 async fn load_refresh_token(config: &AuthConfig) -> Option<OwnedRefreshToken> {
     match config.refresh_token_storage {
         RefreshTokenStorage::IndexedDb => refresh_store::load(config).await,
-        RefreshTokenStorage::Memory => MEMORY_REFRESH_TOKEN.with(|t| t.borrow().clone()),
+        RefreshTokenStorage::Memory => MEMORY_REFRESH_TOKENS.with(|t| {
+            t.borrow()
+                .iter()
+                .find(|(prefix, _)| *prefix == config.storage_prefix)
+                .map(|(_, token)| token.clone())
+        }),
     }
 }
 
@@ -385,7 +391,13 @@ async fn store_refresh_token(config: &AuthConfig, token: Option<&OwnedRefreshTok
     match config.refresh_token_storage {
         RefreshTokenStorage::IndexedDb => refresh_store::store(config, token).await,
         RefreshTokenStorage::Memory => {
-            MEMORY_REFRESH_TOKEN.with(|t| *t.borrow_mut() = token.cloned());
+            MEMORY_REFRESH_TOKENS.with(|t| {
+                let mut tokens = t.borrow_mut();
+                tokens.retain(|(prefix, _)| *prefix != config.storage_prefix);
+                if let Some(token) = token {
+                    tokens.push((config.storage_prefix.clone(), token.clone()));
+                }
+            });
         }
     }
 }

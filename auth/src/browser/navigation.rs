@@ -31,6 +31,23 @@ pub fn assign(url: &str) -> Result<(), BrowserError> {
         .map_err(|_| BrowserError::Navigation)
 }
 
+thread_local! {
+    /// Whether a silent sign-in of this page is leaving it for the provider.
+    static LEAVING_SILENTLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Claims the page's one top-level silent redirect: false when another provider of
+/// the page claimed it already. Given back by [`stay_after_all`].
+pub fn claim_silent_departure() -> bool {
+    !LEAVING_SILENTLY.with(|l| l.replace(true))
+}
+
+/// Gives the claim back: the redirect did not leave, or the page came back from the
+/// back/forward cache.
+pub fn stay_after_all() {
+    LEAVING_SILENTLY.with(|l| l.set(false));
+}
+
 /// The current path, such as `/callback`.
 pub fn current_path() -> String {
     web_sys::window()

@@ -11,6 +11,7 @@ use super::{clock, navigation, storage};
 use crate::error::AuthError;
 use oidc_browser_core::callback::{CallbackError, CallbackResponse};
 use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::config::providers::{callback_owner, CallbackClues, PageProvider};
 use oidc_browser_core::config::{path_of, AuthConfig};
 use oidc_browser_core::ProtocolError;
 
@@ -31,10 +32,71 @@ enum Callback {
 
 thread_local! {
     static CALLBACK: RefCell<Callback> = const { RefCell::new(Callback::NotStarted) };
+    /// The page's providers (`provide_auths`), registered before any of them looks at
+    /// the callback, so exactly one owns it.
+    static PAGE_PROVIDERS: RefCell<Vec<PageProvider>> = const { RefCell::new(Vec::new()) };
+    /// True from the start of a code exchange in this page load to its end.
+    static EXCHANGING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn started() -> bool {
     CALLBACK.with(|c| !matches!(*c.borrow(), Callback::NotStarted))
+}
+
+/// Registers every provider of the page, before any of their contexts is made.
+pub fn register_page_providers(providers: Vec<PageProvider>) {
+    PAGE_PROVIDERS.with(|p| *p.borrow_mut() = providers);
+}
+
+/// True while this page load redeems a login's code: leaving the page now would
+/// lose it.
+pub fn exchanging() -> bool {
+    EXCHANGING.with(std::cell::Cell::get)
+}
+
+/// Whether `config`'s provider owns the callback this page load is at: the one
+/// provider of the page that finishes (or reports) the answer in the address bar
+/// (`callback_owner`). Never once the login was handed out.
+fn owns_callback(config: &AuthConfig) -> bool {
+    let path = navigation::current_path();
+    let mut providers = PAGE_PROVIDERS.with(|p| p.borrow().clone());
+    if !providers.iter().any(|p| p.prefix == config.storage_prefix) {
+        providers.push(PageProvider::of(config));
+    }
+    let pending = CALLBACK.with(|c| match &*c.borrow() {
+        Callback::NotStarted => Some(None),
+        Callback::Pending { prefix, .. } => Some(Some(prefix.clone())),
+        Callback::Done => None,
+    });
+    let Some(pending) = pending else {
+        return false;
+    };
+    let mut clues = CallbackClues {
+        pending: pending.as_deref(),
+        ..CallbackClues::default()
+    };
+    let found;
+    let spent;
+    if pending.is_none() && providers.iter().any(|p| p.callback_path == path) {
+        let answer = read_answer();
+        let state = answer.as_ref().ok().and_then(CallbackResponse::state);
+        let now_ms = clock::now_ms();
+        found = state.and_then(|state| storage::find_transaction(state, now_ms));
+        clues.transaction = found
+            .as_ref()
+            .map(|(prefix, transaction)| (prefix.as_str(), transaction.redirect_uri.as_str()));
+        spent = state.and_then(|state| {
+            providers
+                .iter()
+                .find(|p| {
+                    storage::spent_login(&StorageNames::new(&p.prefix), state, now_ms).is_some()
+                })
+                .map(|p| p.prefix.clone())
+        });
+        clues.spent = spent.as_deref();
+    }
+    callback_owner(clues, &providers, &path)
+        .is_some_and(|owner| owner.prefix == config.storage_prefix)
 }
 
 /// The callback answer in the address bar, parsed once (a parsed map would hide a
@@ -78,44 +140,44 @@ pub fn begin_callback() {
 fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: &str) {
     navigation::replace_url(path);
     let names = StorageNames::new(&prefix);
-    let task = Task::spawn(flow::complete_login_lazily(names, answer, true));
+    EXCHANGING.with(|e| e.set(true));
+    let task = Task::spawn(async move {
+        let outcome = flow::complete_login_lazily(names, answer, true).await;
+        EXCHANGING.with(|e| e.set(false));
+        outcome
+    });
     CALLBACK.with(|c| *c.borrow_mut() = Callback::Pending { prefix, task });
 }
 
 /// The login being finished for the app of `config`: the one [`begin_callback`]
-/// started for it, or, at `config`'s callback path, one started now. Handed out once;
-/// never in a frame.
+/// started for it, or, at `config`'s callback path, one started now. Handed out once,
+/// to the one provider of the page that owns the callback (a callback path may be
+/// shared: the answer's transaction says whose it is); never in a frame.
 ///
-/// A login started (from its transaction) under another storage prefix at this very
-/// callback path means the configuration changed between sign-in and callback (a
-/// deployment gave the app another client or prefix): its outcome is refused as
+/// A login started (from its transaction) under a storage prefix no provider of the
+/// page has, at this very callback path, means the configuration changed between
+/// sign-in and callback (a deployment gave the app another client or prefix, or
+/// removed a provider): its outcome is refused as
 /// [`ProtocolError::ConfigurationChanged`] rather than left pending forever.
 pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
     // Never inside a frame, as `begin_callback`: an answer there is the parent's.
-    if navigation::is_framed() {
+    if navigation::is_framed() || !owns_callback(config) {
         return None;
     }
-    let path = navigation::current_path();
     if !started() {
-        if path != config.callback_path() {
-            return None;
-        }
-        start(config.storage_prefix.clone(), read_answer(), &path);
+        start(
+            config.storage_prefix.clone(),
+            read_answer(),
+            &navigation::current_path(),
+        );
     }
-    let at_callback = path == config.callback_path();
     CALLBACK.with(|c| {
-        let mut c = c.borrow_mut();
-        let ours = match &*c {
-            Callback::Pending { prefix, .. } => *prefix == config.storage_prefix,
-            _ => return None,
-        };
-        if !ours && !at_callback {
-            return None;
-        }
-        let Callback::Pending { task, .. } = std::mem::replace(&mut *c, Callback::Done) else {
+        let Callback::Pending { prefix, task } =
+            std::mem::replace(&mut *c.borrow_mut(), Callback::Done)
+        else {
             return None;
         };
-        Some(if ours {
+        Some(if prefix == config.storage_prefix {
             task
         } else {
             Task::spawn(async move {
@@ -127,16 +189,7 @@ pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
 }
 
 /// True while this page load is finishing a login for the app of `config` (one
-/// started or about to start at its callback path).
+/// started or about to start at its callback path): it owns the callback.
 pub fn is_finishing(config: &AuthConfig) -> bool {
-    if navigation::is_framed() {
-        return false;
-    }
-    CALLBACK.with(|c| match &*c.borrow() {
-        Callback::NotStarted => navigation::current_path() == config.callback_path(),
-        Callback::Pending { prefix, .. } => {
-            *prefix == config.storage_prefix || navigation::current_path() == config.callback_path()
-        }
-        Callback::Done => false,
-    })
+    !navigation::is_framed() && owns_callback(config)
 }

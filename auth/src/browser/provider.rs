@@ -1,4 +1,5 @@
-//! The provider's metadata and signing keys, fetched once per page load and kept.
+//! The providers' metadata and signing keys, fetched once per page load and kept,
+//! for each provider of the page (an app may have several side by side).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,9 +24,23 @@ struct KeySet {
 type KeySetFetch = SharedTask<Result<KeySet, MetadataError>>;
 
 thread_local! {
-    static DISCOVERY: RefCell<Option<Discovery>> = const { RefCell::new(None) };
-    /// The key set of this page: its `jwks_uri` and the last fetch of it.
-    static JWKS: RefCell<Option<(String, KeySetFetch)>> = const { RefCell::new(None) };
+    /// Each provider's discovery, by [`discovery_key`].
+    static DISCOVERY: RefCell<Vec<(String, Discovery)>> = const { RefCell::new(Vec::new()) };
+    /// The key sets of this page: each `jwks_uri` and the last fetch of it.
+    static JWKS: RefCell<Vec<(String, KeySetFetch)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whose discovery a configuration's is: its app (storage prefix) at its issuer. The
+/// metadata is read against the configuration (its endpoint overrides, Auth0 or not),
+/// so two of the page's providers never share one.
+fn discovery_key(config: &AuthConfig) -> String {
+    format!("{} {}", config.storage_prefix, config.issuer)
+}
+
+/// Keeps `value` under `key` in `list`, in place of the one there.
+fn keep<T>(list: &mut Vec<(String, T)>, key: String, value: T) {
+    list.retain(|(k, _)| *k != key);
+    list.push((key, value));
 }
 
 /// The metadata a login is built with: the discovered document (waited for at most
@@ -70,12 +85,15 @@ pub async fn metadata(config: &AuthConfig) -> Result<ProviderMetadata, MetadataE
 /// The page's discovery request: the one running or done, unless it failed; else a
 /// new one.
 fn discovery(config: &AuthConfig) -> Discovery {
+    let key = discovery_key(config);
     DISCOVERY.with(|d| {
-        let mut current = d.borrow_mut();
+        let mut all = d.borrow_mut();
         // A failed discovery is asked again, and so is Auth0's fallback for one (the
         // documented paths say nothing of pushing, which a later login may need).
-        let reusable = current
-            .as_ref()
+        let reusable = all
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, discovery)| discovery)
             .filter(|discovery| match discovery.outcome() {
                 Some(Ok(metadata)) => metadata.discovered,
                 Some(Err(_)) => false,
@@ -86,7 +104,7 @@ fn discovery(config: &AuthConfig) -> Discovery {
         }
         let config = config.clone();
         let discovery = SharedTask::spawn(async move { discover(&config).await });
-        *current = Some(discovery.clone());
+        keep(&mut all, key, discovery.clone());
         discovery
     })
 }
@@ -142,20 +160,20 @@ pub fn adopt_key_set(jwks_uri: &str, keys: Jwks, text: &str) {
         text: text.into(),
     };
     let fetch = SharedTask::spawn(async move { Ok(set) });
-    JWKS.with(|j| *j.borrow_mut() = Some((jwks_uri.to_owned(), fetch)));
+    JWKS.with(|j| keep(&mut j.borrow_mut(), jwks_uri.to_owned(), fetch));
 }
 
 fn key_set_fetch(jwks_uri: &str, refresh: bool) -> KeySetFetch {
     JWKS.with(|j| {
-        let mut current = j.borrow_mut();
-        let reusable = current.as_ref().filter(|(uri, fetch)| {
+        let mut all = j.borrow_mut();
+        let reusable = all.iter().find(|(uri, fetch)| {
             !refresh && uri == jwks_uri && !matches!(fetch.outcome(), Some(Err(_)))
         });
         if let Some((_, fetch)) = reusable {
             return fetch.clone();
         }
         let fetch = SharedTask::spawn(fetch_key_set(jwks_uri.to_owned(), refresh));
-        *current = Some((jwks_uri.to_owned(), fetch.clone()));
+        keep(&mut all, jwks_uri.to_owned(), fetch.clone());
         fetch
     })
 }

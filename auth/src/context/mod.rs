@@ -36,6 +36,7 @@ use oidc_browser_core::authorization::login_options::LoginOptions;
 use oidc_browser_core::authorization::return_to::ReturnTo;
 use oidc_browser_core::callback::login::{Finished, Landing};
 use oidc_browser_core::config::names::StorageNames;
+use oidc_browser_core::config::providers::PageProvider;
 use oidc_browser_core::config::{AuthConfig, RefreshTokenStorage};
 use oidc_browser_core::id_token::claims::IdTokenClaims;
 use oidc_browser_core::provider::discovery::MetadataError;
@@ -46,7 +47,8 @@ use oidc_browser_core::session::schedule::{
 };
 use oidc_browser_core::session::session_event::{on_heard, Heard, SessionEvent};
 use oidc_browser_core::session::silent::{
-    origin_of, redirect_after_iframe, silent_renewal_failed, try_at_start, PageLoad, SilentSignIn,
+    may_leave_page, origin_of, redirect_after_iframe, silent_renewal_failed, try_at_start,
+    PageLoad, SilentSignIn,
 };
 use oidc_browser_core::session::userinfo::check_subject;
 use oidc_browser_core::session::Session;
@@ -56,8 +58,10 @@ use oidc_browser_core::ProtocolError;
 mod api;
 pub(crate) mod chunks;
 mod popup;
+pub(crate) mod providers;
 
 pub use api::{ApiRequest, HttpMethod};
+pub use providers::{provide_auths, use_callback_auth, use_named_auth, AuthProviders};
 
 /// Where the app stands with the user.
 #[derive(Debug, Clone, PartialEq)]
@@ -542,6 +546,16 @@ impl Auth {
                 hint::redirect_tried(&names),
             );
         if redirect {
+            // Another provider of the page leaving, or a login being finished here:
+            // a later page load tries, this one's mark kept.
+            let claimed = navigation::claim_silent_departure();
+            if !may_leave_page(pending_login::exchanging(), !claimed) {
+                if claimed {
+                    navigation::stay_after_all();
+                }
+                self.state.set(AuthState::SignedOut);
+                return;
+            }
             // Back from the provider to this very page finds nobody signed in.
             self.returning_to(AuthState::SignedOut);
             let still_current = move || self.generation.try_get_value() == Some(generation);
@@ -551,6 +565,7 @@ impl Auth {
             {
                 return;
             }
+            navigation::stay_after_all();
             if self.generation.try_get_value() != Some(generation) {
                 return;
             }
@@ -838,6 +853,15 @@ impl Auth {
 /// [`crate::FinishLogin`] in an app without one.
 pub fn provide_auth(config: AuthConfig) -> Auth {
     http::set_timeout_secs(config.http_timeout_secs);
+    pending_login::register_page_providers(vec![PageProvider::of(&config)]);
+    let auth = start_auth(config);
+    provide_context(auth);
+    auth
+}
+
+/// The context for `config`, started as [`provide_auth`] describes but not provided:
+/// the page's providers are registered first ([`pending_login::register_page_providers`]).
+pub(crate) fn start_auth(config: AuthConfig) -> Auth {
     let names = StorageNames::new(&config.storage_prefix);
     // With a stored refresh token, or at the callback, the app starts
     // "authenticating", so guards wait instead of starting a login.
@@ -874,7 +898,6 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
         AuthState::SignedOut
     };
     let auth = Auth::new(config, initial);
-    provide_context(auth);
     broadcast::on_event_elsewhere(&names.channel(), move |event| {
         let mine = auth.session().map(|s| s.claims.sub);
         match on_heard(&event, mine.as_deref()) {
@@ -887,7 +910,10 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
             Heard::Nothing => {}
         }
     });
-    navigation::on_restored_from_cache(move || auth.restored_from_cache());
+    navigation::on_restored_from_cache(move || {
+        navigation::stay_after_all();
+        auth.restored_from_cache();
+    });
     if restore || silently {
         // Discovery beside the session's start, as the restore needs it at once.
         auth.prefetch_provider();

@@ -11,6 +11,7 @@ mod journeys;
 mod library;
 mod par;
 mod popup;
+mod providers;
 mod quickstart;
 mod second_provider;
 mod session;

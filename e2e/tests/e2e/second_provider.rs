@@ -11,7 +11,7 @@ use e2e::second_provider::SecondProvider;
 use crate::with_browser;
 
 /// The key rotation restarts the provider: its tests take turns.
-static SECOND_SLOT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static SECOND_SLOT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const NAME: &str = "Ada Lovelace";
 

@@ -135,6 +135,16 @@ pub fn redirect_after_iframe(
         && !same_site(app_origin, provider_origin)
 }
 
+/// Whether a top-level silent redirect that [`redirect_after_iframe`] allows may leave
+/// now. Not while this page load finishes a login (leaving would drop its code
+/// before it is redeemed), nor when another provider of the page is already leaving
+/// (one address wins; the other's login would be stored for nothing, its one try in
+/// this tab spent). Then it waits for a later page load with its "signed in here
+/// before" mark kept, unlike a redirect that is not allowed at all.
+pub fn may_leave_page(finishing_a_login: bool, another_leaving: bool) -> bool {
+    !finishing_a_login && !another_leaving
+}
+
 /// Whether two origins are the same site as browsers count it for cookies: the same
 /// scheme and the same registrable domain. Without the public suffix list this takes
 /// the last two labels of a host name (IP addresses and `localhost` must be equal);
@@ -276,6 +286,17 @@ mod tests {
         assert!(!PageLoad::of(true, true).may_start_session());
         assert_eq!(PageLoad::of(false, true), PageLoad::AtSilentPage);
         assert!(!PageLoad::of(false, true).may_start_session());
+    }
+
+    #[test]
+    fn a_silent_redirect_waits_while_the_page_finishes_a_login_or_another_leaves() {
+        assert!(may_leave_page(false, false));
+        assert!(
+            !may_leave_page(true, false),
+            "a code being redeemed is not dropped"
+        );
+        assert!(!may_leave_page(false, true), "one address wins");
+        assert!(!may_leave_page(true, true));
     }
 
     #[test]
