@@ -10,14 +10,12 @@ use crate::components::fetched::Fetched;
 use crate::components::header::Header;
 use crate::config::{AppConfig, AppSettings};
 use crate::config_load::load_config;
-use crate::pages::lazy::{LazyApiPage, LazyLoginPage, LazyUserInfoPage};
+use crate::pages::lazy::{
+    LazyApiPage, LazyLoginPage, LazyProviderOnlyPage, LazyProvidersPage, LazyUserInfoPage,
+};
 use crate::pages::{
-    callback::CallbackFailed,
-    config_error::ConfigErrorPage,
-    home::HomePage,
-    not_found::NotFoundPage,
-    profile::ProfilePage,
-    providers::{ProviderOnlyPage, ProvidersPage},
+    callback::CallbackFailed, config_error::ConfigErrorPage, home::HomePage,
+    not_found::NotFoundPage, profile::ProfilePage,
 };
 
 /// The whole app: the configuration first, then the signed-in shell.
@@ -53,8 +51,8 @@ pub fn Shell(config: AppConfig) -> impl IntoView {
                         <Route path=path!("/login") view=LazyLoginPage/>
                         <Route path=path!("/userinfo") view=LazyUserInfoPage/>
                         <Route path=path!("/api") view=LazyApiPage/>
-                        <Route path=path!("/providers") view=ProvidersPage/>
-                        <Route path=path!("/providers/:name") view=ProviderOnlyPage/>
+                        <Route path=path!("/providers") view=LazyProvidersPage/>
+                        <Route path=path!("/providers/:name") view=LazyProviderOnlyPage/>
                     </Routes>
                 </HandleCallback>
             </main>

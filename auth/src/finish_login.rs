@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::{navigation, pending_login};
-use crate::context::providers::{every_auth, CallbackAuth};
+use crate::context::providers::{every_auth, set_callback_auth};
 use crate::context::{chunks, Auth, AuthState};
 
 /// "Signing you in…".
@@ -37,7 +37,9 @@ pub(crate) fn finish_pending_login(auth: Auth, go: impl FnOnce(&str) + 'static) 
         let started_in = auth.generation();
         spawn_local(async move {
             let outcome = task.join().await;
-            if let Some(return_to) = chunks::finish_login(auth, outcome, started_in).await {
+            let landed = chunks::finish_login(auth, outcome, started_in).await;
+            pending_login::login_landed();
+            if let Some(return_to) = landed {
                 go(return_to.as_str());
             }
             ready.set(true);
@@ -49,32 +51,31 @@ pub(crate) fn finish_pending_login(auth: Auth, go: impl FnOnce(&str) + 'static) 
 /// [`finish_pending_login`] for every provider of the page: a page load brings back
 /// at most one login, and only the provider that owns the callback takes it. Gives
 /// whose state the callback path shows (that provider, else the first whose callback
-/// path is `here`, else the default one), provided to the `failed` view as
-/// [`CallbackAuth`], and a memo true once nothing is left to finish.
+/// path is `here`, else the default one), which [`crate::use_callback_auth`] then
+/// gives the `failed` view, and the signal that is true once nothing is left to
+/// finish (the taker's: every other provider has nothing to finish).
 pub(crate) fn finish_every_pending_login(
     here: &str,
     go: impl Fn(&str) + Clone + 'static,
-) -> (Auth, Memo<bool>) {
+) -> (Auth, RwSignal<bool>) {
     let auths = every_auth();
     let mut finishing = None;
-    let mut readies = Vec::with_capacity(auths.len());
     for auth in &auths {
         let ready = finish_pending_login(*auth, go.clone());
         if !ready.get_untracked() {
-            finishing = Some(*auth);
+            finishing = Some((*auth, ready));
         }
-        readies.push(ready);
     }
-    let auth = finishing
-        .or_else(|| {
-            auths
-                .iter()
-                .copied()
-                .find(|a| a.config().callback_path() == here)
-        })
-        .unwrap_or(auths[0]);
-    provide_context(CallbackAuth(auth));
-    (auth, Memo::new(move |_| readies.iter().all(|r| r.get())))
+    let (auth, ready) = finishing.unwrap_or_else(|| {
+        let shown = auths
+            .iter()
+            .copied()
+            .find(|a| a.config().callback_path() == here)
+            .unwrap_or(auths[0]);
+        (shown, RwSignal::new(true))
+    });
+    set_callback_auth(auth);
+    (auth, ready)
 }
 
 /// Finishes a login at the callback (the path of `redirect_uri`) in an app without a

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_pkce_auth::{lazy_fn, LazyView};
 
 use crate::components::busy::Busy;
+use crate::pages::providers::{ProviderOnlyPage, ProvidersPage};
 use crate::pages::{api::ApiPage, login::LoginPage, userinfo::UserInfoPage};
 
 lazy_fn! {
@@ -26,6 +27,32 @@ lazy_fn! {
     fn login_view() -> AnyView {
         view! { <LoginPage/> }.into_any()
     }
+}
+
+lazy_fn! {
+    chunk providers_page, preload preload_providers_page;
+    fn providers_view() -> AnyView {
+        view! { <ProvidersPage/> }.into_any()
+    }
+}
+
+lazy_fn! {
+    chunk providers_page, preload preload_provider_only_page;
+    fn provider_only_view() -> AnyView {
+        view! { <ProviderOnlyPage/> }.into_any()
+    }
+}
+
+/// `/providers`, loaded on first visit.
+#[component]
+pub fn LazyProvidersPage() -> impl IntoView {
+    view! { <LazyView load=providers_view fallback=|| view! { <Busy message="Loading…"/> }/> }
+}
+
+/// `/providers/:name`, loaded on first visit.
+#[component]
+pub fn LazyProviderOnlyPage() -> impl IntoView {
+    view! { <LazyView load=provider_only_view fallback=|| view! { <Busy message="Loading…"/> }/> }
 }
 
 /// `/api`, loaded on first visit.

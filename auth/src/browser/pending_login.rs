@@ -13,6 +13,7 @@ use oidc_browser_core::callback::{CallbackError, CallbackResponse};
 use oidc_browser_core::config::names::StorageNames;
 use oidc_browser_core::config::providers::{callback_owner, CallbackClues, PageProvider};
 use oidc_browser_core::config::{path_of, AuthConfig};
+use oidc_browser_core::secret::State;
 use oidc_browser_core::ProtocolError;
 
 use crate::error::LoginOutcome;
@@ -33,33 +34,68 @@ enum Callback {
 thread_local! {
     static CALLBACK: RefCell<Callback> = const { RefCell::new(Callback::NotStarted) };
     /// The page's providers (`provide_auths`), registered before any of them looks at
-    /// the callback, so exactly one owns it.
-    static PAGE_PROVIDERS: RefCell<Vec<PageProvider>> = const { RefCell::new(Vec::new()) };
-    /// True from the start of a code exchange in this page load to its end.
-    static EXCHANGING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// the callback, so exactly one owns it, and how to read whose an answer is.
+    static PAGE_PROVIDERS: RefCell<(Vec<PageProvider>, Option<ClueReader>)> =
+        const { RefCell::new((Vec::new(), None)) };
+    /// True from the start of a login's code exchange in this page load until the
+    /// login has landed (its session kept, or its failure shown).
+    static FINISHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn started() -> bool {
     CALLBACK.with(|c| !matches!(*c.borrow(), Callback::NotStarted))
 }
 
-/// Registers every provider of the page, before any of their contexts is made.
-pub fn register_page_providers(providers: Vec<PageProvider>) {
-    PAGE_PROVIDERS.with(|p| *p.borrow_mut() = providers);
+/// Reads from storage whose login an answer's `state` is, among the page's providers:
+/// the prefix and `redirect_uri` of its transaction, and the provider whose spent
+/// logins hold it.
+pub type ClueReader = fn(&State, &[PageProvider]) -> (Option<(String, String)>, Option<String>);
+
+/// Registers every provider of the page, before any of their contexts is made, with
+/// `reader` for an app with several ([`read_clues`]). A single provider owns every
+/// callback at its path whatever the storage says, so `provide_auth` passes none, and
+/// an app with one provider links none of that code (measured on the equal page).
+pub fn register_page_providers(providers: Vec<PageProvider>, reader: Option<ClueReader>) {
+    PAGE_PROVIDERS.with(|p| *p.borrow_mut() = (providers, reader));
 }
 
-/// True while this page load redeems a login's code: leaving the page now would
-/// lose it.
-pub fn exchanging() -> bool {
-    EXCHANGING.with(std::cell::Cell::get)
+/// The [`ClueReader`] of an app with several providers.
+pub fn read_clues(
+    state: &State,
+    providers: &[PageProvider],
+) -> (Option<(String, String)>, Option<String>) {
+    let now_ms = clock::now_ms();
+    let transaction = storage::find_transaction(state, now_ms)
+        .map(|(prefix, transaction)| (prefix, transaction.redirect_uri));
+    let spent = providers
+        .iter()
+        .find(|p| storage::spent_login(&StorageNames::new(&p.prefix), state, now_ms).is_some())
+        .map(|p| p.prefix.clone());
+    (transaction, spent)
+}
+
+/// True while this page load finishes a login, from its code exchange until it has
+/// landed ([`login_landed`]): leaving the page now would lose it.
+pub fn finishing_a_login() -> bool {
+    FINISHING.with(std::cell::Cell::get)
+}
+
+/// The login this page load finished has landed (kept, refused or dropped).
+pub fn login_landed() {
+    FINISHING.with(|f| f.set(false));
 }
 
 /// Whether `config`'s provider owns the callback this page load is at: the one
 /// provider of the page that finishes (or reports) the answer in the address bar
 /// (`callback_owner`). Never once the login was handed out.
+///
+/// Decided once: the first call at a callback path starts the owner's exchange, and
+/// from then on the pending login says whose it is, whatever later happens to the
+/// clock, the storage or the address (so a context that starts "signing you in"
+/// is the one that takes the login).
 fn owns_callback(config: &AuthConfig) -> bool {
     let path = navigation::current_path();
-    let mut providers = PAGE_PROVIDERS.with(|p| p.borrow().clone());
+    let (mut providers, reader) = PAGE_PROVIDERS.with(|p| p.borrow().clone());
     if !providers.iter().any(|p| p.prefix == config.storage_prefix) {
         providers.push(PageProvider::of(config));
     }
@@ -71,32 +107,27 @@ fn owns_callback(config: &AuthConfig) -> bool {
     let Some(pending) = pending else {
         return false;
     };
-    let mut clues = CallbackClues {
-        pending: pending.as_deref(),
-        ..CallbackClues::default()
-    };
-    let found;
-    let spent;
+    let mut answer = None;
+    let mut found = (None, None);
     if pending.is_none() && providers.iter().any(|p| p.callback_path == path) {
-        let answer = read_answer();
-        let state = answer.as_ref().ok().and_then(CallbackResponse::state);
-        let now_ms = clock::now_ms();
-        found = state.and_then(|state| storage::find_transaction(state, now_ms));
-        clues.transaction = found
-            .as_ref()
-            .map(|(prefix, transaction)| (prefix.as_str(), transaction.redirect_uri.as_str()));
-        spent = state.and_then(|state| {
-            providers
-                .iter()
-                .find(|p| {
-                    storage::spent_login(&StorageNames::new(&p.prefix), state, now_ms).is_some()
-                })
-                .map(|p| p.prefix.clone())
-        });
-        clues.spent = spent.as_deref();
+        let read = answer.insert(read_answer());
+        let state = read.as_ref().ok().and_then(CallbackResponse::state);
+        if let (Some(state), Some(reader)) = (state, reader) {
+            found = reader(state, &providers);
+        }
     }
-    callback_owner(clues, &providers, &path)
-        .is_some_and(|owner| owner.prefix == config.storage_prefix)
+    let clues = CallbackClues {
+        pending: pending.as_deref(),
+        transaction: found.0.as_ref().map(|(p, uri)| (p.as_str(), uri.as_str())),
+        spent: found.1.as_deref(),
+    };
+    let Some(owner) = callback_owner(clues, &providers, &path) else {
+        return false;
+    };
+    if let Some(answer) = answer {
+        start(owner.prefix.clone(), answer, &path);
+    }
+    owner.prefix == config.storage_prefix
 }
 
 /// The callback answer in the address bar, parsed once (a parsed map would hide a
@@ -140,12 +171,8 @@ pub fn begin_callback() {
 fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: &str) {
     navigation::replace_url(path);
     let names = StorageNames::new(&prefix);
-    EXCHANGING.with(|e| e.set(true));
-    let task = Task::spawn(async move {
-        let outcome = flow::complete_login_lazily(names, answer, true).await;
-        EXCHANGING.with(|e| e.set(false));
-        outcome
-    });
+    FINISHING.with(|f| f.set(true));
+    let task = Task::spawn(flow::complete_login_lazily(names, answer, true));
     CALLBACK.with(|c| *c.borrow_mut() = Callback::Pending { prefix, task });
 }
 
@@ -163,13 +190,6 @@ pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
     // Never inside a frame, as `begin_callback`: an answer there is the parent's.
     if navigation::is_framed() || !owns_callback(config) {
         return None;
-    }
-    if !started() {
-        start(
-            config.storage_prefix.clone(),
-            read_answer(),
-            &navigation::current_path(),
-        );
     }
     CALLBACK.with(|c| {
         let Callback::Pending { prefix, task } =

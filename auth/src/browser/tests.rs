@@ -552,3 +552,63 @@ async fn futures_join<A, B>(
     .await;
     (out_a.unwrap(), out_b.unwrap())
 }
+
+/// Resolves with the first message `channel` receives.
+fn next_message(channel: &web_sys::BroadcastChannel) -> js_sys::Promise {
+    let channel = channel.clone();
+    js_sys::Promise::new(&mut |resolve, _| {
+        let on_message =
+            wasm_bindgen::closure::Closure::once_into_js(move |event: web_sys::MessageEvent| {
+                let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &event.data());
+            });
+        channel.set_onmessage(Some(on_message.unchecked_ref()));
+    })
+}
+
+#[wasm_bindgen_test]
+async fn a_page_with_two_providers_never_hears_its_own_sign_out_on_either_channel() {
+    use oidc_browser_core::session::session_event::SessionEvent;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    // Two providers of this page listen, each on its own channel.
+    let heard_a = Rc::new(Cell::new(0));
+    let heard_b = Rc::new(Cell::new(0));
+    let (a, b) = (heard_a.clone(), heard_b.clone());
+    super::broadcast::on_event_elsewhere("test-two.a.auth", move |_| a.set(a.get() + 1));
+    super::broadcast::on_event_elsewhere("test-two.b.auth", move |_| b.set(b.get() + 1));
+    // Another tab's channel object for each: it hears what this page announces.
+    let other_tab_a = web_sys::BroadcastChannel::new("test-two.a.auth").unwrap();
+    let other_tab_b = web_sys::BroadcastChannel::new("test-two.b.auth").unwrap();
+    let received_a = next_message(&other_tab_a);
+    super::broadcast::announce("test-two.a.auth", &SessionEvent::SignedOut);
+    // The other tab's object was made after this page's listener, so once it has the
+    // message, this page's listener would have had it too, were it posted from
+    // another object.
+    let message = JsFuture::from(received_a).await.unwrap();
+    assert_eq!(message.as_string().as_deref(), Some("signed-out"));
+    let received_b = next_message(&other_tab_b);
+    super::broadcast::announce("test-two.b.auth", &SessionEvent::SignedOut);
+    JsFuture::from(received_b).await.unwrap();
+    assert_eq!(
+        heard_a.get(),
+        0,
+        "the page heard its own sign-out on the first channel"
+    );
+    assert_eq!(
+        heard_b.get(),
+        0,
+        "the page heard its own sign-out on the second channel"
+    );
+    // And another tab's sign-out is heard, on its channel only (the witness, made
+    // after the first post, gets the second: by then this page had both).
+    other_tab_a.post_message(&"signed-out".into()).unwrap();
+    let witness = web_sys::BroadcastChannel::new("test-two.a.auth").unwrap();
+    let seen = next_message(&witness);
+    other_tab_a.post_message(&"signed-out".into()).unwrap();
+    JsFuture::from(seen).await.unwrap();
+    assert_eq!(heard_a.get(), 2);
+    assert_eq!(heard_b.get(), 0);
+    for channel in [other_tab_a, other_tab_b, witness] {
+        channel.close();
+    }
+}

@@ -549,7 +549,7 @@ impl Auth {
             // Another provider of the page leaving, or a login being finished here:
             // a later page load tries, this one's mark kept.
             let claimed = navigation::claim_silent_departure();
-            if !may_leave_page(pending_login::exchanging(), !claimed) {
+            if !may_leave_page(pending_login::finishing_a_login(), !claimed) {
                 if claimed {
                     navigation::stay_after_all();
                 }
@@ -853,7 +853,7 @@ impl Auth {
 /// [`crate::FinishLogin`] in an app without one.
 pub fn provide_auth(config: AuthConfig) -> Auth {
     http::set_timeout_secs(config.http_timeout_secs);
-    pending_login::register_page_providers(vec![PageProvider::of(&config)]);
+    pending_login::register_page_providers(vec![PageProvider::of(&config)], None);
     let auth = start_auth(config);
     provide_context(auth);
     auth

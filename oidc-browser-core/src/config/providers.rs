@@ -112,6 +112,27 @@ impl ProviderConfigs {
                 }
             }
         }
+        // A provider's silent page where another's logins finish would answer frames
+        // and popups in place of the callback (or the callback would take their code).
+        let all: Vec<&AuthConfig> = std::iter::once(&self.default)
+            .chain(self.named.iter().map(|(_, c)| c))
+            .collect();
+        for (index, config) in all.iter().enumerate() {
+            if all
+                .iter()
+                .any(|other| other.callback_path() == config.silent_path())
+            {
+                let error = ConfigError::Invalid {
+                    field: "silent_redirect_uri",
+                    reason: "is where another provider's logins finish (its redirect_uri's \
+                             path): give it its own path",
+                };
+                return Err(match index {
+                    0 => error,
+                    _ => ConfigError::in_provider(&self.named[index - 1].0, error),
+                });
+            }
+        }
         Ok(())
     }
 
@@ -319,6 +340,28 @@ mod tests {
             r#"{ "domain": "a.auth0.com", "client_id": "app", "storage_prefix": "x",
                  "providers": { "b": { "domain": "b.auth0.com", "client_id": "app",
                                        "storage_prefix": "xy" } } }"#,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn no_providers_silent_page_is_where_anothers_logins_finish() {
+        let error = parse(
+            r#"{ "domain": "a.auth0.com", "client_id": "a",
+                 "providers": { "b": { "domain": "b.auth0.com", "client_id": "b",
+                   "redirect_uri": "https://app.example/b/callback",
+                   "silent_redirect_uri": "https://app.example/callback" } } }"#,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(error, ConfigError::InProvider { ref name, ref error }
+                if name == "b" && matches!(**error, ConfigError::Invalid { field: "silent_redirect_uri", .. })),
+            "{error:?}"
+        );
+        // Sharing the silent page is fine (answers are told apart by their state).
+        parse(
+            r#"{ "domain": "a.auth0.com", "client_id": "a",
+                 "providers": { "b": { "domain": "b.auth0.com", "client_id": "b" } } }"#,
         )
         .unwrap();
     }
