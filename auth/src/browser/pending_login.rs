@@ -177,7 +177,7 @@ fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: 
 }
 
 /// The login being finished for the app of `config`: the one [`begin_callback`]
-/// started for it, or, at `config`'s callback path, one started now. Handed out once,
+/// started for it, or, at `config`'s callback path, the one its owner started. Handed out once,
 /// to the one provider of the page that owns the callback (a callback path may be
 /// shared: the answer's transaction says whose it is); never in a frame.
 ///
@@ -208,8 +208,8 @@ pub fn take_for(config: &AuthConfig) -> Option<Task<LoginOutcome>> {
     })
 }
 
-/// True while this page load is finishing a login for the app of `config` (one
-/// started or about to start at its callback path): it owns the callback.
+/// True while this page load is finishing a login for the app of `config` (the one
+/// started at its callback path): it owns the callback.
 pub fn is_finishing(config: &AuthConfig) -> bool {
     !navigation::is_framed() && owns_callback(config)
 }

@@ -69,10 +69,12 @@ impl ProviderConfigs {
     /// letters, digits, dashes or underscores, not `default`, and used once, and no two share a
     /// storage prefix (nor is one another's followed by a dot), which would mix their
     /// sessions. Two configurations with the same `client_id` at two issuers get the
-    /// same default prefix: give each its own `storage_prefix`.
+    /// same default prefix: give each its own `storage_prefix`. No provider's
+    /// `silent_redirect_uri` path may be where another provider's logins finish.
     ///
     /// # Errors
-    /// [`ConfigError::InProvider`] naming the later of two that clash.
+    /// [`ConfigError::InProvider`] naming the provider at fault (a plain
+    /// [`ConfigError::Invalid`] when it is the default provider's silent page).
     pub fn check(&self) -> Result<(), ConfigError> {
         for (index, (name, config)) in self.named.iter().enumerate() {
             let plain = name
