@@ -66,6 +66,7 @@ pub(crate) fn finish_every_pending_login(
             finishing = Some((*auth, ready));
         }
     }
+    let took = finishing.is_some();
     let (auth, ready) = finishing.unwrap_or_else(|| {
         let shown = auths
             .iter()
@@ -74,7 +75,7 @@ pub(crate) fn finish_every_pending_login(
             .unwrap_or(auths[0]);
         (shown, RwSignal::new(true))
     });
-    set_callback_auth(auth);
+    set_callback_auth(auth, took);
     (auth, ready)
 }
 

@@ -86,9 +86,16 @@ thread_local! {
     static CALLBACK_AUTH: std::cell::Cell<Option<Auth>> = const { std::cell::Cell::new(None) };
 }
 
-/// Records whose login the callback page shows ([`use_callback_auth`]).
-pub(crate) fn set_callback_auth(auth: Auth) {
-    CALLBACK_AUTH.with(|c| c.set(Some(auth)));
+/// Records whose login the callback page shows ([`use_callback_auth`]): `took` when
+/// this mount took the login, which then wins over any other mount's; forgotten when
+/// the mount goes, so a rebuilt tree never reads a disposed context.
+pub(crate) fn set_callback_auth(auth: Auth, took: bool) {
+    CALLBACK_AUTH.with(|c| {
+        if took || c.get().is_none() {
+            c.set(Some(auth));
+        }
+    });
+    on_cleanup(|| CALLBACK_AUTH.with(|c| c.set(None)));
 }
 
 /// The auth context of the provider whose login this callback page finishes or
