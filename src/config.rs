@@ -2,7 +2,7 @@
 //! all read from one `/config.json`, so one build serves many deployments.
 
 use leptos_pkce_auth::oidc_browser_core::config::check_provider_url;
-use leptos_pkce_auth::{AuthConfig, ConfigError, ProviderConfigs};
+use leptos_pkce_auth::{AuthConfig, ConfigError, ProviderConfigs, ProvidersError};
 use serde_json::{Map, Value};
 
 /// A button offering a direct sign-in through one of the provider's connections
@@ -51,8 +51,9 @@ impl AppConfig {
     /// Parses `config.json`; `origin` is the app's own origin.
     ///
     /// # Errors
-    /// A [`ConfigError`] naming the first field that is missing or unusable.
-    pub fn from_json(text: &str, origin: &str) -> Result<Self, ConfigError> {
+    /// A [`ProvidersError`] naming the first field that is missing or unusable (and
+    /// the named provider it is in, if any).
+    pub fn from_json(text: &str, origin: &str) -> Result<Self, ProvidersError> {
         // Parsed once: the library reads its fields, this app its own.
         let fields = AuthConfig::object(text)?;
         let auth = ProviderConfigs::from_fields(&fields, origin)?;
@@ -67,7 +68,8 @@ impl AppConfig {
                 return Err(ConfigError::WrongType {
                     field: "api_url",
                     expected: "a string",
-                })
+                }
+                .into())
             }
         };
         Ok(Self {
@@ -145,7 +147,7 @@ mod tests {
 
     const ORIGIN: &str = "http://127.0.0.1:8080";
 
-    fn parse(json: &str) -> Result<AppConfig, ConfigError> {
+    fn parse(json: &str) -> Result<AppConfig, ProvidersError> {
         AppConfig::from_json(json, ORIGIN)
     }
 
@@ -211,7 +213,7 @@ mod tests {
     fn protocol_errors_come_first() {
         assert_eq!(
             parse(r#"{"client_id":"c","api_url":7}"#),
-            Err(ConfigError::Missing("domain"))
+            Err(ConfigError::Missing("domain").into())
         );
     }
 }

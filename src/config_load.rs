@@ -2,7 +2,7 @@
 //! the library its fields and the app its own ([`AppConfig`]).
 
 use gloo_net::http::Request;
-use leptos_pkce_auth::ConfigError;
+use leptos_pkce_auth::ProvidersError;
 use web_sys::{AbortSignal, RequestCredentials};
 
 use crate::config::AppConfig;
@@ -21,7 +21,7 @@ pub enum ConfigLoadError {
     Status(u16),
     /// The file is there but unusable.
     #[error(transparent)]
-    Invalid(#[from] ConfigError),
+    Invalid(#[from] ProvidersError),
 }
 
 /// Loads and parses `/config.json` from the app's own origin.

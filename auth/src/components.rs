@@ -7,9 +7,10 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
-use crate::context::providers::{auth_for, every_auth};
+use crate::context::auth_providers::auth_for;
 use crate::context::AuthState;
 use crate::finish_login::{default_failed, default_pending, finish_every_pending_login};
+use crate::several_callback::every_auth;
 use oidc_browser_core::authorization::login_options::LoginOptions;
 use oidc_browser_core::authorization::return_to::ReturnTo;
 

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::{navigation, pending_login};
-use crate::context::providers::{every_auth, set_callback_auth};
-use crate::context::{chunks, Auth, AuthState};
+use std::rc::Rc;
+
+use crate::context::{chunks, use_auth, Auth, AuthState};
 
 /// "Signing you in…".
 pub(crate) fn default_pending() -> AnyView {
@@ -50,33 +51,43 @@ pub(crate) fn finish_pending_login(auth: Auth, go: impl FnOnce(&str) + 'static) 
 
 /// [`finish_pending_login`] for every provider of the page: a page load brings back
 /// at most one login, and only the provider that owns the callback takes it. Gives
-/// whose state the callback path shows (that provider, else the first whose callback
-/// path is `here`, else the default one), which [`crate::use_callback_auth`] then
-/// gives the `failed` view, and the signal that is true once nothing is left to
-/// finish (the taker's: every other provider has nothing to finish).
+/// whose state the callback path shows, which [`crate::use_callback_auth`] then gives
+/// the `failed` view, and the signal that is true once nothing is left to finish.
+/// With one provider, that one (else the registered [`FinishAmongSeveral`]).
 pub(crate) fn finish_every_pending_login(
     here: &str,
-    go: impl Fn(&str) + Clone + 'static,
+    go: impl Fn(&str) + 'static,
 ) -> (Auth, RwSignal<bool>) {
-    let auths = every_auth();
-    let mut finishing = None;
-    for auth in &auths {
-        let ready = finish_pending_login(*auth, go.clone());
-        if !ready.get_untracked() {
-            finishing = Some((*auth, ready));
-        }
+    let go: Rc<dyn Fn(&str)> = Rc::new(go);
+    if let Some(finished) = several_providers().and_then(|finish| finish(here, go.clone())) {
+        return finished;
     }
-    let took = finishing.is_some();
-    let (auth, ready) = finishing.unwrap_or_else(|| {
-        let shown = auths
-            .iter()
-            .copied()
-            .find(|a| a.config().callback_path() == here)
-            .unwrap_or(auths[0]);
-        (shown, RwSignal::new(true))
-    });
-    set_callback_auth(auth, took);
-    (auth, ready)
+    let auth = use_auth();
+    (auth, finish_pending_login(auth, move |to| go(to)))
+}
+
+thread_local! {
+    /// How the callback finishes the login among the page's providers, set by
+    /// `provide_auths`: an app with one provider then links none of it, nor any
+    /// look-up of the `AuthProviders` context (a context type costs about 0.7 KB of
+    /// wasm, measured with twiggy).
+    static SEVERAL_PROVIDERS: std::cell::Cell<Option<FinishAmongSeveral>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// How the callback finishes the login among several providers: the provider and the
+/// signal [`finish_every_pending_login`] gives, or `None` when the page has no
+/// `provide_auths` in context after all.
+pub(crate) type FinishAmongSeveral = fn(&str, Rc<dyn Fn(&str)>) -> Option<(Auth, RwSignal<bool>)>;
+
+/// Makes `finish` the page's way to finish a login among several providers.
+pub(crate) fn finish_among_several_with(finish: FinishAmongSeveral) {
+    SEVERAL_PROVIDERS.with(|s| s.set(Some(finish)));
+}
+
+/// The page's [`FinishAmongSeveral`], once `provide_auths` has run.
+pub(crate) fn several_providers() -> Option<FinishAmongSeveral> {
+    SEVERAL_PROVIDERS.with(std::cell::Cell::get)
 }
 
 /// Finishes a login at the callback (the path of `redirect_uri`) in an app without a

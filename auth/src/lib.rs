@@ -143,6 +143,8 @@ mod finish_login;
 pub mod lazy;
 #[cfg(target_arch = "wasm32")]
 mod lazy_view;
+#[cfg(target_arch = "wasm32")]
+mod several_callback;
 
 /// The protocol core this crate is built on, for the types an app matches or
 /// configures beyond the few re-exported here (the inner errors of a
@@ -153,7 +155,7 @@ pub use error::{AuthError, BrowserError, ProtocolError};
 pub use oidc_browser_core::authorization::login_options::{LoginOptions, LoginOptionsError};
 pub use oidc_browser_core::authorization::return_to::ReturnTo;
 pub use oidc_browser_core::authorization::step_up::StepUp;
-pub use oidc_browser_core::config::providers::ProviderConfigs;
+pub use oidc_browser_core::config::providers::{ProviderConfigs, ProvidersError};
 pub use oidc_browser_core::config::{
     AudienceParam, AuthConfig, ConfigError, ProviderKind, RefreshTokenStorage,
 };

@@ -19,6 +19,7 @@ pub(crate) mod popup;
 pub(crate) mod provider;
 pub(crate) mod random;
 pub(crate) mod refresh_store;
+pub(crate) mod shared_callback;
 pub(crate) mod silent;
 pub(crate) mod storage;
 pub(crate) mod task;

@@ -3,7 +3,7 @@
 //! is on the wire while the app renders), or else by the app's auth context once the
 //! configuration says where the callback is.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use super::flow;
 use super::task::Task;
@@ -11,9 +11,7 @@ use super::{clock, navigation, storage};
 use crate::error::AuthError;
 use oidc_browser_core::callback::{CallbackError, CallbackResponse};
 use oidc_browser_core::config::names::StorageNames;
-use oidc_browser_core::config::providers::{callback_owner, CallbackClues, PageProvider};
 use oidc_browser_core::config::{path_of, AuthConfig};
-use oidc_browser_core::secret::State;
 use oidc_browser_core::ProtocolError;
 
 use crate::error::LoginOutcome;
@@ -33,51 +31,35 @@ enum Callback {
 
 thread_local! {
     static CALLBACK: RefCell<Callback> = const { RefCell::new(Callback::NotStarted) };
-    /// The page's providers (`provide_auths`), registered before any of them looks at
-    /// the callback, so exactly one owns it, and how to read whose an answer is.
-    static PAGE_PROVIDERS: RefCell<(Vec<PageProvider>, Option<ClueReader>)> =
-        const { RefCell::new((Vec::new(), None)) };
+    /// How the page tells which of its providers owns the callback: `None` for a page
+    /// with one provider ([`owns_alone`]), else the rule `provide_auths` registered
+    /// ([`super::shared_callback`]). A function pointer, so an app with one provider
+    /// links none of the several-providers code (measured on the equal page).
+    static OWNER_RULE: Cell<Option<OwnerRule>> = const { Cell::new(None) };
     /// True from the start of a login's code exchange in this page load until the
     /// login has landed (its session kept, or its failure shown).
-    static FINISHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static FINISHING: Cell<bool> = const { Cell::new(false) };
 }
+
+/// Whether the provider of a configuration owns the callback this page load is at
+/// (and, the first time, starts the owner's exchange).
+pub type OwnerRule = fn(&AuthConfig) -> bool;
 
 fn started() -> bool {
     CALLBACK.with(|c| !matches!(*c.borrow(), Callback::NotStarted))
 }
 
-/// Reads from storage whose login an answer's `state` is, among the page's providers:
-/// the prefix and `redirect_uri` of its transaction, and the provider whose spent
-/// logins hold it.
-pub type ClueReader = fn(&State, &[PageProvider]) -> (Option<(String, String)>, Option<String>);
-
-/// Registers every provider of the page, before any of their contexts is made, with
-/// `reader` for an app with several ([`read_clues`]). A single provider owns every
-/// callback at its path whatever the storage says, so `provide_auth` passes none, and
-/// an app with one provider links none of that code (measured on the equal page).
-pub fn register_page_providers(providers: Vec<PageProvider>, reader: Option<ClueReader>) {
-    PAGE_PROVIDERS.with(|p| *p.borrow_mut() = (providers, reader));
-}
-
-/// The [`ClueReader`] of an app with several providers.
-pub fn read_clues(
-    state: &State,
-    providers: &[PageProvider],
-) -> (Option<(String, String)>, Option<String>) {
-    let now_ms = clock::now_ms();
-    let transaction = storage::find_transaction(state, now_ms)
-        .map(|(prefix, transaction)| (prefix, transaction.redirect_uri));
-    let spent = providers
-        .iter()
-        .find(|p| storage::spent_login(&StorageNames::new(&p.prefix), state, now_ms).is_some())
-        .map(|p| p.prefix.clone());
-    (transaction, spent)
+/// Sets how the page's providers share the callback, before any of their contexts is
+/// made: `None` for a page with one provider, which owns every callback at its path
+/// whatever the storage says.
+pub fn set_owner_rule(rule: Option<OwnerRule>) {
+    OWNER_RULE.with(|r| r.set(rule));
 }
 
 /// True while this page load finishes a login, from its code exchange until it has
 /// landed ([`login_landed`]): leaving the page now would lose it.
 pub fn finishing_a_login() -> bool {
-    FINISHING.with(std::cell::Cell::get)
+    FINISHING.with(Cell::get)
 }
 
 /// The login this page load finished has landed (kept, refused or dropped).
@@ -86,53 +68,52 @@ pub fn login_landed() {
 }
 
 /// Whether `config`'s provider owns the callback this page load is at: the one
-/// provider of the page that finishes (or reports) the answer in the address bar
-/// (`callback_owner`). Never once the login was handed out.
+/// provider of the page that finishes (or reports) the answer in the address bar.
+/// Never once the login was handed out.
 ///
 /// Decided once: the first call at a callback path starts the owner's exchange, and
 /// from then on the pending login says whose it is, whatever later happens to the
 /// clock, the storage or the address (so a context that starts "signing you in"
 /// is the one that takes the login).
 fn owns_callback(config: &AuthConfig) -> bool {
-    let path = navigation::current_path();
-    let (mut providers, reader) = PAGE_PROVIDERS.with(|p| p.borrow().clone());
-    if !providers.iter().any(|p| p.prefix == config.storage_prefix) {
-        providers.push(PageProvider::of(config));
+    match OWNER_RULE.with(Cell::get) {
+        Some(rule) => rule(config),
+        None => owns_alone(config),
     }
-    let pending = CALLBACK.with(|c| match &*c.borrow() {
+}
+
+/// The rule of a page with one provider (`callback_owner` with one provider and no
+/// storage clues): it owns the login already being finished (its own, or one it
+/// refuses as made by another configuration at its callback path), and any answer
+/// at its callback path.
+fn owns_alone(config: &AuthConfig) -> bool {
+    let path = navigation::current_path();
+    let here = config.callback_path() == path;
+    match pending_prefix() {
+        None => false,
+        Some(Some(prefix)) => here || prefix == config.storage_prefix,
+        Some(None) => {
+            if here {
+                start(config.storage_prefix.clone(), read_answer(), &path);
+            }
+            here
+        }
+    }
+}
+
+/// `None` once the login was handed out, else the prefix of the login being finished
+/// (`Some(None)`: none started yet).
+pub(super) fn pending_prefix() -> Option<Option<String>> {
+    CALLBACK.with(|c| match &*c.borrow() {
         Callback::NotStarted => Some(None),
         Callback::Pending { prefix, .. } => Some(Some(prefix.clone())),
         Callback::Done => None,
-    });
-    let Some(pending) = pending else {
-        return false;
-    };
-    let mut answer = None;
-    let mut found = (None, None);
-    if pending.is_none() && providers.iter().any(|p| p.callback_path == path) {
-        let read = answer.insert(read_answer());
-        let state = read.as_ref().ok().and_then(CallbackResponse::state);
-        if let (Some(state), Some(reader)) = (state, reader) {
-            found = reader(state, &providers);
-        }
-    }
-    let clues = CallbackClues {
-        pending: pending.as_deref(),
-        transaction: found.0.as_ref().map(|(p, uri)| (p.as_str(), uri.as_str())),
-        spent: found.1.as_deref(),
-    };
-    let Some(owner) = callback_owner(clues, &providers, &path) else {
-        return false;
-    };
-    if let Some(answer) = answer {
-        start(owner.prefix.clone(), answer, &path);
-    }
-    owner.prefix == config.storage_prefix
+    })
 }
 
 /// The callback answer in the address bar, parsed once (a parsed map would hide a
 /// duplicated `state`, so the raw query is read).
-fn read_answer() -> Result<CallbackResponse, CallbackError> {
+pub(super) fn read_answer() -> Result<CallbackResponse, CallbackError> {
     CallbackResponse::parse(&navigation::current_query())
 }
 
@@ -168,7 +149,7 @@ pub fn begin_callback() {
 
 /// Scrubs the answer from the address bar at once (the code must not linger there
 /// or in history) and starts finishing the login.
-fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: &str) {
+pub(super) fn start(prefix: String, answer: Result<CallbackResponse, CallbackError>, path: &str) {
     navigation::replace_url(path);
     let names = StorageNames::new(&prefix);
     FINISHING.with(|f| f.set(true));

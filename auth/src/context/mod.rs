@@ -36,7 +36,6 @@ use oidc_browser_core::authorization::login_options::LoginOptions;
 use oidc_browser_core::authorization::return_to::ReturnTo;
 use oidc_browser_core::callback::login::{Finished, Landing};
 use oidc_browser_core::config::names::StorageNames;
-use oidc_browser_core::config::providers::PageProvider;
 use oidc_browser_core::config::{AuthConfig, RefreshTokenStorage};
 use oidc_browser_core::id_token::claims::IdTokenClaims;
 use oidc_browser_core::provider::discovery::MetadataError;
@@ -56,12 +55,16 @@ use oidc_browser_core::token::token_request::{CachedToken, TokenCache, TokenKey,
 use oidc_browser_core::ProtocolError;
 
 mod api;
+pub(crate) mod auth_providers;
+pub(crate) mod callback_auth;
 pub(crate) mod chunks;
 mod popup;
 pub(crate) mod providers;
 
 pub use api::{ApiRequest, HttpMethod};
-pub use providers::{provide_auths, use_callback_auth, use_named_auth, AuthProviders};
+pub use auth_providers::{use_named_auth, AuthProviders};
+pub use callback_auth::use_callback_auth;
+pub use providers::provide_auths;
 
 /// Where the app stands with the user.
 #[derive(Debug, Clone, PartialEq)]
@@ -853,14 +856,14 @@ impl Auth {
 /// [`crate::FinishLogin`] in an app without one.
 pub fn provide_auth(config: AuthConfig) -> Auth {
     http::set_timeout_secs(config.http_timeout_secs);
-    pending_login::register_page_providers(vec![PageProvider::of(&config)], None);
+    pending_login::set_owner_rule(None);
     let auth = start_auth(config);
     provide_context(auth);
     auth
 }
 
 /// The context for `config`, started as [`provide_auth`] describes but not provided:
-/// the page's providers are registered first ([`pending_login::register_page_providers`]).
+/// the page's rule for whose a callback is set first ([`pending_login::set_owner_rule`]).
 pub(crate) fn start_auth(config: AuthConfig) -> Auth {
     let names = StorageNames::new(&config.storage_prefix);
     // With a stored refresh token, or at the callback, the app starts

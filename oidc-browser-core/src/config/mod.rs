@@ -36,24 +36,6 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: &'static str,
     },
-    /// Within the named provider's configuration (`providers`).
-    #[error("in the provider `{name}` of `providers`: {error}")]
-    InProvider {
-        /// The provider's name, as `config.json` gives it.
-        name: String,
-        /// What is wrong there.
-        error: Box<ConfigError>,
-    },
-}
-
-impl ConfigError {
-    /// `error` within the named provider `name`.
-    pub fn in_provider(name: &str, error: ConfigError) -> Self {
-        Self::InProvider {
-            name: name.to_owned(),
-            error: Box::new(error),
-        }
-    }
 }
 
 /// Endpoints set in `config.json`, which win over discovery (a provider behind a

@@ -16,6 +16,53 @@ pub const PROVIDERS_FIELD: &str = "providers";
 /// The longest provider name.
 const MAX_NAME_LEN: usize = 32;
 
+/// Why the providers of `config.json` cannot be used side by side: the
+/// [`ConfigError`], and the named provider whose configuration it is in (`None`: the
+/// top level, the default provider's). Its own type rather than a variant of
+/// [`ConfigError`], so an app with one provider links none of it (a recursive variant
+/// cost the equal page about 0.5 KB of wasm, measured with twiggy).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvidersError {
+    /// The provider's name, as `config.json` gives it; `None` for the default one.
+    pub provider: Option<String>,
+    /// What is wrong there.
+    pub error: ConfigError,
+}
+
+impl ProvidersError {
+    /// `error` within the named provider `name`.
+    pub fn in_provider(name: &str, error: ConfigError) -> Self {
+        Self {
+            provider: Some(name.to_owned()),
+            error,
+        }
+    }
+}
+
+impl From<ConfigError> for ProvidersError {
+    fn from(error: ConfigError) -> Self {
+        Self {
+            provider: None,
+            error,
+        }
+    }
+}
+
+impl std::fmt::Display for ProvidersError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.provider {
+            Some(name) => write!(f, "in the provider `{name}` of `providers`: {}", self.error),
+            None => self.error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ProvidersError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
 /// The app's providers: the default one (`use_auth()`) and the named others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderConfigs {
@@ -29,7 +76,10 @@ impl ProviderConfigs {
     ///
     /// # Errors
     /// As [`ProviderConfigs::check`].
-    pub fn new(default: AuthConfig, named: Vec<(String, AuthConfig)>) -> Result<Self, ConfigError> {
+    pub fn new(
+        default: AuthConfig,
+        named: Vec<(String, AuthConfig)>,
+    ) -> Result<Self, ProvidersError> {
         let configs = Self { default, named };
         configs.check()?;
         Ok(configs)
@@ -39,9 +89,9 @@ impl ProviderConfigs {
     /// the others from its [`PROVIDERS_FIELD`] (absent: none).
     ///
     /// # Errors
-    /// A [`ConfigError`] naming the field at fault; within a named provider,
-    /// [`ConfigError::InProvider`] with its name.
-    pub fn from_fields(fields: &Map<String, Value>, origin: &str) -> Result<Self, ConfigError> {
+    /// A [`ProvidersError`]: the [`ConfigError`] naming the field at fault, and the
+    /// named provider it is in, if any.
+    pub fn from_fields(fields: &Map<String, Value>, origin: &str) -> Result<Self, ProvidersError> {
         let default = AuthConfig::from_fields(fields, origin)?;
         let wrong = ConfigError::WrongType {
             field: PROVIDERS_FIELD,
@@ -53,14 +103,14 @@ impl ProviderConfigs {
                 .iter()
                 .map(|(name, value)| {
                     let Value::Object(fields) = value else {
-                        return Err(wrong.clone());
+                        return Err(ProvidersError::from(wrong.clone()));
                     };
                     let config = AuthConfig::from_fields(fields, origin)
-                        .map_err(|error| ConfigError::in_provider(name, error))?;
+                        .map_err(|error| ProvidersError::in_provider(name, error))?;
                     Ok((name.clone(), config))
                 })
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err(wrong),
+                .collect::<Result<_, ProvidersError>>()?,
+            Some(_) => return Err(wrong.into()),
         };
         Self::new(default, named)
     }
@@ -73,9 +123,9 @@ impl ProviderConfigs {
     /// `silent_redirect_uri` path may be where another provider's logins finish.
     ///
     /// # Errors
-    /// [`ConfigError::InProvider`] naming the provider at fault (a plain
-    /// [`ConfigError::Invalid`] when it is the default provider's silent page).
-    pub fn check(&self) -> Result<(), ConfigError> {
+    /// A [`ProvidersError`] naming the provider at fault (none when it is the default
+    /// provider's silent page, or a malformed name).
+    pub fn check(&self) -> Result<(), ProvidersError> {
         for (index, (name, config)) in self.named.iter().enumerate() {
             let plain = name
                 .bytes()
@@ -85,13 +135,14 @@ impl ProviderConfigs {
                     field: PROVIDERS_FIELD,
                     reason: "names must be 1 to 32 letters, digits, dashes or underscores \
                              (and not `default`, the top level's)",
-                });
+                }
+                .into());
             }
             if self.named[..index]
                 .iter()
                 .any(|(earlier, _)| earlier == name)
             {
-                return Err(ConfigError::in_provider(
+                return Err(ProvidersError::in_provider(
                     name,
                     ConfigError::Invalid {
                         field: PROVIDERS_FIELD,
@@ -103,7 +154,7 @@ impl ProviderConfigs {
                 std::iter::once(&self.default).chain(self.named[..index].iter().map(|(_, c)| c));
             for other in earlier {
                 if prefixes_clash(&config.storage_prefix, &other.storage_prefix) {
-                    return Err(ConfigError::in_provider(
+                    return Err(ProvidersError::in_provider(
                         name,
                         ConfigError::Invalid {
                             field: "storage_prefix",
@@ -130,8 +181,8 @@ impl ProviderConfigs {
                              path): give it its own path",
                 };
                 return Err(match index {
-                    0 => error,
-                    _ => ConfigError::in_provider(&self.named[index - 1].0, error),
+                    0 => error.into(),
+                    _ => ProvidersError::in_provider(&self.named[index - 1].0, error),
                 });
             }
         }
@@ -253,7 +304,7 @@ mod tests {
         AuthConfig::object(text).unwrap()
     }
 
-    fn parse(text: &str) -> Result<ProviderConfigs, ConfigError> {
+    fn parse(text: &str) -> Result<ProviderConfigs, ProvidersError> {
         ProviderConfigs::from_fields(&fields(text), ORIGIN)
     }
 
@@ -299,7 +350,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             error,
-            ConfigError::in_provider("shop", ConfigError::Missing("client_id"))
+            ProvidersError::in_provider("shop", ConfigError::Missing("client_id"))
         );
         assert!(error.to_string().contains("`shop`"), "{error}");
         assert!(error.to_string().contains("client_id"), "{error}");
@@ -308,9 +359,12 @@ mod tests {
             assert!(
                 matches!(
                     parse(&text),
-                    Err(ConfigError::WrongType {
-                        field: PROVIDERS_FIELD,
-                        ..
+                    Err(ProvidersError {
+                        provider: None,
+                        error: ConfigError::WrongType {
+                            field: PROVIDERS_FIELD,
+                            ..
+                        }
                     })
                 ),
                 "{bad}"
@@ -328,7 +382,7 @@ mod tests {
         .unwrap_err();
         assert!(matches!(
             error,
-            ConfigError::InProvider { ref name, .. } if name == "b"
+            ProvidersError { provider: Some(ref name), .. } if name == "b"
         ));
         // One prefix followed by a dot starts another's names.
         let error = parse(
@@ -356,8 +410,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            matches!(error, ConfigError::InProvider { ref name, ref error }
-                if name == "b" && matches!(**error, ConfigError::Invalid { field: "silent_redirect_uri", .. })),
+            matches!(error, ProvidersError { provider: Some(ref name), ref error }
+                if name == "b" && matches!(error, ConfigError::Invalid { field: "silent_redirect_uri", .. })),
             "{error:?}"
         );
         // Sharing the silent page is fine (answers are told apart by their state).
@@ -390,14 +444,23 @@ mod tests {
             config("a"),
             vec![("b".into(), config("b")), ("b".into(), config("c"))],
         );
-        assert!(matches!(twice, Err(ConfigError::InProvider { .. })));
+        assert!(matches!(
+            twice,
+            Err(ProvidersError {
+                provider: Some(_),
+                ..
+            })
+        ));
         for bad in ["", "two words", "a/b", "default", &"n".repeat(33)] {
             assert!(
                 matches!(
                     named(bad),
-                    Err(ConfigError::Invalid {
-                        field: PROVIDERS_FIELD,
-                        ..
+                    Err(ProvidersError {
+                        provider: None,
+                        error: ConfigError::Invalid {
+                            field: PROVIDERS_FIELD,
+                            ..
+                        }
                     })
                 ),
                 "{bad:?}"
