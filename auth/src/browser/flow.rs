@@ -7,7 +7,9 @@ use std::cell::RefCell;
 use super::crypto::verify_signature;
 use super::http::HttpResponse;
 use super::task::Task;
-use super::{clock, dpop, http, locks, navigation, par, provider, random, refresh_store, storage};
+use super::{
+    clock, dpop, dpop_token, http, locks, navigation, par, provider, random, refresh_store, storage,
+};
 use crate::error::{AuthError, BrowserError};
 use oidc_browser_core::authorization::authorize::{begin_login, AnsweredIn, AuthorizeRequest};
 use oidc_browser_core::authorization::login_options::LoginOptions;
@@ -19,7 +21,7 @@ use oidc_browser_core::callback::login::{
 use oidc_browser_core::callback::{CallbackError, CallbackResponse};
 use oidc_browser_core::config::names::StorageNames;
 use oidc_browser_core::config::{AuthConfig, RefreshTokenStorage};
-use oidc_browser_core::dpop::{code_key, token_endpoint_wants_nonce, CodeKey, DpopError};
+use oidc_browser_core::dpop::DpopError;
 use oidc_browser_core::id_token::claims::{
     validate_id_token, ClaimsCheck, ExpectedClaims, IdTokenClaims,
 };
@@ -249,13 +251,11 @@ pub fn uses_dpop(config: &AuthConfig, metadata: &ProviderMetadata) -> bool {
 }
 
 /// Sends a token request to `endpoint`: with a DPoP proof signed with the app's key
-/// when `dpop`, and once more with the server's nonce when it asks for one (RFC 9449
-/// section 8). For a code (`code_bound_to` given: the key the login bound it to, if
-/// any), only that key signs, read from IndexedDB and never made anew (`code_key`).
+/// when `dpop` ([`dpop_token::token_request_lazily`], whose code loads only then).
+/// For a code, `code_bound_to` gives the key the login bound it to, if any.
 ///
 /// # Errors
-/// A failed request, a key or proof that could not be made, or
-/// [`DpopError::KeyReplaced`] for a code whose key is gone.
+/// A failed request, or with DPoP, the key's and proof's errors (or the chunk's).
 async fn token_request(
     names: &StorageNames,
     endpoint: &str,
@@ -266,29 +266,7 @@ async fn token_request(
     if !dpop {
         return Ok(http::post_form(endpoint, body, None).await?);
     }
-    let key = match code_bound_to {
-        None => dpop::key(names).await?,
-        Some(bound) => {
-            let held = dpop::stored_key(names, false).await?;
-            match code_key(bound, held.as_ref().map(dpop::thumbprint).as_deref()) {
-                CodeKey::Held => held.ok_or(DpopError::KeyReplaced)?,
-                CodeKey::New => dpop::key(names).await?,
-                CodeKey::Replaced => return Err(DpopError::KeyReplaced.into()),
-            }
-        }
-    };
-    dpop::send_with_proof(
-        &key,
-        "POST",
-        endpoint,
-        None,
-        |answer| token_endpoint_wants_nonce(answer.status, &answer.body),
-        |proof| {
-            let body = body.clone();
-            async move { http::post_form(endpoint, body, Some(&proof)).await }
-        },
-    )
-    .await
+    dpop_token::token_request_lazily(names, endpoint, body, code_bound_to).await
 }
 
 crate::lazy_fn! {

@@ -7,6 +7,7 @@ pub(crate) mod broadcast;
 pub(crate) mod clock;
 pub(crate) mod crypto;
 pub(crate) mod dpop;
+pub(crate) mod dpop_token;
 pub(crate) mod flow;
 pub(crate) mod hint;
 pub(crate) mod http;

@@ -2,7 +2,8 @@
 //! the split release build (`crate::lazy`): restoring a session after a
 //! reload, renewing one, starting a login, signing in in a popup, signing out
 //! (forgetting and revoking the refresh token, here or when another tab signed out),
-//! fetching discovery and the key set ahead, and sweeping abandoned logins.
+//! fetching discovery and the key set ahead, sweeping abandoned logins, and the
+//! token requests of an app with DPoP on (`browser::dpop_token`).
 //! A signed-out visitor's first page loads none of it; a click loads what it needs.
 //! They share one chunk, `pkce_session` (the names start with `pkce_`, apart from an
 //! app's own): measured on the demo, one chunk instead of five took the wasm files
