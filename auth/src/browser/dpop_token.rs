@@ -6,7 +6,8 @@
 //! In the `pkce_session` chunk rather than one of its own: an own split made the
 //! splitter cut eight shared chunks instead of three (its loader +131 B and the main
 //! module +54 B, on every first load). An app with DPoP on fetches the session chunk
-//! at the code exchange (it would half a second later anyway: `preload_actions`).
+//! at the code exchange, before it takes the login's transaction ([`load`]; it would
+//! half a second later anyway: `preload_actions`).
 
 use super::dpop;
 use super::http::{self, HttpResponse};
@@ -48,6 +49,16 @@ pub async fn token_request_lazily(
     ))
     .await?
     .await
+}
+
+/// Loads the DPoP code ahead of need: at the callback, before the login's transaction
+/// is taken.
+///
+/// # Errors
+/// [`crate::error::BrowserError::ChunkUnavailable`] when it cannot be loaded.
+pub async fn load() -> Result<(), AuthError> {
+    crate::lazy::needed(preload_dpop_chunk()).await?;
+    Ok(())
 }
 
 /// Sends a token request to `endpoint` with a DPoP proof signed with the app's key,

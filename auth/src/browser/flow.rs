@@ -180,6 +180,16 @@ async fn finish_code_exchange(
 ) -> Result<Finished, AuthError> {
     let response = answer?;
     let now_ms = clock::now_ms();
+    // With DPoP, the proof's code loads before the transaction is taken: a chunk that
+    // cannot load leaves the login in place, to be answered again (Back to the
+    // provider), where taking it first would spend it for nothing.
+    let with_dpop = response
+        .state()
+        .and_then(|state| storage::peek_transaction(names, state, now_ms))
+        .is_some_and(|transaction| transaction.dpop);
+    if with_dpop {
+        dpop_token::load().await?;
+    }
     let taken = response
         .state()
         .map(|state| storage::take_transaction(names, state, now_ms));

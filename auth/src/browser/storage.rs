@@ -48,6 +48,25 @@ pub fn take_transaction(
     let key = names.transaction_key(state.secret());
     let stored = storage.get_item(&key).ok().flatten();
     let _ = storage.remove_item(&key);
+    read_transaction(stored, state, now_ms)
+}
+
+/// The transaction of `state`, left in place (what the callback needs to know before
+/// it takes it); `None` for none or anything unreadable.
+pub fn peek_transaction(names: &StorageNames, state: &State, now_ms: u64) -> Option<Transaction> {
+    let stored = session_storage()
+        .ok()?
+        .get_item(&names.transaction_key(state.secret()))
+        .ok()
+        .flatten();
+    read_transaction(stored, state, now_ms).ok()
+}
+
+fn read_transaction(
+    stored: Option<String>,
+    state: &State,
+    now_ms: u64,
+) -> Result<Transaction, TakeError> {
     let transaction = Transaction::from_json(&stored.ok_or(TakeError::UnknownState)?, now_ms)?;
     // The key already matched, but a value copied under another key must not pass.
     if transaction.state != *state {

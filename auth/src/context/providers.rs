@@ -19,6 +19,9 @@ use oidc_browser_core::config::providers::ProviderConfigs;
 ///
 /// All providers are registered before any context is made, so none takes another's
 /// login for a stale one. Requests may take the longest of their `http_timeout_secs`.
+/// Call it instead of [`crate::provide_auth`], never beside it: a page's providers are
+/// those of its last `provide_auth` or `provide_auths` (a tree mounted with one while
+/// another is alive would make the earlier's callbacks the later's).
 pub fn provide_auths(configs: ProviderConfigs) -> AuthProviders {
     shared_callback::register(configs.page_providers());
     let (default, named) = configs.into_parts();
