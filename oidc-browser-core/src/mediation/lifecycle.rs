@@ -78,9 +78,11 @@ pub struct PageLoad {
     pub fallback_allowed: bool,
 }
 
-/// The page's step after its `hello`: `answer` is the worker's first message (`None`
-/// when none came in time).
-pub fn page_start(answer: Option<ToPage>, page: PageLoad) -> PageStart {
+/// The step of a provider's context (its storage prefix `provider`) after its
+/// `hello`: `answer` is the worker's first message to it (`None` when none came in
+/// time). The page hands each provider's context the messages naming it; one naming
+/// another provider here is out of turn.
+pub fn page_start(provider: &str, answer: Option<ToPage>, page: PageLoad) -> PageStart {
     let no_worker = |reason| {
         if page.fallback_allowed {
             PageStart::FallBack(reason)
@@ -97,12 +99,20 @@ pub fn page_start(answer: Option<ToPage>, page: PageLoad) -> PageStart {
     };
     match answer {
         None => no_worker(NoWorkerReason::NoWorker),
-        Some(ToPage::Stale) => stale(),
-        Some(ToPage::Welcome { protocol, .. }) if protocol != PROTOCOL => stale(),
-        Some(ToPage::Welcome { session: None, .. }) if page.knew_session && !page.restored => {
-            PageStart::RestoreSilently
+        Some(ToPage::Stale { provider: named }) if named == provider => stale(),
+        Some(ToPage::Welcome {
+            protocol,
+            provider: named,
+            session,
+        }) if named == provider => {
+            if protocol != PROTOCOL {
+                stale()
+            } else if session.is_none() && page.knew_session && !page.restored {
+                PageStart::RestoreSilently
+            } else {
+                PageStart::Proceed(session)
+            }
         }
-        Some(ToPage::Welcome { session, .. }) => PageStart::Proceed(session),
         Some(_) => no_worker(NoWorkerReason::OutOfTurn),
     }
 }
@@ -111,9 +121,12 @@ pub fn page_start(answer: Option<ToPage>, page: PageLoad) -> PageStart {
 mod tests {
     use super::*;
 
+    const APP: &str = "app";
+
     fn welcome(session: Option<SessionView>) -> Option<ToPage> {
         Some(ToPage::Welcome {
             protocol: PROTOCOL,
+            provider: APP.into(),
             session,
         })
     }
@@ -137,12 +150,12 @@ mod tests {
     fn a_worker_holding_the_session_hands_it_over() {
         for page in [SIGNED_IN, PageLoad::default()] {
             assert_eq!(
-                page_start(welcome(Some(session())), page),
+                page_start(APP, welcome(Some(session())), page),
                 PageStart::Proceed(Some(session()))
             );
         }
         assert_eq!(
-            page_start(welcome(None), PageLoad::default()),
+            page_start(APP, welcome(None), PageLoad::default()),
             PageStart::Proceed(None)
         );
     }
@@ -150,7 +163,7 @@ mod tests {
     #[test]
     fn a_worker_that_lost_its_memory_is_restored_silently_once_per_load() {
         assert_eq!(
-            page_start(welcome(None), SIGNED_IN),
+            page_start(APP, welcome(None), SIGNED_IN),
             PageStart::RestoreSilently
         );
         let restored = PageLoad {
@@ -158,7 +171,7 @@ mod tests {
             ..SIGNED_IN
         };
         assert_eq!(
-            page_start(welcome(None), restored),
+            page_start(APP, welcome(None), restored),
             PageStart::Proceed(None)
         );
     }
@@ -167,16 +180,23 @@ mod tests {
     fn a_stale_worker_or_a_welcome_of_another_protocol_gets_one_reload_and_never_a_loop() {
         let other_protocol = Some(ToPage::Welcome {
             protocol: PROTOCOL + 1,
+            provider: APP.into(),
             session: Some(session()),
         });
-        for answer in [Some(ToPage::Stale), other_protocol] {
-            assert_eq!(page_start(answer.clone(), SIGNED_IN), PageStart::Reload);
+        let stale = Some(ToPage::Stale {
+            provider: APP.into(),
+        });
+        for answer in [stale, other_protocol] {
+            assert_eq!(
+                page_start(APP, answer.clone(), SIGNED_IN),
+                PageStart::Reload
+            );
             let reloaded = PageLoad {
                 reloaded_for_stale: true,
                 ..SIGNED_IN
             };
             assert_eq!(
-                page_start(answer, reloaded),
+                page_start(APP, answer, reloaded),
                 PageStart::Unavailable(NoWorkerReason::StillStale)
             );
         }
@@ -190,13 +210,36 @@ mod tests {
         };
         for (answer, reason) in [
             (None, NoWorkerReason::NoWorker),
-            (Some(ToPage::SignedOut), NoWorkerReason::OutOfTurn),
+            (
+                Some(ToPage::SignedOut {
+                    provider: APP.into(),
+                }),
+                NoWorkerReason::OutOfTurn,
+            ),
+            // Another provider's welcome or staleness: never taken for this one's.
+            (
+                Some(ToPage::Welcome {
+                    protocol: PROTOCOL,
+                    provider: "shop".into(),
+                    session: Some(session()),
+                }),
+                NoWorkerReason::OutOfTurn,
+            ),
+            (
+                Some(ToPage::Stale {
+                    provider: "shop".into(),
+                }),
+                NoWorkerReason::OutOfTurn,
+            ),
         ] {
             assert_eq!(
-                page_start(answer.clone(), SIGNED_IN),
+                page_start(APP, answer.clone(), SIGNED_IN),
                 PageStart::Unavailable(reason)
             );
-            assert_eq!(page_start(answer, allowed), PageStart::FallBack(reason));
+            assert_eq!(
+                page_start(APP, answer, allowed),
+                PageStart::FallBack(reason)
+            );
         }
     }
 }

@@ -5,6 +5,12 @@
 //!
 //! What crosses to the page is never a token: the worker answers with the verified
 //! ID token's claims ([`SessionView`]) and a failure's readable message.
+//!
+//! One worker serves every provider of the app (`provide_auths`): each provider's
+//! context holds its own conversation with it, and every message about a session
+//! names the provider by its storage prefix (`provider`), which keeps each provider's
+//! tokens apart in the worker as in the page. The one message that cannot name it, a
+//! callback's answer, is told apart by its `state` (the worker keeps the transactions).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -33,13 +39,17 @@ pub enum ToWorker {
     Hello {
         /// [`PROTOCOL`] of the page.
         protocol: u32,
-        /// The page's configuration digest.
+        /// The provider's storage prefix.
+        provider: String,
+        /// The digest of that provider's configuration in the page.
         config: String,
     },
     /// Start a login: the worker makes and keeps the transaction (PKCE verifier,
     /// `state`, nonce), so the page never holds the verifier, and answers
     /// [`ToPage::GoTo`] with the authorization URL.
     StartLogin {
+        /// The provider's storage prefix.
+        provider: String,
         /// Where the app returns after the login (a same-origin path).
         return_to: String,
         /// The login's options (`LoginOptions`' fields), checked by the worker as the
@@ -53,10 +63,16 @@ pub enum ToWorker {
         /// The callback's query, `?` included.
         query: String,
     },
-    /// Renew the session now (a refresh, one for all pages).
-    Renew,
-    /// Forget the session, revoke its refresh token, tell every page.
-    SignOut,
+    /// Renew the provider's session now (a refresh, one for all pages).
+    Renew {
+        /// The provider's storage prefix.
+        provider: String,
+    },
+    /// Forget the provider's session, revoke its refresh token, tell every page.
+    SignOut {
+        /// The provider's storage prefix.
+        provider: String,
+    },
     /// The page is still open: keeps an idle worker from being stopped.
     KeepAlive,
 }
@@ -69,26 +85,41 @@ pub enum ToPage {
     Welcome {
         /// The worker's [`PROTOCOL`].
         protocol: u32,
-        /// The session, if signed in.
+        /// The provider the hello named.
+        provider: String,
+        /// Its session, if signed in.
         session: Option<SessionView>,
     },
     /// Where to send the browser to sign in (the answer to [`ToWorker::StartLogin`]).
     GoTo {
+        /// The provider the login is for.
+        provider: String,
         /// The authorization URL.
         url: String,
     },
-    /// The page speaks another protocol or runs another configuration than the worker:
-    /// it must reload.
-    Stale,
+    /// The page speaks another protocol or runs another configuration of the provider
+    /// than the worker: it must reload.
+    Stale {
+        /// The provider the hello named.
+        provider: String,
+    },
     /// Signed in (a login finished, or a renewal), in this page or another.
     SignedIn {
+        /// The provider signed in with.
+        provider: String,
         /// What the page may know of the session.
         session: SessionView,
     },
-    /// Signed out, in this page or another, or the session ended.
-    SignedOut,
+    /// Signed out of the provider, in this page or another, or its session ended.
+    SignedOut {
+        /// The provider signed out of.
+        provider: String,
+    },
     /// A request of this page failed.
     Failed {
+        /// The provider it was for; `None` for a callback's answer that is nobody's
+        /// (no transaction holds its `state`).
+        provider: Option<String>,
         /// The error's message, as the page shows it (never a token or a value a
         /// provider sent).
         message: String,
@@ -212,17 +243,23 @@ mod tests {
         for message in [
             ToWorker::Hello {
                 protocol: PROTOCOL,
+                provider: "app".into(),
                 config: "c0ffee".into(),
             },
             ToWorker::StartLogin {
+                provider: "app".into(),
                 return_to: "/profile".into(),
                 options: serde_json::from_str(r#"{"connection":"github"}"#).unwrap(),
             },
             ToWorker::FinishLogin {
                 query: "?code=c&state=s".into(),
             },
-            ToWorker::Renew,
-            ToWorker::SignOut,
+            ToWorker::Renew {
+                provider: "app".into(),
+            },
+            ToWorker::SignOut {
+                provider: "shop".into(),
+            },
             ToWorker::KeepAlive,
         ] {
             assert_eq!(ToWorker::from_json(&message.to_json()), Ok(message));
@@ -230,35 +267,61 @@ mod tests {
         for message in [
             ToPage::Welcome {
                 protocol: PROTOCOL,
+                provider: "app".into(),
                 session: Some(session.clone()),
             },
             ToPage::GoTo {
+                provider: "app".into(),
                 url: "https://id.example/authorize?client_id=c".into(),
             },
-            ToPage::Stale,
-            ToPage::SignedIn { session },
-            ToPage::SignedOut,
+            ToPage::Stale {
+                provider: "app".into(),
+            },
+            ToPage::SignedIn {
+                provider: "shop".into(),
+                session,
+            },
+            ToPage::SignedOut {
+                provider: "shop".into(),
+            },
             ToPage::Failed {
+                provider: Some("app".into()),
                 message: "the sign-in expired".into(),
                 ends_session: true,
+            },
+            ToPage::Failed {
+                provider: None,
+                message: "no sign-in was in progress".into(),
+                ends_session: false,
             },
         ] {
             assert_eq!(ToPage::from_json(&message.to_json()), Ok(message));
         }
-        assert_eq!(ToWorker::Renew.to_json(), r#"{"type":"renew"}"#);
+        assert_eq!(ToWorker::KeepAlive.to_json(), r#"{"type":"keep_alive"}"#);
+        assert_eq!(
+            ToWorker::SignOut {
+                provider: "app".into()
+            }
+            .to_json(),
+            r#"{"type":"sign_out","provider":"app"}"#
+        );
     }
 
     #[test]
     fn an_unknown_type_an_extra_field_or_a_missing_one_is_not_read() {
         for text in [
             r#"{"type":"give_me_the_token"}"#,
-            r#"{"type":"renew","token":"x"}"#,
-            r#"{"type":"hello","protocol":1}"#,
+            r#"{"type":"keep_alive","token":"x"}"#,
+            r#"{"type":"renew","provider":"app","token":"x"}"#,
+            r#"{"type":"renew"}"#,
+            r#"{"type":"sign_out","provider":null}"#,
+            r#"{"type":"hello","protocol":1,"config":"c"}"#,
+            r#"{"type":"hello","protocol":1,"provider":"app"}"#,
             r#"{"type":"finish_login","query":"?code=c","transaction":"{}"}"#,
             r#"{"type":"finish_login"}"#,
             r#"{"protocol":1,"config":"c"}"#,
-            r#"["renew"]"#,
-            "renew",
+            r#"["keep_alive"]"#,
+            "keep_alive",
             "",
         ] {
             assert_eq!(
@@ -269,7 +332,7 @@ mod tests {
         }
         assert_eq!(
             ToPage::from_json(
-                r#"{"type":"signed_in","session":{"claims":{},"expires_at_ms":1,"scope":null,"access_token":"x"}}"#
+                r#"{"type":"signed_in","provider":"app","session":{"claims":{},"expires_at_ms":1,"scope":null,"access_token":"x"}}"#
             ),
             Err(MessageError::Unknown)
         );
