@@ -13,7 +13,7 @@
 //!
 //! The worker and the page are the hosts; the decisions are here, as everywhere in this
 //! crate: which origins a token may go to ([`api_origins`]) and what happens to each
-//! request a page makes ([`request`]), and the messages the pages and the worker
+//! request a page makes ([`request`]; among several providers, [`several`]), and the messages the pages and the worker
 //! exchange ([`protocol`]), and what a page does when the worker lost its memory or
 //! is being replaced ([`lifecycle`]).
 //!
@@ -46,6 +46,7 @@ pub mod api_origins;
 pub mod lifecycle;
 pub mod protocol;
 pub mod request;
+pub mod several;
 
 pub use api_origins::ApiOrigins;
 pub use request::{MediationRules, PageRequest, RequestVerdict};

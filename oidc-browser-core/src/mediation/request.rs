@@ -109,6 +109,16 @@ impl MediationRules {
         })
     }
 
+    /// The API origins the worker attaches the token for.
+    pub fn api_origins(&self) -> &ApiOrigins {
+        &self.api_origins
+    }
+
+    /// The origins of the endpoints only the worker may call.
+    pub fn guarded_origins(&self) -> impl Iterator<Item = &str> {
+        self.provider_origins.iter().map(String::as_str)
+    }
+
     /// The verdict on `request` (see the module's rules).
     pub fn verdict(&self, request: PageRequest<'_>) -> RequestVerdict {
         if request.navigation {
