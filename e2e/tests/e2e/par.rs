@@ -1,6 +1,7 @@
 //! Pushed authorization requests (RFC 9126) against the generic provider, which takes
 //! no other kind: the login's parameters go in a `POST` from the page, and the address
-//! the browser is sent to holds `client_id` and `request_uri` only.
+//! the browser is sent to holds `client_id` and `request_uri` only; and against the
+//! default provider, which lists no pushed endpoint, `auto` leaves by the address.
 
 use std::time::{Duration, Instant};
 
@@ -323,6 +324,70 @@ async fn a_popup_login_pushes_too() {
             .expect("back to the app");
         assert_eq!(app.header_user().await, env.user_name);
         assert_eq!(browser.url().await, app.url("/"), "the page never left");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn where_the_provider_lists_no_pushed_endpoint_auto_sends_the_login_in_the_address() {
+    with_browser(|browser, env| async move {
+        let app = App::new(&browser, &env);
+        app.open("/").await;
+        // The set-up: the app is on `auto` (its config.json names no setting), and
+        // this provider's discovery lists no pushed endpoint, so there is nothing to
+        // push to.
+        let config = browser
+            .fetch_text("/config.json")
+            .await
+            .expect("config.json");
+        assert!(
+            !config.contains("pushed_authorization_requests"),
+            "{config}"
+        );
+        let discovery = browser
+            .fetch_text(&format!("{}/.well-known/openid-configuration", env.idp))
+            .await
+            .expect("the provider's discovery");
+        assert!(
+            discovery.contains("\"authorization_endpoint\""),
+            "{discovery}"
+        );
+        assert!(
+            !discovery.contains("pushed_authorization_request_endpoint"),
+            "{discovery}"
+        );
+
+        let (leaving, pushed) = caught_login(&browser, SIGN_IN_BUTTON).await;
+        assert!(pushed.is_empty(), "nothing pushed: {pushed:?}");
+        assert_eq!(
+            leaving.as_str().split('?').next(),
+            Some(format!("{}/authorize", env.idp).as_str())
+        );
+        let sent = names(&leaving);
+        for name in [
+            "client_id",
+            "response_type",
+            "redirect_uri",
+            "scope",
+            "state",
+            "nonce",
+            "code_challenge",
+            "code_challenge_method",
+        ] {
+            assert!(sent.iter().any(|n| n == name), "{name} in {leaving}");
+        }
+        assert!(!sent.iter().any(|n| n == "request_uri"), "{leaving}");
+        let state = app
+            .pending_states()
+            .await
+            .pop()
+            .expect("the login's transaction");
+        assert!(
+            leaving
+                .query_pairs()
+                .any(|(name, value)| name == "state" && value == state),
+            "the address carries the stored login's state"
+        );
     })
     .await;
 }
