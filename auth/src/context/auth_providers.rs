@@ -15,6 +15,11 @@ pub struct AuthProviders {
 }
 
 impl AuthProviders {
+    /// The providers `all` holds, the default one (named `None`) first.
+    pub(crate) fn new(all: Vec<(Option<String>, Auth)>) -> Self {
+        Self { all: all.into() }
+    }
+
     /// The context of the provider named `name`; `None` names the default one.
     pub fn get(&self, name: Option<&str>) -> Option<Auth> {
         self.all
@@ -26,13 +31,6 @@ impl AuthProviders {
     /// Every provider's context, the default one first, with its name.
     pub fn all(&self) -> impl Iterator<Item = (Option<&str>, Auth)> + '_ {
         self.all.iter().map(|(name, auth)| (name.as_deref(), *auth))
-    }
-}
-
-impl AuthProviders {
-    /// The providers `all` holds, the default one (named `None`) first.
-    pub(crate) fn new(all: Vec<(Option<String>, Auth)>) -> Self {
-        Self { all: all.into() }
     }
 }
 
