@@ -43,10 +43,12 @@
 //! still being built, so no configuration can ask for this mode today.
 
 pub mod api_origins;
+pub mod config;
 pub mod lifecycle;
 pub mod protocol;
 pub mod request;
 pub mod several;
+pub mod start_login;
 
 pub use api_origins::ApiOrigins;
 pub use request::{MediationRules, PageRequest, RequestVerdict};
