@@ -35,7 +35,11 @@ const json = (res, status, body, headers = {}) => {
   res.end(JSON.stringify(body));
 };
 
-export function createApis({ provider, corsHeaders, issuer }) {
+export function createApis({ provider, corsHeaders, issuer, recordTokens = false }) {
+  // With the fault routes on (the e2e suite), the last access token an API took, so a
+  // test can look for it where the page's script could read it. Served with no CORS
+  // header at /api/last-token-seen: no page can read it, only the test's own client.
+  let lastTokenSeen = '';
   // The APIs' DPoP nonce, renewed every five minutes (the last one still taken).
   let nonces = [randomBytes(16).toString('base64url')];
   setInterval(() => { nonces = [randomBytes(16).toString('base64url'), nonces[0]]; }, 300_000).unref();
@@ -144,6 +148,15 @@ export function createApis({ provider, corsHeaders, issuer }) {
 
   // Serves /api/*; returns false for any other path.
   async function handle(req, res, url) {
+    if (recordTokens && url.pathname === '/api/last-token-seen' && req.method === 'GET') {
+      res.writeHead(200, {
+        'Content-Type': 'text/plain',
+        'Content-Length': Buffer.byteLength(lastTokenSeen),
+        'Cache-Control': 'no-store',
+      });
+      res.end(lastTokenSeen);
+      return true;
+    }
     const entry = Object.entries(APIS).find(([, api]) => api.path === url.pathname);
     const isPrivate = url.pathname === '/api/private';
     if (!entry && !isPrivate) return false;
@@ -173,6 +186,7 @@ export function createApis({ provider, corsHeaders, issuer }) {
       json(res, 401, { error: 'invalid_token' }, { ...cors, 'WWW-Authenticate': 'Bearer error="invalid_token"' });
       return true;
     }
+    if (recordTokens) lastTokenSeen = value;
     // What the API saw, for the app to show: whether the token was bound, and to what.
     const binding = { token_type: accessToken.jkt ? 'DPoP' : 'Bearer', cnf_jkt: accessToken.jkt || null };
     if (isPrivate) {

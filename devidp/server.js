@@ -210,7 +210,9 @@ const configuration = {
 };
 
 const provider = new Provider(ISSUER, configuration);
-const apis = createApis({ provider, corsHeaders, issuer: ISSUER });
+const apis = createApis({
+  provider, corsHeaders, issuer: ISSUER, recordTokens: env.DEVIDP_FAULTS === '1',
+});
 // Logins waiting for their second factor: interaction uid → account.
 const awaitingOtp = new Map();
 const oidc = provider.callback();

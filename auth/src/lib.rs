@@ -145,6 +145,9 @@ pub mod lazy;
 mod lazy_view;
 #[cfg(target_arch = "wasm32")]
 mod several_callback;
+#[cfg(all(target_arch = "wasm32", feature = "token-worker"))]
+#[doc(hidden)]
+pub mod token_worker;
 
 /// The protocol core this crate is built on, for the types an app matches or
 /// configures beyond the few re-exported here (the inner errors of a

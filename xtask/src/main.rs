@@ -25,6 +25,7 @@ mod setup;
 mod split;
 mod styles;
 mod suites;
+mod token_worker;
 mod wasm_exports;
 
 use std::process::ExitCode;

@@ -95,7 +95,9 @@ fn release_flags<'a>(cmd: &'a mut Command, nightly: bool, strip: &str) -> &'a mu
 /// ([`split`]); with std rebuilt for size when the nightly toolchain is there (the
 /// splitter is built with it too: without nightly the build is not split, and says so).
 pub fn build() -> Result<(), String> {
-    build_app(&root(), "leptos-pkce", &root().join("dist"))
+    let dist = root().join("dist");
+    build_app(&root(), "leptos-pkce", &dist)?;
+    crate::token_worker::build_into(&dist, nightly_available())
 }
 
 /// [`build`] for any Trunk app of the workspace: its folder, its binary (named as its

@@ -414,7 +414,7 @@ pub fn hashed_name(name: &str, content: &[u8]) -> String {
     format!("{stem}-{}.{ext}", &hex_sha256(content)[..16])
 }
 
-fn hex_sha256(content: &[u8]) -> String {
+pub fn hex_sha256(content: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(content)
         .iter()

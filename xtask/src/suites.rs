@@ -41,6 +41,13 @@ pub const SECOND_PROVIDER_PORT: u16 = 4002;
 /// which rotate its signing key with SIGHUP).
 const SECOND_PROVIDER: &str = "second identity provider (django-oauth-toolkit)";
 pub const CHROMEDRIVER_PORT: u16 = 9515;
+/// The app whose tokens the token worker keeps (`token_mediation`), with the e2e
+/// page that speaks the worker's protocol.
+const MEDIATED_APP_PORT: u16 = 8087;
+/// The local provider's APIs behind another origin: the mediated app's allow-list.
+const LISTED_API_PORT: u16 = 8086;
+/// The same APIs behind an origin no allow-list names.
+const UNLISTED_API_PORT: u16 = 8085;
 
 /// Passed and failed tests of one suite.
 struct Counts {
@@ -112,9 +119,9 @@ pub fn run() -> Result<(), String> {
     summary(&results)
 }
 
-/// The wasm32 packages: the two library crates, the app, the example and the bench's
-/// equal page.
-const WASM_PACKAGES: [&str; 10] = [
+/// The wasm32 packages: the two library crates, the app, the example, the bench's
+/// equal page and the token worker.
+const WASM_PACKAGES: [&str; 12] = [
     "-p",
     "oidc-browser-core",
     "-p",
@@ -125,6 +132,8 @@ const WASM_PACKAGES: [&str; 10] = [
     "leptos-pkce-example",
     "-p",
     "leptos-pkce-equal-page",
+    "-p",
+    "leptos-pkce-token-worker",
 ];
 
 /// `cargo fmt --check`; clippy with warnings denied for the native workspace and for
@@ -528,7 +537,8 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             (
                 "DEVIDP_APP_ORIGINS",
                 &format!(
-                    "http://127.0.0.1:{},http://127.0.0.1:{PAIR_APP_PORT}",
+                    "http://127.0.0.1:{},http://127.0.0.1:{PAIR_APP_PORT},\
+                     http://127.0.0.1:{MEDIATED_APP_PORT}",
                     crate::quickstart::PORT
                 ),
             ),
@@ -588,8 +598,16 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
                 .with_provider(&second_idp),
             Site::new(PAIR_APP_PORT, pair_dist(&work, &second_idp)?)
                 .with_provider(&format!("http://127.0.0.1:{PROVIDER_PORT} {second_idp}")),
+            Site::new(MEDIATED_APP_PORT, mediated_dist(&work)?).with_api(&format!(
+                "http://127.0.0.1:{LISTED_API_PORT} http://127.0.0.1:{UNLISTED_API_PORT}"
+            )),
         ],
-        &crate::quickstart::nginx_server(),
+        &format!(
+            "{}{}{}",
+            crate::quickstart::nginx_server(),
+            api_proxy(LISTED_API_PORT),
+            api_proxy(UNLISTED_API_PORT)
+        ),
     )?;
     let nginx = start_nginx(&work, &config, APP_PORT)?;
     let chromedriver = start_chromedriver(&work)?;
@@ -757,6 +775,36 @@ const FAULTS_CONFIG: (&str, &str) = (
     r#""refresh_token_storage": "memory", "token_endpoint": "http://127.0.0.1:4000/faults/token", "userinfo_endpoint": "http://127.0.0.1:4000/faults/userinfo", "jwks_uri": "http://127.0.0.1:4000/faults/jwks", "http_timeout_secs": 5"#,
 );
 
+/// A copy of `dist/` whose tokens the token worker keeps: the default provider with
+/// `token_mediation`, the listed API origin, and every field the e2e page's digest
+/// reads spelled out; with that page beside the app.
+fn mediated_dist(work: &std::path::Path) -> Result<PathBuf, String> {
+    let settings = format!(
+        r#""refresh_token_storage": "memory", "token_mediation": "service_worker",
+  "api_origins": ["http://127.0.0.1:{LISTED_API_PORT}"], "storage_prefix": "mediated",
+  "redirect_uri": "http://127.0.0.1:{MEDIATED_APP_PORT}/callback""#
+    );
+    let dist = dist_variant(
+        work,
+        "mediated",
+        (r#""refresh_token_storage": "memory""#, &settings),
+    )?;
+    for page in ["token-worker-check.html", "token-worker-check.js"] {
+        std::fs::copy(root().join("e2e/fixtures").join(page), dist.join(page))
+            .map_err(|e| format!("e2e/fixtures/{page}: {e}"))?;
+    }
+    Ok(dist)
+}
+
+/// An nginx server on `port` passing `/api/` on to the local provider's APIs, as an
+/// API of its own origin would be (CORS answered by the provider, for the app origins).
+fn api_proxy(port: u16) -> String {
+    format!(
+        "server {{\n    listen 127.0.0.1:{port};\n    location /api/ {{\n        \
+         proxy_pass http://127.0.0.1:{PROVIDER_PORT};\n    }}\n}}\n"
+    )
+}
+
 /// config.json edit for the app that binds its tokens to a DPoP key.
 const DPOP_CONFIG: (&str, &str) = (
     r#""refresh_token_storage": "memory""#,
@@ -827,6 +875,7 @@ pub struct Site {
     port: u16,
     dist: PathBuf,
     provider: Option<String>,
+    api: Option<String>,
     locations: String,
 }
 
@@ -837,8 +886,15 @@ impl Site {
             port,
             dist,
             provider: None,
+            api: None,
             locations: String::new(),
         }
+    }
+
+    /// With the APIs at `origins` (the CSP's `$api_origin`).
+    fn with_api(mut self, origins: &str) -> Self {
+        self.api = Some(origins.to_owned());
+        self
     }
 
     /// Against the provider at `origin` (the CSP's `$idp_origin`).
@@ -870,6 +926,7 @@ pub fn nginx_config(
         port,
         dist,
         provider,
+        api,
         locations,
     } in sites
     {
@@ -901,6 +958,12 @@ pub fn nginx_config(
                 provider
                     .as_ref()
                     .map(|origin| format!("set $idp_origin \"{origin}\";")),
+            ),
+            (
+                "the API origin",
+                "set $api_origin \"http://127.0.0.1:4000\";",
+                api.as_ref()
+                    .map(|origins| format!("set $api_origin \"{origins}\";")),
             ),
             (
                 "the catch-all location",

@@ -36,8 +36,7 @@ pub async fn verify_signature(jwt: DecodedJwt, key: &Jwk) -> Result<VerifiedJwt,
             r#"{"name":"ECDSA","hash":"SHA-256"}"#,
         ),
     };
-    let subtle = web_sys::window()
-        .and_then(|w| w.crypto().ok())
+    let subtle = super::global::crypto()
         .ok_or(IdTokenError::BadSignature)?
         .subtle();
     let usages = Array::of1(&"verify".into());

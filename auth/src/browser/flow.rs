@@ -324,7 +324,7 @@ async fn verify_lazily(
 
 /// Verifies an ID token: its signature with the provider's key (fetching the key set
 /// once more for an unknown `kid`), then its claims.
-async fn verify_id_token(
+pub(crate) async fn verify_id_token(
     jwks_uri: &str,
     jwks: Result<Jwks, MetadataError>,
     id_token: &IdToken,

@@ -39,7 +39,7 @@ fn transaction_done(transaction: &IdbTransaction) -> Promise {
 
 /// Opens `database` (version 1, with one object store, `store`).
 async fn open(database: &str, store: &'static str) -> Option<IdbDatabase> {
-    let factory = web_sys::window()?.indexed_db().ok()??;
+    let factory = super::global::indexed_db()?;
     let request: IdbOpenDbRequest = factory.open_with_u32(database, 1).ok()?;
     let upgrading = request.clone();
     let on_upgrade = Closure::once_into_js(move || {
@@ -119,4 +119,10 @@ async fn write(
     .await;
     db.close();
     written.is_some()
+}
+
+/// Empties `store`, returning once that has committed (`false` if it did not).
+#[cfg(feature = "token-worker")]
+pub async fn clear(database: &str, store: &'static str) -> bool {
+    write(database, store, |objects| objects.clear().ok()).await
 }

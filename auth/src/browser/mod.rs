@@ -9,6 +9,7 @@ pub(crate) mod crypto;
 pub(crate) mod dpop;
 pub(crate) mod dpop_token;
 pub(crate) mod flow;
+pub(crate) mod global;
 pub(crate) mod hint;
 pub(crate) mod http;
 pub(crate) mod idb;

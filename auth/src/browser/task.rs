@@ -87,13 +87,9 @@ impl<T: Clone + 'static> SharedTask<T> {
     /// Waits for the outcome at most `ms` milliseconds; `None` when it is not in by
     /// then (the work goes on, and a later [`SharedTask::join`] gets it).
     pub async fn join_within(&self, ms: u32) -> Option<T> {
+        // The global's timer, not the window's: the token worker has no window.
         let timer = Promise::new(&mut |resolve: js_sys::Function, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    &resolve,
-                    i32::try_from(ms).unwrap_or(i32::MAX),
-                );
-            }
+            super::global::call_in(&resolve, ms);
         });
         let first = Promise::race(&js_sys::Array::of2(&self.done, &timer));
         let _ = JsFuture::from(first).await;

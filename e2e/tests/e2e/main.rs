@@ -16,6 +16,7 @@ mod quickstart;
 mod second_provider;
 mod session;
 mod sign_in;
+mod token_worker;
 
 use std::future::Future;
 

@@ -49,6 +49,12 @@ impl StorageNames {
         format!("{}.tokens", self.prefix)
     }
 
+    /// The token worker's IndexedDB database: the logins it started, waiting for
+    /// their answer (`token_mediation`).
+    pub fn worker_database(&self) -> String {
+        format!("{}.worker", self.prefix)
+    }
+
     /// The IndexedDB database of the DPoP key pair (a `CryptoKey` that cannot be
     /// exported), with `dpop` on.
     pub fn dpop_database(&self) -> String {
@@ -93,7 +99,7 @@ mod tests {
         assert_eq!(names.database(), "leptos-pkce.spa.tokens");
     }
 
-    fn all(n: &StorageNames) -> [String; 10] {
+    fn all(n: &StorageNames) -> [String; 11] {
         [
             n.transaction_key("s"),
             n.refresh_lock(),
@@ -101,6 +107,7 @@ mod tests {
             n.channel(),
             n.database(),
             n.dpop_database(),
+            n.worker_database(),
             n.spent_logins(),
             n.signed_in_hint(),
             n.silent_redirect_tried(),
@@ -116,6 +123,7 @@ mod tests {
             ("P", "P.dpop"),
             ("P", "P.tokens"),
             ("P", "P.spent"),
+            ("P", "P.worker"),
         ] {
             let (a, b) = (StorageNames::new(a), StorageNames::new(b));
             for name in all(&a) {

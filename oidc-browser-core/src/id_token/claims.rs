@@ -147,6 +147,32 @@ pub struct IdTokenClaims {
 }
 
 impl IdTokenClaims {
+    /// The claims as a JSON object, as the token carried them (`aud` as a list; the
+    /// claims dropped for their type left out): what a service worker hands a page.
+    pub fn to_map(&self) -> Map<String, Value> {
+        let mut map = self.other.clone();
+        let mut put = |name: &str, value: Value| {
+            if !value.is_null() {
+                map.insert(name.to_owned(), value);
+            }
+        };
+        put("iss", self.iss.clone().into());
+        put("sub", self.sub.clone().into());
+        put("aud", self.aud.clone().into());
+        put("exp", self.exp.into());
+        put("iat", self.iat.into());
+        put("azp", self.azp.clone().into());
+        put("nonce", self.nonce.clone().into());
+        put("auth_time", self.auth_time.into());
+        put("name", self.name.clone().into());
+        put("nickname", self.nickname.clone().into());
+        put("picture", self.picture.clone().into());
+        put("email", self.email.clone().into());
+        put("email_verified", self.email_verified.into());
+        put("org_id", self.org_id.clone().into());
+        map
+    }
+
     /// A name to greet the user with: `name`, then `nickname`, `email`, `sub`.
     pub fn display_name(&self) -> &str {
         [&self.name, &self.nickname, &self.email]

@@ -44,7 +44,9 @@
 
 pub mod api_origins;
 pub mod config;
+pub mod kept_login;
 pub mod lifecycle;
+pub mod navigation;
 pub mod protocol;
 pub mod request;
 pub mod several;

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::api_origins::origin_of;
 use crate::config::AuthConfig;
+use crate::session::Session;
 
 /// The protocol's version. A page and a worker that disagree (a new deploy's worker
 /// under an old page, or the reverse) do nothing together: the worker answers
@@ -140,6 +141,17 @@ pub struct SessionView {
     pub scope: Option<String>,
 }
 
+impl SessionView {
+    /// What the page may know of `session`: its claims, expiry and scope.
+    pub fn of(session: &Session) -> Self {
+        Self {
+            claims: session.claims.to_map(),
+            expires_at_ms: session.expires_at_ms,
+            scope: session.scope.clone(),
+        }
+    }
+}
+
 /// Why a message was not read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MessageError {
@@ -232,6 +244,30 @@ pub fn from_own_client(client_url: &str, own_origin: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_view_carries_the_claims_and_no_token() {
+        let mut session = crate::session::tests::session(60, 1_000);
+        session.refresh_token = Some(crate::secret::RefreshToken::new("rt-secret".into()));
+        session.claims.name = Some("Ada".into());
+        let view = SessionView::of(&session);
+        assert_eq!(view.claims["sub"], "s");
+        assert_eq!(view.claims["aud"], serde_json::json!(["c"]));
+        assert_eq!(view.claims["name"], "Ada");
+        assert!(
+            !view.claims.contains_key("email"),
+            "absent claims stay absent"
+        );
+        assert_eq!(view.expires_at_ms, session.expires_at_ms);
+        let sent = ToPage::SignedIn {
+            provider: "app".into(),
+            session: view,
+        }
+        .to_json();
+        for secret in ["rt-secret", "\"at\"", session.id_token.secret()] {
+            assert!(!sent.contains(secret), "the message carries a token");
+        }
+    }
 
     #[test]
     fn every_message_reads_back_as_written() {

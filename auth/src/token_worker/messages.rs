@@ -1,0 +1,237 @@
+//! The pages' messages, and the worker's answers: only from the worker's own clients,
+//! read strictly (`mediation::protocol`), never with a token in an answer.
+
+use oidc_browser_core::authorization::authorize::{begin_login, AnsweredIn};
+use oidc_browser_core::authorization::transaction::KEY_SET_WAIT_MS;
+use oidc_browser_core::mediation::protocol::{
+    config_digest, from_own_client, SessionView, ToPage, ToWorker, PROTOCOL,
+};
+use oidc_browser_core::mediation::start_login::login_options;
+use oidc_browser_core::session::logout::{logout_target, LogoutOptions, LogoutTarget};
+use oidc_browser_core::token::revocation_body;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Client, ClientQueryOptions, ClientType, ServiceWorkerGlobalScope, WindowClient};
+
+use super::{served, transactions};
+use crate::browser::{clock, http, par, provider, random};
+use crate::error::AuthError;
+use oidc_browser_core::ProtocolError;
+
+use super::error::StartError;
+
+/// Handles a message `data` from `source`: answers it there, and tells every page
+/// what changed for all of them.
+pub async fn on_message(source: Client, data: JsValue) {
+    if !from_own_client(&source.url(), &served::own_origin()) {
+        return;
+    }
+    let Some(text) = data.as_string() else {
+        return;
+    };
+    let message = match ToWorker::from_json(&text) {
+        Ok(message) => message,
+        Err(error) => {
+            return post(&source, &failed(None, error.to_string()));
+        }
+    };
+    if let Err(error) = served::ready().await {
+        let provider = match &message {
+            ToWorker::Hello { provider, .. }
+            | ToWorker::StartLogin { provider, .. }
+            | ToWorker::Renew { provider }
+            | ToWorker::SignOut { provider } => Some(provider.clone()),
+            ToWorker::FinishLogin { .. } | ToWorker::KeepAlive => None,
+        };
+        return post(&source, &failed(provider, error.to_string()));
+    }
+    match message {
+        ToWorker::Hello {
+            protocol,
+            provider,
+            config,
+        } => hello(&source, protocol, provider, &config),
+        ToWorker::StartLogin {
+            provider,
+            return_to,
+            options,
+        } => {
+            let answer = match start_login(&provider, &return_to, &options).await {
+                Ok(url) => ToPage::GoTo { provider, url },
+                Err(error) => failed(Some(provider), error.to_string()),
+            };
+            post(&source, &answer);
+        }
+        ToWorker::SignOut { provider } => sign_out(&source, provider).await,
+        // The callback's answer never comes by message: the worker takes the
+        // navigation itself. Renewals come with the refresh tokens' step.
+        ToWorker::FinishLogin { .. } | ToWorker::Renew { .. } => post(
+            &source,
+            &failed(None, "the token worker does not take this request".into()),
+        ),
+        // The event itself keeps the worker alive.
+        ToWorker::KeepAlive => {}
+    }
+}
+
+fn failed(provider: Option<String>, message: String) -> ToPage {
+    ToPage::Failed {
+        provider,
+        message,
+        ends_session: false,
+    }
+}
+
+fn hello(source: &Client, protocol: u32, provider: String, config: &str) {
+    let current = protocol == PROTOCOL
+        && served::with_provider(&provider, |served| config_digest(&served.config) == config)
+            == Some(true);
+    if !current {
+        return post(source, &ToPage::Stale { provider });
+    }
+    // Only a page of this deploy's configuration is told why a login failed.
+    let (session, failure) = served::with_provider(&provider, |served| {
+        (
+            served.session.as_ref().map(SessionView::of),
+            served.unread_failure.take(),
+        )
+    })
+    .unwrap_or_default();
+    post(
+        source,
+        &ToPage::Welcome {
+            protocol: PROTOCOL,
+            provider: provider.clone(),
+            session,
+        },
+    );
+    if let Some(message) = failure {
+        post(source, &failed(Some(provider), message));
+    } else if let Some(message) = served::with(|worker| worker.orphan_failure.take()).flatten() {
+        post(source, &failed(None, message));
+    }
+}
+
+/// Makes and keeps a login's transaction; gives the authorization URL.
+async fn start_login(
+    prefix: &str,
+    return_to: &str,
+    options: &serde_json::Map<String, serde_json::Value>,
+) -> Result<String, StartError> {
+    let options = login_options(return_to, options)?;
+    let Some((config, generation)) =
+        served::with_provider(prefix, |served| (served.config.clone(), served.generation))
+    else {
+        return Err(AuthError::from(ProtocolError::SignedOutElsewhere).into());
+    };
+    let metadata = provider::metadata_for_login(&config, KEY_SET_WAIT_MS)
+        .await
+        .map_err(AuthError::from)?;
+    let randomness = random::login_randomness().map_err(AuthError::from)?;
+    let mut request = begin_login(
+        &config,
+        &metadata,
+        options,
+        AnsweredIn::Page,
+        &randomness,
+        clock::now_ms(),
+    )
+    .map_err(AuthError::from)?;
+    let endpoints = &mut request.transaction.provider;
+    let keys = provider::key_set_text(&endpoints.jwks_uri, KEY_SET_WAIT_MS).await;
+    endpoints.carry_keys(keys);
+    par::push_if_needed(&config, &metadata, &mut request).await?;
+    transactions::save(prefix, &request.transaction)
+        .await
+        .map_err(AuthError::from)?;
+    // A sign-out while the login was prepared: it does not leave.
+    if served::with_provider(prefix, |served| served.generation) != Some(generation) {
+        let _ = transactions::take(prefix, &request.transaction.state).await;
+        return Err(AuthError::from(ProtocolError::SignedOutElsewhere).into());
+    }
+    Ok(request.url)
+}
+
+/// Forgets the provider's session (every page hears it at once), forgets its logins
+/// in progress, revokes the refresh token, and sends the page to the provider's
+/// logout page. The worker navigates the page itself: that address carries the ID
+/// token (`id_token_hint`), which no page may read.
+async fn sign_out(source: &Client, prefix: String) {
+    let Some((session, config, metadata)) = served::with_provider(&prefix, |served| {
+        served.generation += 1;
+        served.signed_out_at_ms = clock::now_ms();
+        (
+            served.session.take(),
+            served.config.clone(),
+            served.metadata.clone(),
+        )
+    }) else {
+        return post(source, &ToPage::Stale { provider: prefix });
+    };
+    broadcast(&ToPage::SignedOut {
+        provider: prefix.clone(),
+    });
+    transactions::clear(&prefix).await;
+    let id_token = session.as_ref().map(|session| session.id_token.clone());
+    if let (Some(endpoint), Some(token)) = (
+        metadata.revocation_endpoint.as_deref(),
+        session.and_then(|session| session.refresh_token),
+    ) {
+        // Best effort: the token is forgotten here whatever the provider answers.
+        let _ = http::post_form(endpoint, revocation_body(&config.client_id, &token), None).await;
+    }
+    let target = logout_target(
+        &config,
+        &metadata,
+        id_token.as_ref(),
+        LogoutOptions::default(),
+    );
+    if let LogoutTarget::Provider(url) = target {
+        let navigating = source
+            .dyn_ref::<WindowClient>()
+            .and_then(|window| window.navigate(&url).ok());
+        let navigated = match navigating {
+            Some(promise) => JsFuture::from(promise).await.is_ok(),
+            None => false,
+        };
+        if !navigated {
+            // Not a window of this worker's: the logout page without the hint.
+            if let LogoutTarget::Provider(url) =
+                logout_target(&config, &metadata, None, LogoutOptions::default())
+            {
+                post(
+                    source,
+                    &ToPage::GoTo {
+                        provider: prefix,
+                        url,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Sends `message` to one page.
+pub(super) fn post(client: &Client, message: &ToPage) {
+    let _ = client.post_message(&JsValue::from_str(&message.to_json()));
+}
+
+/// Sends `message` to every page of the app (controlled or not yet).
+pub(super) fn broadcast(message: &ToPage) {
+    let text = JsValue::from_str(&message.to_json());
+    let scope: ServiceWorkerGlobalScope = js_sys::global().unchecked_into();
+    let options = ClientQueryOptions::new();
+    options.set_include_uncontrolled(true);
+    options.set_type(ClientType::Window);
+    let matching = scope.clients().match_all_with_options(&options);
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(clients) = JsFuture::from(matching).await else {
+            return;
+        };
+        for client in js_sys::Array::from(&clients).iter() {
+            if let Ok(client) = client.dyn_into::<Client>() {
+                let _ = client.post_message(&text);
+            }
+        }
+    });
+}

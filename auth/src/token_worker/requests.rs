@@ -1,0 +1,133 @@
+//! The pages' requests: each decided by `mediation`'s rule before it leaves the
+//! browser. Decided at once when the worker is set up, so a request that carries no
+//! token goes out as the browser would send it, untouched.
+
+use oidc_browser_core::mediation::navigation::{carries_answer, without_query};
+use oidc_browser_core::mediation::several::ProvidersVerdict;
+use oidc_browser_core::mediation::PageRequest;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, RequestRedirect, Response};
+
+use super::{callback, served};
+
+/// What the worker's script does with a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Decision {
+    /// Leave it to the browser: no token, nothing to check.
+    PassThrough = 0,
+    /// Hand it to [`respond`]: a token is attached, it is refused, or it is the
+    /// provider's answer at the callback.
+    Respond = 1,
+    /// The worker is not set up yet: hand it to [`respond`], which waits for it.
+    NotReady = 2,
+}
+
+enum Handling<'a> {
+    PassThrough,
+    Attach(&'a str),
+    Refuse,
+    Callback,
+}
+
+fn handling<'a>(worker: &'a served::Worker, request: PageRequest<'_>) -> Handling<'a> {
+    if request.navigation && callback::is_callback(worker, request.url) {
+        return Handling::Callback;
+    }
+    match worker.rules.verdict(request) {
+        ProvidersVerdict::PassThrough => Handling::PassThrough,
+        ProvidersVerdict::AttachToken { provider } => Handling::Attach(provider),
+        ProvidersVerdict::Refuse => Handling::Refuse,
+    }
+}
+
+/// Decides a request at once, from what the `fetch` event shows.
+pub fn decide(url: &str, method: &str, navigation: bool) -> Decision {
+    let request = PageRequest {
+        url,
+        method,
+        navigation,
+    };
+    served::with(|worker| match handling(worker, request) {
+        Handling::PassThrough => Decision::PassThrough,
+        _ => Decision::Respond,
+    })
+    .unwrap_or(Decision::NotReady)
+}
+
+/// The answer to a request [`decide`] handed over.
+///
+/// # Errors
+/// What the browser's `fetch` rejects with.
+pub async fn respond(request: Request) -> Result<Response, JsValue> {
+    let url = request.url();
+    let method = request.method();
+    let navigation = request.mode() == web_sys::RequestMode::Navigate;
+    if served::ready().await.is_err() {
+        // No configuration: no session either, so no token to attach. But a
+        // provider's answer still never loads as a page: without the configuration
+        // every navigation that carries one is sent on without it.
+        if navigation && carries_answer(&url) {
+            return Response::redirect_with_status(without_query(&url), 303);
+        }
+        return fetch(&request).await;
+    }
+    let page_request = PageRequest {
+        url: &url,
+        method: &method,
+        navigation,
+    };
+    enum Step {
+        PassThrough,
+        Attach(Option<String>),
+        Refuse,
+        Callback,
+    }
+    let step = served::with(|worker| match handling(worker, page_request) {
+        Handling::PassThrough => Step::PassThrough,
+        Handling::Refuse => Step::Refuse,
+        Handling::Callback => Step::Callback,
+        Handling::Attach(prefix) => Step::Attach(
+            worker
+                .providers
+                .iter()
+                .find(|served| served.config.storage_prefix == prefix)
+                .and_then(|served| served.session.as_ref())
+                .map(|session| session.access_token.secret().to_owned()),
+        ),
+    })
+    .unwrap_or(Step::PassThrough);
+    match step {
+        Step::PassThrough => fetch(&request).await,
+        Step::Refuse => Ok(Response::error()),
+        Step::Callback => {
+            let to = callback::finish(&url).await;
+            Response::redirect_with_status(&to, 303)
+        }
+        Step::Attach(token) => fetch(&with_token(&request, token.as_deref())?).await,
+    }
+}
+
+/// `request` with the worker's token in `Authorization` (none when signed out), the
+/// page's own `Authorization` and `DPoP` dropped, and redirects not followed: a
+/// redirect never takes the token where the rule was not asked.
+fn with_token(request: &Request, token: Option<&str>) -> Result<Request, JsValue> {
+    let headers = Headers::new_with_headers(&request.headers())?;
+    headers.delete("authorization")?;
+    headers.delete("dpop")?;
+    if let Some(token) = token {
+        headers.set("authorization", &format!("Bearer {token}"))?;
+    }
+    let init = RequestInit::new();
+    init.set_headers(&headers);
+    init.set_redirect(RequestRedirect::Manual);
+    Request::new_with_request_and_init(request, &init)
+}
+
+async fn fetch(request: &Request) -> Result<Response, JsValue> {
+    let scope: web_sys::ServiceWorkerGlobalScope = js_sys::global().unchecked_into();
+    JsFuture::from(scope.fetch_with_request(request))
+        .await?
+        .dyn_into()
+}

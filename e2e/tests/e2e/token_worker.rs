@@ -1,0 +1,248 @@
+//! The token worker (`token_mediation: "service_worker"`): the tokens live in a service
+//! worker's memory, and script in the page cannot get one. Driven through the e2e page
+//! `token-worker-check.html` (e2e/fixtures), which speaks the worker's protocol as the
+//! library's page side will; the API origins are the local provider's APIs behind
+//! nginx on two more origins, one listed, one not.
+
+use e2e::browser::Browser;
+use e2e::outside;
+use e2e::provider::ProviderPages;
+use e2e::Env;
+
+use crate::with_browser;
+
+const APP: &str = "http://127.0.0.1:8087";
+const PAGE: &str = "http://127.0.0.1:8087/token-worker-check.html";
+const LISTED_API: &str = "http://127.0.0.1:8086/api/private";
+const UNLISTED_API: &str = "http://127.0.0.1:8085/api/private";
+
+/// Opens the e2e page and waits until the worker controls it and has answered.
+async fn open_page(browser: &Browser) {
+    browser.goto(PAGE).await;
+    browser.wait_for_text("#worker", "controlling").await;
+    browser
+        .wait_for_text("#messages", "\"type\":\"welcome\"")
+        .await;
+}
+
+/// Signs in through the worker and waits for the session the worker tells the page.
+async fn sign_in(browser: &Browser, env: &Env) -> String {
+    open_page(browser).await;
+    assert_eq!(browser.text_of("#session").await, "none", "nobody yet");
+    browser.click("#sign-in").await;
+    let provider = ProviderPages::new(browser, env);
+    provider.sign_in().await;
+    provider.consent(true).await;
+    browser.wait_for_url(PAGE).await;
+    let sub = browser.wait_for_text_change("#session", "none").await;
+    assert!(!sub.is_empty() && sub != "unknown", "a subject: {sub}");
+    sub
+}
+
+/// The status and body the page's own `fetch` gets for `url`, with `authorization`
+/// set by the page when given.
+async fn page_fetch(browser: &Browser, url: &str, authorization: Option<&str>) -> (u64, String) {
+    let answer = browser
+        .client
+        .execute(
+            "const headers = arguments[1] ? { Authorization: arguments[1] } : {};
+             return fetch(arguments[0], { headers })
+               .then(async (r) => [r.status, await r.text()])
+               .catch((e) => [0, String(e)]);",
+            vec![url.into(), authorization.into()],
+        )
+        .await
+        .expect("fetch script");
+    (
+        answer[0].as_u64().expect("a status"),
+        answer[1].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// The access token the provider's APIs last took: the test's own eyes (the provider
+/// serves it without CORS, so no page reads it).
+fn last_token_seen(env: &Env) -> String {
+    let (status, token) = outside::request(&env.idp, "GET", "/api/last-token-seen", &[], "");
+    assert_eq!(status, 200, "the provider records tokens (DEVIDP_FAULTS=1)");
+    assert!(
+        token.len() >= 16
+            && token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c)),
+        "one token, as sent: {token:?}"
+    );
+    // It is the user's: the API takes it from a client outside the browser.
+    let (status, _) = outside::request(
+        &env.idp,
+        "GET",
+        "/api/private",
+        &[("Authorization", &format!("Bearer {token}"))],
+        "",
+    );
+    assert_eq!(status, 200, "the recorded token is a live one");
+    token
+}
+
+/// Everything script in the page can read or provoke, as one text: storage, cookies,
+/// every IndexedDB record, resource timing entries, the page itself, the answers the
+/// worker gives to messages a script makes up, and what the token endpoint answers a
+/// script's own request.
+const HOSTILE_SWEEP: &str = r#"
+  const seen = [];
+  const add = (what, value) => seen.push(what + ': ' + (typeof value === 'string' ? value : JSON.stringify(value)));
+  for (const area of [localStorage, sessionStorage]) {
+    for (let i = 0; i < area.length; i++) add('storage', area.key(i) + '=' + area.getItem(area.key(i)));
+  }
+  add('cookie', document.cookie);
+  for (const { name } of await indexedDB.databases()) {
+    const db = await new Promise((ok, no) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = no; });
+    for (const store of db.objectStoreNames) {
+      const tx = db.transaction(store);
+      const all = await new Promise((ok) => { const r = tx.objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
+      add('idb ' + name + '/' + store, all.map((v) => typeof v === 'string' ? v : JSON.stringify(v)));
+    }
+    db.close();
+  }
+  add('performance', performance.getEntries().map((e) => e.name));
+  add('page', document.documentElement.outerHTML);
+  const answers = [];
+  navigator.serviceWorker.addEventListener('message', (e) => answers.push(e.data));
+  const worker = navigator.serviceWorker.controller;
+  for (const message of [
+    { type: 'renew', provider: 'mediated' },
+    { type: 'hello', protocol: 1, provider: 'mediated', config: '00' },
+    { type: 'finish_login', query: '?code=forged&state=forged' },
+    { type: 'keep_alive' },
+    { type: 'get_token', provider: 'mediated' },
+    { type: 'hello', protocol: 1, provider: 'mediated', config: '00', token: true },
+  ]) worker.postMessage(JSON.stringify(message));
+  worker.postMessage({ type: 'hello' });
+  await new Promise((ok) => setTimeout(ok, 1500));
+  add('answers', answers);
+  const endpoint = arguments[0];
+  const direct = await fetch(endpoint, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'spa-dev', refresh_token: 'x' }) })
+    .then((r) => 'answered ' + r.status).catch((e) => 'refused: ' + e);
+  add('token endpoint', direct);
+  const listed = await fetch(arguments[1]);
+  add('api headers', [...listed.headers]);
+  add('api body', await listed.text());
+  return seen.join('\n');
+"#;
+
+/// Runs [`HOSTILE_SWEEP`] in the current page and returns what it saw, checked to
+/// have run whole.
+async fn sweep(browser: &Browser, env: &Env) -> String {
+    let token_endpoint = format!("{}/oauth/token", env.idp);
+    let seen = browser
+        .client
+        .execute(
+            &format!(
+                "return (async () => {{ {HOSTILE_SWEEP} }})()
+                   .catch((e) => 'sweep failed: ' + e);"
+            ),
+            vec![token_endpoint.into(), LISTED_API.into()],
+        )
+        .await
+        .expect("the sweep")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    // The sweep itself worked: it read the page and the worker's database, the worker
+    // answered its made-up hello, and its token request was refused before leaving.
+    assert!(!seen.starts_with("sweep failed"), "{seen}");
+    assert!(seen.contains("page: <html"), "read the page: {seen}");
+    assert!(
+        seen.contains("\\\"type\\\":\\\"stale\\\""),
+        "the worker answered the made-up hello: {seen}"
+    );
+    assert!(
+        seen.contains("idb mediated.worker/logins"),
+        "read the worker's database: {seen}"
+    );
+    assert!(seen.contains("token endpoint: refused"), "{seen}");
+    seen
+}
+
+/// Whether `text` holds a JWT (an ID token): `eyJ…` then `.eyJ`.
+fn holds_jwt(text: &str) -> bool {
+    text.match_indices("eyJ").any(|(at, _)| {
+        let rest = &text[at..];
+        let header = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        header >= 8 && rest[header..].starts_with(".eyJ")
+    })
+}
+
+#[tokio::test]
+async fn script_in_the_page_gets_no_token_while_the_apis_work_and_sign_out_reaches_every_tab() {
+    with_browser(|browser, env| async move {
+        let sub = sign_in(&browser, &env).await;
+        // The callback's code and state never reached a page: the worker took the
+        // navigation and sent the browser on to a clean address.
+        assert_eq!(browser.url().await, PAGE, "no code in the address bar");
+
+        // The listed API gets the user's token, set by the worker.
+        let (status, body) = page_fetch(&browser, LISTED_API, None).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains(&sub), "the API saw the user's token: {body}");
+        let token = last_token_seen(&env);
+        // What the page puts in Authorization is replaced, not trusted.
+        let (status, _) = page_fetch(&browser, LISTED_API, Some("Bearer forged")).await;
+        assert_eq!(status, 200, "the worker's token replaced the page's");
+        // An origin outside the allow-list gets no token, whatever the page sets.
+        let (status, _) = page_fetch(&browser, UNLISTED_API, None).await;
+        assert_eq!(status, 401, "no token outside the allow-list");
+
+        // Everything a script in the page can reach holds no token.
+        let seen = sweep(&browser, &env).await;
+        assert!(seen.contains("Hello from the private API"), "the API answered the sweep");
+        assert!(!seen.contains(&token), "the access token within the page's reach:\n{seen}");
+        assert!(!holds_jwt(&seen), "an ID token within the page's reach:\n{seen}");
+
+        // A second tab, then a sign-out in the first: both learn it, and the API gets
+        // no token any more. What the worker says to the page meanwhile is kept where
+        // a script would keep it (sessionStorage outlives the page's navigation).
+        let first = browser.open_tab().await;
+        open_page(&browser).await;
+        assert_eq!(browser.text_of("#session").await, sub, "the worker's session");
+        let second = browser.switch_to(first).await;
+        browser
+            .eval(
+                "navigator.serviceWorker.addEventListener('message', (e) =>
+                   sessionStorage.setItem('test.heard', (sessionStorage.getItem('test.heard') || '') + e.data));
+                 return null;",
+            )
+            .await;
+        browser.click("#sign-out").await;
+        browser.wait_for_url(&format!("{APP}/")).await;
+        let after = sweep(&browser, &env).await;
+        assert!(after.contains("test.heard="), "the script heard the sign-out: {after}");
+        assert!(!after.contains(&token), "the access token reached the page:\n{after}");
+        assert!(!holds_jwt(&after), "the ID token reached the page:\n{after}");
+        browser.switch_to(second).await;
+        browser.wait_for_text("#session", "none").await;
+        // The worker forgot the session: a page opened now is told none.
+        open_page(&browser).await;
+        assert_eq!(browser.text_of("#session").await, "none", "forgotten");
+        // And the token is dead at the provider: the sign-out revoked the refresh
+        // token, which ends its grant there (the provider's logout alone keeps an
+        // `offline_access` grant).
+        let (outside, _) = outside::request(
+            &env.idp,
+            "GET",
+            "/api/private",
+            &[("Authorization", &format!("Bearer {token}"))],
+            "",
+        );
+        assert_eq!(outside, 401, "the sign-out ended the token's grant");
+    })
+    .await;
+}
+
+#[test]
+fn a_jwt_is_told_from_other_text() {
+    assert!(holds_jwt("x eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln y"));
+    assert!(!holds_jwt("eyJhbGciOiJSUzI1NiJ9 alone, and .eyJ alone"));
+    assert!(!holds_jwt("{\"sub\":\"u1\"}"));
+}
