@@ -448,6 +448,25 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Runs one Chrome DevTools Protocol command (`ServiceWorker.stopAllWorkers`, say)
+    /// and returns its result.
+    ///
+    /// # Panics
+    /// In Firefox (chromedriver's endpoint), or when the command fails.
+    pub async fn devtools(&self, command: &str, params: serde_json::Value) -> serde_json::Value {
+        assert!(
+            self.engine == Engine::Chromium,
+            "DevTools commands go through chromedriver: run this test in Chromium"
+        );
+        self.client
+            .issue_cmd(DevTools {
+                command: command.to_owned(),
+                params,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{command}: {e}"))
+    }
+
     /// Ends the session and its browser (and Firefox's geckodriver).
     pub async fn close(self) {
         let _ = tokio::time::timeout(WAIT, self.client.close()).await;
@@ -471,6 +490,31 @@ impl Browser {
             .await
             .map(|u| u.to_string())
             .unwrap_or_default()
+    }
+}
+
+/// chromedriver's `POST /session/{id}/goog/cdp/execute`: one DevTools command.
+#[derive(Debug)]
+struct DevTools {
+    command: String,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.command, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

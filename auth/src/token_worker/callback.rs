@@ -18,7 +18,7 @@ use oidc_browser_core::session::Session;
 use oidc_browser_core::token::{authorization_code_body, TokenResponse};
 use oidc_browser_core::ProtocolError;
 
-use super::{messages, served, transactions};
+use super::{pages, served, transactions};
 use crate::browser::{clock, flow, http, provider};
 use crate::error::AuthError;
 
@@ -156,7 +156,7 @@ async fn redeem(
     if kept != Some(true) {
         return Err(ProtocolError::SignedOutElsewhere.into());
     }
-    messages::broadcast(&ToPage::SignedIn {
+    pages::broadcast(&ToPage::SignedIn {
         provider: prefix.to_owned(),
         session: view,
     });

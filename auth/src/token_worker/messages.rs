@@ -11,9 +11,9 @@ use oidc_browser_core::session::logout::{logout_target, LogoutOptions, LogoutTar
 use oidc_browser_core::token::revocation_body;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Client, ClientQueryOptions, ClientType, ServiceWorkerGlobalScope, WindowClient};
+use web_sys::{Client, WindowClient};
 
-use super::{served, transactions};
+use super::{pages, renew, served, transactions};
 use crate::browser::{clock, http, par, provider, random};
 use crate::error::AuthError;
 use oidc_browser_core::ProtocolError;
@@ -32,7 +32,7 @@ pub async fn on_message(source: Client, data: JsValue) {
     let message = match ToWorker::from_json(&text) {
         Ok(message) => message,
         Err(error) => {
-            return post(&source, &failed(None, error.to_string()));
+            return pages::post(&source, &failed(None, error.to_string()));
         }
     };
     if let Err(error) = served::ready().await {
@@ -43,7 +43,7 @@ pub async fn on_message(source: Client, data: JsValue) {
             | ToWorker::SignOut { provider } => Some(provider.clone()),
             ToWorker::FinishLogin { .. } | ToWorker::KeepAlive => None,
         };
-        return post(&source, &failed(provider, error.to_string()));
+        return pages::post(&source, &failed(provider, error.to_string()));
     }
     match message {
         ToWorker::Hello {
@@ -60,12 +60,25 @@ pub async fn on_message(source: Client, data: JsValue) {
                 Ok(url) => ToPage::GoTo { provider, url },
                 Err(error) => failed(Some(provider), error.to_string()),
             };
-            post(&source, &answer);
+            pages::post(&source, &answer);
         }
         ToWorker::SignOut { provider } => sign_out(&source, provider).await,
+        ToWorker::Renew { provider } => {
+            // Every page hears a renewal; the asking page also hears why one failed.
+            if let Err(error) = renew::renew(&provider).await {
+                pages::post(
+                    &source,
+                    &ToPage::Failed {
+                        provider: Some(provider),
+                        ends_session: error.ends_session(),
+                        message: error.to_string(),
+                    },
+                );
+            }
+        }
         // The callback's answer never comes by message: the worker takes the
-        // navigation itself. Renewals come with the refresh tokens' step.
-        ToWorker::FinishLogin { .. } | ToWorker::Renew { .. } => post(
+        // navigation itself.
+        ToWorker::FinishLogin { .. } => pages::post(
             &source,
             &failed(None, "the token worker does not take this request".into()),
         ),
@@ -87,7 +100,7 @@ fn hello(source: &Client, protocol: u32, provider: String, config: &str) {
         && served::with_provider(&provider, |served| config_digest(&served.config) == config)
             == Some(true);
     if !current {
-        return post(source, &ToPage::Stale { provider });
+        return pages::post(source, &ToPage::Stale { provider });
     }
     // Only a page of this deploy's configuration is told why a login failed.
     let (session, failure) = served::with_provider(&provider, |served| {
@@ -97,7 +110,7 @@ fn hello(source: &Client, protocol: u32, provider: String, config: &str) {
         )
     })
     .unwrap_or_default();
-    post(
+    pages::post(
         source,
         &ToPage::Welcome {
             protocol: PROTOCOL,
@@ -106,9 +119,9 @@ fn hello(source: &Client, protocol: u32, provider: String, config: &str) {
         },
     );
     if let Some(message) = failure {
-        post(source, &failed(Some(provider), message));
+        pages::post(source, &failed(Some(provider), message));
     } else if let Some(message) = served::with(|worker| worker.orphan_failure.take()).flatten() {
-        post(source, &failed(None, message));
+        pages::post(source, &failed(None, message));
     }
 }
 
@@ -166,9 +179,9 @@ async fn sign_out(source: &Client, prefix: String) {
             served.metadata.clone(),
         )
     }) else {
-        return post(source, &ToPage::Stale { provider: prefix });
+        return pages::post(source, &ToPage::Stale { provider: prefix });
     };
-    broadcast(&ToPage::SignedOut {
+    pages::broadcast(&ToPage::SignedOut {
         provider: prefix.clone(),
     });
     transactions::clear(&prefix).await;
@@ -199,7 +212,7 @@ async fn sign_out(source: &Client, prefix: String) {
             if let LogoutTarget::Provider(url) =
                 logout_target(&config, &metadata, None, LogoutOptions::default())
             {
-                post(
+                pages::post(
                     source,
                     &ToPage::GoTo {
                         provider: prefix,
@@ -209,29 +222,4 @@ async fn sign_out(source: &Client, prefix: String) {
             }
         }
     }
-}
-
-/// Sends `message` to one page.
-pub(super) fn post(client: &Client, message: &ToPage) {
-    let _ = client.post_message(&JsValue::from_str(&message.to_json()));
-}
-
-/// Sends `message` to every page of the app (controlled or not yet).
-pub(super) fn broadcast(message: &ToPage) {
-    let text = JsValue::from_str(&message.to_json());
-    let scope: ServiceWorkerGlobalScope = js_sys::global().unchecked_into();
-    let options = ClientQueryOptions::new();
-    options.set_include_uncontrolled(true);
-    options.set_type(ClientType::Window);
-    let matching = scope.clients().match_all_with_options(&options);
-    wasm_bindgen_futures::spawn_local(async move {
-        let Ok(clients) = JsFuture::from(matching).await else {
-            return;
-        };
-        for client in js_sys::Array::from(&clients).iter() {
-            if let Ok(client) = client.dyn_into::<Client>() {
-                let _ = client.post_message(&text);
-            }
-        }
-    });
 }

@@ -11,14 +11,19 @@
 //! Races, and what settles each:
 //! - one `state` redeemed twice (two navigations to one callback): [`transactions`]
 //!   claims it in memory before its first `await`;
-//! - a sign-out while a login is being redeemed: each provider's `generation` is
-//!   bumped at sign-out, and a login that finds it changed keeps nothing;
+//! - a sign-out while a login is being redeemed or a session renewed: each
+//!   provider's `generation` is bumped at sign-out, and a login or renewal that finds
+//!   it changed keeps nothing;
+//! - two renewals at once (two tabs, two requests): [`renew`] shares the one in
+//!   flight per provider;
 //! - a page's message before the configuration is read: every handler awaits
 //!   [`served::ready`] first, and requests then wait too.
 
 mod callback;
 mod error;
 mod messages;
+mod pages;
+mod renew;
 mod requests;
 mod served;
 mod transactions;

@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, RequestRedirect, Response};
 
-use super::{callback, served};
+use super::{callback, renew, served};
 
 /// What the worker's script does with a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub async fn respond(request: Request) -> Result<Response, JsValue> {
     };
     enum Step {
         PassThrough,
-        Attach(Option<String>),
+        Attach(String),
         Refuse,
         Callback,
     }
@@ -88,14 +88,7 @@ pub async fn respond(request: Request) -> Result<Response, JsValue> {
         Handling::PassThrough => Step::PassThrough,
         Handling::Refuse => Step::Refuse,
         Handling::Callback => Step::Callback,
-        Handling::Attach(prefix) => Step::Attach(
-            worker
-                .providers
-                .iter()
-                .find(|served| served.config.storage_prefix == prefix)
-                .and_then(|served| served.session.as_ref())
-                .map(|session| session.access_token.secret().to_owned()),
-        ),
+        Handling::Attach(prefix) => Step::Attach(prefix.to_owned()),
     })
     .unwrap_or(Step::PassThrough);
     match step {
@@ -105,7 +98,10 @@ pub async fn respond(request: Request) -> Result<Response, JsValue> {
             let to = callback::finish(&url).await;
             Response::redirect_with_status(&to, 303)
         }
-        Step::Attach(token) => fetch(&with_token(&request, token.as_deref())?).await,
+        Step::Attach(prefix) => {
+            let token = renew::token_for_request(&prefix).await;
+            fetch(&with_token(&request, token.as_deref())?).await
+        }
     }
 }
 

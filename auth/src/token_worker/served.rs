@@ -12,9 +12,9 @@ use oidc_browser_core::session::Session;
 use wasm_bindgen::JsValue;
 
 use super::error::WorkerError;
-use crate::browser::http;
 use crate::browser::provider;
 use crate::browser::task::SharedTask;
+use crate::browser::{clock, http};
 
 /// One provider the worker keeps tokens for.
 pub(super) struct Served {
@@ -46,9 +46,16 @@ pub(super) struct Worker {
     pub orphan_failure: Option<String>,
 }
 
+/// How long a failed setup stands before an event tries it again: a configuration
+/// that cannot be served is not fetched again for every request of every page.
+const RETRY_AFTER_MS: u64 = 10_000;
+
+/// The setup running or done, and when it started.
+type Setup = (SharedTask<Result<(), WorkerError>>, u64);
+
 thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
-    static SETUP: RefCell<Option<SharedTask<Result<(), WorkerError>>>> = const { RefCell::new(None) };
+    static SETUP: RefCell<Option<Setup>> = const { RefCell::new(None) };
 }
 
 /// Runs `change` on the worker's state, once it is set up.
@@ -74,7 +81,7 @@ pub fn is_ready() -> bool {
 }
 
 /// Reads `config.json` and every mediated provider's metadata, once; a failure is
-/// tried again by the next caller. Every event waits for it.
+/// tried again by the first caller [`RETRY_AFTER_MS`] later. Every event waits for it.
 ///
 /// # Errors
 /// A [`WorkerError`] saying what could not be read.
@@ -82,15 +89,19 @@ pub async fn ready() -> Result<(), WorkerError> {
     if is_ready() {
         return Ok(());
     }
+    let now = clock::now_ms();
     let setup = SETUP.with(|setup| {
         let mut setup = setup.borrow_mut();
-        let running = setup
+        let standing = setup
             .as_ref()
-            .filter(|task| !matches!(task.outcome(), Some(Err(_))))
-            .cloned();
-        running.unwrap_or_else(|| {
+            .filter(|(task, started_at)| {
+                !matches!(task.outcome(), Some(Err(_)))
+                    || now.saturating_sub(*started_at) < RETRY_AFTER_MS
+            })
+            .map(|(task, _)| task.clone());
+        standing.unwrap_or_else(|| {
             let task = SharedTask::spawn(set_up());
-            *setup = Some(task.clone());
+            *setup = Some((task.clone(), now));
             task
         })
     });

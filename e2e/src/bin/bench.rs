@@ -64,7 +64,8 @@ async fn main() {
             sign_in: "button.sign-in",
         },
     ];
-    let sizes_ours = sizes(Path::new(&var("BENCH_OURS_DIST", "dist")));
+    let (sizes_ours, token_worker) =
+        token_worker_apart(sizes(Path::new(&var("BENCH_OURS_DIST", "dist"))));
     let sizes_equal = sizes(Path::new(&var(
         "BENCH_EQUAL_DIST",
         "target/bench/equal-page",
@@ -102,6 +103,7 @@ async fn main() {
     let split = std::env::var("BENCH_TWIGGY_CSV")
         .ok()
         .and_then(|csv| wasm_split(Path::new(&csv)));
+    print_token_worker(&token_worker);
     print_report(
         &[&sizes_ours, &sizes_equal, &sizes_baseline],
         &References {
@@ -129,6 +131,7 @@ async fn main() {
             "/": median_bytes(&r.first_load_home), "/callback": median_bytes(&r.first_load_callback),
         }))).collect::<serde_json::Map<_, _>>(),
         "all_chunks_brotli": { "leptos-pkce": wasm_total(&sizes_ours).2, "equal-page": wasm_total(&sizes_equal).2 },
+        "token_worker": files_json(&token_worker),
         "wasm_split": split.map(|s| s.into_iter().map(|(k, v)| (k, json!(v))).collect::<serde_json::Map<_, _>>()),
     });
     let out = var("BENCH_OUT", "target/bench/results.json");
@@ -482,6 +485,33 @@ fn median_and_spread(values: &[f64]) -> (f64, f64, f64) {
     sorted.sort_by(f64::total_cmp);
     let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
     (at(0.5), at(0.25), at(0.75))
+}
+
+/// The token worker's files (`token-worker*`), apart from the app's: a page fetches
+/// none of them, and only an app with `token_mediation` registers the worker, which
+/// then fetches them in the background.
+fn token_worker_apart(mut files: FileSizes) -> (FileSizes, FileSizes) {
+    let worker = files
+        .keys()
+        .filter(|name| name.starts_with("token-worker"))
+        .cloned()
+        .collect::<Vec<_>>();
+    let worker = worker
+        .into_iter()
+        .filter_map(|name| files.remove_entry(&name))
+        .collect();
+    (files, worker)
+}
+
+fn print_token_worker(files: &FileSizes) {
+    let (raw, gzip, brotli) = total(files);
+    println!(
+        "\ntoken worker (token_mediation: fetched by the service worker, by no page): \
+         {} raw, {} gzip, {} brotli",
+        kb(raw),
+        kb(gzip),
+        kb(brotli)
+    );
 }
 
 fn total(files: &FileSizes) -> (u64, u64, u64) {

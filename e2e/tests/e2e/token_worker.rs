@@ -15,6 +15,15 @@ const APP: &str = "http://127.0.0.1:8087";
 const PAGE: &str = "http://127.0.0.1:8087/token-worker-check.html";
 const LISTED_API: &str = "http://127.0.0.1:8086/api/private";
 const UNLISTED_API: &str = "http://127.0.0.1:8085/api/private";
+/// The mediated site's worker script, as nginx serves it (`xtask/src/suites.rs`).
+const SERVED_SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../target/e2e/dist-mediated/token-worker.js"
+);
+
+/// One test at a time on the mediated site while one of them deploys a new worker
+/// there: a browser of another test would take it over mid-test.
+static SITE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Opens the e2e page and waits until the worker controls it and has answered.
 async fn open_page(browser: &Browser) {
@@ -176,6 +185,7 @@ fn holds_jwt(text: &str) -> bool {
 
 #[tokio::test]
 async fn script_in_the_page_gets_no_token_while_the_apis_work_and_sign_out_reaches_every_tab() {
+    let _turn = SITE.lock().await;
     with_browser(|browser, env| async move {
         let sub = sign_in(&browser, &env).await;
         // The callback's code and state never reached a page: the worker took the
@@ -245,4 +255,112 @@ fn a_jwt_is_told_from_other_text() {
     assert!(holds_jwt("x eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln y"));
     assert!(!holds_jwt("eyJhbGciOiJSUzI1NiJ9 alone, and .eyJ alone"));
     assert!(!holds_jwt("{\"sub\":\"u1\"}"));
+}
+
+/// The worker's memory is gone (a stop, a new version): the page says hello and is
+/// answered with no session; the e2e page then signs in silently through the worker, in
+/// a hidden frame, as `mediation::lifecycle::page_start` says.
+async fn restored_silently(browser: &Browser, sub: &str) {
+    browser
+        .wait_for_text(
+            "#messages",
+            "\"type\":\"welcome\",\"protocol\":1,\"provider\":\"mediated\",\"session\":null",
+        )
+        .await;
+    browser.wait_for_text("#restored", "yes").await;
+    assert_eq!(
+        browser.text_of("#session").await,
+        sub,
+        "the same user again"
+    );
+    let (status, body) = page_fetch(browser, LISTED_API, None).await;
+    assert_eq!(status, 200, "the API works again: {body}");
+}
+
+#[tokio::test]
+async fn a_worker_stopped_under_an_open_page_loses_its_memory_and_the_session_comes_back() {
+    let _turn = SITE.lock().await;
+    with_browser(|browser, env| async move {
+        if env.engine != e2e::Engine::Chromium {
+            return; // the stop goes through chromedriver's DevTools endpoint
+        }
+        let sub = sign_in(&browser, &env).await;
+        let (status, _) = page_fetch(&browser, LISTED_API, None).await;
+        assert_eq!(status, 200, "signed in");
+        // The page sees one welcome so far, with the session.
+        assert!(!browser
+            .text_of("#messages")
+            .await
+            .contains("\"session\":null"));
+        browser
+            .devtools("ServiceWorker.enable", serde_json::json!({}))
+            .await;
+        browser
+            .devtools("ServiceWorker.stopAllWorkers", serde_json::json!({}))
+            .await;
+        // The next event starts the worker anew, with empty memory.
+        browser.click("#hello").await;
+        restored_silently(&browser, &sub).await;
+    })
+    .await;
+}
+
+/// Puts the served worker script back as built, even when the test fails.
+struct ScriptBack(String);
+
+impl Drop for ScriptBack {
+    fn drop(&mut self) {
+        let _ = std::fs::write(SERVED_SCRIPT, &self.0);
+    }
+}
+
+#[tokio::test]
+async fn a_new_worker_version_takes_over_the_open_page_and_the_session_comes_back() {
+    let _turn = SITE.lock().await;
+    with_browser(|browser, env| async move {
+        let sub = sign_in(&browser, &env).await;
+        // A new deploy: another script at the same address.
+        let built = std::fs::read_to_string(SERVED_SCRIPT).expect("the served worker script");
+        let _back = ScriptBack(built.clone());
+        std::fs::write(SERVED_SCRIPT, format!("{built}\n// e2e: the next deploy\n"))
+            .expect("deploy a new version");
+        browser
+            .eval("navigator.serviceWorker.getRegistration().then((r) => r.update()); return null;")
+            .await;
+        // It installed, took over the page (its first controller change), and starts
+        // with empty memory.
+        browser.wait_for_text("#worker", "controlling (2)").await;
+        restored_silently(&browser, &sub).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_renewal_in_the_worker_reaches_every_tab_and_the_apis_get_the_new_token() {
+    let _turn = SITE.lock().await;
+    with_browser(|browser, env| async move {
+        let sub = sign_in(&browser, &env).await;
+        let (status, _) = page_fetch(&browser, LISTED_API, None).await;
+        assert_eq!(status, 200);
+        let before = last_token_seen(&env);
+        let expires = browser.text_of("#expires").await;
+        let first = browser.open_tab().await;
+        open_page(&browser).await;
+        assert_eq!(browser.text_of("#expires").await, expires, "one session");
+        let second = browser.switch_to(first).await;
+        browser.click("#renew").await;
+        let renewed = browser.wait_for_text_change("#expires", &expires).await;
+        assert!(
+            renewed > expires,
+            "a later expiry: {renewed} after {expires}"
+        );
+        browser.switch_to(second).await;
+        browser.wait_for_text("#expires", &renewed).await;
+        assert_eq!(browser.text_of("#session").await, sub);
+        let (status, _) = page_fetch(&browser, LISTED_API, None).await;
+        assert_eq!(status, 200, "the renewed token");
+        let after = last_token_seen(&env);
+        assert_ne!(after, before, "the API got the renewed token");
+    })
+    .await;
 }

@@ -6,18 +6,21 @@
 //! What it protects: a token already issued. Script injected into the page can call
 //! the APIs while the page is open, but cannot read a token or carry one away.
 //! What it does not: such a script can still get fresh tokens of its own, by running a
-//! login of its own in a window the worker does not control, or (until the worker takes
-//! the callback's navigation, below) by sending the code it reads in the address bar
-//! at the callback to its own server: a public client has no secret to stop that. It
-//! narrows what an injection takes; it does not make one harmless.
+//! login of its own in a window the worker does not control (after unregistering the
+//! worker, new navigations are not controlled): a public client has no secret to stop
+//! that. It can also write a login into the worker's IndexedDB and sign the browser in
+//! to an account of its own ([`kept_login`]). It narrows what an injection takes; it
+//! does not make one harmless.
 //!
 //! The worker and the page are the hosts; the decisions are here, as everywhere in this
 //! crate: which origins a token may go to ([`api_origins`]) and what happens to each
-//! request a page makes ([`request`]; among several providers, [`several`]), and the messages the pages and the worker
-//! exchange ([`protocol`]), and what a page does when the worker lost its memory or
-//! is being replaced ([`lifecycle`]).
+//! request a page makes ([`request`]; among several providers, [`several`]), which
+//! navigations the worker takes ([`navigation`]) and what of a kept login it trusts
+//! ([`kept_login`]), the messages the pages and the worker exchange ([`protocol`],
+//! [`start_login`]), and what a page does when the worker lost its memory or is being
+//! replaced ([`lifecycle`]).
 //!
-//! How the worker will be built (decided and measured; see the status below):
+//! How the worker is built (decided and measured; see the status below):
 //! - In Rust on this crate, not in a script: the worker verifies ID tokens, checks
 //!   callbacks and reads refresh answers, and these rules are the ones already tested
 //!   and fuzzed here. A worker of these rules and WebCrypto glue (callback check, code
@@ -35,12 +38,17 @@
 //! - The login transaction outlives a stopped worker (a user takes longer at the
 //!   provider than a worker stays idle): the worker keeps it in IndexedDB, where it is
 //!   no secret from the page's script. So the code must not reach the page's script
-//!   either: the worker will take the callback's navigation and redeem the code
-//!   before the page loads, and the page will get a clean address.
+//!   either: the worker takes the callback's navigation and redeems the code
+//!   before the page loads, and the page gets a clean address.
 //!
-//! Status: these rules are tested here, but no host runs them yet. The worker, its
-//! registration by `leptos-pkce-auth` and the configuration that turns the mode on are
-//! still being built, so no configuration can ask for this mode today.
+//! Status: the worker runs (`leptos-pkce-auth`'s `token_worker`, built by the
+//! `leptos-pkce-token-worker` crate): it reads `token_mediation` and `api_origins`
+//! ([`config`]), starts logins, takes the callback ([`navigation`], [`kept_login`]),
+//! attaches tokens and signs out, and the e2e suite drives it through a test page.
+//! Still to come: its registration by the library's page side (until then an app that
+//! sets `token_mediation` keeps its tokens in the page, as before), renewals and the
+//! restore after a stopped worker ([`lifecycle`]), DPoP in the worker, and a new
+//! deploy's worker taking over.
 
 pub mod api_origins;
 pub mod config;
