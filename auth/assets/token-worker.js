@@ -31,11 +31,13 @@ self.addEventListener('message', (event) => {
 // What a request gets when the wasm cannot decide (it failed to load or trapped): a
 // provider's answer still never loads as a page (the rule of the core's
 // mediation::navigation::carries_answer, kept here because the wasm is what failed);
-// anything else goes as made, with no token (there is none outside the wasm).
+// anything else goes as made, with no token (there is none outside the wasm). The
+// wasm's refusals (a page's POST to the token endpoint) need the wasm: without it
+// such a request goes out, and finds no token or code to carry.
 function withoutWasm(request) {
   const url = new URL(request.url);
-  const params = url.searchParams;
-  if (request.mode === 'navigate' && params.get('state') && (params.get('code') || params.get('error'))) {
+  const names = url.search.slice(1).split('&').map((pair) => pair.split('=')[0]);
+  if (request.mode === 'navigate' && names.some((name) => ['code', 'error', 'response'].includes(name))) {
     return Response.redirect(url.origin + url.pathname, 303);
   }
   return fetch(request);
@@ -53,5 +55,7 @@ self.addEventListener('fetch', (event) => {
     }
   }
   if (decision === 0) return; // no token and nothing to guard: the browser sends it as made
-  event.respondWith(loading.then(() => worker.respond(request), () => withoutWasm(request)));
+  const answer = loading.then(() => worker.respond(request), () => withoutWasm(request));
+  // A navigation the wasm failed on (a trap) still gets a page, without the answer.
+  event.respondWith(request.mode === 'navigate' ? answer.catch(() => withoutWasm(request)) : answer);
 });

@@ -776,13 +776,15 @@ const FAULTS_CONFIG: (&str, &str) = (
 );
 
 /// A copy of `dist/` whose tokens the token worker keeps: the default provider with
-/// `token_mediation`, the listed API origin, and every field the e2e page's digest
-/// reads spelled out; with that page beside the app.
+/// `token_mediation`, the listed API origin, every field the e2e page's digest reads
+/// spelled out, and the code redeemed through the provider's fault route (a test
+/// holds one exchange); with that page beside the app.
 fn mediated_dist(work: &std::path::Path) -> Result<PathBuf, String> {
     let settings = format!(
         r#""refresh_token_storage": "memory", "token_mediation": "service_worker",
   "api_origins": ["http://127.0.0.1:{LISTED_API_PORT}"], "storage_prefix": "mediated",
-  "redirect_uri": "http://127.0.0.1:{MEDIATED_APP_PORT}/callback""#
+  "redirect_uri": "http://127.0.0.1:{MEDIATED_APP_PORT}/callback",
+  "token_endpoint": "http://127.0.0.1:{PROVIDER_PORT}/faults/token""#
     );
     let dist = dist_variant(
         work,

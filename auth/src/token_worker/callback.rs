@@ -18,7 +18,7 @@ use oidc_browser_core::session::Session;
 use oidc_browser_core::token::{authorization_code_body, TokenResponse};
 use oidc_browser_core::ProtocolError;
 
-use super::{pages, served, transactions};
+use super::{pages, revocation, served, transactions};
 use crate::browser::{clock, flow, http, provider};
 use crate::error::AuthError;
 
@@ -144,16 +144,21 @@ async fn redeem(
     let claims = flow::verify_id_token(&endpoints.jwks_uri, jwks, &id_token, &check).await?;
     let session = Session::new(tokens, id_token, claims, clock::now_ms());
     let view = SessionView::of(&session);
+    let refresh_token = session.refresh_token.clone();
     let kept = served::with_provider(prefix, |served| {
         // Signed out while this login was redeemed: it keeps nothing.
         if served.generation != generation {
             return false;
         }
-        served.session = Some(session);
+        served.replace_session(Some(session));
         served.unread_failure = None;
         true
     });
     if kept != Some(true) {
+        // Nor does its grant outlive it.
+        if let Some(token) = refresh_token {
+            revocation::revoke(&config, &metadata, &token).await;
+        }
         return Err(ProtocolError::SignedOutElsewhere.into());
     }
     pages::broadcast(&ToPage::SignedIn {

@@ -1,20 +1,21 @@
 //! The pages' messages, and the worker's answers: only from the worker's own clients,
 //! read strictly (`mediation::protocol`), never with a token in an answer.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use oidc_browser_core::authorization::authorize::{begin_login, AnsweredIn};
 use oidc_browser_core::authorization::transaction::KEY_SET_WAIT_MS;
+use oidc_browser_core::mediation::navigation::LOGOUT_PATH;
 use oidc_browser_core::mediation::protocol::{
     config_digest, from_own_client, SessionView, ToPage, ToWorker, PROTOCOL,
 };
 use oidc_browser_core::mediation::start_login::login_options;
 use oidc_browser_core::session::logout::{logout_target, LogoutOptions, LogoutTarget};
-use oidc_browser_core::token::revocation_body;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Client, WindowClient};
+use wasm_bindgen::JsValue;
+use web_sys::Client;
 
-use super::{pages, renew, served, transactions};
-use crate::browser::{clock, http, par, provider, random};
+use super::{pages, renew, revocation, served, transactions};
+use crate::browser::{clock, par, provider, random};
 use crate::error::AuthError;
 use oidc_browser_core::ProtocolError;
 
@@ -64,16 +65,13 @@ pub async fn on_message(source: Client, data: JsValue) {
         }
         ToWorker::SignOut { provider } => sign_out(&source, provider).await,
         ToWorker::Renew { provider } => {
-            // Every page hears a renewal; the asking page also hears why one failed.
-            if let Err(error) = renew::renew(&provider).await {
-                pages::post(
-                    &source,
-                    &ToPage::Failed {
-                        provider: Some(provider),
-                        ends_session: error.ends_session(),
-                        message: error.to_string(),
-                    },
-                );
+            if !renew::renewable(&provider) {
+                pages::post(&source, &failed(Some(provider), CANNOT_RENEW.to_owned()));
+            } else if let Err(error) = renew::renew(&provider).await {
+                // A failure that ends the session, every page heard already.
+                if !error.ends_session() {
+                    pages::post(&source, &failed(Some(provider), error.to_string()));
+                }
             }
         }
         // The callback's answer never comes by message: the worker takes the
@@ -86,6 +84,11 @@ pub async fn on_message(source: Client, data: JsValue) {
         ToWorker::KeepAlive => {}
     }
 }
+
+/// The answer to a `renew` with no session or one without a refresh token: it goes
+/// on until its access token expires; a new sign-in renews it.
+const CANNOT_RENEW: &str =
+    "this session cannot be renewed in the background; sign in again to renew it";
 
 fn failed(provider: Option<String>, message: String) -> ToPage {
     ToPage::Failed {
@@ -173,11 +176,9 @@ async fn sign_out(source: &Client, prefix: String) {
     let Some((session, config, metadata)) = served::with_provider(&prefix, |served| {
         served.generation += 1;
         served.signed_out_at_ms = clock::now_ms();
-        (
-            served.session.take(),
-            served.config.clone(),
-            served.metadata.clone(),
-        )
+        let session = served.session.clone();
+        served.replace_session(None);
+        (session, served.config.clone(), served.metadata.clone())
     }) else {
         return pages::post(source, &ToPage::Stale { provider: prefix });
     };
@@ -186,12 +187,8 @@ async fn sign_out(source: &Client, prefix: String) {
     });
     transactions::clear(&prefix).await;
     let id_token = session.as_ref().map(|session| session.id_token.clone());
-    if let (Some(endpoint), Some(token)) = (
-        metadata.revocation_endpoint.as_deref(),
-        session.and_then(|session| session.refresh_token),
-    ) {
-        // Best effort: the token is forgotten here whatever the provider answers.
-        let _ = http::post_form(endpoint, revocation_body(&config.client_id, &token), None).await;
+    if let Some(token) = session.and_then(|session| session.refresh_token) {
+        revocation::revoke(&config, &metadata, &token).await;
     }
     let target = logout_target(
         &config,
@@ -199,27 +196,36 @@ async fn sign_out(source: &Client, prefix: String) {
         id_token.as_ref(),
         LogoutOptions::default(),
     );
-    if let LogoutTarget::Provider(url) = target {
-        let navigating = source
-            .dyn_ref::<WindowClient>()
-            .and_then(|window| window.navigate(&url).ok());
-        let navigated = match navigating {
-            Some(promise) => JsFuture::from(promise).await.is_ok(),
-            None => false,
-        };
-        if !navigated {
-            // Not a window of this worker's: the logout page without the hint.
-            if let LogoutTarget::Provider(url) =
-                logout_target(&config, &metadata, None, LogoutOptions::default())
-            {
-                pages::post(
-                    source,
-                    &ToPage::GoTo {
-                        provider: prefix,
-                        url,
-                    },
-                );
-            }
-        }
-    }
+    let LogoutTarget::Provider(url) = target else {
+        return;
+    };
+    // The page leaves through a one-time address of the worker's, which it answers
+    // with the logout page: that address holds the ID token, and no page reads it.
+    let Ok(randomness) = random::login_randomness() else {
+        return;
+    };
+    let ticket = URL_SAFE_NO_PAD.encode(randomness.state);
+    let origin = served::with(|worker| {
+        worker.logouts.retain(|(_, kept)| kept != &url);
+        worker.logouts.truncate(7);
+        worker.logouts.push((ticket.clone(), url));
+        worker.origin.clone()
+    })
+    .unwrap_or_default();
+    pages::post(
+        source,
+        &ToPage::GoTo {
+            provider: prefix,
+            url: format!("{origin}{LOGOUT_PATH}?n={ticket}"),
+        },
+    );
+}
+
+/// The logout page a navigation with `ticket` goes on to, once.
+pub(super) fn logout_page(ticket: &str) -> Option<String> {
+    served::with(|worker| {
+        let at = worker.logouts.iter().position(|(kept, _)| kept == ticket)?;
+        Some(worker.logouts.remove(at).1)
+    })
+    .flatten()
 }

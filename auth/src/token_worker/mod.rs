@@ -25,6 +25,7 @@ mod messages;
 mod pages;
 mod renew;
 mod requests;
+mod revocation;
 mod served;
 mod transactions;
 

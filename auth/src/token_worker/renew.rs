@@ -11,7 +11,7 @@ use oidc_browser_core::token::refresh::{
 use oidc_browser_core::token::token_request::{refresh_body_for, TokenKey};
 use oidc_browser_core::ProtocolError;
 
-use super::{pages, served};
+use super::{pages, revocation, served};
 use crate::browser::task::SharedTask;
 use crate::browser::{clock, flow, http, provider};
 use crate::error::AuthError;
@@ -24,36 +24,53 @@ thread_local! {
 }
 
 /// The provider's access token for a request: the current one while fresh, else
-/// renewed first (when a refresh token allows); `None` when signed out.
+/// renewed first (when a refresh token allows); `None` when signed out. After a
+/// renewal, whatever happened, the token of the session then in place: the renewed
+/// one, the old one after a passing failure (the API says whether it still takes
+/// it), another login's, or none after a sign-out or a refused refresh.
 pub(super) async fn token_for_request(prefix: &str) -> Option<String> {
-    let fresh = |served: &mut served::Served| {
+    let (fresh, renewable) = served::with_provider(prefix, |served| {
         let session = served.session.as_ref()?;
         Some((
             session
                 .fresh_access_token(clock::now_ms())
                 .map(|token| token.secret().to_owned()),
             session.refresh_token.is_some(),
-            session.access_token.secret().to_owned(),
         ))
-    };
-    let (current, renewable, stale) = served::with_provider(prefix, fresh).flatten()?;
-    if let Some(token) = current {
+    })
+    .flatten()?;
+    if let Some(token) = fresh {
         return Some(token);
     }
-    if renewable && renew(prefix).await.is_ok() {
-        return served::with_provider(prefix, fresh)
-            .flatten()
-            .map(|(_, _, token)| token);
+    if renewable {
+        let _ = renew(prefix).await;
     }
-    // Not renewed (a passing failure): the API says whether it still takes it.
-    Some(stale)
+    served::with_provider(prefix, |served| {
+        served
+            .session
+            .as_ref()
+            .map(|session| session.access_token.secret().to_owned())
+    })
+    .flatten()
+}
+
+/// Whether the provider's session can be renewed (it holds a refresh token).
+pub(super) fn renewable(prefix: &str) -> bool {
+    served::with_provider(prefix, |served| {
+        served
+            .session
+            .as_ref()
+            .is_some_and(|session| session.refresh_token.is_some())
+    })
+    .unwrap_or(false)
 }
 
 /// Renews the provider's session now; callers at the same time share one renewal.
+/// A renewal whose session was replaced meanwhile (a sign-out, another login) keeps
+/// nothing, says nothing, and revokes the refresh token it got.
 ///
 /// # Errors
-/// Why it failed; a refused refresh token has then ended the session (every page
-/// heard it).
+/// Why it failed; a failure that ends the session has ended it (every page heard).
 pub(super) async fn renew(prefix: &str) -> Result<(), AuthError> {
     let task = IN_FLIGHT.with(|in_flight| {
         let mut in_flight = in_flight.borrow_mut();
@@ -70,30 +87,49 @@ pub(super) async fn renew(prefix: &str) -> Result<(), AuthError> {
 }
 
 async fn renew_once(prefix: &str) -> Result<(), AuthError> {
-    let Some((current, config, metadata, generation)) = served::with_provider(prefix, |served| {
-        (
-            served.session.clone(),
+    let snapshot = served::with_provider(prefix, |served| {
+        let session = served.session.clone()?;
+        let refresh_token = session.refresh_token.clone()?;
+        Some((
+            session,
+            refresh_token,
             served.config.clone(),
             served.metadata.clone(),
-            served.generation,
-        )
-    }) else {
+            served.epoch,
+        ))
+    })
+    .flatten();
+    let Some((session, refresh_token, config, metadata, epoch)) = snapshot else {
         return Err(ProtocolError::SessionEnded.into());
     };
-    let Some(session) = current else {
-        return Err(ProtocolError::SessionEnded.into());
+    let still_current = |served: &served::Served| served.epoch == epoch;
+    let api = TokenKey {
+        scope: String::new(),
+        ..TokenKey::default_for(&config)
     };
-    let Some(refresh_token) = session.refresh_token.clone() else {
-        return Err(ProtocolError::SessionEnded.into());
+    let body = refresh_body_for(&config, &refresh_token, &api);
+    let answer = match http::post_form(&metadata.token_endpoint, body, None).await {
+        Ok(answer) => answer,
+        Err(error) => return settle(prefix, epoch, Err(error.into())),
     };
-    let outcome = async {
-        let api = TokenKey {
-            scope: String::new(),
-            ..TokenKey::default_for(&config)
-        };
-        let body = refresh_body_for(&config, &refresh_token, &api);
-        let answer = http::post_form(&metadata.token_endpoint, body, None).await?;
-        let answer = read_refresh_answer(answer.status, &answer.body, refresh_token)?;
+    let answer = match read_refresh_answer(answer.status, &answer.body, refresh_token) {
+        Ok(answer) => answer,
+        Err(error) => return settle(prefix, epoch, Err(error.into())),
+    };
+    // The old refresh token is spent: the rotated one is kept before anything else can
+    // fail, in the session it was for, or revoked when that session is gone.
+    let kept = served::with_provider(prefix, |served| {
+        let current = still_current(served);
+        if let (true, Some(session)) = (current, served.session.as_mut()) {
+            session.refresh_token = Some(answer.keep.clone());
+        }
+        current
+    });
+    if kept != Some(true) {
+        revocation::revoke(&config, &metadata, &answer.keep).await;
+        return Ok(());
+    }
+    let verified = async {
         let id_token = match &answer.tokens.id_token {
             Some(raw) => {
                 let check = refreshed_id_token_check(
@@ -115,38 +151,53 @@ async fn renew_once(prefix: &str) -> Result<(), AuthError> {
             id_token,
             clock::now_ms(),
         )?;
-        renewed.refresh_token = Some(answer.keep);
+        renewed.refresh_token = Some(answer.keep.clone());
         Ok::<_, AuthError>(renewed)
     }
     .await;
+    if verified.as_ref().is_err_and(AuthError::ends_session) {
+        // The session ends on a token it cannot take: the grant goes with it.
+        revocation::revoke(&config, &metadata, &answer.keep).await;
+    }
+    settle(prefix, epoch, verified)
+}
+
+/// Puts a renewal's outcome in place, if its session (`epoch`) still is, and tells
+/// every page; a renewal of a replaced session changes and says nothing.
+fn settle(
+    prefix: &str,
+    epoch: u64,
+    outcome: Result<oidc_browser_core::session::Session, AuthError>,
+) -> Result<(), AuthError> {
     let message = served::with_provider(prefix, |served| {
-        if served.generation != generation {
-            // Signed out meanwhile: nothing of it is kept.
-            return Err(AuthError::from(ProtocolError::SessionEnded));
+        if served.epoch != epoch {
+            return None;
         }
-        match outcome {
+        Some(match outcome {
             Ok(renewed) => {
                 let view = SessionView::of(&renewed);
-                served.session = Some(renewed);
+                served.replace_session(Some(renewed));
                 Ok(ToPage::SignedIn {
                     provider: prefix.to_owned(),
                     session: view,
                 })
             }
-            Err(error) if error.ends_session() => {
-                served.session = None;
+            Err(error) => {
+                if error.ends_session() {
+                    served.replace_session(None);
+                }
                 Err(error)
             }
-            Err(error) => Err(error),
-        }
+        })
     })
-    .unwrap_or_else(|| Err(ProtocolError::SessionEnded.into()));
+    .flatten();
     match message {
-        Ok(signed_in) => {
+        None => Ok(()),
+        Some(Ok(signed_in)) => {
             pages::broadcast(&signed_in);
             Ok(())
         }
-        Err(error) => {
+        Some(Err(error)) => {
             if error.ends_session() {
                 pages::broadcast(&ToPage::Failed {
                     provider: Some(prefix.to_owned()),

@@ -2,14 +2,14 @@
 //! browser. Decided at once when the worker is set up, so a request that carries no
 //! token goes out as the browser would send it, untouched.
 
-use oidc_browser_core::mediation::navigation::{carries_answer, without_query};
+use oidc_browser_core::mediation::navigation::{carries_answer, logout_ticket, without_query};
 use oidc_browser_core::mediation::several::ProvidersVerdict;
 use oidc_browser_core::mediation::PageRequest;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, RequestRedirect, Response};
 
-use super::{callback, renew, served};
+use super::{callback, messages, renew, served};
 
 /// What the worker's script does with a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,11 +29,15 @@ enum Handling<'a> {
     Attach(&'a str),
     Refuse,
     Callback,
+    Logout,
 }
 
 fn handling<'a>(worker: &'a served::Worker, request: PageRequest<'_>) -> Handling<'a> {
     if request.navigation && callback::is_callback(worker, request.url) {
         return Handling::Callback;
+    }
+    if request.navigation && logout_ticket(request.url, &worker.origin).is_some() {
+        return Handling::Logout;
     }
     match worker.rules.verdict(request) {
         ProvidersVerdict::PassThrough => Handling::PassThrough,
@@ -83,11 +87,13 @@ pub async fn respond(request: Request) -> Result<Response, JsValue> {
         Attach(String),
         Refuse,
         Callback,
+        Logout,
     }
     let step = served::with(|worker| match handling(worker, page_request) {
         Handling::PassThrough => Step::PassThrough,
         Handling::Refuse => Step::Refuse,
         Handling::Callback => Step::Callback,
+        Handling::Logout => Step::Logout,
         Handling::Attach(prefix) => Step::Attach(prefix.to_owned()),
     })
     .unwrap_or(Step::PassThrough);
@@ -96,6 +102,13 @@ pub async fn respond(request: Request) -> Result<Response, JsValue> {
         Step::Refuse => Ok(Response::error()),
         Step::Callback => {
             let to = callback::finish(&url).await;
+            Response::redirect_with_status(&to, 303)
+        }
+        Step::Logout => {
+            // Once per ticket; a ticket already used (Back, a reload) goes home.
+            let to = logout_ticket(&url, &served::own_origin())
+                .and_then(messages::logout_page)
+                .unwrap_or_else(|| format!("{}/", served::own_origin()));
             Response::redirect_with_status(&to, 303)
         }
         Step::Attach(prefix) => {

@@ -22,8 +22,12 @@ pub(super) struct Served {
     pub config: AuthConfig,
     /// Its endpoints.
     pub metadata: ProviderMetadata,
-    /// The signed-in session: the only copy of its tokens.
+    /// The signed-in session: the only copy of its tokens. Replaced only through
+    /// [`Served::replace_session`].
     pub session: Option<Session>,
+    /// Bumped at every replacement of `session` (a login, a renewal, a sign-out, an
+    /// ended session): a renewal started for one session never lands on another.
+    pub epoch: u64,
     /// Bumped at each sign-out: a login redeemed across one keeps nothing.
     pub generation: u64,
     /// When the last sign-out was (ms since the epoch): a login started before it is
@@ -31,6 +35,14 @@ pub(super) struct Served {
     pub signed_out_at_ms: u64,
     /// Why its last login failed, until a page of it has been told.
     pub unread_failure: Option<String>,
+}
+
+impl Served {
+    /// Puts `session` in place of the current one (none: signed out).
+    pub fn replace_session(&mut self, session: Option<Session>) {
+        self.session = session;
+        self.epoch += 1;
+    }
 }
 
 /// Everything the worker serves.
@@ -44,6 +56,9 @@ pub(super) struct Worker {
     /// Why the last callback that belonged to no provider failed, until a page has
     /// been told.
     pub orphan_failure: Option<String>,
+    /// The logout pages the worker will send a page on to, by one-time ticket
+    /// (`mediation::navigation::LOGOUT_PATH`).
+    pub logouts: Vec<(String, String)>,
 }
 
 /// How long a failed setup stands before an event tries it again: a configuration
@@ -162,6 +177,7 @@ async fn set_up() -> Result<(), WorkerError> {
             config,
             metadata,
             session: None,
+            epoch: 0,
             generation: 0,
             signed_out_at_ms: 0,
             unread_failure: None,
@@ -174,6 +190,7 @@ async fn set_up() -> Result<(), WorkerError> {
             providers,
             rules,
             orphan_failure: None,
+            logouts: Vec::new(),
         });
     });
     Ok(())

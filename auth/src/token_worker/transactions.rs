@@ -39,6 +39,10 @@ impl SpentLogin {
 
 thread_local! {
     static SPENT: RefCell<Vec<SpentLogin>> = const { RefCell::new(Vec::new()) };
+    /// The logins this worker started, as it made them: preferred at the callback to
+    /// the IndexedDB copy, which only a worker restarted since the login needs (and
+    /// which the page's script can write).
+    static STARTED: RefCell<Vec<(String, Transaction)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn database(prefix: &str) -> String {
@@ -115,10 +119,22 @@ pub fn landed(prefix: &str, state: &State, return_to: &ReturnTo) {
 /// [`TakeError::UnknownState`] when there is none, or the stored value's fault.
 pub async fn take(prefix: &str, state: &State) -> Result<Transaction, TakeError> {
     let database = database(prefix);
-    let stored = idb::read(&database, STORE, state.secret())
-        .await
-        .map_err(|()| TakeError::Browser(BrowserError::StorageUnavailable))?;
+    let in_memory = STARTED.with(|started| {
+        let mut started = started.borrow_mut();
+        let at = started
+            .iter()
+            .position(|(p, kept)| p == prefix && kept.state == *state)?;
+        Some(started.remove(at).1)
+    });
+    let stored = idb::read(&database, STORE, state.secret()).await;
     idb::delete(&database, STORE, state.secret()).await;
+    if let Some(transaction) = in_memory {
+        if transaction.is_expired(clock::now_ms()) {
+            return Err(TakeError::UnknownState);
+        }
+        return Ok(transaction);
+    }
+    let stored = stored.map_err(|()| TakeError::Browser(BrowserError::StorageUnavailable))?;
     let text = stored
         .and_then(|value| value.as_string())
         .ok_or(TakeError::UnknownState)?;
@@ -131,5 +147,6 @@ pub async fn take(prefix: &str, state: &State) -> Result<Transaction, TakeError>
 
 /// Forgets every login of the provider started and not yet answered (a sign-out).
 pub async fn clear(prefix: &str) {
+    STARTED.with(|started| started.borrow_mut().retain(|(p, _)| p != prefix));
     idb::clear(&database(prefix), STORE).await;
 }

@@ -3,7 +3,6 @@
 //! forged ID tokens come from the provider's fault route (devidp/faults.js), which the
 //! app at `E2E_FAULTS_APP_URL` uses as its token endpoint.
 
-use std::io::{Read, Write};
 use std::time::Duration;
 
 use e2e::app::App;
@@ -11,27 +10,7 @@ use e2e::browser::Browser;
 use e2e::provider::ProviderPages;
 use e2e::Env;
 
-use crate::{sign_in, sign_in_to, with_browser};
-
-/// Fault tests share the provider's single fault slot, so they take turns.
-static FAULT_SLOT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// Arms the provider's next token answer on the fault route.
-fn arm(env: &Env, kind: &str) {
-    let host = env.idp.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(host).expect("provider reachable");
-    write!(
-        stream,
-        "POST /faults/next?kind={kind} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )
-    .expect("arm fault");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("fault answer");
-    assert!(
-        answer.starts_with("HTTP/1.1 204"),
-        "arming {kind}: {answer}"
-    );
-}
+use crate::{arm, sign_in, sign_in_to, with_browser, FAULT_SLOT};
 
 /// Signs in on the fault app with `kind` armed; returns the callback's error after
 /// checking that nobody is signed in and nothing is kept. Armed before the app opens:

@@ -19,6 +19,7 @@ mod sign_in;
 mod token_worker;
 
 use std::future::Future;
+use std::io::{Read, Write};
 
 use e2e::app::App;
 use e2e::browser::Browser;
@@ -56,4 +57,25 @@ pub async fn sign_in_to(app: &App<'_>, browser: &Browser, env: &Env) {
     ProviderPages::new(browser, env).sign_in().await;
     ProviderPages::new(browser, env).consent(true).await;
     app.profile().await;
+}
+
+/// Fault tests share the provider's single fault slot, so they take turns (and so do
+/// the token worker's, whose site redeems through the fault route).
+pub static FAULT_SLOT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Arms the provider's next token answer on the fault route.
+pub fn arm(env: &Env, kind: &str) {
+    let host = env.idp.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("provider reachable");
+    write!(
+        stream,
+        "POST /faults/next?kind={kind} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("arm fault");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("fault answer");
+    assert!(
+        answer.starts_with("HTTP/1.1 204"),
+        "arming {kind}: {answer}"
+    );
 }

@@ -9,7 +9,11 @@ use e2e::outside;
 use e2e::provider::ProviderPages;
 use e2e::Env;
 
-use crate::with_browser;
+use crate::{arm, with_browser, FAULT_SLOT};
+
+// One test at a time on the mediated site (`FAULT_SLOT`): it redeems through the
+// provider's fault route, which one of them arms, and one deploys a new worker there,
+// which a browser of another test would take mid-test.
 
 const APP: &str = "http://127.0.0.1:8087";
 const PAGE: &str = "http://127.0.0.1:8087/token-worker-check.html";
@@ -20,10 +24,6 @@ const SERVED_SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../target/e2e/dist-mediated/token-worker.js"
 );
-
-/// One test at a time on the mediated site while one of them deploys a new worker
-/// there: a browser of another test would take it over mid-test.
-static SITE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Opens the e2e page and waits until the worker controls it and has answered.
 async fn open_page(browser: &Browser) {
@@ -172,6 +172,25 @@ async fn sweep(browser: &Browser, env: &Env) -> String {
     seen
 }
 
+/// How many logins the worker keeps in its IndexedDB, waiting for their answer.
+async fn kept_logins(browser: &Browser) -> u64 {
+    browser
+        .eval(
+            "return new Promise((done) => {
+               const open = indexedDB.open('mediated.worker');
+               open.onsuccess = () => {
+                 const db = open.result;
+                 if (!db.objectStoreNames.contains('logins')) { db.close(); return done(0); }
+                 const count = db.transaction('logins').objectStore('logins').count();
+                 count.onsuccess = () => { db.close(); done(count.result); };
+               };
+             });",
+        )
+        .await
+        .as_u64()
+        .expect("a count")
+}
+
 /// Whether `text` holds a JWT (an ID token): `eyJ…` then `.eyJ`.
 fn holds_jwt(text: &str) -> bool {
     text.match_indices("eyJ").any(|(at, _)| {
@@ -185,7 +204,7 @@ fn holds_jwt(text: &str) -> bool {
 
 #[tokio::test]
 async fn script_in_the_page_gets_no_token_while_the_apis_work_and_sign_out_reaches_every_tab() {
-    let _turn = SITE.lock().await;
+    let _turn = FAULT_SLOT.lock().await;
     with_browser(|browser, env| async move {
         let sub = sign_in(&browser, &env).await;
         // The callback's code and state never reached a page: the worker took the
@@ -200,15 +219,20 @@ async fn script_in_the_page_gets_no_token_while_the_apis_work_and_sign_out_reach
         // What the page puts in Authorization is replaced, not trusted.
         let (status, _) = page_fetch(&browser, LISTED_API, Some("Bearer forged")).await;
         assert_eq!(status, 200, "the worker's token replaced the page's");
-        // An origin outside the allow-list gets no token, whatever the page sets.
+        // An origin outside the allow-list gets no token.
         let (status, _) = page_fetch(&browser, UNLISTED_API, None).await;
         assert_eq!(status, 401, "no token outside the allow-list");
 
         // Everything a script in the page can reach holds no token.
         let seen = sweep(&browser, &env).await;
         assert!(seen.contains("Hello from the private API"), "the API answered the sweep");
-        assert!(!seen.contains(&token), "the access token within the page's reach:\n{seen}");
+        // The sweep's made-up `renew` renewed for real: its API call took the new token.
+        let renewed = last_token_seen(&env);
+        for token in [&token, &renewed] {
+            assert!(!seen.contains(token.as_str()), "an access token within the page's reach:\n{seen}");
+        }
         assert!(!holds_jwt(&seen), "an ID token within the page's reach:\n{seen}");
+        let token = renewed;
 
         // A second tab, then a sign-out in the first: both learn it, and the API gets
         // no token any more. What the worker says to the page meanwhile is kept where
@@ -217,17 +241,35 @@ async fn script_in_the_page_gets_no_token_while_the_apis_work_and_sign_out_reach
         open_page(&browser).await;
         assert_eq!(browser.text_of("#session").await, sub, "the worker's session");
         let second = browser.switch_to(first).await;
+        // Where the page is sent, as a script sees it (the Navigation API), kept too.
         browser
             .eval(
-                "navigator.serviceWorker.addEventListener('message', (e) =>
-                   sessionStorage.setItem('test.heard', (sessionStorage.getItem('test.heard') || '') + e.data));
+                "const keep = (key, text) => sessionStorage.setItem(key, (sessionStorage.getItem(key) || '') + text + '\\n');
+                 navigator.serviceWorker.addEventListener('message', (e) => keep('test.heard', e.data));
+                 if (window.navigation) navigation.addEventListener('navigate', (e) => keep('test.navigations', e.destination.url));
                  return null;",
             )
             .await;
+        // The token is live at the provider up to the sign-out.
+        let live = |token: &str| {
+            outside::request(
+                &env.idp,
+                "GET",
+                "/api/private",
+                &[("Authorization", &format!("Bearer {token}"))],
+                "",
+            )
+            .0
+        };
+        assert_eq!(live(&token), 200, "live before the sign-out");
         browser.click("#sign-out").await;
         browser.wait_for_url(&format!("{APP}/")).await;
         let after = sweep(&browser, &env).await;
         assert!(after.contains("test.heard="), "the script heard the sign-out: {after}");
+        assert!(
+            after.contains("test.navigations=http://127.0.0.1:8087/__token-worker/logout?n="),
+            "the script saw where the page went: {after}"
+        );
         assert!(!after.contains(&token), "the access token reached the page:\n{after}");
         assert!(!holds_jwt(&after), "the ID token reached the page:\n{after}");
         browser.switch_to(second).await;
@@ -238,14 +280,7 @@ async fn script_in_the_page_gets_no_token_while_the_apis_work_and_sign_out_reach
         // And the token is dead at the provider: the sign-out revoked the refresh
         // token, which ends its grant there (the provider's logout alone keeps an
         // `offline_access` grant).
-        let (outside, _) = outside::request(
-            &env.idp,
-            "GET",
-            "/api/private",
-            &[("Authorization", &format!("Bearer {token}"))],
-            "",
-        );
-        assert_eq!(outside, 401, "the sign-out ended the token's grant");
+        assert_eq!(live(&token), 401, "the sign-out ended the token's grant");
     })
     .await;
 }
@@ -279,7 +314,7 @@ async fn restored_silently(browser: &Browser, sub: &str) {
 
 #[tokio::test]
 async fn a_worker_stopped_under_an_open_page_loses_its_memory_and_the_session_comes_back() {
-    let _turn = SITE.lock().await;
+    let _turn = FAULT_SLOT.lock().await;
     with_browser(|browser, env| async move {
         if env.engine != e2e::Engine::Chromium {
             return; // the stop goes through chromedriver's DevTools endpoint
@@ -316,7 +351,7 @@ impl Drop for ScriptBack {
 
 #[tokio::test]
 async fn a_new_worker_version_takes_over_the_open_page_and_the_session_comes_back() {
-    let _turn = SITE.lock().await;
+    let _turn = FAULT_SLOT.lock().await;
     with_browser(|browser, env| async move {
         let sub = sign_in(&browser, &env).await;
         // A new deploy: another script at the same address.
@@ -337,7 +372,7 @@ async fn a_new_worker_version_takes_over_the_open_page_and_the_session_comes_bac
 
 #[tokio::test]
 async fn a_renewal_in_the_worker_reaches_every_tab_and_the_apis_get_the_new_token() {
-    let _turn = SITE.lock().await;
+    let _turn = FAULT_SLOT.lock().await;
     with_browser(|browser, env| async move {
         let sub = sign_in(&browser, &env).await;
         let (status, _) = page_fetch(&browser, LISTED_API, None).await;
@@ -361,6 +396,53 @@ async fn a_renewal_in_the_worker_reaches_every_tab_and_the_apis_get_the_new_toke
         assert_eq!(status, 200, "the renewed token");
         let after = last_token_seen(&env);
         assert_ne!(after, before, "the API got the renewed token");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_sign_out_while_the_worker_redeems_a_login_keeps_nothing_of_it() {
+    let _turn = FAULT_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        open_page(&browser).await;
+        let first = browser.open_tab().await;
+        open_page(&browser).await;
+        let other = browser.switch_to(first).await;
+        browser.click("#sign-in").await;
+        let provider = ProviderPages::new(&browser, &env);
+        provider.sign_in().await;
+        // Seen from the app's origin (the other tab): the worker keeps the login.
+        let this = browser.switch_to(other).await;
+        assert_eq!(kept_logins(&browser).await, 1, "the worker keeps the login");
+        let other = browser.switch_to(this).await;
+        // The code exchange the worker starts at the callback is held 4 s; the
+        // consent is given by script, so this test does not wait for the navigation.
+        arm(&env, "slow");
+        browser
+            .eval("setTimeout(() => document.querySelector('#allow').click(), 0); return null;")
+            .await;
+        // Meanwhile the user signs out in the other tab, once the worker has taken
+        // the login out of IndexedDB (right before its token request).
+        let this = browser.switch_to(other).await;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+        while kept_logins(&browser).await != 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the worker took the login"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        browser.click("#sign-out").await;
+        browser.switch_to(this).await;
+        // The login lands nowhere: back at the callback, clean, with the reason.
+        browser.wait_for_url(&format!("{APP}/callback")).await;
+        let landed = browser.url().await;
+        assert_eq!(landed, format!("{APP}/callback"), "a clean address");
+        open_page(&browser).await;
+        assert_eq!(browser.text_of("#session").await, "none", "nothing kept");
+        browser
+            .wait_for_text("#failure", "you signed out in another tab")
+            .await;
     })
     .await;
 }

@@ -1,6 +1,7 @@
 //! A login the worker kept, read back at its callback. The worker keeps its logins in
-//! IndexedDB (they outlive an idle worker), where the page's script can read and
-//! write them: so nothing in one is trusted that would send the code, or take keys,
+//! memory and in IndexedDB (they outlive an idle worker), where the page's script can
+//! read and write them: the IndexedDB copy, which only a worker restarted since the
+//! login reads, is trusted for nothing that would send the code, or take keys,
 //! anywhere else. The worker redeems at its own provider's endpoints, verifies with
 //! its own key set, under its own configuration's issuer, client, redirect URI,
 //! leeway and timeout, and refuses a login started before the provider's last

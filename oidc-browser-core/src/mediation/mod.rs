@@ -6,11 +6,12 @@
 //! What it protects: a token already issued. Script injected into the page can call
 //! the APIs while the page is open, but cannot read a token or carry one away.
 //! What it does not: such a script can still get fresh tokens of its own, by running a
-//! login of its own in a window the worker does not control (after unregistering the
-//! worker, new navigations are not controlled): a public client has no secret to stop
-//! that. It can also write a login into the worker's IndexedDB and sign the browser in
-//! to an account of its own ([`kept_login`]). It narrows what an injection takes; it
-//! does not make one harmless.
+//! login of its own (its answer in the fragment, which no worker sees; at another
+//! redirect URI the client registered; or after unregistering the worker, when new
+//! navigations are not controlled): a public client has no secret to stop that. After
+//! a worker restart mid-login it can also write a login into the worker's IndexedDB
+//! and sign the browser in to an account of its own ([`kept_login`]). It narrows what
+//! an injection takes; it does not make one harmless.
 //!
 //! The worker and the page are the hosts; the decisions are here, as everywhere in this
 //! crate: which origins a token may go to ([`api_origins`]) and what happens to each
@@ -44,11 +45,11 @@
 //! Status: the worker runs (`leptos-pkce-auth`'s `token_worker`, built by the
 //! `leptos-pkce-token-worker` crate): it reads `token_mediation` and `api_origins`
 //! ([`config`]), starts logins, takes the callback ([`navigation`], [`kept_login`]),
-//! attaches tokens and signs out, and the e2e suite drives it through a test page.
-//! Still to come: its registration by the library's page side (until then an app that
-//! sets `token_mediation` keeps its tokens in the page, as before), renewals and the
-//! restore after a stopped worker ([`lifecycle`]), DPoP in the worker, and a new
-//! deploy's worker taking over.
+//! attaches tokens, renews (one renewal per provider in flight) and signs out; the
+//! e2e suite drives it through a test page that follows [`lifecycle`] (a silent
+//! sign-in through the worker after it lost its memory). Still to come: its
+//! registration by the library's page side (until then an app that sets
+//! `token_mediation` keeps its tokens in the page, as before), and DPoP in the worker.
 
 pub mod api_origins;
 pub mod config;
