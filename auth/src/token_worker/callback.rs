@@ -33,8 +33,15 @@ pub(super) fn is_callback(worker: &served::Worker, url: &str) -> bool {
 }
 
 /// Finishes the login the answer at `url` belongs to; gives where the browser goes
-/// next (absolute, on the app's origin).
-pub(super) async fn finish(url: &str) -> String {
+/// next (absolute, on the app's origin), or `None` for a silent login's frame, which
+/// goes nowhere (`204`): its page learns the outcome from the worker, and no page of
+/// the app loads in a frame.
+pub(super) async fn finish(url: &str) -> Option<String> {
+    Some(finish_at(url).await).filter(|to| !to.is_empty())
+}
+
+/// [`finish`], with an empty address for "nowhere".
+async fn finish_at(url: &str) -> String {
     let Some((origin, path, candidates)) = served::with(|worker| {
         let path = path_of(url).to_owned();
         let candidates: Vec<(String, u64)> = worker
@@ -90,15 +97,30 @@ pub(super) async fn finish(url: &str) -> String {
         );
         return clean;
     };
-    match redeem(&prefix, generation, response, taken).await {
+    let silent = taken.as_ref().is_ok_and(|login| login.silent);
+    let landing = match redeem(&prefix, generation, response, taken).await {
         Ok(return_to) => {
             transactions::landed(&prefix, &state, &return_to);
             format!("{origin}{}", return_to.as_str())
+        }
+        // A silent login's page waits for the outcome: it hears it now.
+        Err(error) if silent => {
+            pages::broadcast(&ToPage::Failed {
+                provider: Some(prefix.clone()),
+                message: error.to_string(),
+                ends_session: false,
+            });
+            clean
         }
         Err(error) => {
             fail(Some(&prefix), &error);
             clean
         }
+    };
+    if silent {
+        String::new()
+    } else {
+        landing
     }
 }
 

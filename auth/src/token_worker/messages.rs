@@ -3,7 +3,10 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use oidc_browser_core::authorization::authorize::{begin_login, AnsweredIn};
+use oidc_browser_core::authorization::authorize::{
+    begin_login, begin_silent_login, AnsweredIn, SilentVia,
+};
+use oidc_browser_core::authorization::return_to::ReturnTo;
 use oidc_browser_core::authorization::transaction::KEY_SET_WAIT_MS;
 use oidc_browser_core::mediation::navigation::LOGOUT_PATH;
 use oidc_browser_core::mediation::protocol::{
@@ -144,15 +147,30 @@ async fn start_login(
         .await
         .map_err(AuthError::from)?;
     let randomness = random::login_randomness().map_err(AuthError::from)?;
-    let mut request = begin_login(
-        &config,
-        &metadata,
-        options,
-        AnsweredIn::Page,
-        &randomness,
-        clock::now_ms(),
-    )
-    .map_err(AuthError::from)?;
+    // `prompt=none` is a silent sign-in (the page restoring a session the worker lost):
+    // answered in the page's hidden frame at `silent_redirect_uri`, where the worker
+    // takes it and no page loads.
+    let mut request = if options.prompt.as_deref() == Some("none") {
+        begin_silent_login(
+            &config,
+            &metadata,
+            SilentVia::Iframe,
+            options.return_to.unwrap_or_else(ReturnTo::home),
+            None,
+            &randomness,
+            clock::now_ms(),
+        )
+    } else {
+        begin_login(
+            &config,
+            &metadata,
+            options,
+            AnsweredIn::Page,
+            &randomness,
+            clock::now_ms(),
+        )
+        .map_err(AuthError::from)?
+    };
     let endpoints = &mut request.transaction.provider;
     let keys = provider::key_set_text(&endpoints.jwks_uri, KEY_SET_WAIT_MS).await;
     endpoints.carry_keys(keys);

@@ -7,7 +7,7 @@ use oidc_browser_core::mediation::several::ProvidersVerdict;
 use oidc_browser_core::mediation::PageRequest;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, RequestRedirect, Response};
+use web_sys::{Headers, Request, RequestInit, RequestRedirect, Response, ResponseInit};
 
 use super::{callback, messages, renew, served};
 
@@ -100,10 +100,14 @@ pub async fn respond(request: Request) -> Result<Response, JsValue> {
     match step {
         Step::PassThrough => fetch(&request).await,
         Step::Refuse => Ok(Response::error()),
-        Step::Callback => {
-            let to = callback::finish(&url).await;
-            Response::redirect_with_status(&to, 303)
-        }
+        Step::Callback => match callback::finish(&url).await {
+            Some(to) => Response::redirect_with_status(&to, 303),
+            None => {
+                let init = ResponseInit::new();
+                init.set_status(204);
+                Response::new_with_opt_str_and_init(None, &init)
+            }
+        },
         Step::Logout => {
             // Once per ticket; a ticket already used (Back, a reload) goes home.
             let to = logout_ticket(&url, &served::own_origin())

@@ -43,8 +43,15 @@ async fn sign_in(browser: &Browser, env: &Env) -> String {
     provider.sign_in().await;
     provider.consent(true).await;
     browser.wait_for_url(PAGE).await;
-    let sub = browser.wait_for_text_change("#session", "none").await;
-    assert!(!sub.is_empty() && sub != "unknown", "a subject: {sub}");
+    // The page loaded anew: its first welcome, with the session.
+    browser
+        .wait_for_text("#messages", "\"type\":\"welcome\"")
+        .await;
+    let sub = browser.text_of("#session").await;
+    assert!(
+        !["", "unknown", "none"].contains(&sub.as_str()),
+        "a subject: {sub}"
+    );
     sub
 }
 
@@ -266,10 +273,14 @@ async fn script_in_the_page_gets_no_token_while_the_apis_work_and_sign_out_reach
         browser.wait_for_url(&format!("{APP}/")).await;
         let after = sweep(&browser, &env).await;
         assert!(after.contains("test.heard="), "the script heard the sign-out: {after}");
-        assert!(
-            after.contains("test.navigations=http://127.0.0.1:8087/__token-worker/logout?n="),
-            "the script saw where the page went: {after}"
-        );
+        // Chromium has the Navigation API (Firefox ESR not yet): there the script saw
+        // where the page went, and it is the worker's one-time address.
+        if env.engine == e2e::Engine::Chromium {
+            assert!(
+                after.contains("test.navigations=http://127.0.0.1:8087/__token-worker/logout?n="),
+                "the script saw where the page went: {after}"
+            );
+        }
         assert!(!after.contains(&token), "the access token reached the page:\n{after}");
         assert!(!holds_jwt(&after), "the ID token reached the page:\n{after}");
         browser.switch_to(second).await;

@@ -23,7 +23,8 @@ use crate::provider::discovery::ProviderMetadata;
 ///
 /// # Errors
 /// [`ProtocolError::ConfigurationChanged`] when it was started for another issuer,
-/// client or redirect URI; [`ProtocolError::SignedOutElsewhere`] when it was started
+/// client or redirect URI (the configuration's `redirect_uri`, or its
+/// `silent_redirect_uri` for a silent sign-in in a frame); [`ProtocolError::SignedOutElsewhere`] when it was started
 /// before `signed_out_at_ms`, the provider's last sign-out in the worker.
 pub fn trusted_login(
     mut kept: Transaction,
@@ -31,10 +32,9 @@ pub fn trusted_login(
     metadata: &ProviderMetadata,
     signed_out_at_ms: u64,
 ) -> Result<Transaction, ProtocolError> {
-    if kept.issuer != config.issuer
-        || kept.client_id != config.client_id
-        || kept.redirect_uri != config.redirect_uri
-    {
+    let own_redirect =
+        kept.redirect_uri == config.redirect_uri || kept.redirect_uri == config.silent_redirect_uri;
+    if kept.issuer != config.issuer || kept.client_id != config.client_id || !own_redirect {
         return Err(ProtocolError::ConfigurationChanged);
     }
     if kept.created_at < signed_out_at_ms {
@@ -110,6 +110,9 @@ mod tests {
         let (config, metadata) = provider();
         let original = kept(&config, &metadata, 1_000);
         assert!(trusted_login(original.clone(), &config, &metadata, 0).is_ok());
+        let mut silent = original.clone();
+        silent.redirect_uri = config.silent_redirect_uri.clone();
+        assert!(trusted_login(silent, &config, &metadata, 0).is_ok());
         let mut issuer = original.clone();
         issuer.issuer = "https://evil.example/".into();
         let mut client = original.clone();
