@@ -422,29 +422,17 @@ async fn a_sign_out_while_the_worker_redeems_a_login_keeps_nothing_of_it() {
         browser.click("#sign-in").await;
         let provider = ProviderPages::new(&browser, &env);
         provider.sign_in().await;
-        // Seen from the app's origin (the other tab): the worker keeps the login.
+        // Seen from the app's origin (the other tab): the worker keeps the login. That
+        // tab signs out by itself once the worker has taken the login out of
+        // IndexedDB (right before its token request): the test drives no tab while
+        // the callback's navigation is held (chromedriver would wait for it).
         let this = browser.switch_to(other).await;
         assert_eq!(kept_logins(&browser).await, 1, "the worker keeps the login");
+        browser.eval(SIGN_OUT_WHEN_TAKEN).await;
         let other = browser.switch_to(this).await;
-        // The code exchange the worker starts at the callback is held 4 s; the
-        // consent is given by script, so this test does not wait for the navigation.
+        // The code exchange the worker starts at the callback is held 4 s.
         arm(&env, "slow");
-        browser
-            .eval("setTimeout(() => document.querySelector('#allow').click(), 0); return null;")
-            .await;
-        // Meanwhile the user signs out in the other tab, once the worker has taken
-        // the login out of IndexedDB (right before its token request).
-        let this = browser.switch_to(other).await;
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
-        while kept_logins(&browser).await != 0 {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the worker took the login"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        browser.click("#sign-out").await;
-        browser.switch_to(this).await;
+        provider.consent(true).await;
         // The login lands nowhere: back at the callback, clean, with the reason.
         browser.wait_for_url(&format!("{APP}/callback")).await;
         let landed = browser.url().await;
@@ -454,6 +442,32 @@ async fn a_sign_out_while_the_worker_redeems_a_login_keeps_nothing_of_it() {
         browser
             .wait_for_text("#failure", "you signed out in another tab")
             .await;
+        // The set-up took effect: the other tab signed out while the login was held.
+        browser.switch_to(other).await;
+        let when = browser
+            .eval("return sessionStorage.getItem('test.signed-out');")
+            .await;
+        assert!(when.is_string(), "the other tab signed out: {when}");
     })
     .await;
 }
+
+/// Run in a tab of the e2e page: clicks Sign out as soon as the worker's IndexedDB
+/// holds no login any more (the worker took it at the callback), and notes it.
+const SIGN_OUT_WHEN_TAKEN: &str = "
+  const count = () => new Promise((done) => {
+    const open = indexedDB.open('mediated.worker');
+    open.onsuccess = () => {
+      const db = open.result;
+      const n = db.transaction('logins').objectStore('logins').count();
+      n.onsuccess = () => { db.close(); done(n.result); };
+    };
+  });
+  const timer = setInterval(async () => {
+    if (await count() === 0) {
+      clearInterval(timer);
+      sessionStorage.setItem('test.signed-out', String(Date.now()));
+      document.querySelector('#sign-out').click();
+    }
+  }, 25);
+  return null;";
