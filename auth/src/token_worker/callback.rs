@@ -37,11 +37,6 @@ pub(super) fn is_callback(worker: &served::Worker, url: &str) -> bool {
 /// goes nowhere (`204`): its page learns the outcome from the worker, and no page of
 /// the app loads in a frame.
 pub(super) async fn finish(url: &str) -> Option<String> {
-    Some(finish_at(url).await).filter(|to| !to.is_empty())
-}
-
-/// [`finish`], with an empty address for "nowhere".
-async fn finish_at(url: &str) -> String {
     let Some((origin, path, candidates)) = served::with(|worker| {
         let path = path_of(url).to_owned();
         let candidates: Vec<(String, u64)> = worker
@@ -54,14 +49,14 @@ async fn finish_at(url: &str) -> String {
             .collect();
         (worker.origin.clone(), path, candidates)
     }) else {
-        return "/".into();
+        return Some("/".into());
     };
     let clean = format!("{origin}{path}");
     let response = match CallbackResponse::parse(query_of(url)) {
         Ok(response) => response,
         Err(error) => {
             fail(None, &AuthError::from(ProtocolError::from(error)));
-            return clean;
+            return Some(clean);
         }
     };
     let Some(state) = response.state().cloned() else {
@@ -69,18 +64,18 @@ async fn finish_at(url: &str) -> String {
             None,
             &AuthError::from(ProtocolError::from(TakeError::UnknownState)),
         );
-        return clean;
+        return Some(clean);
     };
     // Whose login: the provider whose transaction holds the `state`.
     let mut found: Option<(String, u64, Result<Transaction, TakeError>)> = None;
     for (prefix, generation) in &candidates {
         if let Some(return_to) = transactions::spent(prefix, &state) {
             // Back to the provider's page and its answer again: nothing to redeem.
-            return format!("{origin}{}", return_to.as_str());
+            return Some(format!("{origin}{}", return_to.as_str()));
         }
         if !transactions::claim(prefix, &state) {
             // Being redeemed by an earlier navigation: its pages learn the outcome.
-            return clean;
+            return Some(clean);
         }
         match transactions::take(prefix, &state).await {
             Err(TakeError::UnknownState) => continue,
@@ -95,7 +90,7 @@ async fn finish_at(url: &str) -> String {
             None,
             &AuthError::from(ProtocolError::from(TakeError::UnknownState)),
         );
-        return clean;
+        return Some(clean);
     };
     let silent = taken.as_ref().is_ok_and(|login| login.silent);
     let landing = match redeem(&prefix, generation, response, taken).await {
@@ -117,11 +112,7 @@ async fn finish_at(url: &str) -> String {
             clean
         }
     };
-    if silent {
-        String::new()
-    } else {
-        landing
-    }
+    (!silent).then_some(landing)
 }
 
 async fn redeem(

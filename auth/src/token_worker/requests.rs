@@ -110,9 +110,10 @@ pub async fn respond(request: Request) -> Result<Response, JsValue> {
         },
         Step::Logout => {
             // Once per ticket; a ticket already used (Back, a reload) goes home.
-            let to = logout_ticket(&url, &served::own_origin())
+            let origin = served::own_origin();
+            let to = logout_ticket(&url, &origin)
                 .and_then(messages::logout_page)
-                .unwrap_or_else(|| format!("{}/", served::own_origin()));
+                .unwrap_or_else(|| format!("{origin}/"));
             Response::redirect_with_status(&to, 303)
         }
         Step::Attach(prefix) => {

@@ -126,14 +126,16 @@ pub async fn take(prefix: &str, state: &State) -> Result<Transaction, TakeError>
             .position(|(p, kept)| p == prefix && kept.state == *state)?;
         Some(started.remove(at).1)
     });
-    let stored = idb::read(&database, STORE, state.secret()).await;
-    idb::delete(&database, STORE, state.secret()).await;
     if let Some(transaction) = in_memory {
+        // The IndexedDB copy goes too; it is not read.
+        idb::delete(&database, STORE, state.secret()).await;
         if transaction.is_expired(clock::now_ms()) {
             return Err(TakeError::UnknownState);
         }
         return Ok(transaction);
     }
+    let stored = idb::read(&database, STORE, state.secret()).await;
+    idb::delete(&database, STORE, state.secret()).await;
     let stored = stored.map_err(|()| TakeError::Browser(BrowserError::StorageUnavailable))?;
     let text = stored
         .and_then(|value| value.as_string())
