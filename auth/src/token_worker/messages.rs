@@ -215,7 +215,7 @@ async fn sign_out(source: &Client, prefix: String) {
         LogoutOptions::default(),
     );
     let LogoutTarget::Provider(url) = target else {
-        return;
+        return pages::post(source, &ToPage::SignedOutLocally { provider: prefix });
     };
     // The page leaves through a one-time address of the worker's, which it answers
     // with the logout page: that address holds the ID token, and no page reads it.

@@ -3,10 +3,12 @@
 
 pub mod names;
 pub mod providers;
+pub mod token_mediation;
 
 use serde_json::{Map, Value};
 
 use crate::session::silent::SilentSignIn;
+pub use token_mediation::TokenMediation;
 
 /// Scope asked for when `config.json` names none.
 pub const DEFAULT_SCOPE: &str = "openid profile email";
@@ -149,6 +151,12 @@ pub struct AuthConfig {
     /// Where the provider answers a silent sign-in in the hidden iframe: a static
     /// page that hands the answer to the app (`silent-callback.html`).
     pub silent_redirect_uri: String,
+    /// `token_mediation`: where the tokens are kept (the page, or a service worker
+    /// that holds them and attaches them; `mediation`).
+    pub token_mediation: TokenMediation,
+    /// `token_mediation_fallback`: with no usable service worker, the page keeps the
+    /// tokens (default `false`: sign-in is then unavailable, with the reason).
+    pub token_mediation_fallback: bool,
 }
 
 impl AuthConfig {
@@ -307,6 +315,12 @@ impl AuthConfig {
         };
         let federated_logout = flag("federated_logout")?;
         let dpop = flag("dpop")?;
+        let token_mediation = TokenMediation::from_fields(fields)?;
+        token_mediation::check_with_mediation(
+            token_mediation,
+            dpop,
+            refresh_token_storage == RefreshTokenStorage::IndexedDb,
+        )?;
         Ok(Self {
             issuer,
             provider,
@@ -327,6 +341,8 @@ impl AuthConfig {
             clock_leeway_secs,
             http_timeout_secs,
             silent_redirect_uri,
+            token_mediation,
+            token_mediation_fallback: token_mediation::fallback_allowed(fields)?,
         })
     }
 

@@ -147,6 +147,15 @@ pub struct IdTokenClaims {
 }
 
 impl IdTokenClaims {
+    /// The claims a service worker handed its page ([`IdTokenClaims::to_map`]): the
+    /// worker verified the token; this reads the claims into their types again.
+    ///
+    /// # Errors
+    /// [`IdTokenError`] for a claim missing or of the wrong type.
+    pub fn from_map(map: Map<String, Value>) -> Result<Self, IdTokenError> {
+        claims_from_payload(map)
+    }
+
     /// The claims as a JSON object, as the token carried them (`aud` as a list; the
     /// claims dropped for their type left out): what a service worker hands a page.
     pub fn to_map(&self) -> Map<String, Value> {

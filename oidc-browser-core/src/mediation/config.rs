@@ -13,18 +13,11 @@ use serde_json::{Map, Value};
 use super::api_origins::ApiOrigins;
 use super::request::MediationRules;
 use crate::config::providers::{ProviderConfigs, ProvidersError, PROVIDERS_FIELD};
+use crate::config::token_mediation::fallback_allowed;
 use crate::config::{AuthConfig, ConfigError};
 use crate::provider::discovery::ProviderMetadata;
 
-/// Where a provider's tokens are kept.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum TokenMediation {
-    /// In the page, as without this mode (`"page"`, the default).
-    #[default]
-    Page,
-    /// In the service worker's memory (`"service_worker"`).
-    ServiceWorker,
-}
+pub use crate::config::token_mediation::TokenMediation;
 
 /// One provider's mediation settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,17 +40,7 @@ impl MediationConfig {
     /// origins ([`ApiOrigins::parse`]), or one given without the worker mode (a list
     /// nothing would read is a mistake, not a setting).
     pub fn from_fields(fields: &Map<String, Value>) -> Result<Self, ConfigError> {
-        let mode = match fields.get("token_mediation") {
-            None | Some(Value::Null) => TokenMediation::Page,
-            Some(Value::String(mode)) if mode == "page" => TokenMediation::Page,
-            Some(Value::String(mode)) if mode == "service_worker" => TokenMediation::ServiceWorker,
-            Some(_) => {
-                return Err(ConfigError::Invalid {
-                    field: "token_mediation",
-                    reason: "must be \"page\" or \"service_worker\"",
-                })
-            }
-        };
+        let mode = TokenMediation::from_fields(fields)?;
         let list_error = ConfigError::WrongType {
             field: "api_origins",
             expected: "a list of origins",
@@ -79,16 +62,7 @@ impl MediationConfig {
                 reason: "is read only with \"token_mediation\": \"service_worker\"",
             });
         }
-        let fallback_allowed = match fields.get("token_mediation_fallback") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(allowed)) => *allowed,
-            Some(_) => {
-                return Err(ConfigError::WrongType {
-                    field: "token_mediation_fallback",
-                    expected: "true or false",
-                })
-            }
-        };
+        let fallback_allowed = fallback_allowed(fields)?;
         Ok(Self {
             mode,
             api_origins,

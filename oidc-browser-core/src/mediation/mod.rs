@@ -60,6 +60,7 @@ pub mod config;
 pub mod kept_login;
 pub mod lifecycle;
 pub mod navigation;
+pub mod page;
 pub mod protocol;
 pub mod request;
 pub mod several;

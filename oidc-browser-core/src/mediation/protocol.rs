@@ -116,6 +116,13 @@ pub enum ToPage {
         /// The provider signed out of.
         provider: String,
     },
+    /// The answer to this page's [`ToWorker::SignOut`] when the provider has no
+    /// logout page: signed out of the app only (every page heard
+    /// [`ToPage::SignedOut`]).
+    SignedOutLocally {
+        /// The provider signed out of.
+        provider: String,
+    },
     /// A request of this page failed.
     Failed {
         /// The provider it was for; `None` for a callback's answer that is nobody's
@@ -319,6 +326,9 @@ mod tests {
             },
             ToPage::SignedOut {
                 provider: "shop".into(),
+            },
+            ToPage::SignedOutLocally {
+                provider: "app".into(),
             },
             ToPage::Failed {
                 provider: Some("app".into()),

@@ -63,6 +63,28 @@ impl Session {
         }
     }
 
+    /// What a page in the token worker mode knows of a session: the verified claims,
+    /// the expiry and the scope the worker handed it; no token (the access, ID and
+    /// refresh tokens stay empty, and nothing in the page sends them: the worker
+    /// attaches the access token itself).
+    pub fn without_tokens(
+        claims: IdTokenClaims,
+        expires_at_ms: u64,
+        scope: Option<String>,
+        now_ms: u64,
+    ) -> Self {
+        Self {
+            claims,
+            access_token: AccessToken::new(String::new()),
+            id_token: IdToken::new(String::new()),
+            refresh_token: None,
+            expires_at_ms,
+            received_at_ms: now_ms,
+            scope,
+            dpop_bound: false,
+        }
+    }
+
     /// True when the ID token was issued by `issuer` to `client_id`: a session made
     /// before the configuration was loaded must match it.
     pub fn belongs_to(&self, issuer: &str, client_id: &str) -> bool {
