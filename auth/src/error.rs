@@ -10,6 +10,7 @@ use oidc_browser_core::authorization::transaction::TakeError;
 use oidc_browser_core::callback::CallbackError;
 use oidc_browser_core::dpop::DpopError;
 use oidc_browser_core::id_token::IdTokenError;
+use oidc_browser_core::mediation::page::MediationError;
 use oidc_browser_core::provider::discovery::MetadataError;
 use oidc_browser_core::session::silent::PopupClosed;
 use oidc_browser_core::session::userinfo::UserinfoError;
@@ -55,6 +56,10 @@ pub enum AuthError {
     /// in frames).
     #[error("the sign-in service did not answer in time")]
     SilentTimeout,
+    /// The token worker (`token_mediation`) could not do what was asked, or none can
+    /// be used.
+    #[error(transparent)]
+    Mediation(#[from] MediationError),
 }
 
 /// Each protocol step's error is a [`ProtocolError`], and so an [`AuthError`].

@@ -103,6 +103,9 @@
 //! | `silent_redirect_uri` | where silent sign-ins and popups answer, on the app's origin: the app itself, or the faster static page in `assets/` (`{origin}/silent-callback.html`) |
 //! | `clock_leeway_secs` | clock skew tolerated on the ID token's times, 0 to 600 (60) |
 //! | `http_timeout_secs` | how long a request may take, 1 to 120 (20) |
+//! | `token_mediation` | `page` (default) or `service_worker`: a service worker keeps the tokens out of the page's reach |
+//! | `api_origins` | with `service_worker`: the origins the worker may attach the access token to |
+//! | `token_mediation_fallback` | with `service_worker`: keep the tokens in the page where no worker can be used (default `false`) |
 //! | `storage_prefix` | names every storage key, lock, channel and database (`leptos-pkce.{client_id}`) |
 //! | `authorization_endpoint`, `token_endpoint`, `userinfo_endpoint`, `jwks_uri` | override discovery |
 //!

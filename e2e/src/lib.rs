@@ -74,6 +74,8 @@ pub struct Env {
     /// The app with two providers side by side (the local one by default, the second
     /// one as `partners`).
     pub pair_app: String,
+    /// The app whose tokens the token worker keeps (`token_mediation`).
+    pub mediated_app: String,
     /// The provider's origin.
     pub idp: String,
     /// The generic provider's origin.
@@ -136,6 +138,9 @@ impl Env {
                 .trim_end_matches('/')
                 .into(),
             par_app: var("E2E_PAR_APP_URL", "http://127.0.0.1:8089")
+                .trim_end_matches('/')
+                .into(),
+            mediated_app: var("E2E_MEDIATED_APP_URL", "http://127.0.0.1:8087")
                 .trim_end_matches('/')
                 .into(),
             pair_app: var("E2E_PAIR_APP_URL", "http://127.0.0.1:8088")

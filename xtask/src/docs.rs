@@ -119,7 +119,17 @@ mod tests {
             readme, crate_docs,
             "the README's and the crate docs' tables"
         );
-        let read_by_config = fields_read(&read("oidc-browser-core/src/config/mod.rs"));
+        // The page's configuration, with the token worker's mode and fallback, and the
+        // worker's allow-list (read by the worker from the same object).
+        let read_by_config = fields_read(
+            &[
+                "oidc-browser-core/src/config/mod.rs",
+                "oidc-browser-core/src/config/token_mediation.rs",
+                "oidc-browser-core/src/mediation/config.rs",
+            ]
+            .map(read)
+            .concat(),
+        );
         assert!(
             read_by_config.contains("dpop"),
             "read config.rs: {read_by_config:?}"
@@ -131,7 +141,7 @@ mod tests {
     }
 
     /// The fields `AuthConfig::from_json` reads, by the helpers it reads them with
-    /// (`optional_string`, `seconds`, `one_of`, `url`, `flag`).
+    /// (`optional_string`, `seconds`, `one_of`, `url`, `flag`, or `fields.get`).
     fn fields_read(config: &str) -> std::collections::BTreeSet<String> {
         let mut fields = std::collections::BTreeSet::new();
         // `one_of(` is formatted over lines: its field follows `fields,` on the next.
@@ -140,7 +150,7 @@ mod tests {
             "one_of(fields, \"",
         );
         let config = config.as_str();
-        for call in ["(fields, \"", "url(\"", "flag(\""] {
+        for call in ["(fields, \"", "url(\"", "flag(\"", "fields.get(\""] {
             for (at, _) in config.match_indices(call) {
                 let rest = &config[at + call.len()..];
                 let name = &rest[..rest.find('"').expect("a closing quote")];

@@ -778,15 +778,17 @@ const FAULTS_CONFIG: (&str, &str) = (
 );
 
 /// A copy of `dist/` whose tokens the token worker keeps: the default provider with
-/// `token_mediation`, the listed API origin, every field the e2e page's digest reads
-/// spelled out, and the code redeemed through the provider's fault route (a test
+/// `token_mediation`, the listed API origin (the app's API is there: this `api_url`
+/// comes after the built one, and JSON's last one counts), every field the e2e page's
+/// digest reads spelled out, and the code redeemed through the provider's fault route (a test
 /// holds one exchange); with that page beside the app.
 fn mediated_dist(work: &std::path::Path) -> Result<PathBuf, String> {
     let settings = format!(
         r#""refresh_token_storage": "memory", "token_mediation": "service_worker",
   "api_origins": ["http://127.0.0.1:{LISTED_API_PORT}"], "storage_prefix": "mediated",
   "redirect_uri": "http://127.0.0.1:{MEDIATED_APP_PORT}/callback",
-  "token_endpoint": "http://127.0.0.1:{PROVIDER_PORT}/faults/token""#
+  "token_endpoint": "http://127.0.0.1:{PROVIDER_PORT}/faults/token",
+  "api_url": "http://127.0.0.1:{LISTED_API_PORT}/api/private""#
     );
     let dist = dist_variant(
         work,

@@ -62,3 +62,13 @@ pub fn set_sign_out_pending(names: &StorageNames, on: bool) {
 pub fn sign_out_pending(names: &StorageNames) -> bool {
     get(local(), &names.sign_out_pending())
 }
+
+/// Marks (or unmarks) that this tab reloaded onto a new version of the token worker.
+pub fn set_reloaded_for_worker(names: &StorageNames, on: bool) {
+    set(session(), &names.worker_reload(), on);
+}
+
+/// True when this tab's last load was the reload onto a new version of the worker.
+pub fn reloaded_for_worker(names: &StorageNames) -> bool {
+    get(session(), &names.worker_reload())
+}

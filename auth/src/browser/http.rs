@@ -174,15 +174,16 @@ pub async fn get_from_server(url: &str, cap: usize) -> Result<HttpResponse, Brow
 }
 
 /// Calls an API: `method` on `url` with the access token (`Authorization: Bearer`, or
-/// `Authorization: DPoP` with the `DPoP` proof when one is given), and `body` with its
-/// content type when given; without cookies; reads at most [`MAX_API_BYTES`].
+/// `Authorization: DPoP` with the `DPoP` proof when one is given; none with the token
+/// worker, which attaches it), and `body` with its content type when given; without
+/// cookies; reads at most [`MAX_API_BYTES`].
 ///
 /// # Errors
 /// As [`get`].
 pub async fn call(
     method: &str,
     url: &str,
-    token: &AccessToken,
+    token: Option<&AccessToken>,
     dpop_proof: Option<&str>,
     body: Option<(&str, String)>,
 ) -> Result<HttpResponse, BrowserError> {
@@ -194,11 +195,14 @@ pub async fn call(
         _ => Request::get(url),
     }
     .credentials(RequestCredentials::Omit);
-    request = match dpop_proof {
-        Some(proof) => request
+    request = match (token, dpop_proof) {
+        (Some(token), Some(proof)) => request
             .header("Authorization", &format!("DPoP {}", token.secret()))
             .header("DPoP", proof),
-        None => request.header("Authorization", &format!("Bearer {}", token.secret())),
+        (Some(token), None) => {
+            request.header("Authorization", &format!("Bearer {}", token.secret()))
+        }
+        (None, _) => request,
     };
     let text = match body {
         Some((content_type, text)) => {

@@ -25,6 +25,7 @@ pub(crate) mod shared_callback;
 pub(crate) mod silent;
 pub(crate) mod storage;
 pub(crate) mod task;
+pub(crate) mod worker_link;
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ use super::{clock, navigation, storage};
 use crate::error::AuthError;
 use oidc_browser_core::callback::{CallbackError, CallbackResponse};
 use oidc_browser_core::config::names::StorageNames;
-use oidc_browser_core::config::{path_of, AuthConfig};
+use oidc_browser_core::config::{path_of, AuthConfig, TokenMediation};
 use oidc_browser_core::ProtocolError;
 
 use crate::error::LoginOutcome;
@@ -93,10 +93,13 @@ fn owns_alone(config: &AuthConfig) -> bool {
         None => false,
         Some(Some(prefix)) => here || prefix == config.storage_prefix,
         Some(None) => {
-            if here {
+            // With the token worker, the worker takes the answers at the callback: the
+            // page finishes only a login of its own (begun from its transaction).
+            let owns = here && config.token_mediation == TokenMediation::Page;
+            if owns {
                 start(config.storage_prefix.clone(), read_answer(), &path);
             }
-            here
+            owns
         }
     }
 }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::mediated::WorkerAction;
 use super::Auth;
 use crate::browser::http::{self, HttpResponse};
 use crate::browser::task::SharedTask;
@@ -18,6 +19,7 @@ use crate::error::AuthError;
 use oidc_browser_core::authorization::return_to::ReturnTo;
 use oidc_browser_core::authorization::step_up::{after_api_answer, ApiVerdict};
 use oidc_browser_core::callback::login::Finished;
+use oidc_browser_core::mediation::page::MediationError;
 use oidc_browser_core::dpop::resource_wants_nonce;
 use oidc_browser_core::secret::AccessToken;
 use oidc_browser_core::token::token_request::{
@@ -42,7 +44,7 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
@@ -114,6 +116,10 @@ impl Auth {
     pub async fn access_token_for(&self, request: &TokenRequest) -> Result<AccessToken, AuthError> {
         let config = self.config.get_value();
         let key = TokenKey::of(&config, request);
+        if self.mediates() {
+            // The token worker keeps every token: the page holds none.
+            return Err(MediationError::NotWithWorker("reading an access token").into());
+        }
         if key == TokenKey::default_for(&config) {
             return self
                 .access_token()
@@ -242,6 +248,12 @@ impl Auth {
     /// [`ProtocolError::Unauthorized`] after a second 401; [`ProtocolError::StepUpRequired`];
     /// the request's own failure.
     pub async fn call_api(&self, request: ApiRequest) -> Result<HttpResponse, AuthError> {
+        if self.mediates() {
+            let answer = super::chunks::through_worker(*self, WorkerAction::CallApi(request));
+            return answer
+                .await?
+                .ok_or(AuthError::Protocol(ProtocolError::SessionEnded));
+        }
         let key = TokenKey::of(&self.config.get_value(), &request.token);
         let token = self.access_token_for(&request.token).await?;
         let response = self.send(&request, &key, &token).await?;
@@ -300,7 +312,7 @@ impl Auth {
             .map(|(content_type, text)| (content_type.as_str(), text.clone()));
         let method = request.method.as_str();
         if !self.dpop_bound(key) {
-            return Ok(http::call(method, &request.url, token, None, body).await?);
+            return Ok(http::call(method, &request.url, Some(token), None, body).await?);
         }
         let dpop_key = dpop::key(&self.names()).await?;
         dpop::send_with_proof(
@@ -311,7 +323,7 @@ impl Auth {
             |answer| resource_wants_nonce(answer.status, answer.www_authenticate.as_deref()),
             |proof| {
                 let body = body.clone();
-                async move { http::call(method, &request.url, token, Some(&proof), body).await }
+                async move { http::call(method, &request.url, Some(token), Some(&proof), body).await }
             },
         )
         .await

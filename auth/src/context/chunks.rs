@@ -18,7 +18,9 @@
 use leptos::prelude::{GetValue, Set};
 use web_sys::Window;
 
+use super::mediated::WorkerAction;
 use super::{Auth, AuthState};
+use crate::browser::http::HttpResponse;
 use crate::browser::{clock, flow, provider, storage};
 use crate::error::LoginOutcome;
 use crate::error::{AuthError, BrowserError};
@@ -95,6 +97,22 @@ crate::lazy_fn! {
     fn popup_login_in_chunk(auth: Auth, options: LoginOptions, window: Window, started_in: u64) -> Boxed<Result<(), AuthError>> {
         Box::pin(auth.finish_popup_login(options, window, started_in))
     }
+}
+
+crate::lazy_fn! {
+    chunk pkce_mediated, preload preload_worker;
+    fn worker_in_chunk(auth: Auth, action: WorkerAction) -> Boxed<Result<Option<HttpResponse>, AuthError>> {
+        Box::pin(super::mediated::act(auth, action))
+    }
+}
+
+/// Does `action` through the token worker (`token_mediation`), from the chunk only an
+/// app in that mode loads.
+pub(super) async fn through_worker(
+    auth: Auth,
+    action: WorkerAction,
+) -> Result<Option<HttpResponse>, AuthError> {
+    needed(worker_in_chunk(auth, action)).await?.await
 }
 
 crate::lazy_fn! {

@@ -36,8 +36,9 @@ use oidc_browser_core::authorization::login_options::LoginOptions;
 use oidc_browser_core::authorization::return_to::ReturnTo;
 use oidc_browser_core::callback::login::{Finished, Landing};
 use oidc_browser_core::config::names::StorageNames;
-use oidc_browser_core::config::{AuthConfig, RefreshTokenStorage};
+use oidc_browser_core::config::{AuthConfig, RefreshTokenStorage, TokenMediation};
 use oidc_browser_core::id_token::claims::IdTokenClaims;
+use oidc_browser_core::mediation::lifecycle::NoWorkerReason;
 use oidc_browser_core::provider::discovery::MetadataError;
 use oidc_browser_core::secret::{AccessToken, IdToken};
 use oidc_browser_core::session::logout::{LogoutOptions, LogoutTarget};
@@ -58,8 +59,11 @@ mod api;
 pub(crate) mod auth_providers;
 pub(crate) mod callback_auth;
 pub(crate) mod chunks;
+mod mediated;
 mod popup;
 pub(crate) mod providers;
+
+use mediated::WorkerAction;
 
 pub use api::{ApiRequest, HttpMethod};
 pub use auth_providers::{use_named_auth, AuthProviders};
@@ -113,6 +117,9 @@ pub struct Auth {
     on_return: StoredValue<Option<AuthState>>,
     /// When this page left for the provider (ms since the epoch).
     left_at_ms: StoredValue<u64>,
+    /// The conversation with the token worker, when the configuration asks for one
+    /// (`token_mediation`): `None` in the page mode.
+    worker: StoredValue<Option<mediated::WorkerPage>, LocalStorage>,
 }
 
 impl Auth {
@@ -139,6 +146,7 @@ impl Auth {
             token_flights: StoredValue::new_local(Vec::new()),
             on_return: StoredValue::new(None),
             left_at_ms: StoredValue::new(0),
+            worker: StoredValue::new_local(None),
         }
     }
 
@@ -183,13 +191,18 @@ impl Auth {
         })
     }
 
-    /// True when the session holds a refresh token (`offline_access` was granted).
+    /// True when the session holds a refresh token (`offline_access` was granted; with
+    /// the token worker, when the worker holds one).
     pub fn can_renew(&self) -> Signal<bool> {
-        let state = self.state;
+        let (state, worker) = (self.state, self.worker);
         Signal::derive(move || {
-            state.with(
-                |s| matches!(s, AuthState::SignedIn(session) if session.refresh_token.is_some()),
-            )
+            state.with(|s| match s {
+                AuthState::SignedIn(session) => worker.with_value(|page| match page {
+                    Some(page) if page.mediates() => page.renewable(),
+                    _ => session.refresh_token.is_some(),
+                }),
+                _ => false,
+            })
         })
     }
 
@@ -223,7 +236,14 @@ impl Auth {
         let auth = *self;
         self.leave_for_provider(AuthState::Authenticating);
         spawn_local(async move {
-            if let Err(error) = chunks::start_login(auth, options).await {
+            let started = if auth.mediates() {
+                chunks::through_worker(auth, WorkerAction::Login(options))
+                    .await
+                    .map(drop)
+            } else {
+                chunks::start_login(auth, options).await
+            };
+            if let Err(error) = started {
                 auth.state.set(AuthState::Failed(error));
             }
         });
@@ -238,6 +258,20 @@ impl Auth {
     /// browser forgets the token before anything else.
     pub fn logout(&self, options: LogoutOptions) {
         let auth = *self;
+        if self.mediates() {
+            // The worker forgets, revokes and tells every tab; this tab waits for
+            // where it says to go.
+            self.forget_tab_state(AuthState::SigningOut, true);
+            self.returning_to(AuthState::SignedOut);
+            spawn_local(async move {
+                if let Err(error) =
+                    chunks::through_worker(auth, WorkerAction::Logout(options)).await
+                {
+                    auth.state.set(AuthState::Failed(error));
+                }
+            });
+            return;
+        }
         let id_token = self.session().map(|s| s.id_token);
         self.forget_tab_state(AuthState::SigningOut, true);
         self.returning_to(AuthState::SignedOut);
@@ -307,6 +341,15 @@ impl Auth {
             return;
         };
         self.on_return.set_value(None);
+        if self.mediates() {
+            // The worker knows where the session stands now.
+            self.state.set(back);
+            let auth = *self;
+            spawn_local(async move {
+                let _ = chunks::through_worker(auth, WorkerAction::Hello).await;
+            });
+            return;
+        }
         let look_again = !matches!(back, AuthState::SignedIn(_))
             && storage::login_finished_since(
                 &self.names(),
@@ -372,6 +415,22 @@ impl Auth {
         self.token_flights.set_value(Vec::new());
     }
 
+    /// True while the token worker holds the tokens (`token_mediation`, and no
+    /// fallback to the page).
+    fn mediates(&self) -> bool {
+        self.worker
+            .with_value(|page| page.as_ref().is_some_and(mediated::WorkerPage::mediates))
+    }
+
+    /// Why this page keeps its tokens itself although the configuration asks for the
+    /// token worker (`token_mediation_fallback`: none could be used here); `None`
+    /// otherwise. Known once the state has left [`AuthState::Authenticating`] at start;
+    /// the console says it too.
+    pub fn token_worker_fallback(&self) -> Option<NoWorkerReason> {
+        self.worker
+            .with_value(|page| page.as_ref().and_then(mediated::WorkerPage::fell_back))
+    }
+
     fn names(&self) -> StorageNames {
         self.config
             .with_value(|c| StorageNames::new(&c.storage_prefix))
@@ -387,6 +446,10 @@ impl Auth {
     /// A valid access token: the current one while fresh, else a renewed one when a
     /// refresh token allows. `None` when signed out or the session cannot be renewed.
     pub async fn access_token(&self) -> Option<AccessToken> {
+        if self.mediates() {
+            // The token worker keeps it: the page never holds one.
+            return None;
+        }
         let session = self.session()?;
         if let Some(token) = session.fresh_access_token(clock::now_ms()) {
             return Some(token.clone());
@@ -408,6 +471,11 @@ impl Auth {
     /// The [`AuthError`] of the failed refresh; [`ProtocolError::SessionEnded`] when the
     /// user signed out meanwhile.
     pub async fn renew(&self) -> Result<(), AuthError> {
+        if self.mediates() {
+            return chunks::through_worker(*self, WorkerAction::Renew)
+                .await
+                .map(drop);
+        }
         let task = match self.in_flight.get_value() {
             Some(task) => task,
             None => {
@@ -900,47 +968,94 @@ pub(crate) fn start_auth(config: AuthConfig) -> Auth {
     } else {
         AuthState::SignedOut
     };
+    let mediated = config.token_mediation == TokenMediation::ServiceWorker;
     let auth = Auth::new(config, initial);
-    broadcast::on_event_elsewhere(&names.channel(), move |event| {
-        let mine = auth.session().map(|s| s.claims.sub);
-        match on_heard(&event, mine.as_deref()) {
-            Heard::SignOut => {
-                auth.sign_out_locally(Some(AuthError::Protocol(ProtocolError::SignedOutElsewhere)))
-            }
-            Heard::AccountSwitched => auth.sign_out_locally(Some(AuthError::Protocol(
-                ProtocolError::AccountSwitchedElsewhere,
-            ))),
-            Heard::Nothing => {}
-        }
-    });
     navigation::on_restored_from_cache(move || {
         navigation::stay_after_all();
         auth.restored_from_cache();
     });
-    if restore || silently {
-        // Discovery beside the session's start, as the restore needs it at once.
-        auth.prefetch_provider();
-        let here = ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
-            .unwrap_or_else(|_| ReturnTo::home());
-        spawn_local(chunks::start_session(auth, here));
+    // Not in a frame: nothing there signs in or out (the worker answers a silent
+    // sign-in's frame itself).
+    if mediated && may_start {
+        // The worker holds the tokens: the context follows it from the start.
+        auth.worker.set_value(Some(mediated::WorkerPage::default()));
+        auth.state.set(AuthState::Authenticating);
+        spawn_local(async move {
+            if let Err(error) = chunks::through_worker(auth, WorkerAction::Start).await {
+                auth.state.set(AuthState::Failed(error));
+            }
+        });
+        return auth;
     }
-    // What a click on Sign In (or Sign Out) needs, once the first page has painted:
-    // the chunks, the provider's metadata and keys. Not at the callback: the login's
-    // transaction has the endpoints, and discovery would compete with the token
-    // request; there it waits until the login is done.
-    // Not in a frame: nothing there signs in or out.
-    if may_start {
-        set_timeout(
-            move || {
-                chunks::preload_actions(names);
-                if !at_callback && !restore && !silently {
-                    auth.prefetch_provider();
-                }
-            },
-            std::time::Duration::from_millis(500),
-        );
-    }
+    auth.start_in_page(at_callback, restore, silently, may_start);
     auth
+}
+
+impl Auth {
+    /// The token worker cannot be used and the configuration allows tokens in the
+    /// page: the context starts as without the mode (a login at the callback is
+    /// finished by `HandleCallback` as usual).
+    fn start_without_worker(self) {
+        let config = self.config.get_value();
+        let names = self.names();
+        let at_callback = pending_login::is_finishing(&config);
+        let restore = hint::sign_out_pending(&names) && !at_callback;
+        let silently = !restore
+            && !at_callback
+            && try_at_start(config.silent_sign_in, hint::signed_in_before(&names));
+        if !restore && !silently && !at_callback {
+            self.state.set(AuthState::SignedOut);
+        }
+        self.start_in_page(at_callback, restore, silently, true);
+    }
+
+    /// Starts the page mode: follows the app's other tabs, restores or signs in
+    /// silently as decided, and preloads what a click needs after the first paint.
+    fn start_in_page(self, at_callback: bool, restore: bool, silently: bool, may_start: bool) {
+        let auth = self;
+        let names = self.names();
+        self.follow_other_tabs();
+        if restore || silently {
+            // Discovery beside the session's start, as the restore needs it at once.
+            auth.prefetch_provider();
+            let here =
+                ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
+                    .unwrap_or_else(|_| ReturnTo::home());
+            spawn_local(chunks::start_session(auth, here));
+        }
+        // What a click on Sign In (or Sign Out) needs, once the first page has painted:
+        // the chunks, the provider's metadata and keys. Not at the callback: the login's
+        // transaction has the endpoints, and discovery would compete with the token
+        // request; there it waits until the login is done.
+        // Not in a frame: nothing there signs in or out.
+        if may_start {
+            set_timeout(
+                move || {
+                    chunks::preload_actions(names);
+                    if !at_callback && !restore && !silently {
+                        auth.prefetch_provider();
+                    }
+                },
+                std::time::Duration::from_millis(500),
+            );
+        }
+    }
+
+    /// Follows sign-outs and account switches in the app's other tabs.
+    fn follow_other_tabs(self) {
+        let auth = self;
+        broadcast::on_event_elsewhere(&self.names().channel(), move |event| {
+            let mine = auth.session().map(|s| s.claims.sub);
+            match on_heard(&event, mine.as_deref()) {
+                Heard::SignOut => auth
+                    .sign_out_locally(Some(AuthError::Protocol(ProtocolError::SignedOutElsewhere))),
+                Heard::AccountSwitched => auth.sign_out_locally(Some(AuthError::Protocol(
+                    ProtocolError::AccountSwitchedElsewhere,
+                ))),
+                Heard::Nothing => {}
+            }
+        });
+    }
 }
 
 /// Says in the console that the app was opened at `silent_redirect_uri` as a page of

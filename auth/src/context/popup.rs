@@ -15,6 +15,7 @@ use web_sys::Window;
 use super::Auth;
 use crate::browser::popup;
 use crate::error::AuthError;
+use oidc_browser_core::mediation::page::MediationError;
 use oidc_browser_core::authorization::login_options::LoginOptions;
 use oidc_browser_core::callback::login::Finished;
 use oidc_browser_core::secret::AccessToken;
@@ -34,8 +35,13 @@ impl Auth {
         &self,
         options: LoginOptions,
     ) -> impl Future<Output = Result<(), AuthError>> + 'static {
-        let opened = popup::open();
         let auth = *self;
+        // With the token worker, the popup's answer would come to the page, which
+        // keeps no login and no token.
+        let opened = match auth.mediates() {
+            true => Err(MediationError::NotWithWorker("a sign-in in a pop-up").into()),
+            false => popup::open(),
+        };
         // Read at the click: a sign-out while the popup's code loads drops its login.
         let started_in = auth.generation.get_value();
         async move { super::chunks::popup_login(auth, options, opened?, started_in).await }

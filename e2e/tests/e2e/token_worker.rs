@@ -1,15 +1,17 @@
 //! The token worker (`token_mediation: "service_worker"`): the tokens live in a service
-//! worker's memory, and script in the page cannot get one. Driven through the e2e page
-//! `token-worker-check.html` (e2e/fixtures), which speaks the worker's protocol as the
-//! library's page side will; the API origins are the local provider's APIs behind
+//! worker's memory, and script in the page cannot get one. Driven through the demo app
+//! in that mode (the library's page side) and through the e2e page
+//! `token-worker-check.html` (e2e/fixtures), which speaks the worker's protocol by
+//! hand, message by message; the API origins are the local provider's APIs behind
 //! nginx on two more origins, one listed, one not.
 
+use e2e::app::App;
 use e2e::browser::Browser;
 use e2e::outside;
 use e2e::provider::ProviderPages;
 use e2e::Env;
 
-use crate::{arm, with_browser, FAULT_SLOT};
+use crate::{arm, sign_in_to, with_browser, FAULT_SLOT};
 
 // One test at a time on the mediated site (`FAULT_SLOT`): it redeems through the
 // provider's fault route, which one of them arms, and one deploys a new worker there,
@@ -433,15 +435,15 @@ async fn a_sign_out_while_the_worker_redeems_a_login_keeps_nothing_of_it() {
         // The code exchange the worker starts at the callback is held 4 s.
         arm(&env, "slow");
         provider.consent(true).await;
-        // The login lands nowhere: back at the callback, clean, with the reason.
+        // The login lands nowhere: back at the callback, clean, where the app (in the
+        // worker mode itself) hears the reason from the worker and shows it.
         browser.wait_for_url(&format!("{APP}/callback")).await;
         let landed = browser.url().await;
         assert_eq!(landed, format!("{APP}/callback"), "a clean address");
+        let shown = App::mediated(&browser, &env).callback_error().await;
+        assert!(shown.contains("you signed out in another tab"), "{shown}");
         open_page(&browser).await;
         assert_eq!(browser.text_of("#session").await, "none", "nothing kept");
-        browser
-            .wait_for_text("#failure", "you signed out in another tab")
-            .await;
         // The set-up took effect: the other tab signed out while the login was held.
         browser.switch_to(other).await;
         let when = browser
@@ -471,3 +473,63 @@ const SIGN_OUT_WHEN_TAKEN: &str = "
     }
   }, 25);
   return null;";
+
+/// The demo app itself in the worker mode (its `config.json` sets `token_mediation`):
+/// the library registers the worker, signs in through it, shows the claims it hands
+/// over, calls the app's API with no token of its own (the worker attaches it), keeps
+/// the session across a reload, and signs out through the worker, whose revocation
+/// kills the token.
+#[tokio::test]
+async fn the_app_signs_in_through_the_worker_calls_its_api_and_holds_no_token() {
+    let _turn = FAULT_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        let app = App::mediated(&browser, &env);
+        sign_in_to(&app, &browser, &env).await;
+        assert_eq!(app.header_user().await, env.user_name);
+        let controlled = browser
+            .eval("return !!navigator.serviceWorker.controller;")
+            .await;
+        assert_eq!(controlled, true, "the worker controls the app's page");
+        app.nav("API").await;
+        browser
+            .wait_for_text("[data-testid=http-body]", "Hello from the private API")
+            .await;
+        let token = last_token_seen(&env);
+
+        // Nothing script in the app's page reaches holds a token; its made-up `hello`
+        // (a wrong digest, answered `stale`) does not make the app reload or start
+        // over, and its `renew` renews the app's session too.
+        browser.mark_page().await;
+        let seen = sweep(&browser, &env).await;
+        let renewed = last_token_seen(&env);
+        assert_ne!(renewed, token, "the sweep's renew renewed");
+        for token in [&token, &renewed] {
+            assert!(!seen.contains(token.as_str()), "an access token within the page's reach:\n{seen}");
+        }
+        assert!(!holds_jwt(&seen), "an ID token within the page's reach:\n{seen}");
+        assert!(browser.page_is_marked().await, "the app did not reload");
+        assert_eq!(app.header_user().await, env.user_name, "still signed in");
+
+        // A reload: the worker still holds the session, and the API still works.
+        browser.reload().await;
+        assert_eq!(app.header_user().await, env.user_name, "signed in after a reload");
+        app.nav("User info").await;
+        let (status, body) = app.http_result().await;
+        assert_eq!(status, "200", "userinfo through the worker: {body}");
+        assert!(body.contains(&env.user_email), "{body}");
+
+        // Sign out: through the worker, which revokes; the app comes back signed out.
+        app.sign_out().await;
+        browser.wait_for_url(&app.url("/")).await;
+        assert!(app.header_offers_sign_in().await, "signed out");
+        let (status, _) = outside::request(
+            &env.idp,
+            "GET",
+            "/api/private",
+            &[("Authorization", &format!("Bearer {renewed}"))],
+            "",
+        );
+        assert_eq!(status, 401, "the token died with the sign-out");
+    })
+    .await;
+}

@@ -84,6 +84,12 @@ impl StorageNames {
     pub fn sign_out_pending(&self) -> String {
         format!("{}.sign-out-pending", self.prefix)
     }
+
+    /// The sessionStorage key marking that this tab reloaded once onto a new version
+    /// of the token worker (so it never reloads twice in a row).
+    pub fn worker_reload(&self) -> String {
+        format!("{}.worker-reload", self.prefix)
+    }
 }
 
 #[cfg(test)]
@@ -99,7 +105,7 @@ mod tests {
         assert_eq!(names.database(), "leptos-pkce.spa.tokens");
     }
 
-    fn all(n: &StorageNames) -> [String; 11] {
+    fn all(n: &StorageNames) -> [String; 12] {
         [
             n.transaction_key("s"),
             n.refresh_lock(),
@@ -112,6 +118,7 @@ mod tests {
             n.signed_in_hint(),
             n.silent_redirect_tried(),
             n.sign_out_pending(),
+            n.worker_reload(),
         ]
     }
 

@@ -96,10 +96,9 @@ mod tests {
         let plain = config("").unwrap();
         assert_eq!(plain.token_mediation, TokenMediation::Page);
         assert!(!plain.token_mediation_fallback);
-        let mediated = config(
-            r#", "token_mediation": "service_worker", "token_mediation_fallback": true"#,
-        )
-        .unwrap();
+        let mediated =
+            config(r#", "token_mediation": "service_worker", "token_mediation_fallback": true"#)
+                .unwrap();
         assert_eq!(mediated.token_mediation, TokenMediation::ServiceWorker);
         assert!(mediated.token_mediation_fallback);
     }
@@ -109,7 +108,10 @@ mod tests {
         for (extra, field) in [
             (r#", "token_mediation": "worker""#, "token_mediation"),
             (r#", "token_mediation": true"#, "token_mediation"),
-            (r#", "token_mediation_fallback": "yes""#, "token_mediation_fallback"),
+            (
+                r#", "token_mediation_fallback": "yes""#,
+                "token_mediation_fallback",
+            ),
         ] {
             let error = config(extra).unwrap_err();
             assert!(error.to_string().contains(field), "{extra}: {error}");
@@ -120,11 +122,14 @@ mod tests {
     fn settings_that_would_put_a_token_where_page_script_reads_it_are_refused_with_the_worker() {
         for (extra, field) in [
             (r#", "dpop": true"#, "dpop"),
-            (r#", "refresh_token_storage": "indexed_db""#, "refresh_token_storage"),
+            (
+                r#", "refresh_token_storage": "indexed_db""#,
+                "refresh_token_storage",
+            ),
         ] {
             assert!(config(extra).is_ok(), "{extra} alone is fine");
-            let error = config(&format!(r#"{extra}, "token_mediation": "service_worker""#))
-                .unwrap_err();
+            let error =
+                config(&format!(r#"{extra}, "token_mediation": "service_worker""#)).unwrap_err();
             assert!(error.to_string().contains(field), "{extra}: {error}");
         }
     }

@@ -136,6 +136,7 @@ mod tests {
             claims: serde_json::Map::new(),
             expires_at_ms: 1,
             scope: None,
+            renewable: false,
         }
     }
 

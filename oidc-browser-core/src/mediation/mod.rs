@@ -46,14 +46,10 @@
 //!   either: the worker takes the callback's navigation and redeems the code
 //!   before the page loads, and the page gets a clean address.
 //!
-//! Status: the worker runs (`leptos-pkce-auth`'s `token_worker`, built by the
-//! `leptos-pkce-token-worker` crate): it reads `token_mediation` and `api_origins`
-//! ([`config`]), starts logins, takes the callback ([`navigation`], [`kept_login`]),
-//! attaches tokens, renews (one renewal per provider in flight) and signs out; the
-//! e2e suite drives it through a test page that follows [`lifecycle`] (a silent
-//! sign-in through the worker after it lost its memory). Still to come: its
-//! registration by the library's page side (until then an app that sets
-//! `token_mediation` keeps its tokens in the page, as before), and DPoP in the worker.
+//! The page's side: [`lifecycle`] (its first answer) and [`page`] (every later
+//! message, and the login options it sends); `leptos-pkce-auth` registers the worker
+//! and follows it when `token_mediation` is `"service_worker"`. Still to come: DPoP
+//! in the worker (refused with the mode until then).
 
 pub mod api_origins;
 pub mod config;

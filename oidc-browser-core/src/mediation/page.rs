@@ -8,8 +8,27 @@
 
 use serde_json::{Map, Value};
 
+use super::lifecycle::NoWorkerReason;
 use super::protocol::{SessionView, ToPage};
 use crate::authorization::login_options::LoginOptions;
+
+/// Why the page could not do something through the worker.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MediationError {
+    /// No worker can hold the tokens, and the configuration keeps them out of the page
+    /// (`token_mediation_fallback` is off).
+    #[error("sign-in is unavailable in this browser: {0}")]
+    Unavailable(NoWorkerReason),
+    /// The worker did not answer a request in time.
+    #[error("the service worker that keeps the tokens did not answer in time; reload the page")]
+    NoAnswer,
+    /// The worker's own message (it never quotes a token or a provider's value).
+    #[error("{0}")]
+    Worker(String),
+    /// Something only a page that holds tokens can do.
+    #[error("{0} is not available while the service worker keeps the tokens")]
+    NotWithWorker(&'static str),
+}
 
 /// What this page of a provider waits for from the worker.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,7 +69,8 @@ pub enum PageStep {
     SilentFrame(String),
     /// The silent restore failed (the provider wants the user): quietly signed out.
     RestoreFailed,
-    /// This page's login failed, or the last one at the callback did: the message.
+    /// This page's login failed, or the last one at the callback did, or the worker
+    /// could not set itself up to answer the hello: the message.
     LoginFailed(String),
     /// This page's renewal failed; the session goes on.
     RenewalFailed(String),
@@ -70,7 +90,10 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
         }
         | ToPage::Stale {
             provider: ref named,
-        } if mine(named) => {
+        } if mine(named) && side.hello => {
+            // Only the answer to this page's own hello: script in the page can send a
+            // hello of its own (a made-up digest gets `stale`), and must not make the
+            // page reload or start over.
             side.hello = false;
             side.just_welcomed = matches!(message, ToPage::Welcome { .. });
             PageStep::Start(message)
@@ -101,7 +124,10 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
                 None => PageStep::Nothing,
             }
         }
-        ToPage::GoTo { provider: named, url } if mine(&named) => {
+        ToPage::GoTo {
+            provider: named,
+            url,
+        } if mine(&named) => {
             if let Some(local_only) = side.signing_out {
                 side.signing_out = None;
                 if local_only {
@@ -125,6 +151,10 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
             if ends_session {
                 *side = PageSide::default();
                 PageStep::SessionEnded(message)
+            } else if std::mem::take(&mut side.hello) {
+                // The worker could not set itself up (its configuration, the
+                // provider's discovery): its reason, rather than "no answer".
+                PageStep::LoginFailed(message)
             } else if std::mem::take(&mut side.restoring) {
                 PageStep::RestoreFailed
             } else if std::mem::take(&mut side.login) || was_welcomed {
@@ -189,6 +219,7 @@ mod tests {
             claims: Map::new(),
             expires_at_ms: 5,
             scope: None,
+            renewable: false,
         }
     }
 
@@ -232,6 +263,37 @@ mod tests {
             after_message(&mut side, APP, failed(false)),
             PageStep::Nothing
         );
+    }
+
+    #[test]
+    fn a_welcome_or_staleness_this_page_did_not_ask_for_is_ignored() {
+        for message in [
+            ToPage::Stale {
+                provider: APP.into(),
+            },
+            ToPage::Welcome {
+                protocol: PROTOCOL,
+                provider: APP.into(),
+                session: None,
+            },
+        ] {
+            let mut side = PageSide::default();
+            assert_eq!(after_message(&mut side, APP, message), PageStep::Nothing);
+            assert!(!side.just_welcomed);
+        }
+    }
+
+    #[test]
+    fn a_worker_that_cannot_set_itself_up_answers_the_hello_with_its_reason() {
+        let mut side = PageSide {
+            hello: true,
+            ..PageSide::default()
+        };
+        assert_eq!(
+            after_message(&mut side, APP, failed(false)),
+            PageStep::LoginFailed("refused".into())
+        );
+        assert!(!side.hello, "the wait for the welcome is over");
     }
 
     #[test]
@@ -306,10 +368,7 @@ mod tests {
             let signed_out = ToPage::SignedOut {
                 provider: APP.into(),
             };
-            assert_eq!(
-                after_message(&mut side, APP, signed_out),
-                PageStep::Nothing
-            );
+            assert_eq!(after_message(&mut side, APP, signed_out), PageStep::Nothing);
             let late = ToPage::SignedIn {
                 provider: APP.into(),
                 session: view(),

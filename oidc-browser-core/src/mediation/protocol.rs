@@ -146,6 +146,8 @@ pub struct SessionView {
     pub expires_at_ms: u64,
     /// The scope granted, if the provider said.
     pub scope: Option<String>,
+    /// The worker holds a refresh token: it renews the session by itself.
+    pub renewable: bool,
 }
 
 impl SessionView {
@@ -155,6 +157,7 @@ impl SessionView {
             claims: session.claims.to_map(),
             expires_at_ms: session.expires_at_ms,
             scope: session.scope.clone(),
+            renewable: session.refresh_token.is_some(),
         }
     }
 }
@@ -282,6 +285,7 @@ mod tests {
             claims: serde_json::from_str(r#"{"sub":"u1","name":"Ada"}"#).unwrap(),
             expires_at_ms: 1_700_000_000_000,
             scope: Some("openid profile".into()),
+            renewable: false,
         };
         for message in [
             ToWorker::Hello {

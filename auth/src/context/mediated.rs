@@ -1,0 +1,517 @@
+//! The auth context in the token worker mode (`"token_mediation": "service_worker"`):
+//! the service worker holds the tokens, and the context follows what it says. Loaded
+//! from its own chunk (`pkce_mediated`), which only an app in this mode fetches.
+//!
+//! The rules are the core's: the page's first step after its hello
+//! ([`lifecycle::page_start`]: go on, restore silently, reload once, fall back or
+//! unavailable) and its step for every later message ([`after_message`]).
+//!
+//! Races, and what makes each safe:
+//! - every session change is the worker's, and it tells every page: a sign-out in one
+//!   tab reaches the others as `signed_out`, a login or a renewal as `signed_in`;
+//! - a page follows an answer only while it waits for it ([`PageSide`]): a login's
+//!   address that comes after the user clicked Sign out is not followed, a sign-in
+//!   that lands during a sign-out here is not shown, a failure of another page's work
+//!   is not shown here;
+//! - a double click: [`Auth::login`] does nothing while loading, and the worker's
+//!   login address is followed once;
+//! - renewals: one in flight per provider in the worker for all tabs; in this page,
+//!   callers at the same time wait for the same answer (one `renew` sent);
+//! - a new worker version (a deploy) taking over says hello again: its empty memory is
+//!   restored silently once per page load, or the page reloads once onto it.
+
+use js_sys::{Function, Promise};
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use super::{ApiRequest, Auth, AuthState};
+use crate::browser::http::{self, HttpResponse};
+use crate::browser::{clock, hint, navigation, worker_link};
+use crate::error::AuthError;
+use oidc_browser_core::authorization::login_options::LoginOptions;
+use oidc_browser_core::authorization::return_to::ReturnTo;
+use oidc_browser_core::callback::CallbackError;
+use oidc_browser_core::authorization::step_up::{after_api_answer, ApiVerdict};
+use oidc_browser_core::id_token::claims::IdTokenClaims;
+use oidc_browser_core::mediation::lifecycle::{
+    page_start, NoWorkerReason, PageLoad, PageStart, KEEP_ALIVE_MS,
+};
+use oidc_browser_core::mediation::navigation::carries_answer;
+use oidc_browser_core::mediation::page::{
+    after_message, login_message, MediationError, PageSide, PageStep,
+};
+use oidc_browser_core::mediation::protocol::{
+    config_digest, SessionView, ToPage, ToWorker, PROTOCOL,
+};
+use oidc_browser_core::session::logout::LogoutOptions;
+use oidc_browser_core::session::Session;
+use oidc_browser_core::token::token_request::TokenKey;
+use oidc_browser_core::ProtocolError;
+
+/// How long a page waits for the worker to control it (its first install included).
+const CONTROL_WAIT_MS: i32 = 10_000;
+/// How long the worker may take to answer a hello.
+const HELLO_WAIT_MS: u64 = 10_000;
+/// How long a silent restore through the worker may take (a frame at the provider).
+const RESTORE_WAIT_MS: u64 = 15_000;
+
+/// What the page keeps of its conversation with the worker.
+#[derive(Default)]
+pub(crate) struct WorkerPage {
+    /// What it waits for.
+    side: PageSide,
+    /// Callers waiting for the renewal this page asked for.
+    renewals: Vec<Function>,
+    /// This page load restored a session silently once already.
+    restored: bool,
+    /// No worker could be used and the configuration allows tokens in the page: the
+    /// context works as without this mode, for this reason.
+    fell_back: Option<NoWorkerReason>,
+    /// The worker holds a refresh token for the session shown.
+    renewable: bool,
+    /// Hellos said: the wait for an answer ends with the one it was said for.
+    hellos: u32,
+}
+
+impl WorkerPage {
+    /// True while the worker holds this page's tokens (it has not fallen back).
+    pub(crate) fn mediates(&self) -> bool {
+        self.fell_back.is_none()
+    }
+
+    /// Why the page keeps the tokens itself although the configuration asks for the
+    /// worker.
+    pub(crate) fn fell_back(&self) -> Option<NoWorkerReason> {
+        self.fell_back
+    }
+
+    /// True when the worker renews the session shown by itself (it holds a refresh
+    /// token).
+    pub(crate) fn renewable(&self) -> bool {
+        self.renewable
+    }
+}
+
+/// What the context asks of the worker (one entry point into the chunk).
+pub(crate) enum WorkerAction {
+    /// Register it, say hello, follow its messages.
+    Start,
+    /// Start a login.
+    Login(LoginOptions),
+    /// Sign out.
+    Logout(LogoutOptions),
+    /// Renew the session.
+    Renew,
+    /// Call an API; the worker attaches the token.
+    CallApi(ApiRequest),
+    /// Say hello again (the page came back from the back/forward cache): the answer
+    /// brings it up to date.
+    Hello,
+}
+
+/// Does `action` for `auth`: `Some` answer for an API call.
+pub(crate) async fn act(
+    auth: Auth,
+    action: WorkerAction,
+) -> Result<Option<HttpResponse>, AuthError> {
+    match action {
+        WorkerAction::Start => start(auth).await,
+        WorkerAction::Login(options) => login(auth, options),
+        WorkerAction::Logout(options) => logout(auth, options),
+        WorkerAction::Renew => return renew(auth).await.map(|()| None),
+        WorkerAction::CallApi(request) => return call_api(auth, request).await.map(Some),
+        WorkerAction::Hello => say_hello(auth),
+    }
+    Ok(None)
+}
+
+fn prefix(auth: Auth) -> String {
+    auth.config.with_value(|c| c.storage_prefix.clone())
+}
+
+fn side<T>(auth: Auth, f: impl FnOnce(&mut WorkerPage) -> T) -> Option<T> {
+    auth.worker
+        .try_update_value(|page| page.as_mut().map(f))
+        .flatten()
+}
+
+fn here() -> ReturnTo {
+    ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
+        .unwrap_or_else(|_| ReturnTo::home())
+}
+
+/// Registers the worker, listens to it, says hello, and keeps it awake while the page
+/// is open.
+async fn start(auth: Auth) {
+    let config = auth.config.get_value();
+    // A login's answer that reached the page (no worker took it: unregistered, or
+    // not yet in control) leaves the address bar: nothing in the page redeems it.
+    let path = navigation::current_path();
+    let url = navigation::current_origin() + &path + &navigation::current_query();
+    if path == config.callback_path() && carries_answer(&url) {
+        navigation::replace_url(&path);
+    }
+    worker_link::listen(move |message| heard(auth, message));
+    if !worker_link::controlled(CONTROL_WAIT_MS).await {
+        return first_answer(auth, None);
+    }
+    say_hello(auth);
+    // Only now: the first install's own takeover is the wait above.
+    worker_link::on_controller_change(move || say_hello(auth));
+    let _ = set_interval_with_handle(
+        || {
+            worker_link::send(&ToWorker::KeepAlive);
+        },
+        std::time::Duration::from_millis(KEEP_ALIVE_MS.into()),
+    );
+}
+
+/// Says hello (at start, and to each new worker version), and takes silence for no
+/// worker.
+fn say_hello(auth: Auth) {
+    let said = side(auth, |page| {
+        page.side.hello = true;
+        page.hellos += 1;
+        page.hellos
+    });
+    let config = auth.config.get_value();
+    worker_link::send(&ToWorker::Hello {
+        protocol: PROTOCOL,
+        provider: config.storage_prefix.clone(),
+        config: config_digest(&config),
+    });
+    after(HELLO_WAIT_MS, move || {
+        let unanswered = side(auth, |page| {
+            page.hellos == said.unwrap_or_default() && std::mem::take(&mut page.side.hello)
+        });
+        if unanswered == Some(true) {
+            first_answer(auth, None);
+        }
+    });
+}
+
+/// How long the worker may take to answer a login (discovery, the key set and a
+/// pushed request may each take up to the HTTP timeout), a sign-out (its revocation)
+/// or a renewal.
+fn answer_wait_ms(auth: Auth) -> u64 {
+    let timeout_ms = u64::from(auth.config.with_value(|c| c.http_timeout_secs)) * 1000;
+    2 * timeout_ms + 10_000
+}
+
+fn after(ms: u64, then: impl FnOnce() + 'static) {
+    set_timeout(then, std::time::Duration::from_millis(ms));
+}
+
+/// The page's step after the worker's first answer (`None`: none came).
+fn first_answer(auth: Auth, answer: Option<ToPage>) {
+    let config = auth.config.get_value();
+    let names = auth.names();
+    let load = PageLoad {
+        knew_session: hint::signed_in_before(&names),
+        reloaded_for_stale: hint::reloaded_for_worker(&names),
+        restored: side(auth, |page| page.restored).unwrap_or(true),
+        fallback_allowed: config.token_mediation_fallback,
+    };
+    match page_start(&config.storage_prefix, answer, load) {
+        PageStart::Proceed(session) => {
+            hint::set_reloaded_for_worker(&names, false);
+            match session {
+                Some(view) => signed_in(auth, view),
+                None => {
+                    let at_callback = navigation::current_path() == config.callback_path();
+                    if matches!(auth.state.get_untracked(), AuthState::SignedIn(_)) {
+                        auth.state
+                            .set(AuthState::Failed(ProtocolError::SessionEnded.into()));
+                    } else if at_callback {
+                        // The worker sent the browser here without a session: why comes
+                        // right behind this welcome; with no reason, this page was
+                        // opened by hand, as the page mode says.
+                        auth.state
+                            .set(AuthState::Failed(CallbackError::NotACallback.into()));
+                    } else if auth.is_loading().get_untracked() {
+                        auth.state.set(AuthState::SignedOut);
+                    }
+                    if load.knew_session {
+                        hint::set_signed_in_before(&names, false);
+                    }
+                }
+            }
+        }
+        PageStart::RestoreSilently => restore(auth),
+        PageStart::Reload => {
+            hint::set_reloaded_for_worker(&names, true);
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
+        }
+        PageStart::FallBack(reason) => {
+            web_sys::console::warn_1(
+                &format!("leptos-pkce: the tokens are kept in the page: {reason}").into(),
+            );
+            side(auth, |page| page.fell_back = Some(reason));
+            auth.start_without_worker();
+        }
+        PageStart::Unavailable(reason) => {
+            web_sys::console::error_1(
+                &format!("leptos-pkce: sign-in is unavailable: {reason}").into(),
+            );
+            auth.state.set(AuthState::Failed(
+                MediationError::Unavailable(reason).into(),
+            ));
+        }
+    }
+}
+
+/// Signs in again silently through the worker, which lost its memory under this
+/// signed-in page: its answer comes to a hidden frame the worker takes.
+fn restore(auth: Auth) {
+    side(auth, |page| {
+        page.restored = true;
+        page.side.restoring = true;
+    });
+    // A page showing the user (a new worker version took over) goes on showing them.
+    if auth.session().is_none() {
+        auth.state.set(AuthState::Authenticating);
+    }
+    let mut options = serde_json::Map::new();
+    options.insert("prompt".into(), "none".into());
+    worker_link::send(&ToWorker::StartLogin {
+        provider: prefix(auth),
+        return_to: here().as_str().to_owned(),
+        options,
+    });
+    after(RESTORE_WAIT_MS, move || {
+        if side(auth, |page| std::mem::take(&mut page.side.restoring)) == Some(true) {
+            restore_failed(auth);
+        }
+    });
+}
+
+/// The worker could not restore the session: a page that showed the user says the
+/// session ended; one that was starting is simply signed out.
+fn restore_failed(auth: Auth) {
+    worker_link::close_silent_frame();
+    hint::set_signed_in_before(&auth.names(), false);
+    auth.state.set(match auth.session() {
+        Some(_) => AuthState::Failed(ProtocolError::SessionEnded.into()),
+        None => AuthState::SignedOut,
+    });
+}
+
+/// Follows one message of the worker.
+fn heard(auth: Auth, message: ToPage) {
+    let provider = prefix(auth);
+    // Once fallen back to the page mode, the worker is nobody's business here.
+    let step = side(auth, |page| {
+        page.mediates()
+            .then(|| after_message(&mut page.side, &provider, message))
+    });
+    let Some(Some(step)) = step else {
+        return;
+    };
+    match step {
+        PageStep::Nothing => {}
+        PageStep::Start(answer) => first_answer(auth, Some(answer)),
+        PageStep::SignedIn(view) => {
+            worker_link::close_silent_frame();
+            finish_renewals(auth, None);
+            signed_in(auth, view);
+        }
+        PageStep::SignedOutElsewhere => {
+            finish_renewals(auth, Some(ProtocolError::SignedOutElsewhere.into()));
+            hint::set_signed_in_before(&auth.names(), false);
+            auth.app_state.set(None);
+            let was_signed_in = matches!(auth.state.get_untracked(), AuthState::SignedIn(_));
+            auth.state.set(if was_signed_in {
+                AuthState::Failed(ProtocolError::SignedOutElsewhere.into())
+            } else {
+                AuthState::SignedOut
+            });
+        }
+        PageStep::SignedOutLocally => auth.state.set(AuthState::SignedOutLocally),
+        PageStep::Navigate(url) => {
+            if let Err(error) = navigation::assign(&url) {
+                auth.state.set(AuthState::Failed(error.into()));
+            }
+        }
+        PageStep::SilentFrame(url) => worker_link::open_silent_frame(&url),
+        PageStep::RestoreFailed => restore_failed(auth),
+        PageStep::LoginFailed(message) => auth
+            .state
+            .set(AuthState::Failed(MediationError::Worker(message).into())),
+        PageStep::RenewalFailed(message) => {
+            finish_renewals(auth, Some(MediationError::Worker(message).into()))
+        }
+        PageStep::SessionEnded(message) => {
+            let error: AuthError = MediationError::Worker(message).into();
+            finish_renewals(auth, Some(error.clone()));
+            hint::set_signed_in_before(&auth.names(), false);
+            auth.app_state.set(None);
+            auth.state.set(AuthState::Failed(error));
+        }
+    }
+}
+
+/// The session the worker holds, as the page may know it.
+fn signed_in(auth: Auth, view: SessionView) {
+    let claims = match IdTokenClaims::from_map(view.claims) {
+        Ok(claims) => claims,
+        Err(error) => return auth.state.set(AuthState::Failed(error.into())),
+    };
+    if auth
+        .session()
+        .is_some_and(|current| current.claims.sub != claims.sub)
+    {
+        auth.app_state.set(None);
+    }
+    hint::set_signed_in_before(&auth.names(), true);
+    // Before the state: `Auth::can_renew` reads it when the state changes.
+    side(auth, |page| page.renewable = view.renewable);
+    let session = Session::without_tokens(claims, view.expires_at_ms, view.scope, clock::now_ms());
+    auth.state.set(AuthState::SignedIn(Box::new(session)));
+}
+
+/// Asks the worker for a login's address, and goes there when it answers.
+fn login(auth: Auth, options: LoginOptions) {
+    let return_to = options.return_to.clone().unwrap_or_else(here);
+    side(auth, |page| page.side.login = true);
+    let sent = worker_link::send(&ToWorker::StartLogin {
+        provider: prefix(auth),
+        return_to: return_to.as_str().to_owned(),
+        options: login_message(&options),
+    });
+    if !sent {
+        side(auth, |page| page.side.login = false);
+        return auth.state.set(AuthState::Failed(
+            MediationError::Unavailable(NoWorkerReason::NoWorker).into(),
+        ));
+    }
+    after(answer_wait_ms(auth), move || {
+        if side(auth, |page| std::mem::take(&mut page.side.login)) == Some(true) {
+            auth.state
+                .set(AuthState::Failed(MediationError::NoAnswer.into()));
+        }
+    });
+}
+
+/// Asks the worker to sign out (it forgets and revokes, and tells every page), then
+/// goes where it says: the provider's logout page, or nowhere (signed out of the app
+/// only).
+fn logout(auth: Auth, options: LogoutOptions) {
+    // The context moved to "signing out" already (`Auth::logout`).
+    side(auth, |page| {
+        page.side = PageSide {
+            signing_out: Some(options.local_only),
+            ..PageSide::default()
+        }
+    });
+    finish_renewals(auth, Some(ProtocolError::SessionEnded.into()));
+    hint::set_signed_in_before(&auth.names(), false);
+    if !worker_link::send(&ToWorker::SignOut {
+        provider: prefix(auth),
+    }) {
+        side(auth, |page| page.side.signing_out = None);
+        return auth.state.set(AuthState::Failed(
+            MediationError::Unavailable(NoWorkerReason::NoWorker).into(),
+        ));
+    }
+    after(answer_wait_ms(auth), move || {
+        if side(auth, |page| page.side.signing_out.take().is_some()) == Some(true) {
+            auth.state
+                .set(AuthState::Failed(MediationError::NoAnswer.into()));
+        }
+    });
+}
+
+/// Renews through the worker (one renewal for all tabs there): every caller in this
+/// page waits for the same answer.
+async fn renew(auth: Auth) -> Result<(), AuthError> {
+    if auth.session().is_none() {
+        return Err(ProtocolError::SessionEnded.into());
+    }
+    let mut first = false;
+    let answer = Promise::new(&mut |resolve: Function, _| {
+        first = side(auth, |page| {
+            page.side.renewing = true;
+            page.renewals.push(resolve.clone());
+            page.renewals.len() == 1
+        })
+        .unwrap_or(false);
+    });
+    if first {
+        worker_link::send(&ToWorker::Renew {
+            provider: prefix(auth),
+        });
+        after(answer_wait_ms(auth), move || {
+            finish_renewals(auth, Some(MediationError::NoAnswer.into()));
+        });
+    }
+    let outcome = JsFuture::from(answer).await.unwrap_or(JsValue::NULL);
+    match outcome.as_string() {
+        None => Ok(()),
+        Some(message) => Err(renewal_error(message)),
+    }
+}
+
+/// The error a renewal's waiters get, as the text they were resolved with.
+fn renewal_error(message: String) -> AuthError {
+    MediationError::Worker(message).into()
+}
+
+/// Answers every caller waiting for this page's renewal: done (`None`) or failed.
+fn finish_renewals(auth: Auth, failure: Option<AuthError>) {
+    let waiting = side(auth, |page| {
+        page.side.renewing = false;
+        std::mem::take(&mut page.renewals)
+    })
+    .unwrap_or_default();
+    let outcome = failure.map_or(JsValue::NULL, |error| JsValue::from_str(&error.to_string()));
+    for resolve in waiting {
+        let _ = resolve.call1(&JsValue::NULL, &outcome);
+    }
+}
+
+/// Calls an API with no token from the page: the worker attaches the access token
+/// where its allow-list says (and renews it first when needed). A 401 is answered
+/// with one renewal through the worker and one retry.
+async fn call_api(auth: Auth, request: ApiRequest) -> Result<HttpResponse, AuthError> {
+    let config = auth.config.get_value();
+    let key = TokenKey::of(&config, &request.token);
+    if key != TokenKey::default_for(&config) {
+        return Err(MediationError::NotWithWorker("a token for another API").into());
+    }
+    if auth.session().is_none() {
+        return Err(ProtocolError::SessionEnded.into());
+    }
+    let send = || {
+        let body = request
+            .body
+            .as_ref()
+            .map(|(content_type, text)| (content_type.as_str(), text.clone()));
+        http::call(request.method.as_str(), &request.url, None, None, body)
+    };
+    let response = send().await?;
+    match after_api_answer(
+        response.status,
+        response.www_authenticate.as_deref(),
+        &key,
+        false,
+    ) {
+        ApiVerdict::Done => return Ok(response),
+        ApiVerdict::StepUp(step_up) => return Err(ProtocolError::StepUpRequired(step_up).into()),
+        ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {}
+    }
+    renew(auth).await?;
+    let retried = send().await?;
+    match after_api_answer(
+        retried.status,
+        retried.www_authenticate.as_deref(),
+        &key,
+        true,
+    ) {
+        ApiVerdict::Done => Ok(retried),
+        ApiVerdict::StepUp(step_up) => Err(ProtocolError::StepUpRequired(step_up).into()),
+        ApiVerdict::RenewAndRetry | ApiVerdict::Refused => Err(ProtocolError::Unauthorized.into()),
+    }
+}
