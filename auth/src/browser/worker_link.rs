@@ -22,6 +22,11 @@ fn container() -> Option<ServiceWorkerContainer> {
     value.dyn_into().ok()
 }
 
+/// True where the browser has service workers for this page.
+pub fn available() -> bool {
+    container().is_some()
+}
+
 /// Registers the worker and waits, at most `wait_ms`, until it controls this page:
 /// `false` when there is no worker to use (none in this browser or window, a refused
 /// registration, or none in time).
@@ -31,9 +36,9 @@ pub async fn controlled(wait_ms: i32) -> bool {
     };
     let registration = container.register(SCRIPT);
     if container.controller().is_some() {
-        // Registering again checks for a new version; the page is controlled now.
-        let _ = JsFuture::from(registration).await;
-        return container.controller().is_some();
+        // Registering again looks for a new version, in the background: the page is
+        // controlled now.
+        return true;
     }
     let settled = Promise::new(&mut |resolve: Function, _| {
         let _ = container.add_event_listener_with_callback("controllerchange", &resolve);

@@ -19,8 +19,8 @@ use crate::error::AuthError;
 use oidc_browser_core::authorization::return_to::ReturnTo;
 use oidc_browser_core::authorization::step_up::{after_api_answer, ApiVerdict};
 use oidc_browser_core::callback::login::Finished;
-use oidc_browser_core::mediation::page::MediationError;
 use oidc_browser_core::dpop::resource_wants_nonce;
+use oidc_browser_core::mediation::page::MediationError;
 use oidc_browser_core::secret::AccessToken;
 use oidc_browser_core::token::token_request::{
     worth_renewing_after_refusal, CachedToken, TokenKey, TokenRequest,

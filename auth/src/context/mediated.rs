@@ -9,19 +9,24 @@
 //! Races, and what makes each safe:
 //! - every session change is the worker's, and it tells every page: a sign-out in one
 //!   tab reaches the others as `signed_out`, a login or a renewal as `signed_in`;
-//! - a page follows an answer only while it waits for it ([`PageSide`]): a login's
-//!   address that comes after the user clicked Sign out is not followed, a sign-in
-//!   that lands during a sign-out here is not shown, a failure of another page's work
-//!   is not shown here;
+//! - each request of the page carries a number, and the worker's answer names it; a
+//!   page follows only the answer to a request it still waits for ([`PageSide`]): a
+//!   login's or a restore's address that comes after the user clicked Sign out is not
+//!   followed, a sign-in that lands during a sign-out here is not shown, a failure of
+//!   another request or another page's work is not shown here;
 //! - a double click: [`Auth::login`] does nothing while loading, and the worker's
 //!   login address is followed once;
 //! - renewals: one in flight per provider in the worker for all tabs; in this page,
-//!   callers at the same time wait for the same answer (one `renew` sent);
+//!   callers at the same time wait for the same answer (one `renew` sent), and a
+//!   timer gives up only on the renewal it was set for;
+//! - each timer (hello, login, sign-out, restore, renewal) acts only if the request it
+//!   was set for is still the one waited for;
 //! - a new worker version (a deploy) taking over says hello again: its empty memory is
 //!   restored silently once per page load, or the page reloads once onto it.
 
 use js_sys::{Function, Promise};
 use leptos::prelude::*;
+use serde_json::Map;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -31,13 +36,14 @@ use crate::browser::{clock, hint, navigation, worker_link};
 use crate::error::AuthError;
 use oidc_browser_core::authorization::login_options::LoginOptions;
 use oidc_browser_core::authorization::return_to::ReturnTo;
-use oidc_browser_core::callback::CallbackError;
 use oidc_browser_core::authorization::step_up::{after_api_answer, ApiVerdict};
+use oidc_browser_core::callback::CallbackError;
 use oidc_browser_core::id_token::claims::IdTokenClaims;
 use oidc_browser_core::mediation::lifecycle::{
     page_start, NoWorkerReason, PageLoad, PageStart, KEEP_ALIVE_MS,
 };
 use oidc_browser_core::mediation::navigation::carries_answer;
+use oidc_browser_core::mediation::page::MediationError::NotWithWorker;
 use oidc_browser_core::mediation::page::{
     after_message, login_message, MediationError, PageSide, PageStep,
 };
@@ -51,8 +57,6 @@ use oidc_browser_core::ProtocolError;
 
 /// How long a page waits for the worker to control it (its first install included).
 const CONTROL_WAIT_MS: i32 = 10_000;
-/// How long the worker may take to answer a hello.
-const HELLO_WAIT_MS: u64 = 10_000;
 /// How long a silent restore through the worker may take (a frame at the provider).
 const RESTORE_WAIT_MS: u64 = 15_000;
 
@@ -75,6 +79,15 @@ pub(crate) struct WorkerPage {
 }
 
 impl WorkerPage {
+    /// The conversation of a page whose browser has no service workers, with the
+    /// configuration allowing tokens in the page (`token_mediation_fallback`).
+    pub(crate) fn fallen_back() -> Self {
+        Self {
+            fell_back: Some(NoWorkerReason::NoWorker),
+            ..Self::default()
+        }
+    }
+
     /// True while the worker holds this page's tokens (it has not fallen back).
     pub(crate) fn mediates(&self) -> bool {
         self.fell_back.is_none()
@@ -117,7 +130,7 @@ pub(crate) async fn act(
 ) -> Result<Option<HttpResponse>, AuthError> {
     match action {
         WorkerAction::Start => start(auth).await,
-        WorkerAction::Login(options) => login(auth, options),
+        WorkerAction::Login(options) => login(auth, options)?,
         WorkerAction::Logout(options) => logout(auth, options),
         WorkerAction::Renew => return renew(auth).await.map(|()| None),
         WorkerAction::CallApi(request) => return call_api(auth, request).await.map(Some),
@@ -136,9 +149,32 @@ fn side<T>(auth: Auth, f: impl FnOnce(&mut WorkerPage) -> T) -> Option<T> {
         .flatten()
 }
 
+/// A number for the page's next request, with what it is for noted.
+fn ask(auth: Auth, note: impl FnOnce(&mut PageSide, u32)) -> u32 {
+    side(auth, |page| {
+        let request = page.side.next_request();
+        note(&mut page.side, request);
+        request
+    })
+    .unwrap_or_default()
+}
+
 fn here() -> ReturnTo {
     ReturnTo::parse(&(navigation::current_path() + &navigation::current_query()))
         .unwrap_or_else(|_| ReturnTo::home())
+}
+
+fn after(ms: u64, then: impl FnOnce() + 'static) {
+    set_timeout(then, std::time::Duration::from_millis(ms));
+}
+
+/// How long the worker may take to answer: a hello (its set-up reads the
+/// configuration and the provider's discovery), a login (discovery, the key set and a
+/// pushed request may each take up to the HTTP timeout), a sign-out (its revocation)
+/// or a renewal.
+fn answer_wait_ms(auth: Auth) -> u64 {
+    let timeout_ms = u64::from(auth.config.with_value(|c| c.http_timeout_secs)) * 1000;
+    2 * timeout_ms + 10_000
 }
 
 /// Registers the worker, listens to it, says hello, and keeps it awake while the page
@@ -153,12 +189,15 @@ async fn start(auth: Auth) {
         navigation::replace_url(&path);
     }
     worker_link::listen(move |message| heard(auth, message));
+    // Each worker that takes this page over (the first install's, a new version's)
+    // gets a hello: a page found unavailable recovers when one comes late.
+    worker_link::on_controller_change(move || say_hello(auth));
     if !worker_link::controlled(CONTROL_WAIT_MS).await {
         return first_answer(auth, None);
     }
-    say_hello(auth);
-    // Only now: the first install's own takeover is the wait above.
-    worker_link::on_controller_change(move || say_hello(auth));
+    if side(auth, |page| page.hellos) == Some(0) {
+        say_hello(auth);
+    }
     let _ = set_interval_with_handle(
         || {
             worker_link::send(&ToWorker::KeepAlive);
@@ -168,7 +207,7 @@ async fn start(auth: Auth) {
 }
 
 /// Says hello (at start, and to each new worker version), and takes silence for no
-/// worker.
+/// worker; a welcome that comes later is still taken.
 fn say_hello(auth: Auth) {
     let said = side(auth, |page| {
         page.side.hello = true;
@@ -181,26 +220,14 @@ fn say_hello(auth: Auth) {
         provider: config.storage_prefix.clone(),
         config: config_digest(&config),
     });
-    after(HELLO_WAIT_MS, move || {
+    after(answer_wait_ms(auth), move || {
         let unanswered = side(auth, |page| {
-            page.hellos == said.unwrap_or_default() && std::mem::take(&mut page.side.hello)
+            page.hellos == said.unwrap_or_default() && page.side.hello
         });
         if unanswered == Some(true) {
             first_answer(auth, None);
         }
     });
-}
-
-/// How long the worker may take to answer a login (discovery, the key set and a
-/// pushed request may each take up to the HTTP timeout), a sign-out (its revocation)
-/// or a renewal.
-fn answer_wait_ms(auth: Auth) -> u64 {
-    let timeout_ms = u64::from(auth.config.with_value(|c| c.http_timeout_secs)) * 1000;
-    2 * timeout_ms + 10_000
-}
-
-fn after(ms: u64, then: impl FnOnce() + 'static) {
-    set_timeout(then, std::time::Duration::from_millis(ms));
 }
 
 /// The page's step after the worker's first answer (`None`: none came).
@@ -211,7 +238,10 @@ fn first_answer(auth: Auth, answer: Option<ToPage>) {
         knew_session: hint::signed_in_before(&names),
         reloaded_for_stale: hint::reloaded_for_worker(&names),
         restored: side(auth, |page| page.restored).unwrap_or(true),
-        fallback_allowed: config.token_mediation_fallback,
+        // Decided before (`start_auth`): only where the browser has no service
+        // workers. A worker registered here takes the page's requests, and the page
+        // mode could not work under it.
+        fallback_allowed: false,
     };
     match page_start(&config.storage_prefix, answer, load) {
         PageStart::Proceed(session) => {
@@ -229,7 +259,11 @@ fn first_answer(auth: Auth, answer: Option<ToPage>) {
                         // opened by hand, as the page mode says.
                         auth.state
                             .set(AuthState::Failed(CallbackError::NotACallback.into()));
-                    } else if auth.is_loading().get_untracked() {
+                    } else if matches!(
+                        auth.state.get_untracked(),
+                        AuthState::Authenticating | AuthState::Failed(_)
+                    ) {
+                        // Starting, or found unavailable before this late welcome.
                         auth.state.set(AuthState::SignedOut);
                     }
                     if load.knew_session {
@@ -245,14 +279,7 @@ fn first_answer(auth: Auth, answer: Option<ToPage>) {
                 let _ = window.location().reload();
             }
         }
-        PageStart::FallBack(reason) => {
-            web_sys::console::warn_1(
-                &format!("leptos-pkce: the tokens are kept in the page: {reason}").into(),
-            );
-            side(auth, |page| page.fell_back = Some(reason));
-            auth.start_without_worker();
-        }
-        PageStart::Unavailable(reason) => {
+        PageStart::FallBack(reason) | PageStart::Unavailable(reason) => {
             web_sys::console::error_1(
                 &format!("leptos-pkce: sign-in is unavailable: {reason}").into(),
             );
@@ -266,23 +293,23 @@ fn first_answer(auth: Auth, answer: Option<ToPage>) {
 /// Signs in again silently through the worker, which lost its memory under this
 /// signed-in page: its answer comes to a hidden frame the worker takes.
 fn restore(auth: Auth) {
-    side(auth, |page| {
-        page.restored = true;
-        page.side.restoring = true;
-    });
+    side(auth, |page| page.restored = true);
+    let request = ask(auth, |side, request| side.restoring = Some(request));
     // A page showing the user (a new worker version took over) goes on showing them.
     if auth.session().is_none() {
         auth.state.set(AuthState::Authenticating);
     }
-    let mut options = serde_json::Map::new();
+    let mut options = Map::new();
     options.insert("prompt".into(), "none".into());
     worker_link::send(&ToWorker::StartLogin {
         provider: prefix(auth),
         return_to: here().as_str().to_owned(),
         options,
+        request,
     });
     after(RESTORE_WAIT_MS, move || {
-        if side(auth, |page| std::mem::take(&mut page.side.restoring)) == Some(true) {
+        let waited = side(auth, |page| page.side.restoring.take_if(|r| *r == request));
+        if waited.flatten().is_some() {
             restore_failed(auth);
         }
     });
@@ -320,14 +347,17 @@ fn heard(auth: Auth, message: ToPage) {
         }
         PageStep::SignedOutElsewhere => {
             finish_renewals(auth, Some(ProtocolError::SignedOutElsewhere.into()));
+            worker_link::close_silent_frame();
             hint::set_signed_in_before(&auth.names(), false);
             auth.app_state.set(None);
-            let was_signed_in = matches!(auth.state.get_untracked(), AuthState::SignedIn(_));
-            auth.state.set(if was_signed_in {
-                AuthState::Failed(ProtocolError::SignedOutElsewhere.into())
-            } else {
-                AuthState::SignedOut
-            });
+            match auth.state.get_untracked() {
+                // Why the session ended (a refused refresh) stays shown.
+                AuthState::Failed(_) => {}
+                AuthState::SignedIn(_) => auth
+                    .state
+                    .set(AuthState::Failed(ProtocolError::SignedOutElsewhere.into())),
+                _ => auth.state.set(AuthState::SignedOut),
+            }
         }
         PageStep::SignedOutLocally => auth.state.set(AuthState::SignedOutLocally),
         PageStep::Navigate(url) => {
@@ -337,7 +367,7 @@ fn heard(auth: Auth, message: ToPage) {
         }
         PageStep::SilentFrame(url) => worker_link::open_silent_frame(&url),
         PageStep::RestoreFailed => restore_failed(auth),
-        PageStep::LoginFailed(message) => auth
+        PageStep::Failed(message) => auth
             .state
             .set(AuthState::Failed(MediationError::Worker(message).into())),
         PageStep::RenewalFailed(message) => {
@@ -346,6 +376,7 @@ fn heard(auth: Auth, message: ToPage) {
         PageStep::SessionEnded(message) => {
             let error: AuthError = MediationError::Worker(message).into();
             finish_renewals(auth, Some(error.clone()));
+            worker_link::close_silent_frame();
             hint::set_signed_in_before(&auth.names(), false);
             auth.app_state.set(None);
             auth.state.set(AuthState::Failed(error));
@@ -373,51 +404,70 @@ fn signed_in(auth: Auth, view: SessionView) {
 }
 
 /// Asks the worker for a login's address, and goes there when it answers.
-fn login(auth: Auth, options: LoginOptions) {
+///
+/// # Errors
+/// A login with `app_state`: the worker's login lands at `return_to` with no way to
+/// hand it back to the page yet, and it is refused rather than lost.
+fn login(auth: Auth, options: LoginOptions) -> Result<(), AuthError> {
+    if options.app_state.is_some() {
+        return Err(NotWithWorker("a sign-in's app_state").into());
+    }
     let return_to = options.return_to.clone().unwrap_or_else(here);
-    side(auth, |page| page.side.login = true);
+    let request = ask(auth, |side, request| side.login = Some(request));
     let sent = worker_link::send(&ToWorker::StartLogin {
         provider: prefix(auth),
         return_to: return_to.as_str().to_owned(),
         options: login_message(&options),
+        request,
     });
     if !sent {
-        side(auth, |page| page.side.login = false);
-        return auth.state.set(AuthState::Failed(
-            MediationError::Unavailable(NoWorkerReason::NoWorker).into(),
-        ));
+        side(auth, |page| page.side.login = None);
+        return Err(MediationError::Unavailable(NoWorkerReason::NoWorker).into());
     }
     after(answer_wait_ms(auth), move || {
-        if side(auth, |page| std::mem::take(&mut page.side.login)) == Some(true) {
+        let waited = side(auth, |page| page.side.login.take_if(|r| *r == request));
+        if waited.flatten().is_some() {
             auth.state
                 .set(AuthState::Failed(MediationError::NoAnswer.into()));
         }
     });
+    Ok(())
 }
 
 /// Asks the worker to sign out (it forgets and revokes, and tells every page), then
 /// goes where it says: the provider's logout page, or nowhere (signed out of the app
 /// only).
 fn logout(auth: Auth, options: LogoutOptions) {
-    // The context moved to "signing out" already (`Auth::logout`).
-    side(auth, |page| {
-        page.side = PageSide {
-            signing_out: Some(options.local_only),
+    // The context moved to "signing out" already (`Auth::logout`): what this page
+    // waited for is over.
+    let request = ask(auth, |side, request| {
+        *side = PageSide {
+            hello: side.hello,
+            last_request: side.last_request,
+            signing_out: Some((request, options.local_only)),
             ..PageSide::default()
-        }
+        };
     });
     finish_renewals(auth, Some(ProtocolError::SessionEnded.into()));
+    worker_link::close_silent_frame();
     hint::set_signed_in_before(&auth.names(), false);
-    if !worker_link::send(&ToWorker::SignOut {
+    let sent = worker_link::send(&ToWorker::SignOut {
         provider: prefix(auth),
-    }) {
+        request,
+        federated: options.federated,
+        return_to: options.return_to.map(|path| path.as_str().to_owned()),
+    });
+    if !sent {
         side(auth, |page| page.side.signing_out = None);
         return auth.state.set(AuthState::Failed(
             MediationError::Unavailable(NoWorkerReason::NoWorker).into(),
         ));
     }
     after(answer_wait_ms(auth), move || {
-        if side(auth, |page| page.side.signing_out.take().is_some()) == Some(true) {
+        let waited = side(auth, |page| {
+            page.side.signing_out.take_if(|(r, _)| *r == request)
+        });
+        if waited.flatten().is_some() {
             auth.state
                 .set(AuthState::Failed(MediationError::NoAnswer.into()));
         }
@@ -430,39 +480,44 @@ async fn renew(auth: Auth) -> Result<(), AuthError> {
     if auth.session().is_none() {
         return Err(ProtocolError::SessionEnded.into());
     }
-    let mut first = false;
+    let mut first = None;
     let answer = Promise::new(&mut |resolve: Function, _| {
         first = side(auth, |page| {
-            page.side.renewing = true;
             page.renewals.push(resolve.clone());
-            page.renewals.len() == 1
+            match page.side.renewing {
+                Some(_) => None,
+                None => {
+                    let request = page.side.next_request();
+                    page.side.renewing = Some(request);
+                    Some(request)
+                }
+            }
         })
-        .unwrap_or(false);
+        .flatten();
     });
-    if first {
+    if let Some(request) = first {
         worker_link::send(&ToWorker::Renew {
             provider: prefix(auth),
+            request,
         });
         after(answer_wait_ms(auth), move || {
-            finish_renewals(auth, Some(MediationError::NoAnswer.into()));
+            let waited = side(auth, |page| page.side.renewing == Some(request));
+            if waited == Some(true) {
+                finish_renewals(auth, Some(MediationError::NoAnswer.into()));
+            }
         });
     }
     let outcome = JsFuture::from(answer).await.unwrap_or(JsValue::NULL);
     match outcome.as_string() {
         None => Ok(()),
-        Some(message) => Err(renewal_error(message)),
+        Some(message) => Err(MediationError::Worker(message).into()),
     }
-}
-
-/// The error a renewal's waiters get, as the text they were resolved with.
-fn renewal_error(message: String) -> AuthError {
-    MediationError::Worker(message).into()
 }
 
 /// Answers every caller waiting for this page's renewal: done (`None`) or failed.
 fn finish_renewals(auth: Auth, failure: Option<AuthError>) {
     let waiting = side(auth, |page| {
-        page.side.renewing = false;
+        page.side.renewing = None;
         std::mem::take(&mut page.renewals)
     })
     .unwrap_or_default();

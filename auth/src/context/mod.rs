@@ -337,19 +337,24 @@ impl Auth {
         let waiting = self
             .state
             .with_untracked(|s| matches!(s, AuthState::Authenticating | AuthState::SigningOut));
-        let Some(back) = self.on_return.get_value().filter(|_| waiting) else {
-            return;
-        };
-        self.on_return.set_value(None);
         if self.mediates() {
-            // The worker knows where the session stands now.
-            self.state.set(back);
+            // The worker knows where the session stands now (a sign-out or a lost
+            // memory while this page slept): its answer to a hello brings the page up
+            // to date, whatever it showed.
+            if let Some(back) = self.on_return.get_value().filter(|_| waiting) {
+                self.on_return.set_value(None);
+                self.state.set(back);
+            }
             let auth = *self;
             spawn_local(async move {
                 let _ = chunks::through_worker(auth, WorkerAction::Hello).await;
             });
             return;
         }
+        let Some(back) = self.on_return.get_value().filter(|_| waiting) else {
+            return;
+        };
+        self.on_return.set_value(None);
         let look_again = !matches!(back, AuthState::SignedIn(_))
             && storage::login_finished_since(
                 &self.names(),
@@ -932,7 +937,22 @@ pub fn provide_auth(config: AuthConfig) -> Auth {
 
 /// The context for `config`, started as [`provide_auth`] describes but not provided:
 /// the page's rule for whose a callback is set first ([`pending_login::set_owner_rule`]).
-pub(crate) fn start_auth(config: AuthConfig) -> Auth {
+pub(crate) fn start_auth(mut config: AuthConfig) -> Auth {
+    // The token worker where the browser has no service workers (Firefox's private
+    // windows): the page mode, when the configuration allows it. Decided here, before
+    // anything looks at the callback: once a worker is registered, it takes the page's
+    // requests, and the page mode could not work under it.
+    let fell_back = config.token_mediation == TokenMediation::ServiceWorker
+        && config.token_mediation_fallback
+        && !crate::browser::worker_link::available();
+    if fell_back {
+        web_sys::console::warn_1(
+            &"leptos-pkce: this browser has no service workers: the tokens are kept in the page \
+              (token_mediation_fallback)"
+                .into(),
+        );
+        config.token_mediation = TokenMediation::Page;
+    }
     let names = StorageNames::new(&config.storage_prefix);
     // With a stored refresh token, or at the callback, the app starts
     // "authenticating", so guards wait instead of starting a login.
@@ -970,6 +990,10 @@ pub(crate) fn start_auth(config: AuthConfig) -> Auth {
     };
     let mediated = config.token_mediation == TokenMediation::ServiceWorker;
     let auth = Auth::new(config, initial);
+    if fell_back {
+        auth.worker
+            .set_value(Some(mediated::WorkerPage::fallen_back()));
+    }
     navigation::on_restored_from_cache(move || {
         navigation::stay_after_all();
         auth.restored_from_cache();
@@ -992,23 +1016,6 @@ pub(crate) fn start_auth(config: AuthConfig) -> Auth {
 }
 
 impl Auth {
-    /// The token worker cannot be used and the configuration allows tokens in the
-    /// page: the context starts as without the mode (a login at the callback is
-    /// finished by `HandleCallback` as usual).
-    fn start_without_worker(self) {
-        let config = self.config.get_value();
-        let names = self.names();
-        let at_callback = pending_login::is_finishing(&config);
-        let restore = hint::sign_out_pending(&names) && !at_callback;
-        let silently = !restore
-            && !at_callback
-            && try_at_start(config.silent_sign_in, hint::signed_in_before(&names));
-        if !restore && !silently && !at_callback {
-            self.state.set(AuthState::SignedOut);
-        }
-        self.start_in_page(at_callback, restore, silently, true);
-    }
-
     /// Starts the page mode: follows the app's other tabs, restores or signs in
     /// silently as decided, and preloads what a click needs after the first paint.
     fn start_in_page(self, at_callback: bool, restore: bool, silently: bool, may_start: bool) {

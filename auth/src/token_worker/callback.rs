@@ -104,6 +104,7 @@ pub(super) async fn finish(url: &str) -> Option<String> {
                 provider: Some(prefix.clone()),
                 message: error.to_string(),
                 ends_session: false,
+                request: None,
             });
             clean
         }

@@ -8,6 +8,7 @@ use oidc_browser_core::authorization::authorize::{
 };
 use oidc_browser_core::authorization::return_to::ReturnTo;
 use oidc_browser_core::authorization::transaction::KEY_SET_WAIT_MS;
+use oidc_browser_core::config::path_of;
 use oidc_browser_core::mediation::navigation::LOGOUT_PATH;
 use oidc_browser_core::mediation::protocol::{
     config_digest, from_own_client, SessionView, ToPage, ToWorker, PROTOCOL,
@@ -36,18 +37,23 @@ pub async fn on_message(source: Client, data: JsValue) {
     let message = match ToWorker::from_json(&text) {
         Ok(message) => message,
         Err(error) => {
-            return pages::post(&source, &failed(None, error.to_string()));
+            return pages::post(&source, &failed(None, error.to_string(), None));
         }
     };
     if let Err(error) = served::ready().await {
         let provider = match &message {
-            ToWorker::Hello { provider, .. }
-            | ToWorker::StartLogin { provider, .. }
-            | ToWorker::Renew { provider }
-            | ToWorker::SignOut { provider } => Some(provider.clone()),
-            ToWorker::FinishLogin { .. } | ToWorker::KeepAlive => None,
+            ToWorker::Hello { provider, .. } => (Some(provider.clone()), None),
+            ToWorker::StartLogin {
+                provider, request, ..
+            }
+            | ToWorker::Renew { provider, request }
+            | ToWorker::SignOut {
+                provider, request, ..
+            } => (Some(provider.clone()), Some(*request)),
+            ToWorker::FinishLogin { .. } | ToWorker::KeepAlive => (None, None),
         };
-        return pages::post(&source, &failed(provider, error.to_string()));
+        let (provider, request) = provider;
+        return pages::post(&source, &failed(provider, error.to_string(), request));
     }
     match message {
         ToWorker::Hello {
@@ -59,21 +65,42 @@ pub async fn on_message(source: Client, data: JsValue) {
             provider,
             return_to,
             options,
+            request,
         } => {
             let answer = match start_login(&provider, &return_to, &options).await {
-                Ok(url) => ToPage::GoTo { provider, url },
-                Err(error) => failed(Some(provider), error.to_string()),
+                Ok(url) => ToPage::GoTo {
+                    provider,
+                    url,
+                    request,
+                },
+                Err(error) => failed(Some(provider), error.to_string(), Some(request)),
             };
             pages::post(&source, &answer);
         }
-        ToWorker::SignOut { provider } => sign_out(&source, provider).await,
-        ToWorker::Renew { provider } => {
+        ToWorker::SignOut {
+            provider,
+            request,
+            federated,
+            return_to,
+        } => {
+            let options = LogoutOptions {
+                local_only: false,
+                federated,
+                return_to: return_to
+                    .as_deref()
+                    .and_then(|path| ReturnTo::parse(path).ok()),
+            };
+            sign_out(&source, provider, request, options).await
+        }
+        ToWorker::Renew { provider, request } => {
             if !renew::renewable(&provider) {
-                pages::post(&source, &failed(Some(provider), CANNOT_RENEW.to_owned()));
+                let answer = failed(Some(provider), CANNOT_RENEW.to_owned(), Some(request));
+                pages::post(&source, &answer);
             } else if let Err(error) = renew::renew(&provider).await {
                 // A failure that ends the session, every page heard already.
                 if !error.ends_session() {
-                    pages::post(&source, &failed(Some(provider), error.to_string()));
+                    let answer = failed(Some(provider), error.to_string(), Some(request));
+                    pages::post(&source, &answer);
                 }
             }
         }
@@ -81,7 +108,11 @@ pub async fn on_message(source: Client, data: JsValue) {
         // navigation itself.
         ToWorker::FinishLogin { .. } => pages::post(
             &source,
-            &failed(None, "the token worker does not take this request".into()),
+            &failed(
+                None,
+                "the token worker does not take this request".into(),
+                None,
+            ),
         ),
         // The event itself keeps the worker alive.
         ToWorker::KeepAlive => {}
@@ -93,11 +124,12 @@ pub async fn on_message(source: Client, data: JsValue) {
 const CANNOT_RENEW: &str =
     "this session cannot be renewed in the background; sign in again to renew it";
 
-fn failed(provider: Option<String>, message: String) -> ToPage {
+fn failed(provider: Option<String>, message: String, request: Option<u32>) -> ToPage {
     ToPage::Failed {
         provider,
         message,
         ends_session: false,
+        request,
     }
 }
 
@@ -108,11 +140,16 @@ fn hello(source: &Client, protocol: u32, provider: String, config: &str) {
     if !current {
         return pages::post(source, &ToPage::Stale { provider });
     }
-    // Only a page of this deploy's configuration is told why a login failed.
-    let (session, failure) = served::with_provider(&provider, |served| {
+    // Only a page of this deploy's configuration, at the callback path where the
+    // worker sent the failed login, is told why it failed (another tab's hello, at
+    // another path, must not take the reason away from it).
+    let page_path = path_of(&source.url()).to_owned();
+    let (session, failure, at_callback) = served::with_provider(&provider, |served| {
+        let at_callback = served.config.callback_path() == page_path;
         (
             served.session.as_ref().map(SessionView::of),
-            served.unread_failure.take(),
+            served.unread_failure.take_if(|_| at_callback),
+            at_callback,
         )
     })
     .unwrap_or_default();
@@ -125,9 +162,11 @@ fn hello(source: &Client, protocol: u32, provider: String, config: &str) {
         },
     );
     if let Some(message) = failure {
-        pages::post(source, &failed(Some(provider), message));
-    } else if let Some(message) = served::with(|worker| worker.orphan_failure.take()).flatten() {
-        pages::post(source, &failed(None, message));
+        pages::post(source, &failed(Some(provider), message, None));
+    } else if let Some(message) =
+        served::with(|worker| worker.orphan_failure.take_if(|_| at_callback)).flatten()
+    {
+        pages::post(source, &failed(None, message, None));
     }
 }
 
@@ -190,7 +229,7 @@ async fn start_login(
 /// in progress, revokes the refresh token, and sends the page to the provider's
 /// logout page. The worker navigates the page itself: that address carries the ID
 /// token (`id_token_hint`), which no page may read.
-async fn sign_out(source: &Client, prefix: String) {
+async fn sign_out(source: &Client, prefix: String, request: u32, options: LogoutOptions) {
     let Some((session, config, metadata)) = served::with_provider(&prefix, |served| {
         served.generation += 1;
         served.signed_out_at_ms = clock::now_ms();
@@ -208,19 +247,15 @@ async fn sign_out(source: &Client, prefix: String) {
     if let Some(token) = session.and_then(|session| session.refresh_token) {
         revocation::revoke(&config, &metadata, &token).await;
     }
-    let target = logout_target(
-        &config,
-        &metadata,
-        id_token.as_ref(),
-        LogoutOptions::default(),
-    );
+    let target = logout_target(&config, &metadata, id_token.as_ref(), options);
     let LogoutTarget::Provider(url) = target else {
         return pages::post(source, &ToPage::SignedOutLocally { provider: prefix });
     };
     // The page leaves through a one-time address of the worker's, which it answers
     // with the logout page: that address holds the ID token, and no page reads it.
     let Ok(randomness) = random::login_randomness() else {
-        return;
+        let message = "signed out here, but the provider's logout page could not be reached";
+        return pages::post(source, &failed(Some(prefix), message.into(), Some(request)));
     };
     let ticket = URL_SAFE_NO_PAD.encode(randomness.state);
     let origin = served::with(|worker| {
@@ -235,6 +270,7 @@ async fn sign_out(source: &Client, prefix: String) {
         &ToPage::GoTo {
             provider: prefix,
             url: format!("{origin}{LOGOUT_PATH}?n={ticket}"),
+            request,
         },
     );
 }

@@ -203,6 +203,7 @@ fn settle(
                     provider: Some(prefix.to_owned()),
                     message: error.to_string(),
                     ends_session: true,
+                    request: None,
                 });
                 pages::broadcast(&ToPage::SignedOut {
                     provider: prefix.to_owned(),

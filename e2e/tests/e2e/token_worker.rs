@@ -127,7 +127,7 @@ const HOSTILE_SWEEP: &str = r#"
   navigator.serviceWorker.addEventListener('message', (e) => answers.push(e.data));
   const worker = navigator.serviceWorker.controller;
   for (const message of [
-    { type: 'renew', provider: 'mediated' },
+    { type: 'renew', provider: 'mediated', request: 99 },
     { type: 'hello', protocol: 1, provider: 'mediated', config: '00' },
     { type: 'finish_login', query: '?code=forged&state=forged' },
     { type: 'keep_alive' },
@@ -504,15 +504,25 @@ async fn the_app_signs_in_through_the_worker_calls_its_api_and_holds_no_token() 
         let renewed = last_token_seen(&env);
         assert_ne!(renewed, token, "the sweep's renew renewed");
         for token in [&token, &renewed] {
-            assert!(!seen.contains(token.as_str()), "an access token within the page's reach:\n{seen}");
+            assert!(
+                !seen.contains(token.as_str()),
+                "an access token within the page's reach:\n{seen}"
+            );
         }
-        assert!(!holds_jwt(&seen), "an ID token within the page's reach:\n{seen}");
+        assert!(
+            !holds_jwt(&seen),
+            "an ID token within the page's reach:\n{seen}"
+        );
         assert!(browser.page_is_marked().await, "the app did not reload");
         assert_eq!(app.header_user().await, env.user_name, "still signed in");
 
         // A reload: the worker still holds the session, and the API still works.
         browser.reload().await;
-        assert_eq!(app.header_user().await, env.user_name, "signed in after a reload");
+        assert_eq!(
+            app.header_user().await,
+            env.user_name,
+            "signed in after a reload"
+        );
         app.nav("User info").await;
         let (status, body) = app.http_result().await;
         assert_eq!(status, "200", "userinfo through the worker: {body}");

@@ -30,7 +30,10 @@ pub enum MediationError {
     NotWithWorker(&'static str),
 }
 
-/// What this page of a provider waits for from the worker.
+/// What this page of a provider waits for from the worker. Each request carries the
+/// page's number for it, and the worker's answer names it: a page follows only the
+/// answer to what it asked, never a late one (a login's address after a sign-out
+/// click) nor another request's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageSide {
     /// It said hello and waits for the welcome (or word that it is stale).
@@ -38,14 +41,34 @@ pub struct PageSide {
     /// The welcome was the worker's last message: a failure right behind it says why
     /// this browser's last login at the callback failed.
     pub just_welcomed: bool,
-    /// It asked to start a login (the worker answers with the provider's address).
-    pub login: bool,
-    /// It restores a session the worker lost, by a silent sign-in in a hidden frame.
-    pub restoring: bool,
-    /// It signs out, signing out of the app only when `Some(true)`.
-    pub signing_out: Option<bool>,
-    /// Callers wait for a renewal it asked for.
-    pub renewing: bool,
+    /// The login it asked for (the worker answers with the provider's address).
+    pub login: Option<u32>,
+    /// The silent restore it asked for (the worker lost the session), whose address
+    /// goes to a hidden frame.
+    pub restoring: Option<u32>,
+    /// Its sign-out, and whether of the app only.
+    pub signing_out: Option<(u32, bool)>,
+    /// The renewal its callers wait for.
+    pub renewing: Option<u32>,
+    /// The last request number it used.
+    pub last_request: u32,
+}
+
+impl PageSide {
+    /// A number for the page's next request.
+    pub fn next_request(&mut self) -> u32 {
+        self.last_request = self.last_request.wrapping_add(1);
+        self.last_request
+    }
+
+    /// Waits for nothing any more (the session ended), but still for its hello.
+    fn forget_requests(&mut self) {
+        *self = Self {
+            hello: self.hello,
+            last_request: self.last_request,
+            ..Self::default()
+        };
+    }
 }
 
 /// What the page does with a message.
@@ -69,9 +92,9 @@ pub enum PageStep {
     SilentFrame(String),
     /// The silent restore failed (the provider wants the user): quietly signed out.
     RestoreFailed,
-    /// This page's login failed, or the last one at the callback did, or the worker
-    /// could not set itself up to answer the hello: the message.
-    LoginFailed(String),
+    /// This page's login or sign-out failed, or the last login at the callback did, or
+    /// the worker could not set itself up to answer the hello: the message.
+    Failed(String),
     /// This page's renewal failed; the session goes on.
     RenewalFailed(String),
     /// The worker ended the session (a refused refresh token): the message.
@@ -92,8 +115,8 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
             provider: ref named,
         } if mine(named) && side.hello => {
             // Only the answer to this page's own hello: script in the page can send a
-            // hello of its own (a made-up digest gets `stale`), and must not make the
-            // page reload or start over.
+            // hello of its own, and its answer comes here too; one that comes while
+            // the page waits for its own is not told apart.
             side.hello = false;
             side.just_welcomed = matches!(message, ToPage::Welcome { .. });
             PageStep::Start(message)
@@ -105,9 +128,10 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
             if side.signing_out.is_some() {
                 return PageStep::Nothing;
             }
-            side.login = false;
-            side.restoring = false;
-            side.renewing = false;
+            // A login this page asked for still goes on (a step-up while another
+            // tab renewed).
+            side.restoring = None;
+            side.renewing = None;
             PageStep::SignedIn(session)
         }
         ToPage::SignedOut { provider: named } if mine(&named) => {
@@ -115,7 +139,7 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
                 // The worker's answer to this page follows: where to go.
                 return PageStep::Nothing;
             }
-            *side = PageSide::default();
+            side.forget_requests();
             PageStep::SignedOutElsewhere
         }
         ToPage::SignedOutLocally { provider: named } if mine(&named) => {
@@ -127,17 +151,18 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
         ToPage::GoTo {
             provider: named,
             url,
+            request,
         } if mine(&named) => {
-            if let Some(local_only) = side.signing_out {
-                side.signing_out = None;
+            if let Some((_, local_only)) = side.signing_out.take_if(|(asked, _)| *asked == request)
+            {
                 if local_only {
                     PageStep::SignedOutLocally
                 } else {
                     PageStep::Navigate(url)
                 }
-            } else if side.restoring {
+            } else if side.restoring == Some(request) {
                 PageStep::SilentFrame(url)
-            } else if std::mem::take(&mut side.login) {
+            } else if side.login.take_if(|asked| *asked == request).is_some() {
                 PageStep::Navigate(url)
             } else {
                 PageStep::Nothing
@@ -147,20 +172,37 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
             provider: named,
             message,
             ends_session,
+            request,
         } if named.as_deref().is_none_or(mine) => {
             if ends_session {
-                *side = PageSide::default();
-                PageStep::SessionEnded(message)
-            } else if std::mem::take(&mut side.hello) {
+                side.forget_requests();
+                return PageStep::SessionEnded(message);
+            }
+            let is = |asked: Option<u32>| request.is_some() && asked == request;
+            if let Some(request) = request {
+                if side.login.take_if(|asked| *asked == request).is_some() {
+                    PageStep::Failed(message)
+                } else if side.restoring.take_if(|asked| *asked == request).is_some() {
+                    PageStep::RestoreFailed
+                } else if side.renewing.take_if(|asked| *asked == request).is_some() {
+                    PageStep::RenewalFailed(message)
+                } else if is(side.signing_out.map(|(asked, _)| asked)) {
+                    side.signing_out = None;
+                    PageStep::Failed(message)
+                } else {
+                    PageStep::Nothing
+                }
+            } else if named.is_some() && std::mem::take(&mut side.hello) {
                 // The worker could not set itself up (its configuration, the
                 // provider's discovery): its reason, rather than "no answer".
-                PageStep::LoginFailed(message)
-            } else if std::mem::take(&mut side.restoring) {
+                PageStep::Failed(message)
+            } else if was_welcomed {
+                PageStep::Failed(message)
+            } else if named.is_some() && side.restoring.take().is_some() {
+                // A silent sign-in's answer failed in the worker (told to every page:
+                // no page's request names it); with one session per provider, a
+                // restore of another tab failing is this one's failing too.
                 PageStep::RestoreFailed
-            } else if std::mem::take(&mut side.login) || was_welcomed {
-                PageStep::LoginFailed(message)
-            } else if std::mem::take(&mut side.renewing) {
-                PageStep::RenewalFailed(message)
             } else {
                 PageStep::Nothing
             }
@@ -223,18 +265,41 @@ mod tests {
         }
     }
 
-    fn failed(ends_session: bool) -> ToPage {
+    fn failed(ends_session: bool, request: Option<u32>) -> ToPage {
         ToPage::Failed {
             provider: Some(APP.into()),
             message: "refused".into(),
             ends_session,
+            request,
         }
     }
 
-    fn go_to() -> ToPage {
+    fn go_to(request: u32) -> ToPage {
         ToPage::GoTo {
             provider: APP.into(),
             url: "https://idp.example/authorize".into(),
+            request,
+        }
+    }
+
+    fn signed_in() -> ToPage {
+        ToPage::SignedIn {
+            provider: APP.into(),
+            session: view(),
+        }
+    }
+
+    fn signed_out() -> ToPage {
+        ToPage::SignedOut {
+            provider: APP.into(),
+        }
+    }
+
+    fn welcome() -> ToPage {
+        ToPage::Welcome {
+            protocol: PROTOCOL,
+            provider: APP.into(),
+            session: None,
         }
     }
 
@@ -244,23 +309,26 @@ mod tests {
             hello: true,
             ..PageSide::default()
         };
-        let welcome = ToPage::Welcome {
-            protocol: PROTOCOL,
-            provider: APP.into(),
-            session: None,
-        };
         assert_eq!(
-            after_message(&mut side, APP, welcome.clone()),
-            PageStep::Start(welcome)
+            after_message(&mut side, APP, welcome()),
+            PageStep::Start(welcome())
         );
         assert!(!side.hello);
+        // The worker's orphan failure names no provider.
+        let orphan = ToPage::Failed {
+            provider: None,
+            message: "no sign-in".into(),
+            ends_session: false,
+            request: None,
+        };
         assert_eq!(
-            after_message(&mut side, APP, failed(false)),
-            PageStep::LoginFailed("refused".into())
+            after_message(&mut side, APP, orphan.clone()),
+            PageStep::Failed("no sign-in".into())
         );
         // Not twice, and not after anything else came between.
+        assert_eq!(after_message(&mut side, APP, orphan), PageStep::Nothing);
         assert_eq!(
-            after_message(&mut side, APP, failed(false)),
+            after_message(&mut side, APP, failed(false, None)),
             PageStep::Nothing
         );
     }
@@ -271,11 +339,7 @@ mod tests {
             ToPage::Stale {
                 provider: APP.into(),
             },
-            ToPage::Welcome {
-                protocol: PROTOCOL,
-                provider: APP.into(),
-                session: None,
-            },
+            welcome(),
         ] {
             let mut side = PageSide::default();
             assert_eq!(after_message(&mut side, APP, message), PageStep::Nothing);
@@ -289,71 +353,138 @@ mod tests {
             hello: true,
             ..PageSide::default()
         };
+        // Not a provider-less failure (any page script's garbage gets one).
+        let garbage = ToPage::Failed {
+            provider: None,
+            message: "not understood".into(),
+            ends_session: false,
+            request: None,
+        };
+        assert_eq!(after_message(&mut side, APP, garbage), PageStep::Nothing);
         assert_eq!(
-            after_message(&mut side, APP, failed(false)),
-            PageStep::LoginFailed("refused".into())
+            after_message(&mut side, APP, failed(false, None)),
+            PageStep::Failed("refused".into())
         );
         assert!(!side.hello, "the wait for the welcome is over");
     }
 
     #[test]
     fn a_failure_this_page_did_not_ask_about_is_not_shown_but_an_ended_session_is() {
-        let mut side = PageSide::default();
+        let mut side = PageSide {
+            login: Some(1),
+            renewing: Some(2),
+            hello: true,
+            last_request: 2,
+            ..PageSide::default()
+        };
         assert_eq!(
-            after_message(&mut side, APP, failed(false)),
+            after_message(&mut side, APP, failed(false, Some(7))),
             PageStep::Nothing
         );
         assert_eq!(
-            after_message(&mut side, APP, failed(true)),
+            after_message(&mut side, APP, failed(true, None)),
             PageStep::SessionEnded("refused".into())
+        );
+        assert_eq!(
+            side,
+            PageSide {
+                hello: true,
+                last_request: 2,
+                ..PageSide::default()
+            },
+            "waits for nothing but its hello, and numbers on"
         );
     }
 
     #[test]
-    fn the_login_address_is_followed_once_and_only_when_asked_for() {
+    fn the_login_address_is_followed_once_and_only_for_this_pages_login() {
         let mut side = PageSide::default();
-        assert_eq!(after_message(&mut side, APP, go_to()), PageStep::Nothing);
-        side.login = true;
+        assert_eq!(after_message(&mut side, APP, go_to(1)), PageStep::Nothing);
+        side.login = Some(side.next_request());
+        let asked = side.last_request;
+        assert_eq!(
+            after_message(&mut side, APP, go_to(asked + 1)),
+            PageStep::Nothing,
+            "another request's address"
+        );
         assert!(matches!(
-            after_message(&mut side, APP, go_to()),
+            after_message(&mut side, APP, go_to(asked)),
             PageStep::Navigate(_)
         ));
-        assert_eq!(after_message(&mut side, APP, go_to()), PageStep::Nothing);
-        side.login = true;
         assert_eq!(
-            after_message(&mut side, APP, failed(false)),
-            PageStep::LoginFailed("refused".into())
+            after_message(&mut side, APP, go_to(asked)),
+            PageStep::Nothing
         );
+        side.login = Some(side.next_request());
+        let asked = side.last_request;
+        assert_eq!(
+            after_message(&mut side, APP, failed(false, Some(asked))),
+            PageStep::Failed("refused".into())
+        );
+        assert_eq!(side.login, None);
+    }
+
+    #[test]
+    fn a_sign_in_elsewhere_does_not_cancel_this_pages_login() {
+        let mut side = PageSide {
+            login: Some(4),
+            ..PageSide::default()
+        };
+        assert_eq!(
+            after_message(&mut side, APP, signed_in()),
+            PageStep::SignedIn(view())
+        );
+        assert!(matches!(
+            after_message(&mut side, APP, go_to(4)),
+            PageStep::Navigate(_)
+        ));
     }
 
     #[test]
     fn a_restore_goes_to_a_hidden_frame_and_fails_quietly() {
         let mut side = PageSide {
-            restoring: true,
+            restoring: Some(3),
             ..PageSide::default()
         };
         assert!(matches!(
-            after_message(&mut side, APP, go_to()),
+            after_message(&mut side, APP, go_to(3)),
             PageStep::SilentFrame(_)
         ));
+        // The silent answer's failure is told to every page, naming no request.
         assert_eq!(
-            after_message(&mut side, APP, failed(false)),
+            after_message(&mut side, APP, failed(false, None)),
             PageStep::RestoreFailed
         );
-        side.restoring = true;
-        let signed_in = ToPage::SignedIn {
-            provider: APP.into(),
-            session: view(),
-        };
+        side.restoring = Some(5);
         assert_eq!(
-            after_message(&mut side, APP, signed_in),
+            after_message(&mut side, APP, failed(false, Some(5))),
+            PageStep::RestoreFailed,
+            "the worker could not start it"
+        );
+        side.restoring = Some(6);
+        assert_eq!(
+            after_message(&mut side, APP, signed_in()),
             PageStep::SignedIn(view())
         );
-        assert!(!side.restoring);
+        assert_eq!(side.restoring, None);
     }
 
     #[test]
-    fn a_sign_out_here_waits_for_where_to_go_and_ignores_a_late_sign_in() {
+    fn a_renewal_failure_of_this_page_does_not_end_its_restore() {
+        let mut side = PageSide {
+            restoring: Some(1),
+            renewing: Some(2),
+            ..PageSide::default()
+        };
+        assert_eq!(
+            after_message(&mut side, APP, failed(false, Some(2))),
+            PageStep::RenewalFailed("refused".into())
+        );
+        assert_eq!(side.restoring, Some(1));
+    }
+
+    #[test]
+    fn a_sign_out_here_follows_only_its_own_answer_and_ignores_a_late_sign_in() {
         for (local_only, done) in [
             (
                 false,
@@ -361,62 +492,70 @@ mod tests {
             ),
             (true, PageStep::SignedOutLocally),
         ] {
+            // A login and a restore were asked before the click: their addresses,
+            // coming late, are not followed.
             let mut side = PageSide {
-                signing_out: Some(local_only),
+                signing_out: Some((9, local_only)),
                 ..PageSide::default()
             };
-            let signed_out = ToPage::SignedOut {
-                provider: APP.into(),
-            };
-            assert_eq!(after_message(&mut side, APP, signed_out), PageStep::Nothing);
-            let late = ToPage::SignedIn {
-                provider: APP.into(),
-                session: view(),
-            };
-            assert_eq!(after_message(&mut side, APP, late), PageStep::Nothing);
-            assert_eq!(after_message(&mut side, APP, go_to()), done);
+            assert_eq!(
+                after_message(&mut side, APP, signed_out()),
+                PageStep::Nothing
+            );
+            assert_eq!(
+                after_message(&mut side, APP, signed_in()),
+                PageStep::Nothing
+            );
+            assert_eq!(after_message(&mut side, APP, go_to(8)), PageStep::Nothing);
+            assert_eq!(after_message(&mut side, APP, go_to(9)), done);
             assert_eq!(side.signing_out, None);
         }
-    }
-
-    #[test]
-    fn a_sign_out_elsewhere_ends_what_this_page_waited_for() {
+        // A provider without a logout page: signed out of the app only.
         let mut side = PageSide {
-            login: true,
-            renewing: true,
+            signing_out: Some((1, false)),
             ..PageSide::default()
         };
-        let signed_out = ToPage::SignedOut {
+        let locally = ToPage::SignedOutLocally {
             provider: APP.into(),
         };
         assert_eq!(
-            after_message(&mut side, APP, signed_out),
-            PageStep::SignedOutElsewhere
+            after_message(&mut side, APP, locally.clone()),
+            PageStep::SignedOutLocally
         );
-        assert_eq!(side, PageSide::default());
+        assert_eq!(after_message(&mut side, APP, locally), PageStep::Nothing);
     }
 
     #[test]
-    fn a_renewal_failure_reaches_the_page_that_asked() {
+    fn a_sign_out_elsewhere_ends_what_this_page_waited_for_but_its_hello() {
         let mut side = PageSide {
-            renewing: true,
+            login: Some(1),
+            renewing: Some(2),
+            hello: true,
             ..PageSide::default()
         };
         assert_eq!(
-            after_message(&mut side, APP, failed(false)),
-            PageStep::RenewalFailed("refused".into())
+            after_message(&mut side, APP, signed_out()),
+            PageStep::SignedOutElsewhere
+        );
+        assert_eq!(
+            side,
+            PageSide {
+                hello: true,
+                ..PageSide::default()
+            }
         );
     }
 
     #[test]
     fn another_providers_messages_are_never_this_ones() {
         let mut side = PageSide {
-            login: true,
-            restoring: true,
-            renewing: true,
+            login: Some(1),
+            restoring: Some(1),
+            renewing: Some(1),
             hello: true,
             signing_out: None,
             just_welcomed: false,
+            last_request: 1,
         };
         let before = side.clone();
         for message in [
@@ -430,11 +569,13 @@ mod tests {
             ToPage::GoTo {
                 provider: "shop".into(),
                 url: "https://idp.example/".into(),
+                request: 1,
             },
             ToPage::Failed {
                 provider: Some("shop".into()),
                 message: "no".into(),
                 ends_session: true,
+                request: Some(1),
             },
             ToPage::Stale {
                 provider: "shop".into(),

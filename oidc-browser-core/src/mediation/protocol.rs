@@ -56,6 +56,9 @@ pub enum ToWorker {
         /// The login's options (`LoginOptions`' fields), checked by the worker as the
         /// page checks them.
         options: Map<String, Value>,
+        /// The page's number for this request, in the answer ([`ToPage::GoTo`],
+        /// [`ToPage::Failed`]): a page follows only the answer to what it asked.
+        request: u32,
     },
     /// The provider's answer at `redirect_uri`: the worker checks it against the
     /// transaction it keeps (never one a page hands over), redeems and verifies, then
@@ -68,11 +71,21 @@ pub enum ToWorker {
     Renew {
         /// The provider's storage prefix.
         provider: String,
+        /// The page's number for this request, in a [`ToPage::Failed`] answer.
+        request: u32,
     },
-    /// Forget the provider's session, revoke its refresh token, tell every page.
+    /// Forget the provider's session, revoke its refresh token, tell every page, and
+    /// answer with where to go ([`ToPage::GoTo`], the provider's logout through the
+    /// worker) or [`ToPage::SignedOutLocally`].
     SignOut {
         /// The provider's storage prefix.
         provider: String,
+        /// The page's number for this request, in the answer.
+        request: u32,
+        /// `LogoutOptions::federated`.
+        federated: Option<bool>,
+        /// `LogoutOptions::return_to`: a path of the app.
+        return_to: Option<String>,
     },
     /// The page is still open: keeps an idle worker from being stopped.
     KeepAlive,
@@ -97,6 +110,8 @@ pub enum ToPage {
         provider: String,
         /// The authorization URL.
         url: String,
+        /// The number of the page's request this answers.
+        request: u32,
     },
     /// The page speaks another protocol or runs another configuration of the provider
     /// than the worker: it must reload.
@@ -133,6 +148,10 @@ pub enum ToPage {
         message: String,
         /// The failure ends the session.
         ends_session: bool,
+        /// The number of the page's request this answers; `None` for what no request
+        /// of a page asked (a hello, a callback, a refused refresh, a silent sign-in's
+        /// answer).
+        request: Option<u32>,
     },
 }
 
@@ -297,15 +316,20 @@ mod tests {
                 provider: "app".into(),
                 return_to: "/profile".into(),
                 options: serde_json::from_str(r#"{"connection":"github"}"#).unwrap(),
+                request: 1,
             },
             ToWorker::FinishLogin {
                 query: "?code=c&state=s".into(),
             },
             ToWorker::Renew {
                 provider: "app".into(),
+                request: 2,
             },
             ToWorker::SignOut {
                 provider: "shop".into(),
+                request: 3,
+                federated: Some(true),
+                return_to: Some("/bye".into()),
             },
             ToWorker::KeepAlive,
         ] {
@@ -320,6 +344,7 @@ mod tests {
             ToPage::GoTo {
                 provider: "app".into(),
                 url: "https://id.example/authorize?client_id=c".into(),
+                request: 1,
             },
             ToPage::Stale {
                 provider: "app".into(),
@@ -338,11 +363,13 @@ mod tests {
                 provider: Some("app".into()),
                 message: "the sign-in expired".into(),
                 ends_session: true,
+                request: Some(2),
             },
             ToPage::Failed {
                 provider: None,
                 message: "no sign-in was in progress".into(),
                 ends_session: false,
+                request: None,
             },
         ] {
             assert_eq!(ToPage::from_json(&message.to_json()), Ok(message));
@@ -350,10 +377,13 @@ mod tests {
         assert_eq!(ToWorker::KeepAlive.to_json(), r#"{"type":"keep_alive"}"#);
         assert_eq!(
             ToWorker::SignOut {
-                provider: "app".into()
+                provider: "app".into(),
+                request: 4,
+                federated: None,
+                return_to: None,
             }
             .to_json(),
-            r#"{"type":"sign_out","provider":"app"}"#
+            r#"{"type":"sign_out","provider":"app","request":4,"federated":null,"return_to":null}"#
         );
     }
 
