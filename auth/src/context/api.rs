@@ -235,7 +235,9 @@ impl Auth {
         self.access_token_for(request).await
     }
 
-    /// Calls an API with the access token for its audience. On 401 the token is
+    /// Calls an API with the access token for its audience (with the token worker,
+    /// `token_mediation`, the page sends none and the worker attaches it at the origins
+    /// of `api_origins`). On 401 the token is
     /// renewed once (with the refresh token, or by a silent sign-in) and the call
     /// repeated; a second 401 is that call's [`ProtocolError::Unauthorized`]: one API
     /// refusing fresh tokens (its own misconfiguration, a revoked grant for it) does

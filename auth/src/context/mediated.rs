@@ -198,10 +198,12 @@ async fn start(auth: Auth) {
     if side(auth, |page| page.hellos) == Some(0) {
         say_hello(auth);
     }
+    // The keep-alive is a hello: it keeps an idle worker from being stopped, and when
+    // one was stopped anyway (a background tab's slowed timers, DevTools), its
+    // welcome with no session tells the page within one beat, and the page restores
+    // the session before the user needs it.
     let _ = set_interval_with_handle(
-        || {
-            worker_link::send(&ToWorker::KeepAlive);
-        },
+        move || say_hello(auth),
         std::time::Duration::from_millis(KEEP_ALIVE_MS.into()),
     );
 }
@@ -246,8 +248,11 @@ fn first_answer(auth: Auth, answer: Option<ToPage>) {
     match page_start(&config.storage_prefix, answer, load) {
         PageStart::Proceed(session) => {
             hint::set_reloaded_for_worker(&names, false);
+            let restoring = side(auth, |page| page.side.restoring.is_some()) == Some(true);
             match session {
                 Some(view) => signed_in(auth, view),
+                // A beat's welcome while this page restores: the restore answers.
+                None if restoring => {}
                 None => {
                     let at_callback = navigation::current_path() == config.callback_path();
                     if matches!(auth.state.get_untracked(), AuthState::SignedIn(_)) {
@@ -399,6 +404,13 @@ fn signed_in(auth: Auth, view: SessionView) {
     hint::set_signed_in_before(&auth.names(), true);
     // Before the state: `Auth::can_renew` reads it when the state changes.
     side(auth, |page| page.renewable = view.renewable);
+    // Every beat's welcome brings the session: the page changes only when it did.
+    let unchanged = auth.session().is_some_and(|shown| {
+        shown.claims == claims && shown.expires_at_ms == view.expires_at_ms && shown.scope == view.scope
+    });
+    if unchanged {
+        return;
+    }
     let session = Session::without_tokens(claims, view.expires_at_ms, view.scope, clock::now_ms());
     auth.state.set(AuthState::SignedIn(Box::new(session)));
 }

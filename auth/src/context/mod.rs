@@ -449,7 +449,9 @@ impl Auth {
     }
 
     /// A valid access token: the current one while fresh, else a renewed one when a
-    /// refresh token allows. `None` when signed out or the session cannot be renewed.
+    /// refresh token allows. `None` when signed out or the session cannot be renewed,
+    /// and always with the token worker (`token_mediation`), which keeps every token
+    /// out of the page: call APIs with [`Auth::call_api`] there.
     pub async fn access_token(&self) -> Option<AccessToken> {
         if self.mediates() {
             // The token worker keeps it: the page never holds one.

@@ -543,3 +543,66 @@ async fn the_app_signs_in_through_the_worker_calls_its_api_and_holds_no_token() 
     })
     .await;
 }
+
+/// The demo app's worker stopped under its open, signed-in page (Chromium's DevTools
+/// stop it, as a browser does an idle one): within a keep-alive beat the page's hello
+/// finds the worker's memory empty, and the page signs in again silently through it,
+/// the user shown throughout; the API works with the new session's token.
+#[tokio::test]
+async fn the_apps_worker_stopped_under_its_open_page_is_signed_in_again_by_itself() {
+    let _turn = FAULT_SLOT.lock().await;
+    with_browser(|browser, env| async move {
+        if env.engine != e2e::Engine::Chromium {
+            return; // the stop goes through chromedriver's DevTools endpoint
+        }
+        let app = App::mediated(&browser, &env);
+        sign_in_to(&app, &browser, &env).await;
+        app.nav("API").await;
+        browser
+            .wait_for_text("[data-testid=http-body]", "Hello from the private API")
+            .await;
+        let before = last_token_seen(&env);
+        app.nav("Profile").await;
+        let expiry = app.token_expiry().await;
+        browser.mark_page().await;
+        // What the worker tells the page from now on, noted where the test reads it.
+        browser
+            .eval(
+                "window.testEmptyWelcomes = 0;
+                 navigator.serviceWorker.addEventListener('message', (e) => {
+                   const m = JSON.parse(e.data);
+                   if (m.type === 'welcome' && m.session === null) window.testEmptyWelcomes += 1;
+                 });
+                 return null;",
+            )
+            .await;
+        browser
+            .devtools("ServiceWorker.enable", serde_json::json!({}))
+            .await;
+        browser
+            .devtools("ServiceWorker.stopAllWorkers", serde_json::json!({}))
+            .await;
+        // Within a beat (20 s) the page notices and restores: a new session.
+        browser
+            .wait_for_text_change_within(
+                "[data-testid=token-expiry]",
+                &expiry,
+                std::time::Duration::from_secs(45),
+            )
+            .await;
+        // The set-up took effect: the worker had lost the session, and said so.
+        let empty = browser.eval("return window.testEmptyWelcomes;").await;
+        assert!(
+            empty.as_u64().is_some_and(|n| n >= 1),
+            "a welcome with no session before the restore: {empty}"
+        );
+        assert!(browser.page_is_marked().await, "no reload: a silent restore");
+        assert_eq!(app.header_user().await, env.user_name, "the user shown throughout");
+        app.nav("API").await;
+        browser
+            .wait_for_text("[data-testid=http-body]", "Hello from the private API")
+            .await;
+        assert_ne!(last_token_seen(&env), before, "the new session's token");
+    })
+    .await;
+}

@@ -4,8 +4,10 @@
 //! away: it stops an idle worker (about 30 s without an event in Chromium and Firefox),
 //! and a new deploy's worker replaces the old one with empty memory. Neither may leave
 //! a page half signed in:
-//! - while a page is open it sends [`ToWorker::KeepAlive`](super::protocol::ToWorker)
-//!   every [`KEEP_ALIVE_MS`], an event that restarts the idle clock. Browsers slow the
+//! - while a page is open it sends a message every [`KEEP_ALIVE_MS`] (the library's
+//!   page says hello each time, so a worker stopped anyway is noticed within a beat;
+//!   [`ToWorker::KeepAlive`](super::protocol::ToWorker) only keeps one awake), an
+//!   event that restarts the idle clock. Browsers slow the
 //!   timers of hidden tabs (Chromium to once a minute after five minutes), so a worker
 //!   may still be stopped under a background tab;
 //! - a worker that answers with no session to a page that knew one lost its memory:
