@@ -27,6 +27,23 @@ pub fn available() -> bool {
     container().is_some()
 }
 
+/// True when the browser has an active worker for this page although none controls
+/// it: the page was loaded past it (a Shift+Reload), and a plain reload puts it back
+/// under the worker.
+pub async fn passed_over() -> bool {
+    let Some(container) = container() else {
+        return false;
+    };
+    if container.controller().is_some() {
+        return false;
+    }
+    match JsFuture::from(container.get_registration()).await {
+        Ok(found) => js_sys::Reflect::get(&found, &"active".into())
+            .is_ok_and(|active| active.is_object()),
+        Err(_) => false,
+    }
+}
+
 /// Registers the worker and waits, at most `wait_ms`, until it controls this page:
 /// `false` when there is no worker to use (none in this browser or window, a refused
 /// registration, or none in time).

@@ -188,6 +188,16 @@ async fn start(auth: Auth) {
     if path == config.callback_path() && carries_answer(&url) {
         navigation::replace_url(&path);
     }
+    // Loaded past the worker (a Shift+Reload): a plain reload, once, puts the page
+    // back under it.
+    let names = auth.names();
+    if !hint::reloaded_for_worker(&names) && worker_link::passed_over().await {
+        hint::set_reloaded_for_worker(&names, true);
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+        return;
+    }
     worker_link::listen(move |message| heard(auth, message));
     // Each worker that takes this page over (the first install's, a new version's)
     // gets a hello: a page found unavailable recovers when one comes late.
