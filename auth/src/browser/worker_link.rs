@@ -38,8 +38,9 @@ pub async fn passed_over() -> bool {
         return false;
     }
     match JsFuture::from(container.get_registration()).await {
-        Ok(found) => js_sys::Reflect::get(&found, &"active".into())
-            .is_ok_and(|active| active.is_object()),
+        Ok(found) => {
+            js_sys::Reflect::get(&found, &"active".into()).is_ok_and(|active| active.is_object())
+        }
         Err(_) => false,
     }
 }

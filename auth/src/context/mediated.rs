@@ -416,7 +416,9 @@ fn signed_in(auth: Auth, view: SessionView) {
     side(auth, |page| page.renewable = view.renewable);
     // Every beat's welcome brings the session: the page changes only when it did.
     let unchanged = auth.session().is_some_and(|shown| {
-        shown.claims == claims && shown.expires_at_ms == view.expires_at_ms && shown.scope == view.scope
+        shown.claims == claims
+            && shown.expires_at_ms == view.expires_at_ms
+            && shown.scope == view.scope
     });
     if unchanged {
         return;

@@ -596,8 +596,15 @@ async fn the_apps_worker_stopped_under_its_open_page_is_signed_in_again_by_itsel
             empty.as_u64().is_some_and(|n| n >= 1),
             "a welcome with no session before the restore: {empty}"
         );
-        assert!(browser.page_is_marked().await, "no reload: a silent restore");
-        assert_eq!(app.header_user().await, env.user_name, "the user shown throughout");
+        assert!(
+            browser.page_is_marked().await,
+            "no reload: a silent restore"
+        );
+        assert_eq!(
+            app.header_user().await,
+            env.user_name,
+            "the user shown throughout"
+        );
         app.nav("API").await;
         browser
             .wait_for_text("[data-testid=http-body]", "Hello from the private API")
