@@ -72,3 +72,16 @@ pub fn set_reloaded_for_worker(names: &StorageNames, on: bool) {
 pub fn reloaded_for_worker(names: &StorageNames) -> bool {
     get(session(), &names.worker_reload())
 }
+
+/// Marks that this tab reloads because its page was loaded past the token worker (a
+/// Shift+Reload).
+pub fn set_passed_over_reload(names: &StorageNames) {
+    set(session(), &names.worker_passed_over(), true);
+}
+
+/// True when this load is that reload; the mark is removed (once per such load).
+pub fn take_passed_over_reload(names: &StorageNames) -> bool {
+    let marked = get(session(), &names.worker_passed_over());
+    set(session(), &names.worker_passed_over(), false);
+    marked
+}

@@ -76,6 +76,9 @@ pub(crate) struct WorkerPage {
     renewable: bool,
     /// Hellos said: the wait for an answer ends with the one it was said for.
     hellos: u32,
+    /// This page's sign-out as sent, sent again to a worker that takes over before
+    /// answering it.
+    sign_out: Option<ToWorker>,
 }
 
 impl WorkerPage {
@@ -188,11 +191,12 @@ async fn start(auth: Auth) {
     if path == config.callback_path() && carries_answer(&url) {
         navigation::replace_url(&path);
     }
-    // Loaded past the worker (a Shift+Reload): a plain reload, once, puts the page
-    // back under it.
+    // Loaded past the worker (a Shift+Reload): a plain reload, once per such load,
+    // puts the page back under it (the mark is read and removed at every start).
     let names = auth.names();
-    if !hint::reloaded_for_worker(&names) && worker_link::passed_over().await {
-        hint::set_reloaded_for_worker(&names, true);
+    let just_reloaded = hint::take_passed_over_reload(&names);
+    if !just_reloaded && worker_link::passed_over().await {
+        hint::set_passed_over_reload(&names);
         if let Some(window) = web_sys::window() {
             let _ = window.location().reload();
         }
@@ -201,13 +205,7 @@ async fn start(auth: Auth) {
     worker_link::listen(move |message| heard(auth, message));
     // Each worker that takes this page over (the first install's, a new version's)
     // gets a hello: a page found unavailable recovers when one comes late.
-    worker_link::on_controller_change(move || say_hello(auth));
-    if !worker_link::controlled(CONTROL_WAIT_MS).await {
-        return first_answer(auth, None);
-    }
-    if side(auth, |page| page.hellos) == Some(0) {
-        say_hello(auth);
-    }
+    worker_link::on_controller_change(move || taken_over(auth));
     // The keep-alive is a hello: it keeps an idle worker from being stopped, and when
     // one was stopped anyway (a background tab's slowed timers, DevTools), its
     // welcome with no session tells the page within one beat, and the page restores
@@ -216,34 +214,77 @@ async fn start(auth: Auth) {
         move || say_hello(auth),
         std::time::Duration::from_millis(KEEP_ALIVE_MS.into()),
     );
+    if !worker_link::controlled(CONTROL_WAIT_MS).await {
+        return first_answer(auth, None, true);
+    }
+    if side(auth, |page| page.hellos) == Some(0) {
+        say_hello(auth);
+    }
+}
+
+/// Another worker took this page over (a new version, with empty memory): what this
+/// page asked of the last one will not be answered. A sign-out is sent to the new
+/// one (it forgets nothing, and answers where to go); a login or a renewal fails
+/// (asked again, it works); a restore may run again.
+fn taken_over(auth: Auth) {
+    let open = side(auth, |page| {
+        let login = page.side.login.take();
+        page.side.hello = false;
+        if page.side.restoring.take().is_some() {
+            page.restored = false;
+        }
+        (login, page.sign_out.clone())
+    });
+    finish_renewals(auth, Some(MediationError::Replaced.into()));
+    if let Some((login, sign_out)) = open {
+        if let Some(message) =
+            sign_out.filter(|_| side(auth, |page| page.side.signing_out.is_some()) == Some(true))
+        {
+            worker_link::send(&message);
+        }
+        if login.is_some() {
+            auth.state
+                .set(AuthState::Failed(MediationError::Replaced.into()));
+        }
+    }
+    say_hello(auth);
 }
 
 /// Says hello (at start, and to each new worker version), and takes silence for no
 /// worker; a welcome that comes later is still taken.
 fn say_hello(auth: Auth) {
+    // While a hello is unanswered, the next one is only sent again: the wait for an
+    // answer runs from the oldest.
     let said = side(auth, |page| {
+        if page.side.hello {
+            return None;
+        }
         page.side.hello = true;
         page.hellos += 1;
-        page.hellos
-    });
+        Some(page.hellos)
+    })
+    .flatten();
     let config = auth.config.get_value();
     worker_link::send(&ToWorker::Hello {
         protocol: PROTOCOL,
         provider: config.storage_prefix.clone(),
         config: config_digest(&config),
     });
+    let Some(said) = said else {
+        return;
+    };
     after(answer_wait_ms(auth), move || {
-        let unanswered = side(auth, |page| {
-            page.hellos == said.unwrap_or_default() && page.side.hello
-        });
+        let unanswered = side(auth, |page| page.hellos == said && page.side.hello);
         if unanswered == Some(true) {
-            first_answer(auth, None);
+            first_answer(auth, None, false);
         }
     });
 }
 
-/// The page's step after the worker's first answer (`None`: none came).
-fn first_answer(auth: Auth, answer: Option<ToPage>) {
+/// The page's step after the worker's answer to a hello (`None`: none came); `first`:
+/// the first of this page load (later ones are the keep-alive's, a new version's or
+/// Back's, which only tell what changed).
+fn first_answer(auth: Auth, answer: Option<ToPage>, first: bool) {
     let config = auth.config.get_value();
     let names = auth.names();
     let load = PageLoad {
@@ -258,33 +299,9 @@ fn first_answer(auth: Auth, answer: Option<ToPage>) {
     match page_start(&config.storage_prefix, answer, load) {
         PageStart::Proceed(session) => {
             hint::set_reloaded_for_worker(&names, false);
-            let restoring = side(auth, |page| page.side.restoring.is_some()) == Some(true);
             match session {
                 Some(view) => signed_in(auth, view),
-                // A beat's welcome while this page restores: the restore answers.
-                None if restoring => {}
-                None => {
-                    let at_callback = navigation::current_path() == config.callback_path();
-                    if matches!(auth.state.get_untracked(), AuthState::SignedIn(_)) {
-                        auth.state
-                            .set(AuthState::Failed(ProtocolError::SessionEnded.into()));
-                    } else if at_callback {
-                        // The worker sent the browser here without a session: why comes
-                        // right behind this welcome; with no reason, this page was
-                        // opened by hand, as the page mode says.
-                        auth.state
-                            .set(AuthState::Failed(CallbackError::NotACallback.into()));
-                    } else if matches!(
-                        auth.state.get_untracked(),
-                        AuthState::Authenticating | AuthState::Failed(_)
-                    ) {
-                        // Starting, or found unavailable before this late welcome.
-                        auth.state.set(AuthState::SignedOut);
-                    }
-                    if load.knew_session {
-                        hint::set_signed_in_before(&names, false);
-                    }
-                }
+                None => no_session(auth, first, load.knew_session),
             }
         }
         PageStart::RestoreSilently => restore(auth),
@@ -305,6 +322,46 @@ fn first_answer(auth: Auth, answer: Option<ToPage>) {
     }
 }
 
+/// The worker holds no session for this page's provider.
+fn no_session(auth: Auth, first: bool, knew_session: bool) {
+    let busy = side(auth, |page| {
+        let side = &page.side;
+        side.restoring.is_some() || side.login.is_some() || side.signing_out.is_some()
+    });
+    if busy != Some(false) {
+        // What this page waits for answers (a restore, a login, a sign-out).
+        return;
+    }
+    let at_callback =
+        navigation::current_path() == auth.config.with_value(|c| c.callback_path().to_owned());
+    let recovered = matches!(
+        auth.state.get_untracked(),
+        AuthState::Failed(AuthError::Mediation(
+            MediationError::Unavailable(_) | MediationError::NoAnswer
+        ))
+    );
+    let next = match auth.state.get_untracked() {
+        // Lost, and restored once already this page load.
+        AuthState::SignedIn(_) => Some(AuthState::Failed(ProtocolError::SessionEnded.into())),
+        // The worker sent the browser here without a session: why comes right behind
+        // this welcome; with no reason, this page was opened by hand, as the page mode
+        // says.
+        _ if first && at_callback => Some(AuthState::Failed(CallbackError::NotACallback.into())),
+        AuthState::Authenticating if first => Some(AuthState::SignedOut),
+        // A worker that answers at last (a slow first install).
+        _ if recovered => Some(AuthState::SignedOut),
+        // Anything else (a failure's reason, a sign-out's, Back's "not finished")
+        // stays shown: a guard would start a login on "signed out".
+        _ => None,
+    };
+    if let Some(next) = next {
+        if knew_session {
+            hint::set_signed_in_before(&auth.names(), false);
+        }
+        auth.state.set(next);
+    }
+}
+
 /// Signs in again silently through the worker, which lost its memory under this
 /// signed-in page: its answer comes to a hidden frame the worker takes.
 fn restore(auth: Auth) {
@@ -322,7 +379,7 @@ fn restore(auth: Auth) {
         options,
         request,
     });
-    after(RESTORE_WAIT_MS, move || {
+    after(answer_wait_ms(auth) + RESTORE_WAIT_MS, move || {
         let waited = side(auth, |page| page.side.restoring.take_if(|r| *r == request));
         if waited.flatten().is_some() {
             restore_failed(auth);
@@ -354,7 +411,7 @@ fn heard(auth: Auth, message: ToPage) {
     };
     match step {
         PageStep::Nothing => {}
-        PageStep::Start(answer) => first_answer(auth, Some(answer)),
+        PageStep::Start { answer, first } => first_answer(auth, Some(answer), first),
         PageStep::SignedIn(view) => {
             worker_link::close_silent_frame();
             finish_renewals(auth, None);
@@ -374,8 +431,13 @@ fn heard(auth: Auth, message: ToPage) {
                 _ => auth.state.set(AuthState::SignedOut),
             }
         }
-        PageStep::SignedOutLocally => auth.state.set(AuthState::SignedOutLocally),
+        PageStep::SignedOutLocally => {
+            side(auth, |page| page.sign_out = None);
+            hint::set_signed_in_before(&auth.names(), false);
+            auth.state.set(AuthState::SignedOutLocally)
+        }
         PageStep::Navigate(url) => {
+            side(auth, |page| page.sign_out = None);
             if let Err(error) = navigation::assign(&url) {
                 auth.state.set(AuthState::Failed(error.into()));
             }
@@ -475,12 +537,14 @@ fn logout(auth: Auth, options: LogoutOptions) {
     finish_renewals(auth, Some(ProtocolError::SessionEnded.into()));
     worker_link::close_silent_frame();
     hint::set_signed_in_before(&auth.names(), false);
-    let sent = worker_link::send(&ToWorker::SignOut {
+    let message = ToWorker::SignOut {
         provider: prefix(auth),
         request,
         federated: options.federated,
         return_to: options.return_to.map(|path| path.as_str().to_owned()),
-    });
+    };
+    side(auth, |page| page.sign_out = Some(message.clone()));
+    let sent = worker_link::send(&message);
     if !sent {
         side(auth, |page| page.side.signing_out = None);
         return auth.state.set(AuthState::Failed(
@@ -520,10 +584,14 @@ async fn renew(auth: Auth) -> Result<(), AuthError> {
         .flatten();
     });
     if let Some(request) = first {
-        worker_link::send(&ToWorker::Renew {
+        let sent = worker_link::send(&ToWorker::Renew {
             provider: prefix(auth),
             request,
         });
+        if !sent {
+            let no_worker = MediationError::Unavailable(NoWorkerReason::NoWorker);
+            finish_renewals(auth, Some(no_worker.into()));
+        }
         after(answer_wait_ms(auth), move || {
             let waited = side(auth, |page| page.side.renewing == Some(request));
             if waited == Some(true) {

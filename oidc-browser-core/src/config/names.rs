@@ -90,6 +90,13 @@ impl StorageNames {
     pub fn worker_reload(&self) -> String {
         format!("{}.worker-reload", self.prefix)
     }
+
+    /// The sessionStorage key marking that this tab reloads because its page was
+    /// loaded past the token worker (a Shift+Reload): read and removed at the next
+    /// start.
+    pub fn worker_passed_over(&self) -> String {
+        format!("{}.worker-passed-over", self.prefix)
+    }
 }
 
 #[cfg(test)]
@@ -105,7 +112,7 @@ mod tests {
         assert_eq!(names.database(), "leptos-pkce.spa.tokens");
     }
 
-    fn all(n: &StorageNames) -> [String; 12] {
+    fn all(n: &StorageNames) -> [String; 13] {
         [
             n.transaction_key("s"),
             n.refresh_lock(),
@@ -119,6 +126,7 @@ mod tests {
             n.silent_redirect_tried(),
             n.sign_out_pending(),
             n.worker_reload(),
+            n.worker_passed_over(),
         ]
     }
 

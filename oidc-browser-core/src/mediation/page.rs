@@ -22,12 +22,16 @@ pub enum MediationError {
     /// The worker did not answer a request in time.
     #[error("the service worker that keeps the tokens did not answer in time; reload the page")]
     NoAnswer,
-    /// The worker's own message (it never quotes a token or a provider's value).
+    /// The worker's own message: never a token; a provider's error answer is
+    /// described as the page mode describes it.
     #[error("{0}")]
     Worker(String),
     /// Something only a page that holds tokens can do.
     #[error("{0} is not available while the service worker keeps the tokens")]
     NotWithWorker(&'static str),
+    /// A new version of the worker took over before answering this page's request.
+    #[error("the service worker that keeps the tokens was updated meanwhile; please try again")]
+    Replaced,
 }
 
 /// What this page of a provider waits for from the worker. Each request carries the
@@ -38,9 +42,11 @@ pub enum MediationError {
 pub struct PageSide {
     /// It said hello and waits for the welcome (or word that it is stale).
     pub hello: bool,
-    /// The welcome was the worker's last message: a failure right behind it says why
-    /// this browser's last login at the callback failed.
+    /// The page's first welcome was the worker's last message: a failure right behind
+    /// it says why this browser's last login at the callback failed.
     pub just_welcomed: bool,
+    /// The worker answered a hello of this page before.
+    pub answered: bool,
     /// The login it asked for (the worker answers with the provider's address).
     pub login: Option<u32>,
     /// The silent restore it asked for (the worker lost the session), whose address
@@ -65,6 +71,7 @@ impl PageSide {
     fn forget_requests(&mut self) {
         *self = Self {
             hello: self.hello,
+            answered: self.answered,
             last_request: self.last_request,
             ..Self::default()
         };
@@ -77,8 +84,15 @@ pub enum PageStep {
     /// Not this page's business.
     Nothing,
     /// The worker's welcome (or its word that it is stale): decided by
-    /// [`lifecycle::page_start`](super::lifecycle::page_start).
-    Start(ToPage),
+    /// [`lifecycle::page_start`](super::lifecycle::page_start). `first`: the first
+    /// answer of this page load (later ones are the keep-alive's, a new worker
+    /// version's, or Back's).
+    Start {
+        /// The welcome or the staleness.
+        answer: ToPage,
+        /// The first answer of this page load.
+        first: bool,
+    },
     /// Signed in, here or in another page (a login, a renewal, a restore).
     SignedIn(SessionView),
     /// Signed out in another page, or the session ended there: nobody is signed in.
@@ -118,8 +132,16 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
             // hello of its own, and its answer comes here too; one that comes while
             // the page waits for its own is not told apart.
             side.hello = false;
-            side.just_welcomed = matches!(message, ToPage::Welcome { .. });
-            PageStep::Start(message)
+            if side.signing_out.is_some() {
+                // Said before the click: the session it may bring is being ended.
+                return PageStep::Nothing;
+            }
+            let first = !std::mem::replace(&mut side.answered, true);
+            side.just_welcomed = first && matches!(message, ToPage::Welcome { .. });
+            PageStep::Start {
+                answer: message,
+                first,
+            }
         }
         ToPage::SignedIn {
             provider: named,
@@ -196,13 +218,13 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
                 // The worker could not set itself up (its configuration, the
                 // provider's discovery): its reason, rather than "no answer".
                 PageStep::Failed(message)
-            } else if was_welcomed {
-                PageStep::Failed(message)
             } else if named.is_some() && side.restoring.take().is_some() {
                 // A silent sign-in's answer failed in the worker (told to every page:
                 // no page's request names it); with one session per provider, a
                 // restore of another tab failing is this one's failing too.
                 PageStep::RestoreFailed
+            } else if was_welcomed {
+                PageStep::Failed(message)
             } else {
                 PageStep::Nothing
             }
@@ -311,7 +333,10 @@ mod tests {
         };
         assert_eq!(
             after_message(&mut side, APP, welcome()),
-            PageStep::Start(welcome())
+            PageStep::Start {
+                answer: welcome(),
+                first: true
+            }
         );
         assert!(!side.hello);
         // The worker's orphan failure names no provider.
@@ -326,10 +351,64 @@ mod tests {
             PageStep::Failed("no sign-in".into())
         );
         // Not twice, and not after anything else came between.
-        assert_eq!(after_message(&mut side, APP, orphan), PageStep::Nothing);
+        assert_eq!(
+            after_message(&mut side, APP, orphan.clone()),
+            PageStep::Nothing
+        );
         assert_eq!(
             after_message(&mut side, APP, failed(false, None)),
             PageStep::Nothing
+        );
+        // Nor behind a later welcome (the keep-alive's): another tab's silent
+        // failure, told to every page, is no login of this one.
+        side.hello = true;
+        assert_eq!(
+            after_message(&mut side, APP, welcome()),
+            PageStep::Start {
+                answer: welcome(),
+                first: false
+            }
+        );
+        assert_eq!(after_message(&mut side, APP, orphan), PageStep::Nothing);
+    }
+
+    #[test]
+    fn a_welcome_that_lands_during_a_sign_out_here_is_taken_and_ignored() {
+        let mut side = PageSide {
+            hello: true,
+            signing_out: Some((3, false)),
+            ..PageSide::default()
+        };
+        let with_session = ToPage::Welcome {
+            protocol: PROTOCOL,
+            provider: APP.into(),
+            session: Some(view()),
+        };
+        assert_eq!(
+            after_message(&mut side, APP, with_session),
+            PageStep::Nothing
+        );
+        assert!(!side.hello && !side.just_welcomed);
+        assert_eq!(side.signing_out, Some((3, false)), "still signing out");
+    }
+
+    #[test]
+    fn a_silent_failure_told_to_every_page_ends_a_restore_even_right_after_a_welcome() {
+        let mut side = PageSide {
+            hello: true,
+            restoring: Some(2),
+            ..PageSide::default()
+        };
+        assert_eq!(
+            after_message(&mut side, APP, welcome()),
+            PageStep::Start {
+                answer: welcome(),
+                first: true
+            }
+        );
+        assert_eq!(
+            after_message(&mut side, APP, failed(false, None)),
+            PageStep::RestoreFailed
         );
     }
 
@@ -555,6 +634,7 @@ mod tests {
             hello: true,
             signing_out: None,
             just_welcomed: false,
+            answered: true,
             last_request: 1,
         };
         let before = side.clone();

@@ -143,8 +143,8 @@ pub enum ToPage {
         /// The provider it was for; `None` for a callback's answer that is nobody's
         /// (no transaction holds its `state`).
         provider: Option<String>,
-        /// The error's message, as the page shows it (never a token or a value a
-        /// provider sent).
+        /// The error's message, as the page shows it: never a token; a provider's
+        /// error answer is described as the page mode describes it.
         message: String,
         /// The failure ends the session.
         ends_session: bool,
