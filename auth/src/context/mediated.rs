@@ -45,7 +45,8 @@ use oidc_browser_core::mediation::lifecycle::{
 use oidc_browser_core::mediation::navigation::carries_answer;
 use oidc_browser_core::mediation::page::MediationError::NotWithWorker;
 use oidc_browser_core::mediation::page::{
-    after_message, login_message, MediationError, PageSide, PageStep,
+    after_message, after_no_session, login_message, MediationError, NoSession, PageSide, PageStep,
+    Shown,
 };
 use oidc_browser_core::mediation::protocol::{
     config_digest, SessionView, ToPage, ToWorker, PROTOCOL,
@@ -322,44 +323,34 @@ fn first_answer(auth: Auth, answer: Option<ToPage>, first: bool) {
     }
 }
 
-/// The worker holds no session for this page's provider.
+/// The worker holds no session for this page's provider: the core's rule
+/// ([`after_no_session`]) says what the page shows next.
 fn no_session(auth: Auth, first: bool, knew_session: bool) {
-    let busy = side(auth, |page| {
-        let side = &page.side;
-        side.restoring.is_some() || side.login.is_some() || side.signing_out.is_some()
-    });
-    if busy != Some(false) {
-        // What this page waits for answers (a restore, a login, a sign-out).
-        return;
-    }
     let at_callback =
         navigation::current_path() == auth.config.with_value(|c| c.callback_path().to_owned());
-    let recovered = matches!(
-        auth.state.get_untracked(),
+    let shown = auth.state.with_untracked(|state| match state {
+        AuthState::SignedIn(_) => Shown::SignedIn,
+        AuthState::Authenticating => Shown::Authenticating,
         AuthState::Failed(AuthError::Mediation(
-            MediationError::Unavailable(_) | MediationError::NoAnswer
-        ))
-    );
-    let next = match auth.state.get_untracked() {
-        // Lost, and restored once already this page load.
-        AuthState::SignedIn(_) => Some(AuthState::Failed(ProtocolError::SessionEnded.into())),
-        // The worker sent the browser here without a session: why comes right behind
-        // this welcome; with no reason, this page was opened by hand, as the page mode
-        // says.
-        _ if first && at_callback => Some(AuthState::Failed(CallbackError::NotACallback.into())),
-        AuthState::Authenticating if first => Some(AuthState::SignedOut),
-        // A worker that answers at last (a slow first install).
-        _ if recovered => Some(AuthState::SignedOut),
-        // Anything else (a failure's reason, a sign-out's, Back's "not finished")
-        // stays shown: a guard would start a login on "signed out".
-        _ => None,
+            MediationError::Unavailable(_) | MediationError::NoAnswer,
+        )) => Shown::NoWorker,
+        _ => Shown::Other,
+    });
+    let next = side(auth, |page| {
+        after_no_session(&page.side, first, at_callback, shown)
+    })
+    .flatten();
+    let Some(next) = next else {
+        return;
     };
-    if let Some(next) = next {
-        if knew_session {
-            hint::set_signed_in_before(&auth.names(), false);
-        }
-        auth.state.set(next);
+    if knew_session {
+        hint::set_signed_in_before(&auth.names(), false);
     }
+    auth.state.set(match next {
+        NoSession::Ended => AuthState::Failed(ProtocolError::SessionEnded.into()),
+        NoSession::NotACallback => AuthState::Failed(CallbackError::NotACallback.into()),
+        NoSession::SignedOut => AuthState::SignedOut,
+    });
 }
 
 /// Signs in again silently through the worker, which lost its memory under this

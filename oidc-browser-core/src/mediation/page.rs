@@ -233,6 +233,57 @@ pub fn after_message(side: &mut PageSide, provider: &str, message: ToPage) -> Pa
     }
 }
 
+/// What the page shows when the worker answers a hello with no session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// A user.
+    SignedIn,
+    /// Starting (or a login on its way).
+    Authenticating,
+    /// "Unavailable", or a worker that did not answer in time.
+    NoWorker,
+    /// Anything else: signed out, a failure's or a sign-out's reason, Back's "not
+    /// finished".
+    Other,
+}
+
+/// What the page shows next when the worker holds no session for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoSession {
+    /// The session it showed ended (the worker lost it, and this page load restored
+    /// one already).
+    Ended,
+    /// At the callback path with no session: this page was opened by hand (a login's
+    /// failure, told right behind the welcome, replaces it).
+    NotACallback,
+    /// Simply signed out.
+    SignedOut,
+}
+
+/// The step for a welcome with no session (`None`: keep what is shown). `first`: the
+/// first answer of this page load; later ones (the keep-alive's, Back's, a new
+/// version's) only tell what changed, so a failure's or a sign-out's reason stays
+/// shown (a guard would start a login on "signed out"). Nothing while the page waits
+/// for a restore, a login or a sign-out of its own: their answers decide.
+pub fn after_no_session(
+    side: &PageSide,
+    first: bool,
+    at_callback: bool,
+    shown: Shown,
+) -> Option<NoSession> {
+    if side.restoring.is_some() || side.login.is_some() || side.signing_out.is_some() {
+        return None;
+    }
+    match shown {
+        Shown::SignedIn => Some(NoSession::Ended),
+        _ if first && at_callback => Some(NoSession::NotACallback),
+        Shown::Authenticating if first => Some(NoSession::SignedOut),
+        // A worker that answers at last (a slow first install).
+        Shown::NoWorker => Some(NoSession::SignedOut),
+        _ => None,
+    }
+}
+
 /// A login's options as a page's `start_login` carries them
 /// ([`start_login::login_options`](super::start_login::login_options) reads them back).
 pub fn login_message(options: &LoginOptions) -> Map<String, Value> {
@@ -664,6 +715,55 @@ mod tests {
             assert_eq!(after_message(&mut side, APP, message), PageStep::Nothing);
         }
         assert_eq!(side, before);
+    }
+
+    #[test]
+    fn a_welcome_with_no_session_changes_only_what_it_must() {
+        let idle = PageSide::default();
+        // The session shown is gone.
+        assert_eq!(
+            after_no_session(&idle, false, false, Shown::SignedIn),
+            Some(NoSession::Ended)
+        );
+        // At start: signed out, or at the callback "opened by hand".
+        assert_eq!(
+            after_no_session(&idle, true, false, Shown::Authenticating),
+            Some(NoSession::SignedOut)
+        );
+        assert_eq!(
+            after_no_session(&idle, true, true, Shown::Authenticating),
+            Some(NoSession::NotACallback)
+        );
+        // A late worker lifts "unavailable".
+        assert_eq!(
+            after_no_session(&idle, false, false, Shown::NoWorker),
+            Some(NoSession::SignedOut)
+        );
+        // A beat keeps a reason shown, and never makes "signed out" of a login on its
+        // way or anything else.
+        for shown in [Shown::Other, Shown::Authenticating] {
+            assert_eq!(after_no_session(&idle, false, false, shown), None);
+            assert_eq!(after_no_session(&idle, false, true, shown), None);
+        }
+        // While the page waits for its own request, that request's answer decides.
+        for busy in [
+            PageSide {
+                restoring: Some(1),
+                ..PageSide::default()
+            },
+            PageSide {
+                login: Some(1),
+                ..PageSide::default()
+            },
+            PageSide {
+                signing_out: Some((1, false)),
+                ..PageSide::default()
+            },
+        ] {
+            for shown in [Shown::SignedIn, Shown::Authenticating, Shown::NoWorker] {
+                assert_eq!(after_no_session(&busy, true, true, shown), None);
+            }
+        }
     }
 
     #[test]
