@@ -516,6 +516,29 @@ async fn the_app_signs_in_through_the_worker_calls_its_api_and_holds_no_token() 
         assert!(browser.page_is_marked().await, "the app did not reload");
         assert_eq!(app.header_user().await, env.user_name, "still signed in");
 
+        // Script registers a worker of its own over the app's scope (any script it can
+        // name on the origin; this one cannot run as a worker): the registration is
+        // refused, and the app's worker keeps the session (a worker that did take
+        // over would start with empty memory: no token either way).
+        let own = browser
+            .eval(
+                "return navigator.serviceWorker.register('/silent-callback.js', { scope: '/' })
+                   .then(() => 'registered').catch((e) => 'refused: ' + e.name);",
+            )
+            .await;
+        assert!(
+            own.as_str().is_some_and(|s| s.starts_with("refused")),
+            "{own}"
+        );
+        // A new call (the API page mounted anew) still gets the worker's token.
+        app.nav("Profile").await;
+        app.profile().await;
+        app.nav("API").await;
+        browser
+            .wait_for_text("[data-testid=http-body]", "Hello from the private API")
+            .await;
+        assert_eq!(last_token_seen(&env), renewed, "the app's worker, its token");
+
         // A reload: the worker still holds the session, and the API still works.
         browser.reload().await;
         assert_eq!(

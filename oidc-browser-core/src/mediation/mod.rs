@@ -29,8 +29,8 @@
 //!   messages) measured 190,030 bytes raw and 71,207 brotli after `wasm-opt -Oz`. The
 //!   worker as built now (with discovery, pushed requests, renewals, revocation,
 //!   several providers and the configuration's own checks; `cargo xtask bench`, std
-//!   rebuilt for size) is 335,577 bytes raw and 123,226 brotli of wasm, 6,592 brotli of
-//!   wasm-bindgen glue and 1,148 of script. No page fetches any of it: the worker loads
+//!   rebuilt for size) is 346,340 bytes raw and 126,165 brotli of wasm, 6,651 brotli of
+//!   wasm-bindgen glue and 1,151 of script. No page fetches any of it: the worker loads
 //!   it in the background once registered. A script would be smaller, but it would be
 //!   a second implementation of every rule. The largest parts are the two async entry
 //!   points (a page's message, a request), whose futures inline the flows they await.
