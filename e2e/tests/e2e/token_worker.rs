@@ -537,7 +537,11 @@ async fn the_app_signs_in_through_the_worker_calls_its_api_and_holds_no_token() 
         browser
             .wait_for_text("[data-testid=http-body]", "Hello from the private API")
             .await;
-        assert_eq!(last_token_seen(&env), renewed, "the app's worker, its token");
+        assert_eq!(
+            last_token_seen(&env),
+            renewed,
+            "the app's worker, its token"
+        );
 
         // A reload: the worker still holds the session, and the API still works.
         browser.reload().await;
