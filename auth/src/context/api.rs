@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::api_answer::read_api_answer;
 use super::mediated::WorkerAction;
 use super::Auth;
 use crate::browser::http::{self, HttpResponse};
@@ -17,7 +18,6 @@ use crate::browser::task::SharedTask;
 use crate::browser::{clock, dpop, flow, navigation, silent};
 use crate::error::AuthError;
 use oidc_browser_core::authorization::return_to::ReturnTo;
-use oidc_browser_core::authorization::step_up::{after_api_answer, ApiVerdict};
 use oidc_browser_core::callback::login::Finished;
 use oidc_browser_core::dpop::resource_wants_nonce;
 use oidc_browser_core::mediation::page::MediationError;
@@ -259,17 +259,8 @@ impl Auth {
         let key = TokenKey::of(&self.config.get_value(), &request.token);
         let token = self.access_token_for(&request.token).await?;
         let response = self.send(&request, &key, &token).await?;
-        match after_api_answer(
-            response.status,
-            response.www_authenticate.as_deref(),
-            &key,
-            false,
-        ) {
-            ApiVerdict::Done => return Ok(response),
-            ApiVerdict::StepUp(step_up) => {
-                return Err(AuthError::Protocol(ProtocolError::StepUpRequired(step_up)))
-            }
-            ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {}
+        if let Some(done) = read_api_answer(response, &key, false)? {
+            return Ok(done);
         }
         let received_at_ms = if key == TokenKey::default_for(&self.config.get_value()) {
             self.session().map(|s| s.received_at_ms)
@@ -283,20 +274,8 @@ impl Auth {
         }
         let token = self.renewed_token_for(&request.token, &key).await?;
         let retried = self.send(&request, &key, &token).await?;
-        match after_api_answer(
-            retried.status,
-            retried.www_authenticate.as_deref(),
-            &key,
-            true,
-        ) {
-            ApiVerdict::Done => Ok(retried),
-            ApiVerdict::StepUp(step_up) => {
-                Err(AuthError::Protocol(ProtocolError::StepUpRequired(step_up)))
-            }
-            ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {
-                Err(AuthError::Protocol(ProtocolError::Unauthorized))
-            }
-        }
+        read_api_answer(retried, &key, true)?
+            .ok_or(AuthError::Protocol(ProtocolError::Unauthorized))
     }
 
     /// Sends `request` with `token`: as a bearer token, or, for a DPoP-bound token,

@@ -30,13 +30,13 @@ use serde_json::Map;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
+use super::api_answer::read_api_answer;
 use super::{ApiRequest, Auth, AuthState};
 use crate::browser::http::{self, HttpResponse};
 use crate::browser::{clock, hint, navigation, worker_link};
 use crate::error::AuthError;
 use oidc_browser_core::authorization::login_options::LoginOptions;
 use oidc_browser_core::authorization::return_to::ReturnTo;
-use oidc_browser_core::authorization::step_up::{after_api_answer, ApiVerdict};
 use oidc_browser_core::callback::CallbackError;
 use oidc_browser_core::id_token::claims::IdTokenClaims;
 use oidc_browser_core::mediation::lifecycle::{
@@ -629,27 +629,9 @@ async fn call_api(auth: Auth, request: ApiRequest) -> Result<HttpResponse, AuthE
             .map(|(content_type, text)| (content_type.as_str(), text.clone()));
         http::call(request.method.as_str(), &request.url, None, None, body)
     };
-    let response = send().await?;
-    match after_api_answer(
-        response.status,
-        response.www_authenticate.as_deref(),
-        &key,
-        false,
-    ) {
-        ApiVerdict::Done => return Ok(response),
-        ApiVerdict::StepUp(step_up) => return Err(ProtocolError::StepUpRequired(step_up).into()),
-        ApiVerdict::RenewAndRetry | ApiVerdict::Refused => {}
+    if let Some(done) = read_api_answer(send().await?, &key, false)? {
+        return Ok(done);
     }
     renew(auth).await?;
-    let retried = send().await?;
-    match after_api_answer(
-        retried.status,
-        retried.www_authenticate.as_deref(),
-        &key,
-        true,
-    ) {
-        ApiVerdict::Done => Ok(retried),
-        ApiVerdict::StepUp(step_up) => Err(ProtocolError::StepUpRequired(step_up).into()),
-        ApiVerdict::RenewAndRetry | ApiVerdict::Refused => Err(ProtocolError::Unauthorized.into()),
-    }
+    read_api_answer(send().await?, &key, true)?.ok_or(ProtocolError::Unauthorized.into())
 }

@@ -56,6 +56,7 @@ use oidc_browser_core::token::token_request::{CachedToken, TokenCache, TokenKey,
 use oidc_browser_core::ProtocolError;
 
 mod api;
+mod api_answer;
 pub(crate) mod auth_providers;
 pub(crate) mod callback_auth;
 pub(crate) mod chunks;

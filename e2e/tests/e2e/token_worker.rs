@@ -90,6 +90,17 @@ fn last_token_seen(env: &Env) -> String {
         "one token, as sent: {token:?}"
     );
     // It is the user's: the API takes it from a client outside the browser.
+    assert_eq!(
+        status_with(env, &token),
+        200,
+        "the recorded token is a live one"
+    );
+    token
+}
+
+/// The status the provider's API answers `token` with, asked from outside the
+/// browser: 200 while the token lives.
+fn status_with(env: &Env, token: &str) -> u16 {
     let (status, _) = outside::request(
         &env.idp,
         "GET",
@@ -97,8 +108,7 @@ fn last_token_seen(env: &Env) -> String {
         &[("Authorization", &format!("Bearer {token}"))],
         "",
     );
-    assert_eq!(status, 200, "the recorded token is a live one");
-    token
+    status
 }
 
 /// Everything script in the page can read or provoke, as one text: storage, cookies,
@@ -260,16 +270,7 @@ async fn script_in_the_page_gets_no_token_while_the_apis_work_and_sign_out_reach
             )
             .await;
         // The token is live at the provider up to the sign-out.
-        let live = |token: &str| {
-            outside::request(
-                &env.idp,
-                "GET",
-                "/api/private",
-                &[("Authorization", &format!("Bearer {token}"))],
-                "",
-            )
-            .0
-        };
+        let live = |token: &str| status_with(&env, token);
         assert_eq!(live(&token), 200, "live before the sign-out");
         browser.click("#sign-out").await;
         browser.wait_for_url(&format!("{APP}/")).await;
@@ -559,14 +560,11 @@ async fn the_app_signs_in_through_the_worker_calls_its_api_and_holds_no_token() 
         app.sign_out().await;
         browser.wait_for_url(&app.url("/")).await;
         assert!(app.header_offers_sign_in().await, "signed out");
-        let (status, _) = outside::request(
-            &env.idp,
-            "GET",
-            "/api/private",
-            &[("Authorization", &format!("Bearer {renewed}"))],
-            "",
+        assert_eq!(
+            status_with(&env, &renewed),
+            401,
+            "the token died with the sign-out"
         );
-        assert_eq!(status, 401, "the token died with the sign-out");
     })
     .await;
 }
