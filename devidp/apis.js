@@ -59,7 +59,10 @@ export function createApis({ provider, corsHeaders, issuer, recordTokens = false
       return 'invalid_dpop_proof';
     }
     const { payload, protectedHeader } = verified;
-    const htu = new URL(url.pathname, issuer).href;
+    // The URL the client sent to: the issuer's origin, or the one a proxy in front of
+    // these APIs says it was asked at (the e2e suite's API origins).
+    const forwarded = req.headers['x-forwarded-host'];
+    const htu = new URL(url.pathname, forwarded ? `http://${forwarded}` : issuer).href;
     const ath = createHash('sha256').update(value).digest('base64url');
     const now = Math.floor(Date.now() / 1000);
     if (payload.htm !== req.method || payload.htu !== htu || payload.ath !== ath

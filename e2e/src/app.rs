@@ -74,6 +74,16 @@ impl<'a> App<'a> {
         }
     }
 
+    /// Page object for the app whose tokens the token worker keeps and binds to its own
+    /// DPoP key.
+    pub fn mediated_dpop(browser: &'a Browser, env: &'a Env) -> Self {
+        Self {
+            browser,
+            origin: &env.mediated_dpop_app,
+            client_id: &env.client_id,
+        }
+    }
+
     /// Page object for the app against the generic provider that takes only pushed
     /// logins (RFC 9126), with DPoP on and a connection the provider refuses.
     pub fn par(browser: &'a Browser, env: &'a Env) -> Self {

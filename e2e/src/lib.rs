@@ -15,6 +15,8 @@
 //! same app, whose config.json at `E2E_SWITCH_CONFIG` a test rewrites while a user signs
 //! in, http://127.0.0.1:8096; target/e2e/dist-switch/config.json), `E2E_DPOP_APP_URL`
 //! (the same app with `dpop` on and `indexed_db`, http://127.0.0.1:8097),
+//! `E2E_MEDIATED_DPOP_APP_URL` (the app in the token worker's mode with `dpop` on,
+//! http://127.0.0.1:8084),
 //! `E2E_WEBDRIVER` (http://127.0.0.1:9515), `E2E_BROWSER` (`chromium` or `firefox`),
 //! `E2E_CHROMIUM` (/usr/bin/chromium), `E2E_FIREFOX` (/usr/bin/firefox-esr),
 //! `E2E_GECKODRIVER` (~/.cargo/bin/geckodriver, one started per Firefox session;
@@ -76,6 +78,8 @@ pub struct Env {
     pub pair_app: String,
     /// The app whose tokens the token worker keeps (`token_mediation`).
     pub mediated_app: String,
+    /// The same with `dpop: true`: the worker's own key binds the tokens.
+    pub mediated_dpop_app: String,
     /// The provider's origin.
     pub idp: String,
     /// The generic provider's origin.
@@ -141,6 +145,9 @@ impl Env {
                 .trim_end_matches('/')
                 .into(),
             mediated_app: var("E2E_MEDIATED_APP_URL", "http://127.0.0.1:8087")
+                .trim_end_matches('/')
+                .into(),
+            mediated_dpop_app: var("E2E_MEDIATED_DPOP_APP_URL", "http://127.0.0.1:8084")
                 .trim_end_matches('/')
                 .into(),
             pair_app: var("E2E_PAIR_APP_URL", "http://127.0.0.1:8088")

@@ -44,6 +44,8 @@ pub const CHROMEDRIVER_PORT: u16 = 9515;
 /// The app whose tokens the token worker keeps (`token_mediation`), with the e2e
 /// page that speaks the worker's protocol.
 const MEDIATED_APP_PORT: u16 = 8087;
+/// The same with `dpop: true`: the worker makes the key and signs the proofs.
+const MEDIATED_DPOP_APP_PORT: u16 = 8084;
 /// The local provider's APIs behind another origin: the mediated app's allow-list.
 const LISTED_API_PORT: u16 = 8086;
 /// The same APIs behind an origin no allow-list names.
@@ -541,7 +543,8 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
                 "DEVIDP_APP_ORIGINS",
                 &format!(
                     "http://127.0.0.1:{},http://127.0.0.1:{PAIR_APP_PORT},\
-                     http://127.0.0.1:{MEDIATED_APP_PORT}",
+                     http://127.0.0.1:{MEDIATED_APP_PORT},\
+                     http://127.0.0.1:{MEDIATED_DPOP_APP_PORT}",
                     crate::quickstart::PORT
                 ),
             ),
@@ -604,6 +607,8 @@ fn start_e2e_servers() -> Result<Vec<Service>, String> {
             Site::new(MEDIATED_APP_PORT, mediated_dist(&work)?).with_api(&format!(
                 "http://127.0.0.1:{LISTED_API_PORT} http://127.0.0.1:{UNLISTED_API_PORT}"
             )),
+            Site::new(MEDIATED_DPOP_APP_PORT, mediated_dpop_dist(&work)?)
+                .with_api(&format!("http://127.0.0.1:{LISTED_API_PORT}")),
         ],
         &format!(
             "{}{}{}",
@@ -803,11 +808,33 @@ fn mediated_dist(work: &std::path::Path) -> Result<PathBuf, String> {
     Ok(dist)
 }
 
+/// A copy of `dist/` whose tokens the token worker keeps and binds to its own DPoP
+/// key: the default provider with `token_mediation` and `dpop`, its API on the
+/// listed origin, the code redeemed at the provider's own token endpoint (a DPoP
+/// proof names the URL it is sent to, which the fault route's forwarding would
+/// change).
+fn mediated_dpop_dist(work: &std::path::Path) -> Result<PathBuf, String> {
+    let settings = format!(
+        r#""refresh_token_storage": "memory", "token_mediation": "service_worker",
+  "dpop": true, "api_origins": ["http://127.0.0.1:{LISTED_API_PORT}"],
+  "storage_prefix": "mediated-dpop",
+  "redirect_uri": "http://127.0.0.1:{MEDIATED_DPOP_APP_PORT}/callback",
+  "api_url": "http://127.0.0.1:{LISTED_API_PORT}/api/private""#
+    );
+    dist_variant(
+        work,
+        "mediated-dpop",
+        (r#""refresh_token_storage": "memory""#, &settings),
+    )
+}
+
 /// An nginx server on `port` passing `/api/` on to the local provider's APIs, as an
-/// API of its own origin would be (CORS answered by the provider, for the app origins).
+/// API of its own origin would be (CORS answered by the provider, for the app origins;
+/// the origin asked for in `X-Forwarded-Host`, which a DPoP proof's `htu` names).
 fn api_proxy(port: u16) -> String {
     format!(
         "server {{\n    listen 127.0.0.1:{port};\n    location /api/ {{\n        \
+         proxy_set_header X-Forwarded-Host $http_host;\n        \
          proxy_pass http://127.0.0.1:{PROVIDER_PORT};\n    }}\n}}\n"
     )
 }

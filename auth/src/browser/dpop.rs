@@ -41,11 +41,13 @@ thread_local! {
     static NONCES: RefCell<Nonces> = RefCell::new(Nonces::default());
 }
 
+/// The global scope's WebCrypto: a page's, or the token worker's.
 fn subtle() -> Result<SubtleCrypto, DpopError> {
-    Ok(web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .ok_or(DpopError::Crypto)?
-        .subtle())
+    Reflect::get(&js_sys::global(), &"crypto".into())
+        .ok()
+        .and_then(|crypto| crypto.dyn_into::<web_sys::Crypto>().ok())
+        .map(|crypto| crypto.subtle())
+        .ok_or(DpopError::Crypto)
 }
 
 fn object(json: &str) -> Result<Object, DpopError> {
@@ -103,8 +105,24 @@ pub async fn stored_key(names: &StorageNames, make: bool) -> Result<Option<DpopK
         CURRENT.with(|c| *c.borrow_mut() = None);
         return Ok(None);
     };
+    let key = key_of(&pair).await?;
+    CURRENT.with(|c| *c.borrow_mut() = Some((database, key.clone())));
+    Ok(Some(key))
+}
+
+/// A new key that is kept nowhere: the token worker's, whose memory is the only place
+/// it lives (it goes with the session its tokens are bound to).
+///
+/// # Errors
+/// [`DpopError`] when WebCrypto fails.
+pub async fn new_key() -> Result<DpopKey, DpopError> {
+    key_of(&new_pair().await?).await
+}
+
+/// The key of a WebCrypto key pair: the private half as it is, the public one as a JWK.
+async fn key_of(pair: &JsValue) -> Result<DpopKey, DpopError> {
     let part = |name: &str| -> Result<CryptoKey, DpopError> {
-        Reflect::get(&pair, &name.into())
+        Reflect::get(pair, &name.into())
             .ok()
             .and_then(|k| k.dyn_into().ok())
             .ok_or(DpopError::BadKey)
@@ -115,12 +133,10 @@ pub async fn stored_key(names: &StorageNames, make: bool) -> Result<Option<DpopK
         .ok()
         .and_then(|s| s.as_string())
         .ok_or(DpopError::BadKey)?;
-    let key = DpopKey {
+    Ok(DpopKey {
         private,
         public: PublicJwk::from_json(&jwk)?,
-    };
-    CURRENT.with(|c| *c.borrow_mut() = Some((database, key.clone())));
-    Ok(Some(key))
+    })
 }
 
 /// Removes the key of `names`' app (at sign-out) and every nonce.
@@ -197,7 +213,7 @@ where
         let proof = proof_for(key, method, url, access_token, retry_nonce.take()).await?;
         let answer = send(proof).await?;
         if let Some(nonce) = &answer.dpop_nonce {
-            NONCES.with(|n| n.borrow_mut().remember(url, nonce));
+            remember_nonce(url, nonce);
         }
         let wants = wants_nonce(&answer);
         if let Some(header) = hidden_header(
@@ -219,11 +235,19 @@ where
     }
 }
 
-/// `url` resolved and normalised by the browser's URL parser against the page's
-/// address; as given when it cannot be parsed (the request then fails on its own).
+/// Keeps the nonce a server answered a request to `url` with, for the next proof.
+pub fn remember_nonce(url: &str, nonce: &str) {
+    NONCES.with(|n| n.borrow_mut().remember(url, nonce));
+}
+
+/// `url` resolved and normalised by the browser's URL parser against the global
+/// scope's address (the page's, or the token worker's script); as given when it
+/// cannot be parsed (the request then fails on its own).
 pub(super) fn absolute_url(url: &str) -> String {
-    let base = web_sys::window()
-        .and_then(|w| w.location().href().ok())
+    let base = Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|location| Reflect::get(&location, &"href".into()))
+        .ok()
+        .and_then(|href| href.as_string())
         .unwrap_or_default();
     web_sys::Url::new_with_base(url, &base)
         .map(|parsed| parsed.href())
@@ -242,14 +266,19 @@ async fn stored_or_new_pair(database: String, make: bool) -> Result<Option<JsVal
     if !make {
         return Ok(None);
     }
-    let usages = Array::of1(&"sign".into());
-    let algorithm = object(r#"{"name":"ECDSA","namedCurve":"P-256"}"#)?;
-    // `false`: the private key can never leave WebCrypto.
-    let pair = settle(subtle()?.generate_key_with_object(&algorithm, false, &usages)).await?;
+    let pair = new_pair().await?;
     if !idb::put(&database, STORE, KEY, &pair).await {
         return Err(DpopError::Crypto);
     }
     Ok(Some(pair))
+}
+
+/// A new ECDSA P-256 key pair whose private half can never leave WebCrypto.
+async fn new_pair() -> Result<JsValue, DpopError> {
+    let usages = Array::of1(&"sign".into());
+    let algorithm = object(r#"{"name":"ECDSA","namedCurve":"P-256"}"#)?;
+    // `false`: not extractable.
+    settle(subtle()?.generate_key_with_object(&algorithm, false, &usages)).await
 }
 
 /// The public key's RFC 7638 thumbprint (what the provider binds tokens to).

@@ -86,16 +86,27 @@ async fn token_request(
             }
         }
     };
+    signed_token_request(&key, endpoint, body).await
+}
+
+/// A token request to `endpoint` with a proof signed with `key`, sent once more with
+/// the server's nonce when it asks for one (RFC 9449 section 8). Shared with the token
+/// worker, which holds its key itself; a plain function, not an `async` one, so the
+/// page's code gains no state machine of its own for it.
+pub(crate) fn signed_token_request<'a>(
+    key: &'a dpop::DpopKey,
+    endpoint: &'a str,
+    body: String,
+) -> impl std::future::Future<Output = Result<HttpResponse, AuthError>> + 'a {
     dpop::send_with_proof(
-        &key,
+        key,
         "POST",
         endpoint,
         None,
         |answer| token_endpoint_wants_nonce(answer.status, &answer.body),
-        |proof| {
+        move |proof| {
             let body = body.clone();
             async move { http::post_form(endpoint, body, Some(&proof)).await }
         },
     )
-    .await
 }

@@ -314,7 +314,15 @@ impl Auth {
     /// RFC 9449), while the session's token is bound to one: the `jkt` the provider
     /// and the APIs check.
     pub async fn dpop_thumbprint(&self) -> Option<String> {
-        if !self.session()?.dpop_bound {
+        let session = self.session()?;
+        if self.mediates() {
+            // The token worker's key: only its public name reaches the page.
+            return self.worker.with_value(|page| {
+                page.as_ref()
+                    .and_then(super::mediated::WorkerPage::bound_to)
+            });
+        }
+        if !session.dpop_bound {
             return None;
         }
         super::chunks::dpop_thumbprint(self.names()).await

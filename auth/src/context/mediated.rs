@@ -75,6 +75,8 @@ pub(crate) struct WorkerPage {
     fell_back: Option<NoWorkerReason>,
     /// The worker holds a refresh token for the session shown.
     renewable: bool,
+    /// The thumbprint of the worker's DPoP key the session's token is bound to.
+    bound_to: Option<String>,
     /// Hellos said: the wait for an answer ends with the one it was said for.
     hellos: u32,
     /// This page's sign-out as sent, sent again to a worker that takes over before
@@ -107,6 +109,12 @@ impl WorkerPage {
     /// token).
     pub(crate) fn renewable(&self) -> bool {
         self.renewable
+    }
+
+    /// The RFC 7638 thumbprint of the key the session's token is bound to (DPoP), which
+    /// only the worker holds.
+    pub(crate) fn bound_to(&self) -> Option<String> {
+        self.bound_to.clone()
     }
 }
 
@@ -466,7 +474,10 @@ fn signed_in(auth: Auth, view: SessionView) {
     }
     hint::set_signed_in_before(&auth.names(), true);
     // Before the state: `Auth::can_renew` reads it when the state changes.
-    side(auth, |page| page.renewable = view.renewable);
+    side(auth, |page| {
+        page.renewable = view.renewable;
+        page.bound_to = view.dpop_jkt;
+    });
     // Every beat's welcome brings the session: the page changes only when it did.
     let unchanged = auth.session().is_some_and(|shown| {
         shown.claims == claims

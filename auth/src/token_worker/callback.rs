@@ -13,13 +13,14 @@ use oidc_browser_core::callback::CallbackResponse;
 use oidc_browser_core::config::path_of;
 use oidc_browser_core::mediation::kept_login::trusted_login;
 use oidc_browser_core::mediation::navigation::{is_taken_answer, query_of};
-use oidc_browser_core::mediation::protocol::{SessionView, ToPage};
+use oidc_browser_core::mediation::protocol::ToPage;
 use oidc_browser_core::session::Session;
 use oidc_browser_core::token::{authorization_code_body, TokenResponse};
 use oidc_browser_core::ProtocolError;
 
+use super::attach::token_request;
 use super::{pages, revocation, served, transactions};
-use crate::browser::{clock, flow, http, provider};
+use crate::browser::{clock, dpop, flow, provider};
 use crate::error::AuthError;
 
 /// Whether a navigation to `url` is a provider's answer the worker takes
@@ -146,7 +147,14 @@ async fn redeem(
     };
     let endpoints = &transaction.provider;
     let body = authorization_code_body(&transaction, &code);
-    let answer = http::post_form(&endpoints.token_endpoint, body, None).await?;
+    // With DPoP, a key made for this login: it lives with its session, and nowhere
+    // else (`trusted_login` bound the code to none).
+    let key = if transaction.dpop {
+        Some(dpop::new_key().await?)
+    } else {
+        None
+    };
+    let answer = token_request(&endpoints.token_endpoint, body, key.as_ref()).await?;
     let tokens = TokenResponse::parse(answer.status, &answer.body)?;
     let id_token = tokens.require_id_token()?.clone();
     let jwks = provider::jwks(&endpoints.jwks_uri, false).await;
@@ -157,24 +165,24 @@ async fn redeem(
     );
     let claims = flow::verify_id_token(&endpoints.jwks_uri, jwks, &id_token, &check).await?;
     let session = Session::new(tokens, id_token, claims, clock::now_ms());
-    let view = SessionView::of(&session);
     let refresh_token = session.refresh_token.clone();
     let kept = served::with_provider(prefix, |served| {
         // Signed out while this login was redeemed: it keeps nothing.
         if served.generation != generation {
-            return false;
+            return None;
         }
-        served.replace_session(Some(session));
+        served.replace_session(Some(session), key);
         served.unread_failure = None;
-        true
-    });
-    if kept != Some(true) {
+        served.view()
+    })
+    .flatten();
+    let Some(view) = kept else {
         // Nor does its grant outlive it.
         if let Some(token) = refresh_token {
             revocation::revoke(&config, &metadata, &token).await;
         }
         return Err(ProtocolError::SignedOutElsewhere.into());
-    }
+    };
     pages::broadcast(&ToPage::SignedIn {
         provider: prefix.to_owned(),
         session: view,

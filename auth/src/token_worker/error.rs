@@ -25,14 +25,6 @@ pub enum WorkerError {
         /// Why.
         error: MetadataError,
     },
-    /// A setting the worker does not serve yet.
-    #[error("the token worker does not serve {what} yet ({provider})")]
-    Unsupported {
-        /// The provider's storage prefix.
-        provider: String,
-        /// The setting.
-        what: &'static str,
-    },
 }
 
 /// Why a page's login could not start.

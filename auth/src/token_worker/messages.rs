@@ -11,7 +11,7 @@ use oidc_browser_core::authorization::transaction::KEY_SET_WAIT_MS;
 use oidc_browser_core::config::path_of;
 use oidc_browser_core::mediation::navigation::LOGOUT_PATH;
 use oidc_browser_core::mediation::protocol::{
-    config_digest, from_own_client, SessionView, ToPage, ToWorker, PROTOCOL,
+    config_digest, from_own_client, ToPage, ToWorker, PROTOCOL,
 };
 use oidc_browser_core::mediation::start_login::login_options;
 use oidc_browser_core::session::logout::{logout_target, LogoutOptions, LogoutTarget};
@@ -147,7 +147,7 @@ fn hello(source: &Client, protocol: u32, provider: String, config: &str) {
     let (session, failure, at_callback) = served::with_provider(&provider, |served| {
         let at_callback = served.config.callback_path() == page_path;
         (
-            served.session.as_ref().map(SessionView::of),
+            served.view(),
             served.unread_failure.take_if(|_| at_callback),
             at_callback,
         )
@@ -234,7 +234,7 @@ async fn sign_out(source: &Client, prefix: String, request: u32, options: Logout
         served.generation += 1;
         served.signed_out_at_ms = clock::now_ms();
         let session = served.session.clone();
-        served.replace_session(None);
+        served.replace_session(None, None);
         (session, served.config.clone(), served.metadata.clone())
     }) else {
         return pages::post(source, &ToPage::Stale { provider: prefix });

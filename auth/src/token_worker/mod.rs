@@ -17,8 +17,12 @@
 //! - two renewals at once (two tabs, two requests): [`renew`] shares the one in
 //!   flight per provider;
 //! - a page's message before the configuration is read: every handler awaits
-//!   [`served::ready`] first, and requests then wait too.
+//!   [`served::ready`] first, and requests then wait too;
+//! - a DPoP key and the tokens bound to it: the key is made for a login and kept in
+//!   the provider's [`served::Served`] beside its session, replaced only with it, so
+//!   a request or renewal reads token and key from one session in one step.
 
+mod attach;
 mod callback;
 mod error;
 mod messages;

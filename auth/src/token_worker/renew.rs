@@ -4,16 +4,17 @@
 
 use std::cell::RefCell;
 
-use oidc_browser_core::mediation::protocol::{SessionView, ToPage};
+use oidc_browser_core::mediation::protocol::ToPage;
 use oidc_browser_core::token::refresh::{
     accept_refresh, read_refresh_answer, refreshed_id_token_check,
 };
 use oidc_browser_core::token::token_request::{refresh_body_for, TokenKey};
 use oidc_browser_core::ProtocolError;
 
+use super::attach::{token_request, HeldToken};
 use super::{pages, revocation, served};
 use crate::browser::task::SharedTask;
-use crate::browser::{clock, flow, http, provider};
+use crate::browser::{clock, flow, provider};
 use crate::error::AuthError;
 
 type Renewal = SharedTask<Result<(), AuthError>>;
@@ -23,35 +24,37 @@ thread_local! {
     static IN_FLIGHT: RefCell<Vec<(String, Renewal)>> = const { RefCell::new(Vec::new()) };
 }
 
+fn held_token(served: &served::Served, fresh_only: bool) -> Option<HeldToken> {
+    let session = served.session.as_ref()?;
+    let token = if fresh_only {
+        session.fresh_access_token(clock::now_ms())?
+    } else {
+        &session.access_token
+    };
+    Some(HeldToken {
+        token: token.secret().to_owned(),
+        key: served.key.clone().filter(|_| session.dpop_bound),
+    })
+}
+
 /// The provider's access token for a request: the current one while fresh, else
 /// renewed first (when a refresh token allows); `None` when signed out. After a
 /// renewal, whatever happened, the token of the session then in place: the renewed
 /// one, the old one after a passing failure (the API says whether it still takes
 /// it), another login's, or none after a sign-out or a refused refresh.
-pub(super) async fn token_for_request(prefix: &str) -> Option<String> {
+pub(super) async fn token_for_request(prefix: &str) -> Option<HeldToken> {
     let (fresh, renewable) = served::with_provider(prefix, |served| {
         let session = served.session.as_ref()?;
-        Some((
-            session
-                .fresh_access_token(clock::now_ms())
-                .map(|token| token.secret().to_owned()),
-            session.refresh_token.is_some(),
-        ))
+        Some((held_token(served, true), session.refresh_token.is_some()))
     })
     .flatten()?;
-    if let Some(token) = fresh {
-        return Some(token);
+    if let Some(held) = fresh {
+        return Some(held);
     }
     if renewable {
         let _ = renew(prefix).await;
     }
-    served::with_provider(prefix, |served| {
-        served
-            .session
-            .as_ref()
-            .map(|session| session.access_token.secret().to_owned())
-    })
-    .flatten()
+    served::with_provider(prefix, |served| held_token(served, false)).flatten()
 }
 
 /// Whether the provider's session can be renewed (it holds a refresh token).
@@ -96,10 +99,11 @@ async fn renew_once(prefix: &str) -> Result<(), AuthError> {
             served.config.clone(),
             served.metadata.clone(),
             served.epoch,
+            served.key.clone(),
         ))
     })
     .flatten();
-    let Some((session, refresh_token, config, metadata, epoch)) = snapshot else {
+    let Some((session, refresh_token, config, metadata, epoch, key)) = snapshot else {
         return Err(ProtocolError::SessionEnded.into());
     };
     let still_current = |served: &served::Served| served.epoch == epoch;
@@ -108,9 +112,11 @@ async fn renew_once(prefix: &str) -> Result<(), AuthError> {
         ..TokenKey::default_for(&config)
     };
     let body = refresh_body_for(&config, &refresh_token, &api);
-    let answer = match http::post_form(&metadata.token_endpoint, body, None).await {
+    // Signed with the session's own key when it has one: a DPoP-bound refresh token
+    // is taken only with it (RFC 9449 section 5).
+    let answer = match token_request(&metadata.token_endpoint, body, key.as_ref()).await {
         Ok(answer) => answer,
-        Err(error) => return settle(prefix, epoch, Err(error.into())),
+        Err(error) => return settle(prefix, epoch, Err(error)),
     };
     let answer = match read_refresh_answer(answer.status, &answer.body, refresh_token) {
         Ok(answer) => answer,
@@ -175,16 +181,17 @@ fn settle(
         }
         Some(match outcome {
             Ok(renewed) => {
-                let view = SessionView::of(&renewed);
-                served.replace_session(Some(renewed));
+                // The same session (`epoch`), so the same key.
+                let key = served.key.take();
+                served.replace_session(Some(renewed), key);
                 Ok(ToPage::SignedIn {
                     provider: prefix.to_owned(),
-                    session: view,
+                    session: served.view()?,
                 })
             }
             Err(error) => {
                 if error.ends_session() {
-                    served.replace_session(None);
+                    served.replace_session(None, None);
                 }
                 Err(error)
             }

@@ -5,10 +5,10 @@
 use oidc_browser_core::mediation::navigation::{carries_answer, logout_ticket, without_query};
 use oidc_browser_core::mediation::several::ProvidersVerdict;
 use oidc_browser_core::mediation::PageRequest;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, RequestRedirect, Response, ResponseInit};
+use wasm_bindgen::JsValue;
+use web_sys::{Request, Response, ResponseInit};
 
+use super::attach::{self, fetch};
 use super::{callback, messages, renew, served};
 
 /// What the worker's script does with a request.
@@ -117,31 +117,7 @@ pub async fn respond(request: Request) -> Result<Response, JsValue> {
             Response::redirect_with_status(&to, 303)
         }
         Step::Attach(prefix) => {
-            let token = renew::token_for_request(&prefix).await;
-            fetch(&with_token(&request, token.as_deref())?).await
+            attach::send(&request, renew::token_for_request(&prefix).await).await
         }
     }
-}
-
-/// `request` with the worker's token in `Authorization` (none when signed out), the
-/// page's own `Authorization` and `DPoP` dropped, and redirects not followed: a
-/// redirect never takes the token where the rule was not asked.
-fn with_token(request: &Request, token: Option<&str>) -> Result<Request, JsValue> {
-    let headers = Headers::new_with_headers(&request.headers())?;
-    headers.delete("authorization")?;
-    headers.delete("dpop")?;
-    if let Some(token) = token {
-        headers.set("authorization", &format!("Bearer {token}"))?;
-    }
-    let init = RequestInit::new();
-    init.set_headers(&headers);
-    init.set_redirect(RequestRedirect::Manual);
-    Request::new_with_request_and_init(request, &init)
-}
-
-async fn fetch(request: &Request) -> Result<Response, JsValue> {
-    let scope: web_sys::ServiceWorkerGlobalScope = js_sys::global().unchecked_into();
-    JsFuture::from(scope.fetch_with_request(request))
-        .await?
-        .dyn_into()
 }

@@ -6,12 +6,14 @@ use std::cell::RefCell;
 use oidc_browser_core::config::providers::ProvidersError;
 use oidc_browser_core::config::AuthConfig;
 use oidc_browser_core::mediation::config::{mediated_providers, MediatedProvider};
+use oidc_browser_core::mediation::protocol::SessionView;
 use oidc_browser_core::mediation::several::{ProviderRule, ProviderRules};
 use oidc_browser_core::provider::discovery::ProviderMetadata;
 use oidc_browser_core::session::Session;
 use wasm_bindgen::JsValue;
 
 use super::error::WorkerError;
+use crate::browser::dpop::{self, DpopKey};
 use crate::browser::provider;
 use crate::browser::task::SharedTask;
 use crate::browser::{clock, http};
@@ -25,6 +27,10 @@ pub(super) struct Served {
     /// The signed-in session: the only copy of its tokens. Replaced only through
     /// [`Served::replace_session`].
     pub session: Option<Session>,
+    /// The DPoP key the session's tokens are bound to (DPoP on), made for its login
+    /// and kept nowhere else: it is replaced with the session, never apart from it, so
+    /// a token is never sent with another login's key.
+    pub key: Option<DpopKey>,
     /// Bumped at every replacement of `session` (a login, a renewal, a sign-out, an
     /// ended session): a renewal started for one session never lands on another.
     pub epoch: u64,
@@ -38,10 +44,21 @@ pub(super) struct Served {
 }
 
 impl Served {
-    /// Puts `session` in place of the current one (none: signed out).
-    pub fn replace_session(&mut self, session: Option<Session>) {
+    /// Puts `session`, and the key its tokens are bound to, in place of the current
+    /// ones (none: signed out).
+    pub fn replace_session(&mut self, session: Option<Session>, key: Option<DpopKey>) {
+        self.key = session.as_ref().and(key);
         self.session = session;
         self.epoch += 1;
+    }
+
+    /// What a page may know of the session.
+    pub fn view(&self) -> Option<SessionView> {
+        let session = self.session.as_ref()?;
+        Some(SessionView::of(
+            session,
+            self.key.as_ref().map(dpop::thumbprint),
+        ))
     }
 }
 
@@ -151,12 +168,6 @@ async fn set_up() -> Result<(), WorkerError> {
     } in mediated
     {
         let prefix = config.storage_prefix.clone();
-        if config.dpop {
-            return Err(WorkerError::Unsupported {
-                provider: prefix,
-                what: "DPoP",
-            });
-        }
         let metadata =
             provider::metadata(&config)
                 .await
@@ -177,6 +188,7 @@ async fn set_up() -> Result<(), WorkerError> {
             config,
             metadata,
             session: None,
+            key: None,
             epoch: 0,
             generation: 0,
             signed_out_at_ms: 0,

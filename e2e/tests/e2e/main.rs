@@ -17,6 +17,7 @@ mod second_provider;
 mod session;
 mod sign_in;
 mod token_worker;
+mod token_worker_dpop;
 
 use std::future::Future;
 use std::io::{Read, Write};

@@ -77,18 +77,9 @@ async fn page_fetch(browser: &Browser, url: &str, authorization: Option<&str>) -
     )
 }
 
-/// The access token the provider's APIs last took: the test's own eyes (the provider
-/// serves it without CORS, so no page reads it).
+/// The access token the provider's APIs last took, checked to be a live bearer token.
 fn last_token_seen(env: &Env) -> String {
-    let (status, token) = outside::request(&env.idp, "GET", "/api/last-token-seen", &[], "");
-    assert_eq!(status, 200, "the provider records tokens (DEVIDP_FAULTS=1)");
-    assert!(
-        token.len() >= 16
-            && token
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c)),
-        "one token, as sent: {token:?}"
-    );
+    let token = recorded_token(env);
     // It is the user's: the API takes it from a client outside the browser.
     assert_eq!(
         status_with(env, &token),
@@ -98,9 +89,24 @@ fn last_token_seen(env: &Env) -> String {
     token
 }
 
+/// The access token the provider's APIs last took: the test's own eyes (the provider
+/// serves it without CORS, so no page reads it).
+pub(crate) fn recorded_token(env: &Env) -> String {
+    let (status, token) = outside::request(&env.idp, "GET", "/api/last-token-seen", &[], "");
+    assert_eq!(status, 200, "the provider records tokens (DEVIDP_FAULTS=1)");
+    assert!(
+        token.len() >= 16
+            && token
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c)),
+        "one token, as sent: {token:?}"
+    );
+    token
+}
+
 /// The status the provider's API answers `token` with, asked from outside the
 /// browser: 200 while the token lives.
-fn status_with(env: &Env, token: &str) -> u16 {
+pub(crate) fn status_with(env: &Env, token: &str) -> u16 {
     let (status, _) = outside::request(
         &env.idp,
         "GET",
@@ -211,7 +217,7 @@ async fn kept_logins(browser: &Browser) -> u64 {
 }
 
 /// Whether `text` holds a JWT (an ID token): `eyJ…` then `.eyJ`.
-fn holds_jwt(text: &str) -> bool {
+pub(crate) fn holds_jwt(text: &str) -> bool {
     text.match_indices("eyJ").any(|(at, _)| {
         let rest = &text[at..];
         let header = rest

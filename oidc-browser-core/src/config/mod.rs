@@ -318,7 +318,6 @@ impl AuthConfig {
         let token_mediation = TokenMediation::from_fields(fields)?;
         token_mediation::check_with_mediation(
             token_mediation,
-            dpop,
             refresh_token_storage == RefreshTokenStorage::IndexedDb,
         )?;
         Ok(Self {

@@ -50,25 +50,18 @@ pub fn fallback_allowed(fields: &Map<String, Value>) -> Result<bool, ConfigError
     }
 }
 
-/// The settings the worker mode cannot keep its promise with, refused by name: DPoP
-/// (its key would have to live in the worker, which does not make one yet) and a
-/// refresh token at rest in IndexedDB (where page script reads it).
+/// The setting the worker mode cannot keep its promise with, refused by name: a
+/// refresh token at rest in IndexedDB (where page script reads it). DPoP is served:
+/// the worker makes the key and signs the proofs (`mediation::kept_login`).
 ///
 /// # Errors
 /// [`ConfigError::Invalid`] naming the field.
 pub fn check_with_mediation(
     mode: TokenMediation,
-    dpop: bool,
     refresh_token_in_indexed_db: bool,
 ) -> Result<(), ConfigError> {
     if mode == TokenMediation::Page {
         return Ok(());
-    }
-    if dpop {
-        return Err(ConfigError::Invalid {
-            field: "dpop",
-            reason: "is not available yet with \"token_mediation\": \"service_worker\"",
-        });
     }
     if refresh_token_in_indexed_db {
         return Err(ConfigError::Invalid {
@@ -119,18 +112,21 @@ mod tests {
     }
 
     #[test]
-    fn settings_that_would_put_a_token_where_page_script_reads_it_are_refused_with_the_worker() {
-        for (extra, field) in [
-            (r#", "dpop": true"#, "dpop"),
-            (
-                r#", "refresh_token_storage": "indexed_db""#,
-                "refresh_token_storage",
-            ),
-        ] {
-            assert!(config(extra).is_ok(), "{extra} alone is fine");
-            let error =
-                config(&format!(r#"{extra}, "token_mediation": "service_worker""#)).unwrap_err();
-            assert!(error.to_string().contains(field), "{extra}: {error}");
-        }
+    fn a_refresh_token_where_page_script_reads_it_is_refused_with_the_worker() {
+        let extra = r#", "refresh_token_storage": "indexed_db""#;
+        assert!(config(extra).is_ok(), "{extra} alone is fine");
+        let error =
+            config(&format!(r#"{extra}, "token_mediation": "service_worker""#)).unwrap_err();
+        assert!(
+            error.to_string().contains("refresh_token_storage"),
+            "{extra}: {error}"
+        );
+    }
+
+    #[test]
+    fn dpop_is_served_by_the_worker() {
+        let config = config(r#", "dpop": true, "token_mediation": "service_worker""#).unwrap();
+        assert!(config.dpop);
+        assert_eq!(config.token_mediation, TokenMediation::ServiceWorker);
     }
 }

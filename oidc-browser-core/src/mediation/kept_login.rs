@@ -19,7 +19,12 @@ use crate::provider::discovery::ProviderMetadata;
 
 /// `kept`, made safe to redeem for the provider of `config` and `metadata`: its
 /// endpoints replaced by the worker's own, no carried key set, the configuration's
-/// leeway and timeout, no DPoP (the worker does not bind codes yet).
+/// leeway and timeout. Whether its exchange carries a DPoP proof is the worker's own
+/// configuration's and provider's to say, never the copy's; and it is bound to no key
+/// (`dpop_jkt`): the worker's key lives in its memory only, which the browser may drop
+/// while the user is at the provider, so a bound code could be lost with it. The
+/// worker signs the exchange with a key it makes then (PKCE binds the code to the
+/// login already).
 ///
 /// # Errors
 /// [`ProtocolError::ConfigurationChanged`] when it was started for another issuer,
@@ -43,7 +48,7 @@ pub fn trusted_login(
     kept.provider = CallbackEndpoints::of(metadata);
     kept.leeway_secs = config.clock_leeway_secs;
     kept.timeout_secs = config.http_timeout_secs;
-    kept.dpop = false;
+    kept.dpop = config.dpop && crate::dpop::supported(&metadata.dpop_signing_alg_values_supported);
     kept.dpop_jkt = None;
     Ok(kept)
 }
@@ -98,11 +103,37 @@ mod tests {
         rewritten.provider.keys = Some(r#"{"keys":[]}"#.into());
         rewritten.leeway_secs = 600;
         rewritten.dpop = true;
+        rewritten.dpop_jkt = Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs".into());
         let trusted = trusted_login(rewritten, &config, &metadata, 0).unwrap();
         assert_eq!(trusted.provider, CallbackEndpoints::of(&metadata));
         assert_eq!(trusted.provider.keys, None);
         assert_eq!(trusted.leeway_secs, 5);
-        assert!(!trusted.dpop);
+        assert!(!trusted.dpop, "DPoP is off in the worker's configuration");
+        assert_eq!(trusted.dpop_jkt, None);
+    }
+
+    #[test]
+    fn whether_the_exchange_carries_a_proof_is_the_workers_configuration_and_providers_say() {
+        let (config, metadata) = provider();
+        let mut with_dpop = config.clone();
+        with_dpop.dpop = true;
+        let mut accepting = metadata.clone();
+        accepting.dpop_signing_alg_values_supported = vec!["EdDSA".into(), "ES256".into()];
+        let mut copy = kept(&config, &metadata, 1_000);
+        copy.dpop = false;
+        copy.dpop_jkt = Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs".into());
+        let signed = trusted_login(copy.clone(), &with_dpop, &accepting, 0).unwrap();
+        assert!(
+            signed.dpop,
+            "the copy said no proof; the worker's configuration says one"
+        );
+        assert_eq!(
+            signed.dpop_jkt, None,
+            "no code is bound to the worker's key"
+        );
+        // A provider that takes no ES256 proof gets none, as in the page mode.
+        let unsigned = trusted_login(copy, &with_dpop, &metadata, 0).unwrap();
+        assert!(!unsigned.dpop);
     }
 
     #[test]

@@ -139,6 +139,7 @@ mod tests {
             expires_at_ms: 1,
             scope: None,
             renewable: false,
+            dpop_jkt: None,
         }
     }
 

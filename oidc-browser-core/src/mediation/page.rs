@@ -335,6 +335,7 @@ mod tests {
             expires_at_ms: 5,
             scope: None,
             renewable: false,
+            dpop_jkt: None,
         }
     }
 

@@ -167,16 +167,22 @@ pub struct SessionView {
     pub scope: Option<String>,
     /// The worker holds a refresh token: it renews the session by itself.
     pub renewable: bool,
+    /// The RFC 7638 thumbprint of the worker's DPoP key, while the session's access
+    /// token is bound to it: public (the provider and the APIs read it in the token's
+    /// `cnf`), unlike the key, which never leaves the worker.
+    pub dpop_jkt: Option<String>,
 }
 
 impl SessionView {
-    /// What the page may know of `session`: its claims, expiry and scope.
-    pub fn of(session: &Session) -> Self {
+    /// What the page may know of `session`: its claims, expiry and scope, and the
+    /// thumbprint of the key `key_thumbprint` names when its token is bound to one.
+    pub fn of(session: &Session, key_thumbprint: Option<String>) -> Self {
         Self {
             claims: session.claims.to_map(),
             expires_at_ms: session.expires_at_ms,
             scope: session.scope.clone(),
             renewable: session.refresh_token.is_some(),
+            dpop_jkt: key_thumbprint.filter(|_| session.dpop_bound),
         }
     }
 }
@@ -279,7 +285,8 @@ mod tests {
         let mut session = crate::session::tests::session(60, 1_000);
         session.refresh_token = Some(crate::secret::RefreshToken::new("rt-secret".into()));
         session.claims.name = Some("Ada".into());
-        let view = SessionView::of(&session);
+        let view = SessionView::of(&session, Some("jkt".into()));
+        assert_eq!(view.dpop_jkt, None, "a bearer token is bound to no key");
         assert_eq!(view.claims["sub"], "s");
         assert_eq!(view.claims["aud"], serde_json::json!(["c"]));
         assert_eq!(view.claims["name"], "Ada");
@@ -296,6 +303,13 @@ mod tests {
         for secret in ["rt-secret", "\"at\"", session.id_token.secret()] {
             assert!(!sent.contains(secret), "the message carries a token");
         }
+        session.dpop_bound = true;
+        let bound = SessionView::of(&session, Some("jkt".into()));
+        assert_eq!(
+            bound.dpop_jkt.as_deref(),
+            Some("jkt"),
+            "the key's public name"
+        );
     }
 
     #[test]
@@ -305,6 +319,7 @@ mod tests {
             expires_at_ms: 1_700_000_000_000,
             scope: Some("openid profile".into()),
             renewable: false,
+            dpop_jkt: Some("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs".into()),
         };
         for message in [
             ToWorker::Hello {
