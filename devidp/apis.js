@@ -39,7 +39,9 @@ export function createApis({ provider, corsHeaders, issuer, recordTokens = false
   // With the fault routes on (the e2e suite), the last access token an API took, so a
   // test can look for it where the page's script could read it. Served with no CORS
   // header at /api/last-token-seen: no page can read it, only the test's own client.
-  let lastTokenSeen = '';
+  // By the host the API was asked at (a proxy's `X-Forwarded-Host`, or '' for the
+  // provider's own origin): tests of one API origin do not read another's.
+  const lastTokenSeen = new Map();
   // The APIs' DPoP nonce, renewed every five minutes (the last one still taken).
   let nonces = [randomBytes(16).toString('base64url')];
   setInterval(() => { nonces = [randomBytes(16).toString('base64url'), nonces[0]]; }, 300_000).unref();
@@ -59,9 +61,9 @@ export function createApis({ provider, corsHeaders, issuer, recordTokens = false
       return 'invalid_dpop_proof';
     }
     const { payload, protectedHeader } = verified;
-    // The URL the client sent to: the issuer's origin, or the one a proxy in front of
-    // these APIs says it was asked at (the e2e suite's API origins).
-    const forwarded = req.headers['x-forwarded-host'];
+    // The URL the client sent to: the issuer's origin, or, in the e2e suite only
+    // (DEVIDP_FAULTS=1), the one its proxies in front of these APIs were asked at.
+    const forwarded = recordTokens ? req.headers['x-forwarded-host'] : undefined;
     const htu = new URL(url.pathname, forwarded ? `http://${forwarded}` : issuer).href;
     const ath = createHash('sha256').update(value).digest('base64url');
     const now = Math.floor(Date.now() / 1000);
@@ -152,12 +154,13 @@ export function createApis({ provider, corsHeaders, issuer, recordTokens = false
   // Serves /api/*; returns false for any other path.
   async function handle(req, res, url) {
     if (recordTokens && url.pathname === '/api/last-token-seen' && req.method === 'GET') {
+      const token = lastTokenSeen.get(url.searchParams.get('host') || '') || '';
       res.writeHead(200, {
         'Content-Type': 'text/plain',
-        'Content-Length': Buffer.byteLength(lastTokenSeen),
+        'Content-Length': Buffer.byteLength(token),
         'Cache-Control': 'no-store',
       });
-      res.end(lastTokenSeen);
+      res.end(token);
       return true;
     }
     const entry = Object.entries(APIS).find(([, api]) => api.path === url.pathname);
@@ -189,7 +192,7 @@ export function createApis({ provider, corsHeaders, issuer, recordTokens = false
       json(res, 401, { error: 'invalid_token' }, { ...cors, 'WWW-Authenticate': 'Bearer error="invalid_token"' });
       return true;
     }
-    if (recordTokens) lastTokenSeen = value;
+    if (recordTokens) lastTokenSeen.set(req.headers['x-forwarded-host'] || '', value);
     // What the API saw, for the app to show: whether the token was bound, and to what.
     const binding = { token_type: accessToken.jkt ? 'DPoP' : 'Bearer', cnf_jkt: accessToken.jkt || null };
     if (isPrivate) {

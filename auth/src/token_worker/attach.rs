@@ -3,11 +3,12 @@
 //! token attached, as a bearer token or DPoP-bound with a proof of that very request.
 //! The key never leaves the worker; only proofs, each for one request, do.
 
-use oidc_browser_core::dpop::resource_wants_nonce;
+use oidc_browser_core::dpop::{hidden_header, resource_wants_nonce, usable_nonce, DpopError};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, RequestRedirect, Response};
 
+use super::served;
 use crate::browser::dpop::{self, DpopKey};
 use crate::browser::dpop_token::signed_token_request;
 use crate::browser::http::{self, HttpResponse};
@@ -20,6 +21,18 @@ pub(super) struct HeldToken {
     pub token: String,
     /// The key that signs its proofs, when it is DPoP-bound.
     pub key: Option<DpopKey>,
+    /// Its provider's storage prefix.
+    pub prefix: String,
+    /// The session it is of ([`super::served::Served::epoch`]).
+    pub epoch: u64,
+}
+
+impl HeldToken {
+    /// True while its session is still the provider's (no sign-out, renewal or other
+    /// login since it was taken).
+    fn current(&self) -> bool {
+        served::with_provider(&self.prefix, |served| served.epoch) == Some(self.epoch)
+    }
 }
 
 /// A token request to `endpoint`: signed with `key` when given (RFC 9449 section 5,
@@ -42,44 +55,61 @@ pub(super) async fn token_request(
 /// token goes as `Authorization: DPoP` with a proof of this method and URL (`ath`,
 /// the API's latest nonce), and once more with the API's new nonce when its answer
 /// asks for one (RFC 9449 section 9); the request is copied first, so its body can
-/// go twice.
+/// go twice. After each proof is signed (an `await`), the token goes only if its
+/// session is still in place: a sign-out meanwhile sends the request with no token,
+/// or the first answer back without a second try.
 ///
 /// # Errors
-/// What the browser's `fetch` rejects with, or a proof that could not be signed.
+/// What the browser's `fetch` rejects with, or a first proof that could not be signed.
 pub(super) async fn send(request: &Request, held: Option<HeldToken>) -> Result<Response, JsValue> {
-    let Some(HeldToken {
-        token,
-        key: Some(key),
-    }) = held
-    else {
-        let bearer = held.map(|held| format!("Bearer {}", held.token));
-        return fetch(&with_token(request, bearer.as_deref(), None)?).await;
+    let Some(held) = held else {
+        return fetch(&with_token(request, None, None)?).await;
     };
-    let url = request.url();
-    let method = request.method();
-    let authorization = format!("DPoP {token}");
-    let refused = |_| JsValue::from_str("the token worker could not sign a DPoP proof");
-    let first = dpop::proof_for(&key, &method, &url, Some(&token), None)
+    let Some(key) = &held.key else {
+        let bearer = format!("Bearer {}", held.token);
+        return fetch(&with_token(request, Some(&bearer), None)?).await;
+    };
+    let (url, method) = (request.url(), request.method());
+    let authorization = format!("DPoP {}", held.token);
+    let first = dpop::proof_for(key, &method, &url, Some(&held.token), None)
         .await
-        .map_err(refused)?;
+        .map_err(|_| JsValue::from_str("the token worker could not sign a DPoP proof"))?;
+    if !held.current() {
+        return fetch(&with_token(request, None, None)?).await;
+    }
     let answer = fetch(&with_token(
         &request.clone()?,
         Some(&authorization),
         Some(&first),
     )?)
     .await?;
-    let nonce = answer.headers().get("dpop-nonce")?;
+    let headers = answer.headers();
+    let nonce = headers.get("dpop-nonce")?;
     if let Some(nonce) = &nonce {
         dpop::remember_nonce(&url, nonce);
     }
-    let challenge = answer.headers().get("www-authenticate")?;
-    let Some(nonce) = nonce.filter(|_| resource_wants_nonce(answer.status(), challenge.as_deref()))
+    let challenge = headers.get("www-authenticate")?;
+    let wants = resource_wants_nonce(answer.status(), challenge.as_deref());
+    if let Some(header) = hidden_header(
+        true,
+        answer.status(),
+        wants,
+        nonce.is_some(),
+        challenge.is_some(),
+    ) {
+        // The page's `call_api` sees the API's 401; the reason is said here.
+        web_sys::console::warn_1(&DpopError::HeaderHidden(header).to_string().into());
+    }
+    let Some(nonce) = nonce.filter(|nonce| wants && usable_nonce(nonce).is_some()) else {
+        return Ok(answer);
+    };
+    let Ok(second) = dpop::proof_for(key, &method, &url, Some(&held.token), Some(nonce)).await
     else {
         return Ok(answer);
     };
-    let second = dpop::proof_for(&key, &method, &url, Some(&token), Some(nonce))
-        .await
-        .map_err(refused)?;
+    if !held.current() {
+        return Ok(answer);
+    }
     fetch(&with_token(request, Some(&authorization), Some(&second))?).await
 }
 

@@ -34,6 +34,8 @@ fn held_token(served: &served::Served, fresh_only: bool) -> Option<HeldToken> {
     Some(HeldToken {
         token: token.secret().to_owned(),
         key: served.key.clone().filter(|_| session.dpop_bound),
+        prefix: served.config.storage_prefix.clone(),
+        epoch: served.epoch,
     })
 }
 

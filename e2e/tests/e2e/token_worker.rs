@@ -89,10 +89,17 @@ fn last_token_seen(env: &Env) -> String {
     token
 }
 
-/// The access token the provider's APIs last took: the test's own eyes (the provider
-/// serves it without CORS, so no page reads it).
+/// The access token the provider's APIs last took at the listed API origin (where the
+/// token worker's apps call them; each origin's is kept apart): the test's own eyes
+/// (the provider serves it without CORS, so no page reads it).
 pub(crate) fn recorded_token(env: &Env) -> String {
-    let (status, token) = outside::request(&env.idp, "GET", "/api/last-token-seen", &[], "");
+    let (status, token) = outside::request(
+        &env.idp,
+        "GET",
+        "/api/last-token-seen?host=127.0.0.1:8086",
+        &[],
+        "",
+    );
     assert_eq!(status, 200, "the provider records tokens (DEVIDP_FAULTS=1)");
     assert!(
         token.len() >= 16

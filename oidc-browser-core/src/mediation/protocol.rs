@@ -169,7 +169,9 @@ pub struct SessionView {
     pub renewable: bool,
     /// The RFC 7638 thumbprint of the worker's DPoP key, while the session's access
     /// token is bound to it: public (the provider and the APIs read it in the token's
-    /// `cnf`), unlike the key, which never leaves the worker.
+    /// `cnf`), unlike the key, which never leaves the worker. Absent when unbound, so
+    /// a session without DPoP reads the same as before the field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpop_jkt: Option<String>,
 }
 
@@ -303,6 +305,9 @@ mod tests {
         for secret in ["rt-secret", "\"at\"", session.id_token.secret()] {
             assert!(!sent.contains(secret), "the message carries a token");
         }
+        // Unbound, the view reads as it did before the thumbprint was added.
+        assert!(!sent.contains("dpop_jkt"), "{sent}");
+        assert!(ToPage::from_json(&sent).is_ok());
         session.dpop_bound = true;
         let bound = SessionView::of(&session, Some("jkt".into()));
         assert_eq!(
