@@ -234,7 +234,7 @@ enum E2eRuns<'a> {
 /// console is Chromium's only (geckodriver has no log endpoint), and the rest of the
 /// suite repeats these paths. Each Firefox session gets its own geckodriver (it serves
 /// one at a time), started by the suite; two run at once, as in Chromium.
-const FIREFOX_JOURNEYS: [&str; 20] = [
+const FIREFOX_JOURNEYS: [&str; 21] = [
     "sign_in::sign_in_lands_on_the_profile_with_a_clean_address_bar",
     "sign_in::forged_callback_shows_an_error_and_nobody_is_signed_in",
     "sign_in::an_already_used_callback_url_is_never_redeemed_again",
@@ -255,6 +255,7 @@ const FIREFOX_JOURNEYS: [&str; 20] = [
     "token_worker::script_in_the_page_gets_no_token_while_the_apis_work_and_sign_out_reaches_every_tab",
     "token_worker::a_new_worker_version_takes_over_the_open_page_and_the_session_comes_back",
     "token_worker::the_app_signs_in_through_the_worker_calls_its_api_and_holds_no_token",
+    "token_worker_dpop::with_dpop_the_workers_key_binds_every_token_and_page_script_gets_no_key",
 ];
 
 fn end_to_end(runs: E2eRuns<'_>) -> Vec<Result<Counts, String>> {
