@@ -312,7 +312,8 @@ impl Auth {
 
     /// The RFC 7638 thumbprint of the key this browser's tokens are bound to (DPoP,
     /// RFC 9449), while the session's token is bound to one: the `jkt` the provider
-    /// and the APIs check.
+    /// and the APIs check. With the token worker, the thumbprint of the worker's key,
+    /// as the worker tells it (the key itself never leaves the worker).
     pub async fn dpop_thumbprint(&self) -> Option<String> {
         let session = self.session()?;
         if self.mediates() {
