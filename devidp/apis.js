@@ -196,12 +196,17 @@ export function createApis({ provider, corsHeaders, issuer, recordTokens = false
     // What the API saw, for the app to show: whether the token was bound, and to what.
     const binding = { token_type: accessToken.jkt ? 'DPoP' : 'Bearer', cnf_jkt: accessToken.jkt || null };
     if (isPrivate) {
+      // In the e2e suite, how much of a request's body arrived: a client that sends a
+      // request twice (a DPoP nonce retry) must send its body twice.
+      const received = recordTokens && req.method === 'POST'
+        ? { received_bytes: Buffer.byteLength(await readText(req, 'body')) } : {};
       json(res, 200, {
         message: 'Hello from the private API',
         sub: accessToken.accountId,
         client_id: accessToken.clientId,
         scope: accessToken.scope,
         ...binding,
+        ...received,
       }, cors);
       return true;
     }

@@ -13,12 +13,20 @@ use crate::{release, setup};
 const BASELINE_PORT: u16 = 8092;
 /// The equal page's port (bench/equal-page: the baseline's page on the library).
 const EQUAL_PORT: u16 = 8099;
+/// config.json edit that turns the token worker's mode on and nothing else (the
+/// bench's `--token-worker`).
+const TOKEN_WORKER_ONLY: (&str, &str) = (
+    r#""refresh_token_storage": "memory""#,
+    r#""refresh_token_storage": "memory", "token_mediation": "service_worker""#,
+);
 
 /// Builds both apps, serves them with nginx, and runs the measuring binary.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let usage = || "usage: cargo xtask bench [--runs N] [--dpop] [--no-peers]".to_owned();
+    let usage =
+        || "usage: cargo xtask bench [--runs N] [--dpop] [--token-worker] [--no-peers]".to_owned();
     let mut runs = "20".to_owned();
     let mut dpop = false;
+    let mut token_worker = false;
     let mut peers = true;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -28,6 +36,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 _ => return Err(usage()),
             },
             "--dpop" => dpop = true,
+            "--token-worker" => token_worker = true,
             "--no-peers" => peers = false,
             _ => return Err(usage()),
         }
@@ -58,10 +67,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     );
     // With --dpop, the same build with `dpop` on: every token request carries a proof
     // (and the provider's first answer is a nonce challenge).
-    let ours = if dpop {
-        suites::dist_variant(&work, "bench-dpop", suites::DPOP_ONLY)?
-    } else {
-        root().join("dist")
+    // With --token-worker, the same build in the token worker's mode: what the page
+    // fetches then (the mode's chunk at start; at the callback, the page the worker
+    // sends the browser on to), the worker's own files being fetched by the worker.
+    let ours = match (dpop, token_worker) {
+        (true, true) => return Err("--dpop and --token-worker: one at a time".into()),
+        (true, false) => suites::dist_variant(&work, "bench-dpop", suites::DPOP_ONLY)?,
+        (false, true) => suites::dist_variant(&work, "bench-token-worker", TOKEN_WORKER_ONLY)?,
+        (false, false) => root().join("dist"),
     };
     let config = suites::nginx_config(
         &work,

@@ -2,6 +2,8 @@
 //! be exported, not even by this code) kept in IndexedDB as a `CryptoKey`, so a reload
 //! and the callback after a redirect keep the same key; proofs signed with it; and the
 //! servers' nonces. The claims and rules are the core's (`oidc_browser_core::dpop`).
+//! The token worker's keys (`new_key`, same WebCrypto) are kept nowhere but in its
+//! memory, beside the session they bind.
 //!
 //! Races: two calls at once that find no key both make one and the last write wins;
 //! tokens are bound at the token endpoint, under the refresh lock, to the key read
@@ -115,6 +117,7 @@ pub async fn stored_key(names: &StorageNames, make: bool) -> Result<Option<DpopK
 ///
 /// # Errors
 /// [`DpopError`] when WebCrypto fails.
+#[cfg(feature = "token-worker")]
 pub async fn new_key() -> Result<DpopKey, DpopError> {
     key_of(&new_pair().await?).await
 }

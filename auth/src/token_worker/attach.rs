@@ -23,15 +23,18 @@ pub(super) struct HeldToken {
     pub key: Option<DpopKey>,
     /// Its provider's storage prefix.
     pub prefix: String,
-    /// The session it is of ([`super::served::Served::epoch`]).
-    pub epoch: u64,
 }
 
 impl HeldToken {
-    /// True while its session is still the provider's (no sign-out, renewal or other
-    /// login since it was taken).
-    fn current(&self) -> bool {
-        served::with_provider(&self.prefix, |served| served.epoch) == Some(self.epoch)
+    /// True while the login its token is of is still the provider's: signed in, with
+    /// the same key. A key is made for each login and goes with its session at
+    /// sign-out, while a renewal keeps it (and the token it replaced still works), so
+    /// a renewal meanwhile does not take the token off a request.
+    fn current(&self, key: &DpopKey) -> bool {
+        let held = dpop::thumbprint(key);
+        served::with_provider(&self.prefix, |served| {
+            served.session.is_some() && served.key.as_ref().map(dpop::thumbprint) == Some(held)
+        }) == Some(true)
     }
 }
 
@@ -56,8 +59,8 @@ pub(super) async fn token_request(
 /// the API's latest nonce), and once more with the API's new nonce when its answer
 /// asks for one (RFC 9449 section 9); the request is copied first, so its body can
 /// go twice. After each proof is signed (an `await`), the token goes only if its
-/// session is still in place: a sign-out meanwhile sends the request with no token,
-/// or the first answer back without a second try.
+/// login is still in place: a sign-out or another login meanwhile sends the request
+/// with no token, or the first answer back without a second try.
 ///
 /// # Errors
 /// What the browser's `fetch` rejects with, or a first proof that could not be signed.
@@ -74,7 +77,7 @@ pub(super) async fn send(request: &Request, held: Option<HeldToken>) -> Result<R
     let first = dpop::proof_for(key, &method, &url, Some(&held.token), None)
         .await
         .map_err(|_| JsValue::from_str("the token worker could not sign a DPoP proof"))?;
-    if !held.current() {
+    if !held.current(key) {
         return fetch(&with_token(request, None, None)?).await;
     }
     let answer = fetch(&with_token(
@@ -107,7 +110,7 @@ pub(super) async fn send(request: &Request, held: Option<HeldToken>) -> Result<R
     else {
         return Ok(answer);
     };
-    if !held.current() {
+    if !held.current(key) {
         return Ok(answer);
     }
     fetch(&with_token(request, Some(&authorization), Some(&second))?).await

@@ -35,7 +35,6 @@ fn held_token(served: &served::Served, fresh_only: bool) -> Option<HeldToken> {
         token: token.secret().to_owned(),
         key: served.key.clone().filter(|_| session.dpop_bound),
         prefix: served.config.storage_prefix.clone(),
-        epoch: served.epoch,
     })
 }
 

@@ -19,7 +19,9 @@ use crate::{arm, sign_in_to, with_browser, FAULT_SLOT};
 
 const APP: &str = "http://127.0.0.1:8087";
 const PAGE: &str = "http://127.0.0.1:8087/token-worker-check.html";
-const LISTED_API: &str = "http://127.0.0.1:8086/api/private";
+pub(crate) const LISTED_API: &str = "http://127.0.0.1:8086/api/private";
+/// The listed API's host, as the provider records the tokens its APIs took there.
+const LISTED_API_HOST: &str = "127.0.0.1:8086";
 const UNLISTED_API: &str = "http://127.0.0.1:8085/api/private";
 /// The mediated site's worker script, as nginx serves it (`xtask/src/suites.rs`).
 const SERVED_SCRIPT: &str = concat!(
@@ -96,7 +98,7 @@ pub(crate) fn recorded_token(env: &Env) -> String {
     let (status, token) = outside::request(
         &env.idp,
         "GET",
-        "/api/last-token-seen?host=127.0.0.1:8086",
+        &format!("/api/last-token-seen?host={LISTED_API_HOST}"),
         &[],
         "",
     );

@@ -5,10 +5,8 @@
 use e2e::app::App;
 use e2e::browser::Browser;
 
-use crate::token_worker::{holds_jwt, recorded_token, status_with};
+use crate::token_worker::{holds_jwt, recorded_token, status_with, LISTED_API};
 use crate::{sign_in_to, with_browser, FAULT_SLOT};
-
-const LISTED_API: &str = "http://127.0.0.1:8086/api/private";
 
 /// Counts the WebCrypto keys script in the page can reach in IndexedDB (a key as a
 /// record, or a key pair's halves), after checking on a key of its own that it finds
@@ -112,7 +110,9 @@ async fn with_dpop_the_workers_key_binds_every_token_and_page_script_gets_no_key
         // and a forged `Authorization` and `DPoP` of its own. The worker knows no nonce
         // of that origin yet, so the API asks for one (`use_dpop_nonce`) and the worker
         // sends the request again, body and all, with a new proof: a 200 is that second
-        // try, and the binding it reports is the worker's key, not the page's header.
+        // try (a worker that sends the page's request itself the first time cannot send
+        // it again: the retry then fails, measured), with the whole body, and the
+        // binding it reports is the worker's key, not the page's header.
         let posted = browser
             .client
             .execute(
@@ -126,11 +126,11 @@ async fn with_dpop_the_workers_key_binds_every_token_and_page_script_gets_no_key
             .await
             .expect("the page's POST");
         assert_eq!(posted[0], 200, "{posted}");
+        let body = posted[1].as_str().unwrap_or_default();
+        assert!(body.contains(&format!("\"cnf_jkt\":\"{jkt}\"")), "{posted}");
         assert!(
-            posted[1]
-                .as_str()
-                .is_some_and(|body| body.contains(&format!("\"cnf_jkt\":\"{jkt}\""))),
-            "{posted}"
+            body.contains("\"received_bytes\":10"),
+            "the body, whole: {posted}"
         );
         let answer = api_answer(&app, &browser).await;
         assert!(answer.contains("\"token_type\": \"DPoP\""), "{answer}");
@@ -164,7 +164,24 @@ async fn with_dpop_the_workers_key_binds_every_token_and_page_script_gets_no_key
 
         // A renewal in the worker: a new token, bound to the same key.
         app.nav("Profile").await;
+        browser
+            .eval(
+                "window.testRenewedJkt = [];
+                 navigator.serviceWorker.addEventListener('message', (e) => {
+                   const m = JSON.parse(e.data);
+                   if (m.type === 'signed_in') window.testRenewedJkt.push(m.session.dpop_jkt);
+                 });
+                 return null;",
+            )
+            .await;
         app.renew_and_wait().await;
+        // What the worker told the page of the renewed session: the same key's name.
+        let told = browser.eval("return window.testRenewedJkt;").await;
+        let told = told.as_array().cloned().unwrap_or_default();
+        assert!(
+            !told.is_empty() && told.iter().all(|named| *named == jkt.as_str()),
+            "the renewal's message (and any scheduled one's): {told:?}"
+        );
         let renewed = api_answer(&app, &browser).await;
         assert!(
             renewed.contains(&format!("\"cnf_jkt\": \"{jkt}\"")),
