@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::http;
 use super::task::SharedTask;
-use oidc_browser_core::config::{AuthConfig, PushMode};
+use oidc_browser_core::config::AuthConfig;
 use oidc_browser_core::id_token::jwks::Jwks;
 use oidc_browser_core::provider::discovery::{discovery_url, MetadataError, ProviderMetadata};
 
@@ -59,8 +59,7 @@ pub async fn metadata_for_login(
 ) -> Result<ProviderMetadata, MetadataError> {
     // DPoP and pushing need the discovered metadata: Auth0's paths know neither, and
     // a tenant that requires pushing would refuse a login that left without it.
-    if !config.is_auth0() || config.dpop || config.pushed_authorization_requests != PushMode::Never
-    {
+    if config.needs_discovery() {
         return metadata(config).await;
     }
     // Started now if nothing started it (the callback page, which skips the prefetch).

@@ -113,7 +113,11 @@ pub(super) async fn send(request: &Request, held: Option<HeldToken>) -> Result<R
     if !held.current(key) {
         return Ok(answer);
     }
-    fetch(&with_token(request, Some(&authorization), Some(&second))?).await
+    let retried = fetch(&with_token(request, Some(&authorization), Some(&second))?).await?;
+    if let Some(nonce) = retried.headers().get("dpop-nonce")? {
+        dpop::remember_nonce(&url, &nonce);
+    }
+    Ok(retried)
 }
 
 /// `request` with `authorization` (none: no token), the page's own `Authorization`

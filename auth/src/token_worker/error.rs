@@ -25,6 +25,14 @@ pub enum WorkerError {
         /// Why.
         error: MetadataError,
     },
+    /// The provider's discovery document could not be read, and the configuration
+    /// needs it (`dpop`, pushed requests): Auth0's documented paths would serve logins
+    /// without them.
+    #[error("the token worker could not read the provider's discovery document ({provider}), which its DPoP or pushed-request settings need")]
+    Undiscovered {
+        /// The provider's storage prefix.
+        provider: String,
+    },
 }
 
 /// Why a page's login could not start.

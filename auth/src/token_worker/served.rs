@@ -175,6 +175,12 @@ async fn set_up() -> Result<(), WorkerError> {
                     provider: prefix.clone(),
                     error,
                 })?;
+        // Auth0's documented paths, for a discovery that failed: the worker keeps its
+        // metadata for its life, and would serve every login without the DPoP or
+        // pushing the configuration asks for. Not served until discovery answers.
+        if !metadata.discovered && config.needs_discovery() {
+            return Err(WorkerError::Undiscovered { provider: prefix });
+        }
         let rule = mediation.rules(&metadata).map_err(|error| match &name {
             Some(name) => ProvidersError::in_provider(name, error),
             None => error.into(),

@@ -350,6 +350,15 @@ impl AuthConfig {
         self.provider == ProviderKind::Auth0
     }
 
+    /// True when a login needs the provider's discovery document, not Auth0's
+    /// documented paths: a provider other than Auth0 (whose paths are not known
+    /// without it), DPoP (only discovery says whether the provider takes proofs), and
+    /// pushed requests unless `never` (only discovery says whether the tenant offers or
+    /// requires them).
+    pub fn needs_discovery(&self) -> bool {
+        !self.is_auth0() || self.dpop || self.pushed_authorization_requests != PushMode::Never
+    }
+
     /// The path of `redirect_uri`, where the provider sends the browser back: the
     /// library finishes logins there, whatever the app's routes are.
     pub fn callback_path(&self) -> &str {
@@ -599,6 +608,28 @@ mod tests {
 
     fn parse(json: &str) -> Result<AuthConfig, ConfigError> {
         AuthConfig::from_json(json, ORIGIN)
+    }
+
+    #[test]
+    fn only_an_auth0_tenant_without_dpop_or_pushing_does_without_discovery() {
+        let tenant = r#""domain":"tenant.eu.auth0.com","client_id":"abc""#;
+        let without = parse(&format!(
+            r#"{{{tenant},"pushed_authorization_requests":"never"}}"#
+        ))
+        .unwrap();
+        assert!(!without.needs_discovery());
+        for extra in [
+            r#","pushed_authorization_requests":"never","dpop":true"#,
+            r#","pushed_authorization_requests":"auto""#,
+            "",
+        ] {
+            let config = parse(&format!("{{{tenant}{extra}}}")).unwrap();
+            assert!(config.needs_discovery(), "{extra}");
+        }
+        let generic =
+            parse(r#"{"issuer":"https://id.example/","client_id":"abc","pushed_authorization_requests":"never"}"#)
+                .unwrap();
+        assert!(generic.needs_discovery());
     }
 
     #[test]
